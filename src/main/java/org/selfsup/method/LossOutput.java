@@ -1,0 +1,18 @@
+package org.selfsup.method;
+
+import ai.djl.ndarray.NDArray;
+import java.util.Map;
+
+/**
+ * What a method's loss returns for one step.
+ *
+ * @param total      the scalar to back-propagate
+ * @param terms      named scalar loss terms for logging (e.g. {@code loss_aw}, {@code loss_aa}); read
+ *                   back from the device only when a step is logged
+ * @param shift      semantic-shift diagnostic: for each derived (aggressive or heavy) view, the mean
+ *                   cosine similarity between its embedding and its source view's, keyed by the
+ *                   derived view's name (scalars, detached)
+ * @param schedule   schedule values used by this step (e.g. {@code beta}), already on the host
+ */
+public record LossOutput(NDArray total, Map<String, NDArray> terms, Map<String, NDArray> shift,
+                         Map<String, Double> schedule) {}

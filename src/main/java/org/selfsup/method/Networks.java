@@ -1,0 +1,29 @@
+package org.selfsup.method;
+
+import ai.djl.ndarray.NDArray;
+
+/**
+ * The networks a method's loss runs its views through. Implemented by the trainer, which owns the
+ * blocks, the parameter store and the training flag.
+ *
+ * <p>Every call is a separate forward pass, so BatchNorm statistics are per view, as in the
+ * original code (four passes per RSA/DSSL step, never one concatenated batch).
+ */
+public interface Networks {
+    /** Online backbone features f(x) (N x D), training mode. */
+    NDArray features(NDArray x);
+
+    /** Online projection g(f(x)), training mode. */
+    NDArray project(NDArray x);
+
+    /** Online prediction q(z) of a projection. */
+    NDArray predict(NDArray z);
+
+    /**
+     * Target (EMA) projection g_xi(f_xi(x)): BatchNorm in training mode (batch statistics, running
+     * statistics updated), result detached from the gradient.
+     *
+     * @throws IllegalStateException if the method declared {@link SslMethod#usesTarget()} false
+     */
+    NDArray targetProject(NDArray x);
+}
