@@ -25,6 +25,7 @@ public final class AtomicFiles {
         Files.createDirectories(dir);
         Path tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
         try {
+            readableByAll(tmp);
             try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
                 writer.write(out);
             }
@@ -53,6 +54,15 @@ public final class AtomicFiles {
             gz.write(data);
             gz.finish();
         });
+    }
+
+    /** Temporary files are created owner-only; the final file should have the usual rw-r--r--. */
+    static void readableByAll(Path file) {
+        try {
+            Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        } catch (UnsupportedOperationException | IOException ignored) {
+            // not a POSIX file system: keep the default permissions
+        }
     }
 
     /** Renames {@code from} to {@code to}, atomically where the file system allows. */

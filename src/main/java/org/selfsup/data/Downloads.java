@@ -35,7 +35,7 @@ public final class Downloads {
     public static final List<String> DATASETS = List.of("fashion-mnist", "cifar10", "cifar100", "stl10");
 
     /** How long to wait for a connection before giving up. */
-    public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
 
     /** A file to fetch: its address, the name to store it under and its checksums (null when unknown). */
     public record Resource(String url, String fileName, String sha256, String md5) {}
@@ -133,6 +133,7 @@ public final class Downloads {
             Path dir = target.toAbsolutePath().getParent();
             Files.createDirectories(dir);
             tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".part");
+            AtomicFiles.readableByAll(tmp);
             System.err.println("downloading " + uri + " -> " + target);
             HttpResponse<InputStream> resp = client.send(req, HttpResponse.BodyHandlers.ofInputStream());
             MessageDigest sha = MessageDigest.getInstance("SHA-256");

@@ -67,6 +67,20 @@ public final class ImageDecoding {
             }
             return out;
         }
+        if (img.getType() == BufferedImage.TYPE_3BYTE_BGR
+                && r.getDataBuffer() instanceof java.awt.image.DataBufferByte db
+                && r.getSampleModel() instanceof java.awt.image.PixelInterleavedSampleModel sm
+                && sm.getScanlineStride() == w * 3 && sm.getPixelStride() == 3 && r.getSampleModelTranslateX() == 0
+                && r.getSampleModelTranslateY() == 0) {
+            // Fast path for what the JPEG reader returns: swap BGR to RGB without per-pixel colour-model calls.
+            byte[] bgr = db.getData();
+            for (int i = 0, n = w * h * 3; i < n; i += 3) {
+                out[i] = bgr[i + 2];
+                out[i + 1] = bgr[i + 1];
+                out[i + 2] = bgr[i];
+            }
+            return out;
+        }
         int[] argb = new int[w];
         for (int y = 0; y < h; y++) {
             img.getRGB(0, y, w, 1, argb, 0, w);
@@ -117,18 +131,24 @@ public final class ImageDecoding {
                 tmp[t + 2] = b;
             }
         }
+        // Columns: accumulate whole weighted rows (sequential memory access).
         byte[] out = new byte[size * size * 3];
+        int rowLen = size * 3;
+        float[] acc = new float[rowLen];
         for (int j = 0; j < size; j++) {
+            java.util.Arrays.fill(acc, 0f);
             int start = ay.start[j];
             float[] wt = ay.weights[j];
-            for (int i = 0; i < size; i++) {
-                for (int c = 0; c < 3; c++) {
-                    float v = 0;
-                    for (int k = 0; k < wt.length; k++) {
-                        v += wt[k] * tmp[((start + k) * size + i) * 3 + c];
-                    }
-                    out[(j * size + i) * 3 + c] = (byte) Math.max(0, Math.min(255, Math.round(v)));
+            for (int k = 0; k < wt.length; k++) {
+                float wk = wt[k];
+                int base = (start + k) * rowLen;
+                for (int t = 0; t < rowLen; t++) {
+                    acc[t] += wk * tmp[base + t];
                 }
+            }
+            int o = j * rowLen;
+            for (int t = 0; t < rowLen; t++) {
+                out[o + t] = (byte) Math.max(0, Math.min(255, Math.round(acc[t])));
             }
         }
         return out;
