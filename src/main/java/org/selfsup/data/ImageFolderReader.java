@@ -63,8 +63,11 @@ public final class ImageFolderReader {
     }
 
     private static List<Path> imageFiles(Path classDir) {
-        try (Stream<Path> s = Files.walk(classDir)) {
+        // Follow links: ImageNet copies are often trees of symbolic links.
+        try (Stream<Path> s = Files.walk(classDir, java.nio.file.FileVisitOption.FOLLOW_LINKS)) {
             return s.filter(Files::isRegularFile).filter(ImageFolderReader::isImage).sorted().toList();
+        } catch (java.io.UncheckedIOException e) {
+            throw new UserException(classDir + ": cannot list (" + e.getCause().getMessage() + ")");
         } catch (IOException e) {
             throw new UserException(classDir + ": cannot list (" + e.getMessage() + ")");
         }

@@ -61,14 +61,17 @@ class ImageFilesTest {
         png(train.resolve("cat/z.PNG"), 3);
         png(train.resolve("cat/sub/y.png"), 4);
         Files.writeString(train.resolve("cat/notes.txt"), "not an image");
+        png(dir.resolve("elsewhere/w.png"), 5);
+        Files.createSymbolicLink(train.resolve("dog/linked"), dir.resolve("elsewhere"));
         ImageStore s = ImageFolderReader.read("f/train", train, 8, opts());
         assertEquals(List.of("cat", "dog"), s.classNames());
-        assertArrayEquals(new int[] {0, 0, 1, 1}, s.labels());
-        // sorted paths: cat/sub/y.png, cat/z.PNG, dog/a.png, dog/b.png
+        assertArrayEquals(new int[] {0, 0, 1, 1, 1}, s.labels());
+        // sorted paths: cat/sub/y.png, cat/z.PNG, dog/a.png, dog/b.png, dog/linked/w.png
         assertImage(s, 0, 4);
         assertImage(s, 1, 3);
         assertImage(s, 2, 2);
         assertImage(s, 3, 1);
+        assertImage(s, 4, 5);
     }
 
     @Test
