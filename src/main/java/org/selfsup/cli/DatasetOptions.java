@@ -1,0 +1,67 @@
+package org.selfsup.cli;
+
+import java.nio.file.Path;
+import java.util.Locale;
+import org.selfsup.data.BadImagePolicy;
+import org.selfsup.data.DataOptions;
+import org.selfsup.data.Dataset;
+import org.selfsup.data.DatasetRegistry;
+import org.selfsup.util.UserException;
+import picocli.CommandLine.Option;
+
+/**
+ * Data set flags shared by commands (a picocli mixin: {@code @Mixin DatasetOptions data;}).
+ * {@link #load()} turns them into a {@link Dataset} through {@link DatasetRegistry}.
+ */
+public final class DatasetOptions {
+    @Option(names = "--dataset", paramLabel = "NAME", defaultValue = "fashion-mnist",
+            description = "Data set: fashion-mnist, mnist, cifar10, cifar100, stl10, imagefolder, listfile, synthetic "
+                    + "(default: ${DEFAULT-VALUE}; without --data-dir fashion-mnist is the embedded 10k/2k subset).")
+    public String dataset = "fashion-mnist";
+
+    @Option(names = "--data-dir", paramLabel = "DIR",
+            description = "Folder holding the data set's files (default: none; required except for the embedded "
+                    + "fashion-mnist subset, synthetic data and --download).")
+    public Path dataDir;
+
+    @Option(names = "--download", defaultValue = "false",
+            description = "Download the official files of fashion-mnist, cifar10, cifar100 or stl10 into --data-dir "
+                    + "(or <cache-dir>/datasets/NAME) if they are missing, with checksum checks (default: ${DEFAULT-VALUE}).")
+    public boolean download;
+
+    @Option(names = "--image-size", paramLabel = "PX", defaultValue = "0",
+            description = "View size in pixels; 0 = the data set's default (CIFAR 32, STL-10 64, (Fashion-)MNIST 28, "
+                    + "folders 224, which is also their decode size) (default: ${DEFAULT-VALUE}).")
+    public int imageSize;
+
+    @Option(names = "--on-bad-image", paramLabel = "skip|fail", defaultValue = "skip",
+            description = "Unreadable image in a folder or list: skip it with a warning, or fail (default: ${DEFAULT-VALUE}).")
+    public String onBadImage = "skip";
+
+    @Option(names = "--cache-dir", paramLabel = "DIR",
+            description = "Cache of decoded folder/list images and of downloads (default: ~/.cache/selfsup).")
+    public Path cacheDir;
+
+    /** The options as a {@link DataOptions}; throws UserException for a bad flag value. */
+    public DataOptions toDataOptions() {
+        DataOptions o = new DataOptions();
+        if (imageSize < 0) {
+            throw new UserException("--image-size must be >= 0, got " + imageSize);
+        }
+        o.imageSize = imageSize;
+        o.download = download;
+        o.cacheDir = cacheDir;
+        o.onBadImage = switch (onBadImage.toLowerCase(Locale.ROOT)) {
+            case "skip" -> BadImagePolicy.SKIP;
+            case "fail" -> BadImagePolicy.FAIL;
+            default -> throw new UserException("--on-bad-image must be skip or fail, got '" + onBadImage + "'");
+        };
+        return o;
+    }
+
+    /** Loads the selected data set. */
+    public Dataset load() {
+        DatasetRegistry.checkName(dataset);
+        return DatasetRegistry.load(dataset, dataDir, toDataOptions());
+    }
+}
