@@ -2,16 +2,20 @@ package org.selfsup.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.selfsup.config.ConfigKeys;
 import org.selfsup.config.ConfigLayer;
 import org.selfsup.config.ConfigResolver;
+import org.selfsup.config.Names;
 import org.selfsup.config.Preset;
 import org.selfsup.config.Presets;
 import org.selfsup.config.TrainConfig;
 import org.selfsup.config.TrainJob;
+import org.selfsup.util.UserException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -66,6 +70,10 @@ public final class TrainCommand implements Callable<Integer> {
                     + "Default: ${DEFAULT-VALUE}.")
     boolean printConfig;
 
+    /** Unknown options are collected (not rejected by picocli) so that the error can suggest a flag. */
+    @CommandLine.Unmatched
+    List<String> unmatched = new ArrayList<>();
+
     private TrainJob job;
 
     /** Replaces the job (tests use a fake; by default {@link TrainJob#defaultJob()}). */
@@ -76,6 +84,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
+        rejectUnmatched();
         if (listPresets) {
             printPresets(out);
             return 0;
@@ -95,6 +104,24 @@ public final class TrainCommand implements Callable<Integer> {
         out.flush();
         TrainJob j = job != null ? job : TrainJob.defaultJob();
         return j.run(config, resume, out);
+    }
+
+    private void rejectUnmatched() {
+        if (unmatched.isEmpty()) {
+            return;
+        }
+        String first = unmatched.stream().filter(a -> a.startsWith("-")).findFirst().orElse(null);
+        if (first == null) {
+            throw new UserException("unexpected argument '" + unmatched.get(0) + "' (train takes only options; "
+                    + "see 'selfsup train --help')");
+        }
+        String flag = first.split("=", 2)[0];
+        List<String> known = new ArrayList<>();
+        for (OptionSpec o : spec.options()) {
+            known.add(o.longestName());
+        }
+        throw new UserException("unknown option '" + flag + "'" + Names.didYouMean(flag, known)
+                + "; see 'selfsup train --help'");
     }
 
     private static void printPresets(PrintWriter out) {

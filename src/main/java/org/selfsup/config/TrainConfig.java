@@ -249,6 +249,35 @@ public final class TrainConfig {
         return ConfigResolver.resolve(null, file, ConfigLayer.empty("flags"));
     }
 
+    /**
+     * Reads a complete configuration from JSON text (e.g. stored in a checkpoint): base defaults, then
+     * the text's keys, validated. Unknown keys or bad values are a UserException starting with
+     * {@code origin}.
+     */
+    public static TrainConfig fromJson(String json, String origin) {
+        return fromLayer(ConfigLayer.fromText(json, false, origin));
+    }
+
+    /** As {@link #fromJson} for YAML text. */
+    public static TrainConfig fromYaml(String yaml, String origin) {
+        return fromLayer(ConfigLayer.fromText(yaml, true, origin));
+    }
+
+    private static TrainConfig fromLayer(ConfigLayer layer) {
+        TrainConfig c = new TrainConfig().merge(layer);
+        try {
+            c.validate();
+        } catch (ConfigValueException e) {
+            throw new org.selfsup.util.UserException(layer.describe(e.keys().get(0)) + ": " + e.detail(), e);
+        }
+        return c;
+    }
+
+    /** Writes {@link #toYaml()} to a file atomically (temporary file, then rename). */
+    public void saveYaml(Path file) {
+        ConfigIo.writeAtomically(file, toYaml());
+    }
+
     /** Applies the keys of a layer on top of this configuration (conversion errors name the layer and key). */
     public TrainConfig merge(ConfigLayer layer) {
         layer.applyTo(this);

@@ -159,6 +159,38 @@ class ConfigFileTest {
     }
 
     @Test
+    void textRoundTripsForCheckpoints() {
+        TrainConfig c = unusual();
+        assertEquals(c, TrainConfig.fromJson(c.toJson(), "checkpoint x"));
+        assertEquals(c, TrainConfig.fromYaml(c.toYaml(), "checkpoint x"));
+        UserException unknown = assertThrows(UserException.class,
+                () -> TrainConfig.fromJson("{\"lr\": 0.1, \"momentun\": 0.9}", "checkpoint last.ckpt"));
+        assertEquals("checkpoint last.ckpt: unknown key 'momentun' (did you mean 'momentum'?)", unknown.getMessage());
+        UserException bad = assertThrows(UserException.class,
+                () -> TrainConfig.fromJson("{\"beta\": 2}", "checkpoint last.ckpt"));
+        assertEquals("checkpoint last.ckpt: key 'beta': must be in [0, 1] (got 2.0)", bad.getMessage());
+    }
+
+    @Test
+    void saveYamlIsAtomicAndComplete() throws IOException {
+        TrainConfig c = unusual();
+        Path target = dir.resolve("run").resolve("config.yaml");
+        c.saveYaml(target);
+        c.saveYaml(target); // overwrite
+        assertEquals(c.toYaml(), Files.readString(target));
+        try (var files = Files.list(target.getParent())) {
+            assertEquals(List.of(target), files.toList());
+        }
+    }
+
+    @Test
+    void everyKeyIsDocumented() {
+        for (String key : ConfigKeys.all()) {
+            assertTrue(ConfigKeys.description(key).length() > 10, key);
+        }
+    }
+
+    @Test
     void didYouMean() {
         assertEquals(0, Names.distance("abc", "abc"));
         assertEquals(3, Names.distance("kitten", "sitting"));
