@@ -83,15 +83,28 @@ public final class ConfigLayer {
     }
 
     /** A preset's values (Java values, checked against the keys). */
-    static ConfigLayer ofPreset(String presetName, Map<String, Object> javaValues) {
+    static ConfigLayer ofPreset(String presetName, Map<String, ?> javaValues) {
+        return new ConfigLayer(Kind.PRESET, presetName, toNodes(presetName, javaValues));
+    }
+
+    /**
+     * Values given by a program, by kebab-case key (String, Integer, Long, Double, Boolean or a List of
+     * Integer); errors read "{@code origin}: key 'x': ...". Unknown keys are a UserException.
+     */
+    public static ConfigLayer ofValues(String origin, Map<String, ?> javaValues) {
+        return new ConfigLayer(Kind.FILE, origin, toNodes(origin, javaValues));
+    }
+
+    private static Map<String, Object> toNodes(String origin, Map<String, ?> javaValues) {
         Map<String, Object> values = new LinkedHashMap<>();
-        for (Map.Entry<String, Object> e : javaValues.entrySet()) {
+        for (Map.Entry<String, ?> e : javaValues.entrySet()) {
             if (!ConfigKeys.contains(e.getKey())) {
-                throw new IllegalArgumentException("preset " + presetName + ": not a config key: " + e.getKey());
+                throw new UserException(origin + ": unknown key '" + e.getKey() + "'"
+                        + Names.didYouMean(e.getKey(), ConfigKeys.all()));
             }
             values.put(e.getKey(), ConfigIo.JSON.valueToTree(e.getValue()));
         }
-        return new ConfigLayer(Kind.PRESET, presetName, values);
+        return values;
     }
 
     public Kind kind() {

@@ -24,7 +24,7 @@ public final class ConfigResolver {
      * @param presetName the preset given on the command line, or null/empty: then the config file's
      *     {@code preset} key, else {@link Presets#DEFAULT}
      * @param configFile a YAML or JSON file, or null
-     * @param flags the flag values given on the command line
+     * @param flags the flag values given on the command line, or null
      * @return the validated configuration; {@code name} defaults to the config file's name (without
      *     extension), else the preset name
      */
@@ -36,7 +36,9 @@ public final class ConfigResolver {
         if (file != null) {
             layers.add(file);
         }
-        layers.add(flags);
+        if (flags != null) {
+            layers.add(flags);
+        }
 
         TrainConfig c = new TrainConfig();
         for (ConfigLayer layer : layers) {

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import org.selfsup.util.UserException;
 
 /**
  * Everything that defines one pretraining run: data, model, method, optimisation, augmentation and
@@ -268,7 +270,7 @@ public final class TrainConfig {
         try {
             c.validate();
         } catch (ConfigValueException e) {
-            throw new org.selfsup.util.UserException(layer.describe(e.keys().get(0)) + ": " + e.detail(), e);
+            throw new UserException(layer.describe(e.keys().get(0)) + ": " + e.detail(), e);
         }
         return c;
     }
@@ -278,10 +280,21 @@ public final class TrainConfig {
         ConfigIo.writeAtomically(file, toYaml());
     }
 
-    /** Applies the keys of a layer on top of this configuration (conversion errors name the layer and key). */
+    /**
+     * Applies the keys of a layer on top of this configuration (conversion errors name the layer and
+     * key). Does not validate: call {@link #validate()} when done.
+     */
     public TrainConfig merge(ConfigLayer layer) {
         layer.applyTo(this);
         return this;
+    }
+
+    /**
+     * Applies values by kebab-case key, e.g. {@code merge(Map.of("epochs", 3, "blocks", List.of(1, 1)))};
+     * unknown keys or wrong types are a UserException. Does not validate.
+     */
+    public TrainConfig merge(Map<String, ?> values) {
+        return merge(ConfigLayer.ofValues("values", values));
     }
 
     @Override

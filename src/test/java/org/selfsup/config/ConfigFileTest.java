@@ -184,6 +184,21 @@ class ConfigFileTest {
     }
 
     @Test
+    void mergeProgrammaticValues() {
+        TrainConfig c = new TrainConfig().merge(Map.of("epochs", 3, "blocks", List.of(2, 2), "lr", 0.5,
+                "seed", 5L, "nesterov", true));
+        assertEquals(3, c.epochs);
+        assertEquals(List.of(2, 2), c.blocks);
+        assertEquals(0.5, c.lr, 0);
+        assertEquals(5L, c.seed);
+        assertTrue(c.nesterov);
+        UserException typo = assertThrows(UserException.class, () -> c.merge(Map.of("epoch", 3)));
+        assertEquals("values: unknown key 'epoch' (did you mean 'epochs'?)", typo.getMessage());
+        UserException type = assertThrows(UserException.class, () -> c.merge(Map.of("epochs", 2.5)));
+        assertEquals("values: key 'epochs': expected an integer, got '2.5'", type.getMessage());
+    }
+
+    @Test
     void everyKeyIsDocumented() {
         for (String key : ConfigKeys.all()) {
             assertTrue(ConfigKeys.description(key).length() > 10, key);
