@@ -29,6 +29,32 @@ public final class ConfigResolver {
      *     extension), else the preset name
      */
     public static TrainConfig resolve(String presetName, Path configFile, ConfigLayer flags) {
+        Layered l = layer(presetName, configFile, flags);
+        validate(l.config(), l.layers());
+        return l.config();
+    }
+
+    /**
+     * The configuration to continue a run with. When no preset and no config file are given and the run
+     * folder (from the flags, or the default name) holds a saved configuration, that configuration is the
+     * base and the flags apply on top; otherwise as {@link #resolve}.
+     */
+    public static TrainConfig resolveForResume(String presetName, Path configFile, ConfigLayer flags) {
+        boolean fromCommandLineOnly = (presetName == null || presetName.isBlank()) && configFile == null;
+        if (fromCommandLineOnly) {
+            // Only the run folder is needed here; the values are validated on the saved config.
+            Path saved = layer(null, null, flags).config().runDirPath().resolve(SAVED_CONFIG);
+            if (Files.isRegularFile(saved)) {
+                return resolve(null, saved, flags);
+            }
+        }
+        return resolve(presetName, configFile, flags);
+    }
+
+    /** A configuration with the layers it was built from, before validation. */
+    private record Layered(TrainConfig config, List<ConfigLayer> layers) {}
+
+    private static Layered layer(String presetName, Path configFile, ConfigLayer flags) {
         ConfigLayer file = configFile == null ? null : ConfigLayer.fromFile(configFile);
         Preset preset = choosePreset(presetName, file);
         List<ConfigLayer> layers = new ArrayList<>();
@@ -39,7 +65,6 @@ public final class ConfigResolver {
         if (flags != null) {
             layers.add(flags);
         }
-
         TrainConfig c = new TrainConfig();
         for (ConfigLayer layer : layers) {
             layer.applyTo(c);
@@ -48,23 +73,7 @@ public final class ConfigResolver {
         if (c.name == null || c.name.isBlank()) {
             c.name = configFile != null ? runNameFrom(configFile) : preset.name();
         }
-        validate(c, layers);
-        return c;
-    }
-
-    /**
-     * The configuration to continue a run with. When no preset and no config file are given and the run
-     * folder (from the flags, or the default name) holds a saved configuration, that configuration is the
-     * base and the flags apply on top; otherwise as {@link #resolve}.
-     */
-    public static TrainConfig resolveForResume(String presetName, Path configFile, ConfigLayer flags) {
-        TrainConfig c = resolve(presetName, configFile, flags);
-        boolean fromCommandLineOnly = (presetName == null || presetName.isBlank()) && configFile == null;
-        Path saved = c.runDirPath().resolve(SAVED_CONFIG);
-        if (fromCommandLineOnly && Files.isRegularFile(saved)) {
-            return resolve(null, saved, flags);
-        }
-        return c;
+        return new Layered(c, layers);
     }
 
     private static Preset choosePreset(String presetName, ConfigLayer file) {

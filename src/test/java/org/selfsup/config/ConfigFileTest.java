@@ -145,6 +145,15 @@ class ConfigFileTest {
         assertEquals("cifar100", c.dataset);
         assertEquals(0.3, c.beta, 0);
         assertEquals(300, c.epochs);
+        // Flags that are only valid on top of the saved config (demo has no warm-up schedule).
+        TrainConfig dssl = Presets.find("dssl-simsiam-cifar10").orElseThrow().config();
+        dssl.name = "dssl";
+        dssl.runsDir = dir.toString();
+        dssl.saveYaml(dssl.runDirPath().resolve(ConfigResolver.SAVED_CONFIG));
+        TrainConfig w = ConfigResolver.resolveForResume(null, null, ConfigLayer.fromFlags(
+                Map.of("runs-dir", dir.toString(), "name", "dssl", "warmup-epochs", "5")));
+        assertEquals(5, w.warmupEpochs);
+        assertEquals("dssl-epoch", w.lrSchedule);
         // Without a saved config the normal layering applies.
         TrainConfig fresh = ConfigResolver.resolveForResume(null, null,
                 ConfigLayer.fromFlags(Map.of("runs-dir", dir.toString(), "name", "new")));
