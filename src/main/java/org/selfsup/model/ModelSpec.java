@@ -3,6 +3,7 @@ package org.selfsup.model;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.util.List;
 import java.util.Locale;
+import org.selfsup.method.MethodRegistry;
 import org.selfsup.util.UserException;
 
 /**
@@ -142,7 +143,7 @@ public record ModelSpec(String arch, int width, List<Integer> blocks, boolean ze
                         HeadSpec.twoLayer(hidden, out, true), HeadSpec.twoLayer(hidden, out, true));
             }
             default -> throw new UserException("method: unknown '" + method
-                    + "' (expected one of byol, simsiam, rsa, dssl-simsiam, dssl-byol, heavy-symmetric)");
+                    + "' (expected one of " + String.join(", ", MethodRegistry.NAMES) + ")");
         }
     }
 
