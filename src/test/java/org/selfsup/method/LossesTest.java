@@ -11,6 +11,11 @@ import ai.djl.training.GradientCollector;
 import org.junit.jupiter.api.Test;
 
 class LossesTest {
+    @org.junit.jupiter.api.BeforeAll
+    static void singleThreaded() {
+        org.selfsup.model.TorchThreads.single();
+    }
+
 
     @Test
     void normalizedMseIsTwoMinusTwoCosinePerSample() {

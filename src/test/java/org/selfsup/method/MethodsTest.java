@@ -21,6 +21,11 @@ import org.selfsup.util.UserException;
 
 /** Each method's loss against a plain-Java computation through the linear {@link FakeNetworks}. */
 class MethodsTest {
+    @org.junit.jupiter.api.BeforeAll
+    static void singleThreaded() {
+        org.selfsup.model.TorchThreads.single();
+    }
+
     static final double[][] A = {{1, 2, 0}, {0, 1, -1}};
     static final double[][] B = {{2, 0, 1}, {1, 1, 1}};
     static final double[][] C = {{0.5, -1, 2}, {1, 0, 0}};

@@ -15,6 +15,11 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ResNetTest {
+    @org.junit.jupiter.api.BeforeAll
+    static void singleThreaded() {
+        org.selfsup.model.TorchThreads.single();
+    }
+
 
     static long trainableCount(SslModel model, String prefix) {
         return model.namedParameters().entrySet().stream()
