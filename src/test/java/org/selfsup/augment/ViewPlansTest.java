@@ -120,8 +120,8 @@ class ViewPlansTest {
                 equal++;
             }
         }
-        // with identity colour ops (before the ops branch) every a1 equals w1; with real ops ~8%
-        assertTrue(equal >= 40, "a1 == w1 in " + equal + " of " + n);
+        // P(no jitter, no grey, no blur) = 0.08; a very weak blur (sigma near 0.1) can also leave w1 as is
+        assertTrue(equal >= 40 && equal <= 200, "a1 == w1 in " + equal + " of " + n);
     }
 
     @Test
