@@ -125,6 +125,36 @@ class ViewPlansTest {
     }
 
     @Test
+    void greyViewsAppearWithTheGrayscaleProbability() {
+        // colourful sources: a view is grey everywhere only when RandomGrayscale(0.2) fired
+        Image img = TestImages.image(32, 32, 8);
+        int n = 2000;
+        int[] grey = new int[4];
+        ComposedPlan rsa = ViewPlans.rsa(32, PlanOptions.defaults());
+        for (int s = 0; s < n; s++) {
+            List<Image> v = rsa.views(img, new SplittableRandom(s));
+            for (int k = 0; k < 4; k++) {
+                grey[k] += isGrey(v.get(k)) ? 1 : 0;
+            }
+        }
+        assertEquals(0, grey[0], "weak views are never grey");
+        assertEquals(0, grey[1], "weak views are never grey");
+        RandomWrappersTest.assertBinomial(grey[2], n, 0.2, "grey a1");
+        RandomWrappersTest.assertBinomial(grey[3], n, 0.2, "grey a2");
+    }
+
+    private static boolean isGrey(Image img) {
+        for (int y = 0; y < img.height(); y++) {
+            for (int x = 0; x < img.width(); x++) {
+                if (img.get(y, x, 0) != img.get(y, x, 1) || img.get(y, x, 1) != img.get(y, x, 2)) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    @Test
     void plansAreDeterministicGivenTheStream() {
         for (String name : ViewPlans.NAMES) {
             ViewPlan plan = ViewPlans.create(name, 32, null);
