@@ -59,6 +59,19 @@ class ViewPlansTest {
     }
 
     @Test
+    void optionsReachTheRecipes() {
+        PlanOptions o = PlanOptions.of(3, 12, 5, 20, 2, true);
+        assertEquals(PlanOptions.defaults().withRandAugment(3, 12).withHard(5, 20).withGrid(2).withRelativeMagnitudes(true), o);
+        assertEquals(0.4, o.jitter());
+        assertThrows(IllegalArgumentException.class, () -> PlanOptions.of(2, 31, 8, 16, 4, false));
+        // RandAugment(0, M) as the heavy transform: x11 is exactly x1
+        ComposedPlan p = ViewPlans.dsslCifar(32, PlanOptions.defaults().withRandAugment(0, 9));
+        List<Image> v = p.views(TestImages.image(32, 32, 3), new SplittableRandom(3));
+        assertEquals(v.get(0), v.get(2));
+        assertEquals(v.get(1), v.get(3));
+    }
+
+    @Test
     void unknownPlanIsAUserError() {
         UserException e = assertThrows(UserException.class, () -> ViewPlans.create("simclr", 32, null));
         assertTrue(e.getMessage().contains("simclr") && e.getMessage().contains("rsa"), e.getMessage());
