@@ -84,12 +84,19 @@ class AugmentCommandsTest {
         assertEquals(0, r.code(), r.err());
         String[] lines = r.out().strip().split("\n");
         assertEquals(2, lines.length, r.out());
-        assertTrue(lines[0].startsWith("bench aug: plan dssl-cifar (4 views)"), lines[0]);
+        assertTrue(lines[0].startsWith("bench aug: plan dssl-cifar (4 views of 32x32 from synthetic 32x32)"), lines[0]);
         JsonNode j = new ObjectMapper().readTree(lines[1]);
         assertEquals("dssl-cifar", j.get("plan").asText());
         assertEquals(4, j.get("views").asInt());
         assertTrue(j.get("src_img_per_s").asDouble() > 0);
         assertEquals(2, j.get("windows_src_img_per_s").size());
+        Run ds = run("bench", "aug", "--plan", "rsa", "--dataset", "synthetic", "--size", "0", "--images", "48",
+                "--batch", "16", "--seconds", "0.2", "--warmup", "0.1");
+        assertEquals(0, ds.code(), ds.err());
+        JsonNode dj = new ObjectMapper().readTree(ds.out().strip().split("\n")[1]);
+        assertEquals(48, dj.get("images").asInt());
+        assertEquals(32, dj.get("size").asInt());
+        assertTrue(dj.get("source").asText().startsWith("synthetic 32x32x3"), dj.toString());
         Run bad = run("bench", "aug", "--threads", "0");
         assertEquals(2, bad.code());
         assertTrue(bad.err().contains("--threads"), bad.err());
