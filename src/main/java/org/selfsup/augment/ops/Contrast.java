@@ -23,12 +23,7 @@ public final class Contrast implements ImageOp {
         if (factor == 1.0) {
             return in.copy();
         }
-        byte[] luma = Pixels.lumaPlane(in);
-        long sum = 0;
-        for (byte v : luma) {
-            sum += v & 0xFF;
-        }
-        double mean = (double) sum / luma.length;
+        double mean = (double) Pixels.lumaSum(in) / ((long) in.height() * in.width());
         int grey = (int) (mean + 0.5);
         return Pixels.applyLut(in, Pixels.blendLut(grey, (float) factor));
     }
