@@ -14,6 +14,9 @@ public final class Sharpness implements ImageOp {
 
     /** @param factor 0 gives the smoothed image, 1 the original image, above 1 sharpens */
     public Sharpness(double factor) {
+        if (!Double.isFinite(factor)) {
+            throw new IllegalArgumentException("sharpness factor must be finite: " + factor);
+        }
         this.factor = factor;
     }
 
