@@ -102,6 +102,9 @@ public final class ResizedCrop implements ImageOp {
             // x0 offset is applied through the column base below.
         }
         int colBase = w != outW ? 0 : x0 * c;
+        if (vert == null && w != outW) {
+            return new Image(outH, outW, c, tmp); // the horizontal pass produced the whole output
+        }
         if (vert == null) {
             byte[] out = new byte[outH * outW * c];
             for (int y = 0; y < outH; y++) {
