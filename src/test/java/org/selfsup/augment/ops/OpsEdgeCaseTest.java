@@ -223,6 +223,21 @@ class OpsEdgeCaseTest {
     }
 
     @Test
+    void gaussianBlurCommutesWithFlipsForAnyRadiusAndSize() {
+        // The extended box is symmetric, so a mirror-image input gives the mirror-image output;
+        // this exercises Pillow's edge branches, including a box wider than the image.
+        Random rng = new Random(7);
+        for (int trial = 0; trial < 200; trial++) {
+            Image in = random(1 + rng.nextInt(12), 1 + rng.nextInt(12), trial);
+            GaussianBlur blur = new GaussianBlur(rng.nextDouble() * 10);
+            HorizontalFlip flip = new HorizontalFlip();
+            assertEquals(flip.apply(blur.apply(in)), blur.apply(flip.apply(in)), blur + " on " + in);
+            Image turned = new Rotate(180).apply(in);
+            assertEquals(new Rotate(180).apply(blur.apply(in)), blur.apply(turned), blur + " on " + in);
+        }
+    }
+
+    @Test
     void gaussianBlurBoxRadiusFollowsPillow() {
         // Radius 0 gives box radius 0 (identity). Radius 1: sigma2 = 1/3, L = sqrt(5), l = 0,
         // a = (0 - 1) / (6 (1/3 - 1)) = 0.25.
