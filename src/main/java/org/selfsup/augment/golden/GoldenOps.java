@@ -48,8 +48,15 @@ public final class GoldenOps {
         Params p = new Params(params, where + " (" + op + ")");
         try {
             return switch (op) {
-                case "resized_crop" -> new ResizedCrop(p.integer("top"), p.integer("left"), p.integer("height"),
-                        p.integer("width"), p.integer("size"));
+                case "resized_crop" -> {
+                    // size is one int (square output) or, as torchvision also allows, [height, width].
+                    int[] size = p.node().path("size").isArray() ? p.intArray("size") : new int[] {p.integer("size")};
+                    if (size.length != 1 && size.length != 2) {
+                        throw new UserException(where + " (resized_crop): 'size' must be an int or [height, width]");
+                    }
+                    yield new ResizedCrop(p.integer("top"), p.integer("left"), p.integer("height"),
+                            p.integer("width"), size[0], size[size.length - 1]);
+                }
                 case "hflip" -> new HorizontalFlip();
                 case "brightness", "enhance_brightness" -> new Brightness(p.number("factor"));
                 case "contrast", "enhance_contrast" -> new Contrast(p.number("factor"));

@@ -106,6 +106,20 @@ class AugmentCheckCommandTest {
     }
 
     @Test
+    void resizedCropSizeMayBeHeightAndWidth() throws IOException {
+        Path dir = tmp.resolve("rect");
+        Files.createDirectories(dir);
+        Files.write(dir.resolve("input_00.u8"), new byte[12]);
+        Files.write(dir.resolve("case_0000.u8"), new byte[3 * 5 * 3]);
+        Files.writeString(dir.resolve("cases.jsonl"), "{\"id\": 0, \"op\": \"resized_crop\", \"params\": "
+                + "{\"top\": 0, \"left\": 0, \"height\": 2, \"width\": 2, \"size\": [3, 5]}, "
+                + "\"input\": \"input_00.u8\", \"input_height\": 2, \"input_width\": 2, "
+                + "\"output\": \"case_0000.u8\", \"output_height\": 3, \"output_width\": 5, \"channels\": 3}\n");
+        Result r = run("augment", "check", "--golden", dir.toString());
+        assertEquals(0, r.code(), r.out() + r.err());
+    }
+
+    @Test
     void userErrorForGarbledCases() throws IOException {
         Result r = run("augment", "check", "--golden", tinyFolder("{\"id\": 0, \"op\": \n", 12).toString());
         assertEquals(2, r.code());

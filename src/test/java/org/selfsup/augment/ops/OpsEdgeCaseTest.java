@@ -143,6 +143,16 @@ class OpsEdgeCaseTest {
     }
 
     @Test
+    void enhanceFactorsOutsideTheUsualRangeExtrapolateAndClip() {
+        Image in = pixel(200, 100, 50);
+        assertEquals(pixel(0, 0, 0), new Brightness(-0.5).apply(in));
+        // Saturation 2: luma 124 + 2 * (v - 124) -> 276 (clipped to 255), 76, -24 (clipped to 0).
+        assertArrayEquals(new int[] {255, 76, 0}, rgb(new Saturation(2).apply(in), 0, 0));
+        assertThrows(IllegalArgumentException.class, () -> new Contrast(Double.NaN));
+        assertThrows(IllegalArgumentException.class, () -> new Rotate(Double.POSITIVE_INFINITY));
+    }
+
+    @Test
     void contrastBlendsWithTheRoundedMeanLuma() {
         // Two grey pixels 10 and 21: mean 15.5 -> grey 16; factor 0 gives the grey image.
         Image in = new Image(1, 2, 3, new byte[] {10, 10, 10, 21, 21, 21});
@@ -210,6 +220,21 @@ class OpsEdgeCaseTest {
         assertArrayEquals(rgb(in, 2, 2), rgb(out, 0, 0));
         assertArrayEquals(rgb(in, 3, 1), rgb(out, 1, 3));
         assertThrows(IllegalArgumentException.class, () -> new GridShuffle(2, new int[] {0, 0, 1, 2}));
+    }
+
+    @Test
+    void gaussianBlurCommutesWithFlipsForAnyRadiusAndSize() {
+        // The extended box is symmetric, so a mirror-image input gives the mirror-image output;
+        // this exercises Pillow's edge branches, including a box wider than the image.
+        Random rng = new Random(7);
+        for (int trial = 0; trial < 200; trial++) {
+            Image in = random(1 + rng.nextInt(12), 1 + rng.nextInt(12), trial);
+            GaussianBlur blur = new GaussianBlur(rng.nextDouble() * 10);
+            HorizontalFlip flip = new HorizontalFlip();
+            assertEquals(flip.apply(blur.apply(in)), blur.apply(flip.apply(in)), blur + " on " + in);
+            Image turned = new Rotate(180).apply(in);
+            assertEquals(new Rotate(180).apply(blur.apply(in)), blur.apply(turned), blur + " on " + in);
+        }
     }
 
     @Test
