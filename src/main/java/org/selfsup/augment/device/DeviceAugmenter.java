@@ -1,0 +1,345 @@
+package org.selfsup.augment.device;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+import org.selfsup.data.ImageStore;
+import org.selfsup.data.Normalization;
+
+/**
+ * Batched view generation on the engine's device ({@code augment-on: device}).
+ *
+ * <p>From a batch of uint8 source images (B, H, W, C) it makes every view of a {@link DevicePlan} as
+ * normalised float32 (B, 3, S, S) arrays on the same device:
+ * <ul>
+ *   <li>random-resized crop + flip as {@code Wy (B,1,S,H) @ img (B,C,H,W) @ Wx^T (B,1,W,S)} with per-sample
+ *       Pillow-bilinear weights including its antialiasing ({@link ResampleWeights}), the flip folded into
+ *       {@code Wx};</li>
+ *   <li>ColorJitter in per-sample random order, done in 4 rounds: in round r each jittered sample runs its
+ *       r-th sub-op, chosen through per-sample factors and masks (brightness, contrast and saturation are all
+ *       blends {@code d + f (x - d)} with degenerate 0, the grey mean, or the luma image; hue through batched
+ *       RGB↔HSV);</li>
+ *   <li>grayscale and solarize through masks, Gaussian blur as {@code K @ x @ K^T} with Pillow's 3-pass box
+ *       operator per sample ({@link BoxBlurWeights}; identity for unblurred samples).</li>
+ * </ul>
+ * Values are clamped to [0, 1] after each op and, with {@code quantize}, rounded to multiples of 1/255 the
+ * way the uint8 CPU path rounds (blends truncate, resampling and luma round half up).
+ *
+ * <p>All random parameters are sampled on the host ({@link ParamSampler}) and uploaded as a few small
+ * arrays per view; there is no per-element JNI call and no device-to-host copy. Differences from the
+ * PIL-exact CPU path (see docs/device-augmentation.md): no uint8 rounding between the two resize passes
+ * and the three blur passes, HSV is not quantised to uint8, and random draws differ (the two paths agree
+ * in distribution, not image by image).
+ *
+ * <p>Not thread-safe: use one instance per thread. Constants live in a sub-manager of the manager given
+ * at construction, released by {@link #close()}.
+ */
+public final class DeviceAugmenter implements AutoCloseable {
+    private static final int COLS_PER_ROUND = 5;
+    private static final int COL_GRAY = 4 * COLS_PER_ROUND;
+    private static final int COL_SOLARIZE = COL_GRAY + 1;
+    private static final int NUM_COLS = COL_SOLARIZE + 1;
+
+    private final DevicePlan plan;
+    private final ParamSampler sampler;
+    private final boolean quantize;
+    private final NDManager constants;
+    private final NDArray mean;
+    private final NDArray std;
+    private final NDArray lumaWeights;
+    private final NDArray c255;
+    private final NDArray half;
+    private final NDArray tiny;
+    private final NDArray eps;
+    private final NDArray one;
+    private final NDArray two;
+    private final NDArray four;
+    private final NDArray six;
+    private final NDArray[] hueOffsets;
+    private final NDArray solarizeThreshold;
+
+    /**
+     * @param plan      the views to make
+     * @param norm      per-channel normalisation applied last
+     * @param manager   a manager on the target device; constants go into a sub-manager of it
+     * @param quantize  emulate the CPU path's uint8 rounding between ops
+     */
+    public DeviceAugmenter(DevicePlan plan, Normalization norm, NDManager manager, boolean quantize) {
+        this.plan = plan;
+        this.sampler = new ParamSampler(plan);
+        this.quantize = quantize;
+        this.constants = manager.newSubManager();
+        Shape perChannel = new Shape(1, 3, 1, 1);
+        mean = constants.create(norm.mean(), perChannel);
+        std = constants.create(norm.std(), perChannel);
+        // Pillow's RGB -> L: (19595 R + 38470 G + 7471 B + 0x8000) >> 16.
+        lumaWeights = constants.create(new float[] {19595f / 65536, 38470f / 65536, 7471f / 65536}, perChannel);
+        c255 = scalar(255f);
+        half = scalar(0.5f);
+        tiny = scalar(1e-3f);
+        eps = scalar(1e-12f);
+        one = scalar(1f);
+        two = scalar(2f);
+        four = scalar(4f);
+        six = scalar(6f);
+        hueOffsets = new NDArray[] {scalar(5f), scalar(3f), scalar(1f)};
+        solarizeThreshold = scalar(128f / 255f);
+    }
+
+    private NDArray scalar(float v) {
+        return constants.create(v);
+    }
+
+    /** The plan this augmenter makes. */
+    public DevicePlan plan() {
+        return plan;
+    }
+
+    /** Samples the parameters for images {@code indices} of {@code epoch} (host only, cheap). */
+    public BatchParams sample(int srcHeight, int srcWidth, long seed, int epoch, int[] indices) {
+        return sampler.sample(srcHeight, srcWidth, seed, epoch, indices);
+    }
+
+    /**
+     * Uploads images {@code indices} of {@code store} once and makes their views.
+     *
+     * @param batch the caller's per-batch manager; the returned arrays are attached to it
+     */
+    public DeviceViews augment(ImageStore store, int[] indices, long seed, int epoch, NDManager batch) {
+        int h = store.height();
+        int w = store.width();
+        int c = store.channels();
+        int len = h * w * c;
+        ByteBuffer buf = ByteBuffer.allocateDirect(indices.length * len).order(ByteOrder.nativeOrder());
+        for (int index : indices) {
+            buf.put(store.pixels(index));
+        }
+        buf.rewind();
+        BatchParams params = sample(h, w, seed, epoch, indices);
+        try (NDManager upload = batch.newSubManager()) {
+            NDArray src = upload.create(buf, new Shape(indices.length, h, w, c), DataType.UINT8);
+            return augment(src, params, batch);
+        }
+    }
+
+    /**
+     * Makes all views of a batch.
+     *
+     * @param src    uint8 (B, H, W, C) images with C = 1 (grey, repeated to RGB) or 3, on the device
+     * @param params parameters from {@link #sample} for this batch
+     * @param batch  the caller's per-batch manager; the returned arrays are attached to it and every
+     *               intermediate is released before returning
+     */
+    public DeviceViews augment(NDArray src, BatchParams params, NDManager batch) {
+        Shape shape = src.getShape();
+        if (shape.dimension() != 4 || (shape.get(3) != 1 && shape.get(3) != 3)) {
+            throw new IllegalArgumentException("expected uint8 (B, H, W, 1|3) images, got " + shape);
+        }
+        int n = (int) shape.get(0);
+        if (n != params.batchSize() || shape.get(1) != params.srcHeight() || shape.get(2) != params.srcWidth()) {
+            throw new IllegalArgumentException("parameters for " + params.batchSize() + " images of "
+                    + params.srcHeight() + "x" + params.srcWidth() + " do not match images " + shape);
+        }
+        List<DeviceViewRecipe> recipes = plan.views();
+        List<NDArray> outputs = new ArrayList<>();
+        try (NDManager work = batch.newSubManager()) {
+            NDArray srcFloat = src.toType(DataType.FLOAT32, false);
+            srcFloat.attach(work);
+            NDArray[] unnormalised = new NDArray[recipes.size()];
+            for (int v = 0; v < recipes.size(); v++) {
+                DeviceViewRecipe recipe = recipes.get(v);
+                ViewParams vp = params.views().get(v);
+                try (NDManager tmp = work.newSubManager()) {
+                    NDArray in = recipe.fromSource() ? srcFloat : unnormalised[plan.indexOf(recipe.source())];
+                    in.tempAttach(tmp);
+                    NDArray x = recipe.fromSource() ? cropResize(in, vp, tmp) : in;
+                    x = colour(x, vp, tmp);
+                    if (x == in) {
+                        x = in.duplicate();
+                    }
+                    NDArray normalised = x.sub(mean).div(std);
+                    normalised.attach(batch);
+                    outputs.add(normalised);
+                    if (isSource(recipe.name())) {
+                        x.attach(work);
+                        unnormalised[v] = x;
+                    }
+                }
+            }
+        }
+        return new DeviceViews(plan.viewNames(), outputs, params);
+    }
+
+    private boolean isSource(String name) {
+        return plan.views().stream().anyMatch(r -> name.equals(r.source()));
+    }
+
+    /** Crop + resize + flip of (B, C, H, W) in [0,255] to (B, 3, S, S) in [0, 1]. */
+    private NDArray cropResize(NDArray src, ViewParams p, NDManager tmp) {
+        int n = p.n;
+        int s = plan.size();
+        int h = (int) src.getShape().get(2);
+        int w = (int) src.getShape().get(3);
+        float[] wy = new float[n * s * h];
+        float[] wx = new float[n * s * w];
+        for (int i = 0; i < n; i++) {
+            ResampleWeights.fill(wy, i * s * h, h, p.top[i], p.cropHeight[i], s, false);
+            ResampleWeights.fill(wx, i * s * w, w, p.left[i], p.cropWidth[i], s, p.flip[i]);
+        }
+        NDArray wyArr = tmp.create(wy, new Shape(n, 1, s, h));
+        NDArray wxT = tmp.create(wx, new Shape(n, 1, s, w)).transpose(0, 1, 3, 2);
+        NDArray x = wyArr.matMul(src).matMul(wxT).div(c255);
+        if (x.getShape().get(1) == 1) {
+            x = x.repeat(1, 3);
+        }
+        return quantize ? roundHalfUp(x.clip(0, 1)) : x.clip(0, 1);
+    }
+
+    /** ColorJitter (4 rounds), grayscale, blur and solarize on (B, 3, S, S) in [0, 1]. */
+    private NDArray colour(NDArray x, ViewParams p, NDManager tmp) {
+        int n = p.n;
+        float[] table = new float[NUM_COLS * n];
+        boolean[] roundBlend = new boolean[4];
+        boolean[] roundContrast = new boolean[4];
+        boolean[] roundSaturation = new boolean[4];
+        boolean[] roundHue = new boolean[4];
+        for (int i = 0; i < n; i++) {
+            for (int r = 0; r < 4; r++) {
+                int op = p.order[i][r];
+                boolean on = p.jitter[i];
+                int base = r * COLS_PER_ROUND * n;
+                table[base + i] = on && op < 3 ? (float) p.factors[i][op] : 1f;
+                table[base + n + i] = on && op == 1 ? 1f : 0f;
+                table[base + 2 * n + i] = on && op == 2 ? 1f : 0f;
+                table[base + 3 * n + i] = on && op == 3 ? 1f : 0f;
+                // torchvision adds np.uint8(hue * 255) to PIL's uint8 H channel: a truncated shift.
+                table[base + 4 * n + i] = on && op == 3 ? (float) ((long) (p.factors[i][3] * 255) / 255.0) : 0f;
+                roundBlend[r] |= on && op < 3 && p.factors[i][op] != 1;
+                roundContrast[r] |= on && op == 1;
+                roundSaturation[r] |= on && op == 2;
+                roundHue[r] |= on && op == 3 && table[base + 4 * n + i] != 0;
+            }
+            table[COL_GRAY * n + i] = p.gray[i] ? 1f : 0f;
+            table[COL_SOLARIZE * n + i] = p.solarize[i] ? 1f : 0f;
+        }
+        NDArray t = tmp.create(table, new Shape(NUM_COLS, n));
+        for (int r = 0; r < 4; r++) {
+            int base = r * COLS_PER_ROUND;
+            if (roundBlend[r]) {
+                NDArray degenerate = null;
+                if (roundContrast[r] || roundSaturation[r]) {
+                    NDArray luma = luma(x);
+                    if (roundSaturation[r]) {
+                        degenerate = luma.mul(column(t, base + 2, n));
+                    }
+                    if (roundContrast[r]) {
+                        NDArray m = luma.mean(new int[] {2, 3}, true);
+                        if (quantize) { // Pillow: int(mean of the uint8 L image + 0.5)
+                            m = m.mul(c255).add(half).floor().div(c255);
+                        }
+                        NDArray grey = m.mul(column(t, base + 1, n));
+                        degenerate = degenerate == null ? grey : degenerate.add(grey);
+                    }
+                }
+                NDArray f = column(t, base, n);
+                x = degenerate == null ? x.mul(f) : x.sub(degenerate).mul(f).add(degenerate);
+                x = x.clip(0, 1);
+                if (quantize) { // Image.blend truncates
+                    x = x.mul(c255).add(tiny).floor().div(c255);
+                }
+            }
+            if (roundHue[r]) {
+                NDArray shifted = hue(x, column(t, base + 4, n));
+                x = x.add(shifted.sub(x).mul(column(t, base + 3, n)));
+            }
+        }
+        if (p.anyGray()) {
+            NDArray luma = luma(x);
+            x = x.add(luma.sub(x).mul(column(t, COL_GRAY, n)));
+        }
+        if (p.anyBlur()) {
+            x = blur(x, p, tmp);
+        }
+        if (p.anySolarize()) {
+            NDArray above = x.gte(solarizeThreshold).toType(DataType.FLOAT32, false);
+            NDArray inverted = x.mul(two).neg().add(one); // 1 - 2x: adding it to x gives 1 - x
+            x = x.add(inverted.mul(above).mul(column(t, COL_SOLARIZE, n)));
+        }
+        return x;
+    }
+
+    /** Row {@code col} of the parameter table as a (B, 1, 1, 1) per-sample value. */
+    private static NDArray column(NDArray table, int col, int n) {
+        return table.get(col).reshape(n, 1, 1, 1);
+    }
+
+    /** Pillow's L conversion, (B, 1, S, S), rounded like the uint8 L image when quantising. */
+    private NDArray luma(NDArray x) {
+        NDArray l = x.mul(lumaWeights).sum(new int[] {1}, true);
+        return quantize ? roundHalfUp(l) : l;
+    }
+
+    private NDArray roundHalfUp(NDArray x) {
+        return x.mul(c255).add(half).floor().div(c255);
+    }
+
+    /** Hue shift through batched RGB -> HSV (Pillow's hexcone) -> RGB. */
+    private NDArray hue(NDArray x, NDArray shift) {
+        NDArray r = x.get(new NDIndex(":, 0:1"));
+        NDArray g = x.get(new NDIndex(":, 1:2"));
+        NDArray b = x.get(new NDIndex(":, 2:3"));
+        NDArray maxc = x.max(new int[] {1}, true);
+        NDArray minc = x.min(new int[] {1}, true);
+        NDArray delta = maxc.sub(minc);
+        NDArray sat = delta.div(maxc.add(eps));
+        NDArray safe = delta.add(eps);
+        NDArray rc = maxc.sub(r).div(safe);
+        NDArray gc = maxc.sub(g).div(safe);
+        NDArray bc = maxc.sub(b).div(safe);
+        NDArray hr = bc.sub(gc);
+        NDArray hg = rc.sub(bc).add(two);
+        NDArray hb = gc.sub(rc).add(four);
+        NDArray h = NDArrays.where(r.eq(maxc), hr, NDArrays.where(g.eq(maxc), hg, hb));
+        NDArray h6 = h.div(six).add(shift).mod(one).mul(six);
+        NDArray vs = maxc.mul(sat);
+        NDArray[] channels = new NDArray[3];
+        for (int c = 0; c < 3; c++) {
+            NDArray k = h6.add(hueOffsets[c]).mod(six);
+            NDArray ramp = k.minimum(k.neg().add(four)).clip(0, 1);
+            channels[c] = maxc.sub(vs.mul(ramp));
+        }
+        NDArray out = NDArrays.concat(new ai.djl.ndarray.NDList(channels), 1).clip(0, 1);
+        return quantize ? roundHalfUp(out) : out;
+    }
+
+    /** Per-sample Pillow GaussianBlur as K @ x @ K^T (identity K for samples not blurred). */
+    private NDArray blur(NDArray x, ViewParams p, NDManager tmp) {
+        int n = p.n;
+        int s = (int) x.getShape().get(2);
+        float[] k = new float[n * s * s];
+        for (int i = 0; i < n; i++) {
+            if (p.blurSigma[i] > 0) {
+                BoxBlurWeights.fill(k, i * s * s, p.blurSigma[i], s);
+            } else {
+                for (int j = 0; j < s; j++) {
+                    k[i * s * s + j * s + j] = 1f;
+                }
+            }
+        }
+        NDArray kArr = tmp.create(k, new Shape(n, 1, s, s));
+        NDArray out = kArr.matMul(x).matMul(kArr.transpose(0, 1, 3, 2)).clip(0, 1);
+        return quantize ? roundHalfUp(out) : out;
+    }
+
+    @Override
+    public void close() {
+        constants.close();
+    }
+}
