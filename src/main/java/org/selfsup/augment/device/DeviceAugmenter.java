@@ -150,8 +150,13 @@ public final class DeviceAugmenter implements AutoCloseable {
         List<DeviceViewRecipe> recipes = plan.views();
         List<NDArray> outputs = new ArrayList<>();
         try (NDManager work = batch.newSubManager()) {
-            NDArray srcFloat = src.toType(DataType.FLOAT32, false);
-            srcFloat.attach(work);
+            NDArray srcFloat;
+            try (NDManager convert = work.newSubManager()) {
+                NDArray f = src.toType(DataType.FLOAT32, false);
+                f.attach(convert);
+                srcFloat = f.transpose(0, 3, 1, 2); // (B, C, H, W), values 0..255
+                srcFloat.attach(work);
+            }
             NDArray[] unnormalised = new NDArray[recipes.size()];
             for (int v = 0; v < recipes.size(); v++) {
                 DeviceViewRecipe recipe = recipes.get(v);
@@ -240,7 +245,7 @@ public final class DeviceAugmenter implements AutoCloseable {
                         degenerate = luma.mul(column(t, base + 2, n));
                     }
                     if (roundContrast[r]) {
-                        NDArray m = luma.mean(new int[] {2, 3}, true);
+                        NDArray m = luma.mean(new int[] {3}, true).mean(new int[] {2}, true); // PyTorch engine: one axis per call
                         if (quantize) { // Pillow: int(mean of the uint8 L image + 0.5)
                             m = m.mul(c255).add(half).floor().div(c255);
                         }
