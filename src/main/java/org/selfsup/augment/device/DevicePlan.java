@@ -2,6 +2,7 @@ package org.selfsup.augment.device;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.selfsup.augment.plans.PlanOptions;
 import org.selfsup.util.UserException;
 
 /**
@@ -31,18 +32,29 @@ public record DevicePlan(String name, int size, List<DeviceViewRecipe> views) {
         }
     }
 
+    /** The named plan at output size {@code size} with the original recipes' strengths. */
+    public static DevicePlan create(String name, int size) {
+        return create(name, size, PlanOptions.defaults());
+    }
+
     /**
-     * The named plan at output size {@code size}.
+     * The named plan at output size {@code size}, with the crop scale minimum and colour-jitter strengths
+     * of {@code o} (the same options the CPU plans of {@link org.selfsup.augment.plans.ViewPlans} take).
      *
      * @throws UserException for a plan the device path does not support
      */
-    public static DevicePlan create(String name, int size) {
+    public static DevicePlan create(String name, int size, PlanOptions o) {
+        double sm = o.scaleMin();
         List<DeviceViewRecipe> v = switch (name) {
-            case "byol" -> List.of(DeviceViewRecipe.aggressiveFull("v1"), DeviceViewRecipe.aggressiveFull("v2"));
-            case "simsiam" -> List.of(DeviceViewRecipe.standard("v1"), DeviceViewRecipe.standard("v2"));
-            case "rsa" -> List.of(DeviceViewRecipe.weak("w1"), DeviceViewRecipe.weak("w2"),
-                    DeviceViewRecipe.aggressiveOn("a1", "w1"), DeviceViewRecipe.aggressiveOn("a2", "w2"));
-            case "rsa-aw" -> List.of(DeviceViewRecipe.aggressiveFull("v1"), DeviceViewRecipe.weak("v2"));
+            case "byol" -> List.of(DeviceViewRecipe.aggressiveFull("v1", sm, o.jitter(), o.hue()),
+                    DeviceViewRecipe.aggressiveFull("v2", sm, o.jitter(), o.hue()));
+            case "simsiam" -> List.of(DeviceViewRecipe.standard("v1", sm, o.jitter(), o.hue()),
+                    DeviceViewRecipe.standard("v2", sm, o.jitter(), o.hue()));
+            case "rsa" -> List.of(DeviceViewRecipe.weak("w1", sm), DeviceViewRecipe.weak("w2", sm),
+                    DeviceViewRecipe.aggressiveOn("a1", "w1", o.jitter(), o.hue()),
+                    DeviceViewRecipe.aggressiveOn("a2", "w2", o.jitter(), o.hue()));
+            case "rsa-aw" -> List.of(DeviceViewRecipe.aggressiveFull("v1", sm, o.jitter(), o.hue()),
+                    DeviceViewRecipe.weak("v2", sm));
             default -> throw new UserException("plan '" + name + "' is not supported with augment-on device (supported: "
                     + String.join(", ", NAMES) + ")");
         };

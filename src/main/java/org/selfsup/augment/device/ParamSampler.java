@@ -3,28 +3,37 @@ package org.selfsup.augment.device;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.selfsup.augment.random.ColorJitter;
+import org.selfsup.augment.random.CropBox;
+import org.selfsup.augment.random.RandomGaussianBlur;
+import org.selfsup.augment.random.RandomResizedCrop;
 import org.selfsup.util.Seeds;
 
 /**
- * Samples a batch's {@link BatchParams} on the host, with torchvision's sampling rules, from
- * {@code Seeds.stream(seed, Seeds.AUGMENT, epoch, index)} for each image, so a sample's views depend
- * only on (seed, epoch, index).
+ * Samples a batch's {@link BatchParams} on the host from {@code Seeds.stream(seed, Seeds.AUGMENT, epoch,
+ * index)} for each image, so a sample's views depend only on (seed, epoch, index).
  *
- * <p>Per image, views are sampled in plan order; per view, in pipeline order: crop, flip, ColorJitter
- * (apply? then the order as a random permutation, then brightness, contrast, saturation factors and hue
- * shift, as {@code ColorJitter.get_params} draws them), grayscale, blur (apply? then sigma), solarize.
- * The draws are not the same as the CPU path's, so the two paths agree in distribution, not per image.
+ * <p>It reuses the CPU path's samplers ({@link RandomResizedCrop#sampleBox}, {@link ColorJitter#sample},
+ * {@link RandomGaussianBlur#sampleSigma}), so the rules (torchvision's 10 tries and fallback, factor
+ * ranges, random sub-op order) are the same code. Per image, each view gets its own sub-stream split off
+ * the image's stream in plan order (as {@link org.selfsup.augment.plans.ComposedPlan} does), and draws
+ * in pipeline order: crop, flip, ColorJitter (apply? then order and factors), grayscale, blur (apply?
+ * then sigma), solarize (device only). For the byol, simsiam, rsa and rsa-aw plans this is the CPU
+ * plans' draw sequence, so both paths currently see the same parameters for an image; the equivalence
+ * test checks it, but only agreement in distribution is promised.
  */
 public final class ParamSampler {
     private final DevicePlan plan;
-    private final List<CropSampler> crops;
+    private final List<RandomResizedCrop> crops = new ArrayList<>();
+    private final List<ColorJitter> jitters = new ArrayList<>();
+    private final List<RandomGaussianBlur> blurs = new ArrayList<>();
 
-    /** A sampler with torchvision's RandomResizedCrop rule for every view that crops. */
     public ParamSampler(DevicePlan plan) {
         this.plan = plan;
-        this.crops = new ArrayList<>();
         for (DeviceViewRecipe v : plan.views()) {
-            crops.add(v.fromSource() ? CropSampler.torchvision(v.scaleMin(), v.scaleMax()) : null);
+            crops.add(v.fromSource() ? new RandomResizedCrop(plan.size(), v.scaleMin(), v.scaleMax()) : null);
+            jitters.add(v.jitterP() > 0 ? new ColorJitter(v.brightness(), v.contrast(), v.saturation(), v.hue()) : null);
+            blurs.add(v.blurP() > 0 ? new RandomGaussianBlur(v.sigmaMin(), v.sigmaMax()) : null);
         }
     }
 
@@ -39,54 +48,41 @@ public final class ParamSampler {
         for (int i = 0; i < n; i++) {
             SplittableRandom rng = Seeds.stream(seed, Seeds.AUGMENT, epoch, indices[i]);
             for (int v = 0; v < recipes.size(); v++) {
-                sampleView(recipes.get(v), crops.get(v), out.get(v), i, srcHeight, srcWidth, rng);
+                // One sub-stream per view, split off like ComposedPlan.views does.
+                SplittableRandom viewRng = new SplittableRandom(rng.nextLong());
+                sampleView(v, out.get(v), i, srcHeight, srcWidth, viewRng);
             }
         }
         return new BatchParams(srcHeight, srcWidth, out);
     }
 
-    private static void sampleView(DeviceViewRecipe r, CropSampler crop, ViewParams p, int i, int h, int w,
-                                   SplittableRandom rng) {
+    private void sampleView(int v, ViewParams p, int i, int h, int w, SplittableRandom rng) {
+        DeviceViewRecipe r = plan.views().get(v);
         if (r.fromSource()) {
-            int[] c = crop.sample(h, w, rng);
-            p.top[i] = c[0];
-            p.left[i] = c[1];
-            p.cropHeight[i] = c[2];
-            p.cropWidth[i] = c[3];
-            p.flip[i] = rng.nextDouble() < r.flipP();
+            CropBox c = crops.get(v).sampleBox(h, w, rng);
+            p.top[i] = c.top();
+            p.left[i] = c.left();
+            p.cropHeight[i] = c.height();
+            p.cropWidth[i] = c.width();
+            p.flip[i] = r.flipP() > 0 && rng.nextDouble() < r.flipP();
         }
-        if (r.jitterP() > 0 && rng.nextDouble() < r.jitterP()) {
+        p.factors[i] = new double[] {1, 1, 1, 0};
+        p.order[i] = new int[] {0, 1, 2, 3};
+        if (jitters.get(v) != null && rng.nextDouble() < r.jitterP()) {
+            ColorJitter.Params cj = jitters.get(v).sample(rng);
             p.jitter[i] = true;
-            int[] order = p.order[i];
+            p.order[i] = cj.order().clone();
             for (int k = 0; k < 4; k++) {
-                order[k] = k;
+                double f = cj.factor(k);
+                if (!Double.isNaN(f)) { // NaN: sub-op disabled, keep the identity factor
+                    p.factors[i][k] = f;
+                }
             }
-            for (int k = 3; k > 0; k--) { // Fisher-Yates: a uniform permutation like torch.randperm
-                int j = rng.nextInt(k + 1);
-                int t = order[k];
-                order[k] = order[j];
-                order[j] = t;
-            }
-            p.factors[i][0] = factor(r.brightness(), rng);
-            p.factors[i][1] = factor(r.contrast(), rng);
-            p.factors[i][2] = factor(r.saturation(), rng);
-            p.factors[i][3] = r.hue() > 0 ? -r.hue() + 2 * r.hue() * rng.nextDouble() : 0;
-        } else {
-            p.factors[i] = new double[] {1, 1, 1, 0};
-            p.order[i] = new int[] {0, 1, 2, 3};
         }
         p.gray[i] = r.grayP() > 0 && rng.nextDouble() < r.grayP();
-        if (r.blurP() > 0 && rng.nextDouble() < r.blurP()) {
-            p.blurSigma[i] = r.sigmaMin() + (r.sigmaMax() - r.sigmaMin()) * rng.nextDouble();
+        if (blurs.get(v) != null && rng.nextDouble() < r.blurP()) {
+            p.blurSigma[i] = blurs.get(v).sampleSigma(rng);
         }
         p.solarize[i] = r.solarizeP() > 0 && rng.nextDouble() < r.solarizeP();
-    }
-
-    private static double factor(double strength, SplittableRandom rng) {
-        if (strength <= 0) {
-            return 1;
-        }
-        double lo = Math.max(0, 1 - strength);
-        return lo + (1 + strength - lo) * rng.nextDouble();
     }
 }
