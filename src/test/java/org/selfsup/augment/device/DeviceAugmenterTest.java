@@ -23,8 +23,20 @@ class DeviceAugmenterTest {
     private static final Normalization IDENTITY = new Normalization(new float[] {0, 0, 0}, new float[] {1, 1, 1});
     private static NDManager manager;
 
+    /**
+     * One PyTorch intra-op thread: on this shared 2-core machine torch's thread pool under
+     * oversubscription makes small ops ~30x slower. Only effective before the engine starts.
+     */
+    static void singleThreadedEngine() {
+        if (System.getProperty("ai.djl.pytorch.num_threads") == null) {
+            System.setProperty("ai.djl.pytorch.num_threads", "1");
+            System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+        }
+    }
+
     @BeforeAll
     static void start() {
+        singleThreadedEngine();
         manager = NDManager.newBaseManager();
     }
 
