@@ -62,7 +62,7 @@ public final class DeviceAugmenter implements AutoCloseable {
     private final NDArray two;
     private final NDArray four;
     private final NDArray six;
-    private final NDArray[] hueOffsets;
+    private final NDArray hueOffsets;
     private final NDArray solarizeThreshold;
 
     /**
@@ -89,7 +89,7 @@ public final class DeviceAugmenter implements AutoCloseable {
         two = scalar(2f);
         four = scalar(4f);
         six = scalar(6f);
-        hueOffsets = new NDArray[] {scalar(5f), scalar(3f), scalar(1f)};
+        hueOffsets = constants.create(new float[] {5f, 3f, 1f}, perChannel);
         solarizeThreshold = scalar(128f / 255f);
     }
 
@@ -224,8 +224,9 @@ public final class DeviceAugmenter implements AutoCloseable {
                 table[base + n + i] = on && op == 1 ? 1f : 0f;
                 table[base + 2 * n + i] = on && op == 2 ? 1f : 0f;
                 table[base + 3 * n + i] = on && op == 3 ? 1f : 0f;
-                // torchvision adds np.uint8(hue * 255) to PIL's uint8 H channel: a truncated shift.
-                table[base + 4 * n + i] = on && op == 3 ? (float) ((long) (p.factors[i][3] * 255) / 255.0) : 0f;
+                // torchvision adds np.uint8(hue * 255) to PIL's uint8 H channel: a truncated shift
+                // (stored in sixths of the circle for the hexcone formula).
+                table[base + 4 * n + i] = on && op == 3 ? (float) (6 * ((long) (p.factors[i][3] * 255) / 255.0)) : 0f;
                 roundBlend[r] |= on && op < 3 && p.factors[i][op] != 1;
                 roundContrast[r] |= on && op == 1;
                 roundSaturation[r] |= on && op == 2;
@@ -295,32 +296,30 @@ public final class DeviceAugmenter implements AutoCloseable {
         return x.mul(c255).add(half).floor().div(c255);
     }
 
-    /** Hue shift through batched RGB -> HSV (Pillow's hexcone) -> RGB. */
-    private NDArray hue(NDArray x, NDArray shift) {
-        NDArray r = x.get(new NDIndex(":, 0:1"));
-        NDArray g = x.get(new NDIndex(":, 1:2"));
-        NDArray b = x.get(new NDIndex(":, 2:3"));
+    /**
+     * Hue shift through batched RGB -> HSV (Pillow's hexcone) -> RGB, all channels at once.
+     *
+     * @param shift6 per-sample hue shift in sixths of the circle (6 x the shift), (B, 1, 1, 1)
+     */
+    private NDArray hue(NDArray x, NDArray shift6) {
         NDArray maxc = x.max(new int[] {1}, true);
         NDArray minc = x.min(new int[] {1}, true);
         NDArray delta = maxc.sub(minc);
-        NDArray sat = delta.div(maxc.add(eps));
-        NDArray safe = delta.add(eps);
-        NDArray rc = maxc.sub(r).div(safe);
-        NDArray gc = maxc.sub(g).div(safe);
-        NDArray bc = maxc.sub(b).div(safe);
+        NDArray vs = delta; // v * s = maxc * (maxc - minc) / maxc
+        // (max - c) / (max - min) for c = r, g, b at once; 0 for grey pixels.
+        NDArray dist = maxc.sub(x).div(delta.add(eps));
+        NDArray rc = dist.get(new NDIndex(":, 0:1"));
+        NDArray gc = dist.get(new NDIndex(":, 1:2"));
+        NDArray bc = dist.get(new NDIndex(":, 2:3"));
         NDArray hr = bc.sub(gc);
         NDArray hg = rc.sub(bc).add(two);
         NDArray hb = gc.sub(rc).add(four);
-        NDArray h = NDArrays.where(r.eq(maxc), hr, NDArrays.where(g.eq(maxc), hg, hb));
-        NDArray h6 = h.div(six).add(shift).mod(one).mul(six);
-        NDArray vs = maxc.mul(sat);
-        NDArray[] channels = new NDArray[3];
-        for (int c = 0; c < 3; c++) {
-            NDArray k = h6.add(hueOffsets[c]).mod(six);
-            NDArray ramp = k.minimum(k.neg().add(four)).clip(0, 1);
-            channels[c] = maxc.sub(vs.mul(ramp));
-        }
-        NDArray out = NDArrays.concat(new ai.djl.ndarray.NDList(channels), 1).clip(0, 1);
+        NDArray h = NDArrays.where(x.get(new NDIndex(":, 0:1")).eq(maxc), hr,
+                NDArrays.where(x.get(new NDIndex(":, 1:2")).eq(maxc), hg, hb)); // in sixths, [-1, 5)
+        // HSV -> RGB: channel n in (5, 3, 1): v - v s clamp(min(k, 4 - k), 0, 1), k = (n + 6h) mod 6.
+        NDArray k = h.add(shift6).add(hueOffsets).mod(six);
+        NDArray ramp = k.minimum(k.neg().add(four)).clip(0, 1);
+        NDArray out = maxc.sub(vs.mul(ramp)).clip(0, 1);
         return quantize ? roundHalfUp(out) : out;
     }
 
