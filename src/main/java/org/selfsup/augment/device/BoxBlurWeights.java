@@ -59,6 +59,28 @@ public final class BoxBlurWeights {
         }
     }
 
+    /**
+     * Writes the (size x size) matrix of ONE of Pillow's box passes for GaussianBlur(radius) into
+     * {@code dest} at {@code offset}: applying it {@link #PASSES} times, rounding to uint8 after each
+     * pass, reproduces Pillow's output up to float summation order.
+     */
+    public static void fillPass(float[] dest, int offset, double radius, int size) {
+        float r = boxRadius((float) radius, PASSES);
+        int ri = (int) r;
+        long ww = (long) ((float) (1 << 24) / (r * 2 + 1));
+        long fw = ((1L << 24) - (ri * 2L + 1) * ww) / 2;
+        double[] a = new double[size];
+        double[] b = new double[size];
+        for (int j = 0; j < size; j++) {
+            java.util.Arrays.fill(a, 0);
+            a[j] = 1;
+            boxPass(a, b, ri, ww / (double) (1 << 24), fw / (double) (1 << 24));
+            for (int i = 0; i < size; i++) {
+                dest[offset + i * size + j] = (float) b[i];
+            }
+        }
+    }
+
     private static void boxPass(double[] in, double[] out, int r, double wCentre, double wEdge) {
         int n = in.length;
         for (int x = 0; x < n; x++) {

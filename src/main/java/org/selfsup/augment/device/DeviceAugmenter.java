@@ -56,12 +56,13 @@ public final class DeviceAugmenter implements AutoCloseable {
     private final NDArray lumaWeights;
     private final NDArray c255;
     private final NDArray half;
-    private final NDArray tiny;
     private final NDArray eps;
     private final NDArray one;
     private final NDArray two;
     private final NDArray four;
     private final NDArray six;
+    private final NDArray c256;
+    private final NDArray sixOver255;
     private final NDArray hueOffsets;
     private final NDArray solarizeThreshold;
 
@@ -83,12 +84,13 @@ public final class DeviceAugmenter implements AutoCloseable {
         lumaWeights = constants.create(new float[] {19595f / 65536, 38470f / 65536, 7471f / 65536}, perChannel);
         c255 = scalar(255f);
         half = scalar(0.5f);
-        tiny = scalar(1e-3f);
         eps = scalar(1e-12f);
         one = scalar(1f);
         two = scalar(2f);
         four = scalar(4f);
         six = scalar(6f);
+        c256 = scalar(256f);
+        sixOver255 = scalar(6f / 255f);
         hueOffsets = constants.create(new float[] {5f, 3f, 1f}, perChannel);
         solarizeThreshold = scalar(128f / 255f);
     }
@@ -200,11 +202,24 @@ public final class DeviceAugmenter implements AutoCloseable {
         }
         NDArray wyArr = tmp.create(wy, new Shape(n, 1, s, h));
         NDArray wxT = tmp.create(wx, new Shape(n, 1, s, w)).transpose(0, 1, 3, 2);
-        NDArray x = wyArr.matMul(src).matMul(wxT).div(c255);
+        NDArray x;
+        if (quantize) {
+            // Pillow: horizontal pass rounded to uint8, then vertical pass rounded (values 0..255 here).
+            // Its sums are exact 22-bit fixed point, and upscaling often lands on exact .5 ties that only
+            // the rounded coefficients break; float32 (24-bit mantissa) loses that, float64 keeps it.
+            // The weights are multiples of 2^-22, so they convert to float64 exactly.
+            NDArray src64 = src.toType(DataType.FLOAT64, false);
+            NDArray rows = src64.matMul(wxT.toType(DataType.FLOAT64, false)).add(half).floor().clip(0, 255);
+            x = wyArr.toType(DataType.FLOAT64, false).matMul(rows).add(half).floor()
+                    .toType(DataType.FLOAT32, false).div(c255);
+        } else {
+            x = src.matMul(wxT);
+            x = wyArr.matMul(x).div(c255);
+        }
         if (x.getShape().get(1) == 1) {
             x = x.repeat(1, 3);
         }
-        return quantize ? roundHalfUp(x.clip(0, 1)) : x.clip(0, 1);
+        return x.clip(0, 1);
     }
 
     /** ColorJitter (4 rounds), grayscale, blur and solarize on (B, 3, S, S) in [0, 1]. */
@@ -224,9 +239,8 @@ public final class DeviceAugmenter implements AutoCloseable {
                 table[base + n + i] = on && op == 1 ? 1f : 0f;
                 table[base + 2 * n + i] = on && op == 2 ? 1f : 0f;
                 table[base + 3 * n + i] = on && op == 3 ? 1f : 0f;
-                // torchvision adds np.uint8(hue * 255) to PIL's uint8 H channel: a truncated shift
-                // (stored in sixths of the circle for the hexcone formula).
-                table[base + 4 * n + i] = on && op == 3 ? (float) (6 * ((long) (p.factors[i][3] * 255) / 255.0)) : 0f;
+                // torchvision adds np.uint8(hue * 255) to PIL's uint8 H channel: whole 1/255 steps.
+                table[base + 4 * n + i] = on && op == 3 ? (float) (long) (p.factors[i][3] * 255) : 0f;
                 roundBlend[r] |= on && op < 3 && p.factors[i][op] != 1;
                 roundContrast[r] |= on && op == 1;
                 roundSaturation[r] |= on && op == 2;
@@ -246,19 +260,27 @@ public final class DeviceAugmenter implements AutoCloseable {
                         degenerate = luma.mul(column(t, base + 2, n));
                     }
                     if (roundContrast[r]) {
-                        NDArray m = luma.mean(new int[] {3}, true).mean(new int[] {2}, true); // PyTorch engine: one axis per call
-                        if (quantize) { // Pillow: int(mean of the uint8 L image + 0.5)
-                            m = m.mul(c255).add(half).floor().div(c255);
+                        NDArray m;
+                        if (quantize) { // Pillow: int(mean of the uint8 L image + 0.5), from exact integer sums
+                            m = luma.mul(c255).round().mean(new int[] {3}, true).mean(new int[] {2}, true)
+                                    .add(half).floor().div(c255);
+                        } else { // the PyTorch engine reduces one axis per call
+                            m = luma.mean(new int[] {3}, true).mean(new int[] {2}, true);
                         }
                         NDArray grey = m.mul(column(t, base + 1, n));
                         degenerate = degenerate == null ? grey : degenerate.add(grey);
                     }
                 }
                 NDArray f = column(t, base, n);
-                x = degenerate == null ? x.mul(f) : x.sub(degenerate).mul(f).add(degenerate);
-                x = x.clip(0, 1);
-                if (quantize) { // Image.blend truncates
-                    x = x.mul(c255).add(tiny).floor().div(c255);
+                if (quantize) {
+                    // Image.blend on uint8 values: float32 in1 + alpha (in2 - in1), truncated, clipped.
+                    NDArray x255 = x.mul(c255).round();
+                    NDArray d255 = degenerate == null ? null : degenerate.mul(c255).round();
+                    NDArray blended = d255 == null ? x255.mul(f) : x255.sub(d255).mul(f).add(d255);
+                    x = blended.floor().clip(0, 255).div(c255);
+                } else {
+                    x = degenerate == null ? x.mul(f) : x.sub(degenerate).mul(f).add(degenerate);
+                    x = x.clip(0, 1);
                 }
             }
             if (roundHue[r]) {
@@ -299,38 +321,89 @@ public final class DeviceAugmenter implements AutoCloseable {
     /**
      * Hue shift through batched RGB -> HSV (Pillow's hexcone) -> RGB, all channels at once.
      *
-     * @param shift6 per-sample hue shift in sixths of the circle (6 x the shift), (B, 1, 1, 1)
+     * @param steps per-sample shift in whole 1/255 steps ({@code (long) (hue * 255)}), (B, 1, 1, 1)
      */
-    private NDArray hue(NDArray x, NDArray shift6) {
+    private NDArray hue(NDArray x, NDArray steps) {
+        return quantize ? hueUint8(x, steps) : hueFloat(x, steps);
+    }
+
+    /** Continuous HSV: {@code v - v s clamp(min(k, 4 - k), 0, 1)}, {@code k = (n + 6h) mod 6}, n = 5, 3, 1. */
+    private NDArray hueFloat(NDArray x, NDArray steps) {
         NDArray maxc = x.max(new int[] {1}, true);
-        NDArray minc = x.min(new int[] {1}, true);
-        NDArray delta = maxc.sub(minc);
-        NDArray vs = delta; // v * s = maxc * (maxc - minc) / maxc
-        // (max - c) / (max - min) for c = r, g, b at once; 0 for grey pixels.
-        NDArray dist = maxc.sub(x).div(delta.add(eps));
+        NDArray delta = maxc.sub(x.min(new int[] {1}, true));
+        NDArray h = hexconeHue(x, maxc, delta.add(eps)); // in sixths, [-1, 5)
+        NDArray k = h.add(steps.mul(sixOver255)).add(hueOffsets).mod(six);
+        NDArray ramp = k.minimum(k.neg().add(four)).clip(0, 1);
+        return maxc.sub(delta.mul(ramp)).clip(0, 1); // v s = max - min
+    }
+
+    /**
+     * Pillow's uint8 path as torchvision uses it: H = int(255 h), S = int(255 s), V = max; H += shift
+     * with uint8 wrap-around; back to RGB with {@code round(v (1 - fs x))} per channel. The mix of
+     * float32 and float64 steps follows Pillow's C code (Convert.c rgb2hsv / hsv2rgb), so values that
+     * land near a uint8 boundary round the same way.
+     */
+    private NDArray hueUint8(NDArray x, NDArray steps) {
+        DataType f32 = DataType.FLOAT32;
+        DataType f64 = DataType.FLOAT64;
+        NDArray x255 = x.mul(c255).round(); // the uint8 values, float32
+        NDArray maxc = x255.max(new int[] {1}, true);
+        NDArray chroma = maxc.sub(x255.min(new int[] {1}, true));
+        NDArray dist = maxc.sub(x255).div(chroma.clip(1, 255)); // float rc, gc, bc (grey pixels: 0)
+        NDArray sat = chroma.div(maxc.clip(1, 255)); // float s
+        NDArray rc = dist.get(new NDIndex(":, 0:1"));
+        NDArray gc = dist.get(new NDIndex(":, 1:2"));
+        NDArray bc = dist.get(new NDIndex(":, 2:3"));
+        NDArray hr = bc.sub(gc);
+        NDArray hg = rc.toType(f64, false).add(two).sub(bc.toType(f64, false)).toType(f32, false);
+        NDArray hb = gc.toType(f64, false).add(four).sub(rc.toType(f64, false)).toType(f32, false);
+        NDArray h = NDArrays.where(x255.get(new NDIndex(":, 0:1")).eq(maxc), hr,
+                NDArrays.where(x255.get(new NDIndex(":, 1:2")).eq(maxc), hg, hb));
+        NDArray hFrac = h.toType(f64, false).div(six).add(one).mod(one).toType(f32, false);
+        NDArray h8 = hFrac.toType(f64, false).mul(c255).floor();
+        NDArray s8 = sat.toType(f64, false).mul(c255).floor();
+        NDArray hh = h8.add(steps.toType(f64, false)).mod(c256).mul(six).div(c255); // [0, 6]
+        NDArray sector = hh.floor();
+        NDArray frac = hh.sub(sector).toType(f32, false).toType(f64, false);
+        NDArray fs = s8.div(c255).toType(f32, false).toType(f64, false);
+        // Channel n in (5, 3, 1) takes x = clamp(min(k, 4 - k), 0, 1), k = ((n + sector) mod 6) + frac,
+        // which is 0, 1, f or 1 - f exactly as Pillow's p, q, t selection.
+        NDArray k = sector.add(hueOffsets).mod(six).add(frac);
+        NDArray ramp = k.minimum(k.neg().add(four)).clip(0, 1);
+        NDArray v = maxc.toType(f64, false);
+        NDArray out = v.mul(fs.mul(ramp).neg().add(one)).add(half).floor();
+        return out.toType(f32, false).div(c255).clip(0, 1);
+    }
+
+    /** Pillow's hexcone hue in sixths of the circle, in [-1, 5), from channel values and chroma. */
+    private NDArray hexconeHue(NDArray x, NDArray maxc, NDArray chroma) {
+        NDArray dist = maxc.sub(x).div(chroma); // (max - c) / chroma for c = r, g, b
         NDArray rc = dist.get(new NDIndex(":, 0:1"));
         NDArray gc = dist.get(new NDIndex(":, 1:2"));
         NDArray bc = dist.get(new NDIndex(":, 2:3"));
         NDArray hr = bc.sub(gc);
         NDArray hg = rc.sub(bc).add(two);
         NDArray hb = gc.sub(rc).add(four);
-        NDArray h = NDArrays.where(x.get(new NDIndex(":, 0:1")).eq(maxc), hr,
-                NDArrays.where(x.get(new NDIndex(":, 1:2")).eq(maxc), hg, hb)); // in sixths, [-1, 5)
-        // HSV -> RGB: channel n in (5, 3, 1): v - v s clamp(min(k, 4 - k), 0, 1), k = (n + 6h) mod 6.
-        NDArray k = h.add(shift6).add(hueOffsets).mod(six);
-        NDArray ramp = k.minimum(k.neg().add(four)).clip(0, 1);
-        NDArray out = maxc.sub(vs.mul(ramp)).clip(0, 1);
-        return quantize ? roundHalfUp(out) : out;
+        return NDArrays.where(x.get(new NDIndex(":, 0:1")).eq(maxc), hr,
+                NDArrays.where(x.get(new NDIndex(":, 1:2")).eq(maxc), hg, hb));
     }
 
-    /** Per-sample Pillow GaussianBlur as K @ x @ K^T (identity K for samples not blurred). */
+    /**
+     * Per-sample Pillow GaussianBlur (identity for samples not blurred). With {@code quantize}, Pillow's
+     * six box passes (three along x, then three along y) each followed by uint8 rounding, as six
+     * batched matrix products; otherwise their combined operator, {@code K @ x @ K^T}.
+     */
     private NDArray blur(NDArray x, ViewParams p, NDManager tmp) {
         int n = p.n;
         int s = (int) x.getShape().get(2);
         float[] k = new float[n * s * s];
         for (int i = 0; i < n; i++) {
             if (p.blurSigma[i] > 0) {
-                BoxBlurWeights.fill(k, i * s * s, p.blurSigma[i], s);
+                if (quantize) {
+                    BoxBlurWeights.fillPass(k, i * s * s, p.blurSigma[i], s);
+                } else {
+                    BoxBlurWeights.fill(k, i * s * s, p.blurSigma[i], s);
+                }
             } else {
                 for (int j = 0; j < s; j++) {
                     k[i * s * s + j * s + j] = 1f;
@@ -338,8 +411,17 @@ public final class DeviceAugmenter implements AutoCloseable {
             }
         }
         NDArray kArr = tmp.create(k, new Shape(n, 1, s, s));
-        NDArray out = kArr.matMul(x).matMul(kArr.transpose(0, 1, 3, 2)).clip(0, 1);
-        return quantize ? roundHalfUp(out) : out;
+        NDArray kT = kArr.transpose(0, 1, 3, 2);
+        if (!quantize) {
+            return kArr.matMul(x).matMul(kT).clip(0, 1);
+        }
+        for (int pass = 0; pass < BoxBlurWeights.PASSES; pass++) {
+            x = roundHalfUp(x.matMul(kT)); // along x (rows of the image)
+        }
+        for (int pass = 0; pass < BoxBlurWeights.PASSES; pass++) {
+            x = roundHalfUp(kArr.matMul(x)); // along y
+        }
+        return x.clip(0, 1);
     }
 
     @Override

@@ -26,9 +26,10 @@ import org.selfsup.data.SyntheticImages;
  * area and aspect-ratio distributions.
  *
  * <p>Tolerances (in normalised units, i.e. divided by the channel std, about 0.2 for CIFAR, so 0.01 is
- * roughly half a uint8 level): means within 0.01, stds within 0.01; per pixel, the mean absolute
- * difference below 0.75 uint8 levels and at least 90% of values within 1 level (the paths differ in
- * rounding between resize/blur passes and in HSV quantisation; see docs/device-augmentation.md).
+ * roughly half a uint8 level): means within 0.01, stds within 0.01. Both paths currently draw the same
+ * parameters for an image and the device path emulates Pillow's uint8 rounding, so per pixel at least
+ * 99% of values must be identical and the mean absolute difference below 0.05 uint8 levels (measured:
+ * all identical); a change in either side's draw order would break only this per-pixel part.
  */
 class PathEquivalenceTest {
     private static final int N = 128;
@@ -85,18 +86,18 @@ class PathEquivalenceTest {
                 }
                 // Same parameters per image (both paths split the image stream the same way): compare pixels.
                 double sumAbs = 0;
-                int within1 = 0;
+                int identical = 0;
                 for (int k = 0; k < c.length; k++) {
                     int ch = (k / plane) % 3;
                     double levels = Math.abs(c[k] - d[k]) * NORM.std()[ch] * 255;
                     sumAbs += levels;
-                    within1 += levels <= 1.01 ? 1 : 0;
+                    identical += levels < 0.01 ? 1 : 0;
                 }
                 double meanAbs = sumAbs / c.length;
-                double frac = within1 / (double) c.length;
-                System.out.printf("%s %s mean |diff| %.3f levels, within 1 level %.4f%n", planName, view, meanAbs, frac);
-                assertTrue(meanAbs < 0.75, view + ": mean abs difference " + meanAbs + " uint8 levels");
-                assertTrue(frac > 0.9, view + ": only " + frac + " of values within 1 level");
+                double frac = identical / (double) c.length;
+                System.out.printf("%s %s mean |diff| %.4f levels, identical %.5f%n", planName, view, meanAbs, frac);
+                assertTrue(meanAbs < 0.05, view + ": mean abs difference " + meanAbs + " uint8 levels");
+                assertTrue(frac >= 0.99, view + ": only " + frac + " of values identical");
             }
         }
     }
