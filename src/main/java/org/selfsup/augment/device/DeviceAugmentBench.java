@@ -49,15 +49,24 @@ public final class DeviceAugmentBench {
         return measure(plan, batch, size, seconds).imagesPerSecond();
     }
 
-    /** As {@link #run} with the full result. */
+    /** As {@link #run} with the full result (uint8-exact mode, as training uses it). */
     public static Result measure(String plan, int batch, int size, double seconds) {
+        return measure(plan, batch, size, seconds, true);
+    }
+
+    /**
+     * As {@link #run} with the full result.
+     *
+     * @param quantize emulate Pillow's uint8 rounding (see {@link DeviceAugmenter}); false = plain float ops
+     */
+    public static Result measure(String plan, int batch, int size, double seconds, boolean quantize) {
         if (batch < 1 || size < 4 || seconds <= 0) {
             throw new IllegalArgumentException("need batch >= 1, size >= 4 and seconds > 0");
         }
         int pool = Math.max(batch * 4, 256);
         ImageStore store = SyntheticImages.generate("bench", pool, 10, size, 1, 0);
         try (NDManager manager = NDManager.newBaseManager();
-             DeviceAugmenter aug = new DeviceAugmenter(DevicePlan.create(plan, size), Normalization.CIFAR, manager, true)) {
+             DeviceAugmenter aug = new DeviceAugmenter(DevicePlan.create(plan, size), Normalization.CIFAR, manager, quantize)) {
             int[] indices = new int[batch];
             long b = 0;
             for (; b < WARMUP_BATCHES; b++) {
@@ -93,15 +102,19 @@ public final class DeviceAugmentBench {
         }
     }
 
-    /** {@code plan batch size seconds}, e.g. {@code rsa 256 32 10}; prints a line and a JSON line. */
+    /**
+     * {@code plan batch size seconds [exact|float]}, e.g. {@code rsa 256 32 10}; prints a line and a JSON
+     * line.
+     */
     public static void main(String[] args) {
         String plan = args.length > 0 ? args[0] : "rsa";
         int batch = args.length > 1 ? Integer.parseInt(args[1]) : 256;
         int size = args.length > 2 ? Integer.parseInt(args[2]) : 32;
         double seconds = args.length > 3 ? Double.parseDouble(args[3]) : 10;
-        Result r = measure(plan, batch, size, seconds);
-        System.out.printf(java.util.Locale.ROOT, "device augmentation %s, batch %d, %dx%d on %s: %.0f src img/s (%d images in %.1f s)%n",
-                plan, batch, size, size, r.device(), r.imagesPerSecond(), r.images(), r.seconds());
+        boolean quantize = args.length <= 4 || !args[4].equals("float");
+        Result r = measure(plan, batch, size, seconds, quantize);
+        System.out.printf(java.util.Locale.ROOT, "device augmentation %s (%s), batch %d, %dx%d on %s: %.0f src img/s (%d images in %.1f s)%n",
+                plan, quantize ? "exact" : "float", batch, size, size, r.device(), r.imagesPerSecond(), r.images(), r.seconds());
         System.out.println(r.toJson());
     }
 }

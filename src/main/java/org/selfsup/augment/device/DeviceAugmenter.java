@@ -29,14 +29,15 @@ import org.selfsup.data.Normalization;
  *   <li>grayscale and solarize through masks, Gaussian blur as {@code K @ x @ K^T} with Pillow's 3-pass box
  *       operator per sample ({@link BoxBlurWeights}; identity for unblurred samples).</li>
  * </ul>
- * Values are clamped to [0, 1] after each op and, with {@code quantize}, rounded to multiples of 1/255 the
- * way the uint8 CPU path rounds (blends truncate, resampling and luma round half up).
+ * Values are clamped to [0, 1] after each op. With {@code quantize} the device path emulates Pillow's
+ * uint8 arithmetic step by step (two resampling passes in float64 with rounding in between, blends in
+ * float32 with truncation, rounded luma and contrast mean, the six rounded box-blur passes, HSV with
+ * Pillow's float/double mix), so on the same parameters it reproduces the CPU path's pixels (the tests
+ * measure 100% identical values on CPU); without it every op stays in float.
  *
- * <p>All random parameters are sampled on the host ({@link ParamSampler}) and uploaded as a few small
- * arrays per view; there is no per-element JNI call and no device-to-host copy. Differences from the
- * PIL-exact CPU path (see docs/device-augmentation.md): no uint8 rounding between the two resize passes
- * and the three blur passes, HSV is not quantised to uint8, and random draws differ (the two paths agree
- * in distribution, not image by image).
+ * <p>All random parameters are sampled on the host ({@link ParamSampler}, which reuses the CPU path's
+ * samplers) and uploaded as a few small arrays per view; there is no per-element JNI call and no
+ * device-to-host copy. See docs/device-augmentation.md for what differs from the CPU path.
  *
  * <p>Not thread-safe: use one instance per thread. Constants live in a sub-manager of the manager given
  * at construction, released by {@link #close()}.
