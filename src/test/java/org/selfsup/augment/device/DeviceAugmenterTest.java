@@ -444,4 +444,22 @@ class DeviceAugmenterTest {
             }
         }
     }
+
+    @Test
+    void onlyTheOutputViewsRemainAndNothingAccumulatesAcrossBatches() {
+        ImageStore store = randomStore(8, 12, 12, 3, 7);
+        try (NDManager root = manager.newSubManager();
+             DeviceAugmenter aug = new DeviceAugmenter(DevicePlan.create("rsa", 12), Normalization.CIFAR, root, true)) {
+            int constants = ((ai.djl.ndarray.BaseNDManager) root).getManagedArrays().size();
+            for (int b = 0; b < 3; b++) {
+                try (NDManager batch = root.newSubManager()) {
+                    DeviceViews views = aug.augment(store, range(8), 1, b, batch);
+                    List<NDArray> left = ((ai.djl.ndarray.BaseNDManager) batch).getManagedArrays();
+                    assertEquals(4, left.size(), "arrays left in the batch manager: " + left.size());
+                    assertTrue(left.containsAll(views.arrays()));
+                }
+                assertEquals(constants, ((ai.djl.ndarray.BaseNDManager) root).getManagedArrays().size());
+            }
+        }
+    }
 }
