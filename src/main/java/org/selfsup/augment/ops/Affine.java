@@ -17,7 +17,13 @@ public final class Affine implements ImageOp {
     private final double e;
     private final double f;
 
+    /** The PIL AFFINE data (a, b, c, d, e, f); all must be finite. */
     public Affine(double a, double b, double c, double d, double e, double f) {
+        for (double v : new double[] {a, b, c, d, e, f}) {
+            if (!Double.isFinite(v)) {
+                throw new IllegalArgumentException("affine coefficients must be finite: " + v);
+            }
+        }
         this.a = a;
         this.b = b;
         this.c = c;

@@ -11,10 +11,12 @@ public final class Brightness implements ImageOp {
     private final double factor;
     private final int[] lut;
 
-    /** @param factor 0 gives black, 1 the original image */
+    /** @param factor 0 gives black, 1 the original image (any finite value; results are clipped) */
     public Brightness(double factor) {
-        if (!(factor >= 0)) {
-            throw new IllegalArgumentException("brightness factor must be >= 0: " + factor);
+        // Any finite factor is valid for PIL (negative ones extrapolate and clip); torchvision's
+        // non-negativity check belongs to the random wrappers that sample it.
+        if (!Double.isFinite(factor)) {
+            throw new IllegalArgumentException("brightness factor must be finite: " + factor);
         }
         this.factor = factor;
         this.lut = factor == 1.0 ? null : Pixels.blendLut(0, (float) factor);

@@ -12,8 +12,10 @@ public final class Contrast implements ImageOp {
 
     /** @param factor 0 gives a uniform grey image, 1 the original image */
     public Contrast(double factor) {
-        if (!(factor >= 0)) {
-            throw new IllegalArgumentException("contrast factor must be >= 0: " + factor);
+        // Any finite factor is valid for PIL (negative ones extrapolate and clip); torchvision's
+        // non-negativity check belongs to the random wrappers that sample it.
+        if (!Double.isFinite(factor)) {
+            throw new IllegalArgumentException("contrast factor must be finite: " + factor);
         }
         this.factor = factor;
     }
@@ -23,12 +25,7 @@ public final class Contrast implements ImageOp {
         if (factor == 1.0) {
             return in.copy();
         }
-        byte[] luma = Pixels.lumaPlane(in);
-        long sum = 0;
-        for (byte v : luma) {
-            sum += v & 0xFF;
-        }
-        double mean = (double) sum / luma.length;
+        double mean = (double) Pixels.lumaSum(in) / ((long) in.height() * in.width());
         int grey = (int) (mean + 0.5);
         return Pixels.applyLut(in, Pixels.blendLut(grey, (float) factor));
     }

@@ -15,7 +15,11 @@ public final class Cutout implements ImageOp {
     private final double centerY;
     private final double size;
 
+    /** @param size side in pixels; a negative size leaves the image unchanged (as DSSL's CutoutAbs) */
     public Cutout(double centerX, double centerY, double size) {
+        if (!Double.isFinite(centerX) || !Double.isFinite(centerY) || !Double.isFinite(size)) {
+            throw new IllegalArgumentException("cutout centre and size must be finite");
+        }
         this.centerX = centerX;
         this.centerY = centerY;
         this.size = size;

@@ -15,10 +15,10 @@ public final class GaussianBlur implements ImageOp {
     private final int ww;
     private final int fw;
 
-    /** @param radius the Gaussian's standard deviation in pixels (>= 0) */
+    /** @param radius the Gaussian's standard deviation in pixels (finite, >= 0) */
     public GaussianBlur(double radius) {
-        if (!(radius >= 0)) {
-            throw new IllegalArgumentException("blur radius must be >= 0: " + radius);
+        if (!(radius >= 0) || Double.isInfinite(radius)) {
+            throw new IllegalArgumentException("blur radius must be finite and >= 0: " + radius);
         }
         this.radius = radius;
         float box = boxRadius((float) radius);

@@ -53,18 +53,21 @@ final class Pixels {
         return (r * 19595 + g * 38470 + b * 7471 + 0x8000) >> 16;
     }
 
-    /** The luma plane (height*width values) of an RGB image; a 1-channel image is returned as is. */
-    static byte[] lumaPlane(Image in) {
+    /** Sum of PIL's luma over all pixels (of the values themselves for a 1-channel image). */
+    static long lumaSum(Image in) {
         byte[] src = in.data();
+        long sum = 0;
         if (in.channels() == 1) {
-            return src;
+            for (byte v : src) {
+                sum += v & 0xFF;
+            }
+            return sum;
         }
         requireRgb(in);
-        byte[] out = new byte[in.height() * in.width()];
-        for (int i = 0, j = 0; j < out.length; i += 3, j++) {
-            out[j] = (byte) luma(src[i] & 0xFF, src[i + 1] & 0xFF, src[i + 2] & 0xFF);
+        for (int i = 0; i < src.length; i += 3) {
+            sum += luma(src[i] & 0xFF, src[i + 1] & 0xFF, src[i + 2] & 0xFF);
         }
-        return out;
+        return sum;
     }
 
     static void requireRgb(Image in) {
@@ -98,14 +101,5 @@ final class Pixels {
             lut[v] = blend(constant, v, alpha);
         }
         return lut;
-    }
-
-    /** PIL {@code Image.blend(degenerate, image, alpha)} on whole arrays of equal length. */
-    static byte[] blend(byte[] degenerate, byte[] image, float alpha) {
-        byte[] out = new byte[image.length];
-        for (int i = 0; i < image.length; i++) {
-            out[i] = (byte) blend(degenerate[i] & 0xFF, image[i] & 0xFF, alpha);
-        }
-        return out;
     }
 }

@@ -13,7 +13,11 @@ import org.selfsup.data.Image;
 public final class Rotate implements ImageOp {
     private final double degrees;
 
+    /** @param degrees counter-clockwise angle (finite) */
     public Rotate(double degrees) {
+        if (!Double.isFinite(degrees)) {
+            throw new IllegalArgumentException("rotation angle must be finite: " + degrees);
+        }
         this.degrees = degrees;
     }
 

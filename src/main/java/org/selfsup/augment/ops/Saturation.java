@@ -12,8 +12,10 @@ public final class Saturation implements ImageOp {
 
     /** @param factor 0 gives the grey image, 1 the original image */
     public Saturation(double factor) {
-        if (!(factor >= 0)) {
-            throw new IllegalArgumentException("saturation factor must be >= 0: " + factor);
+        // Any finite factor is valid for PIL (negative ones extrapolate and clip); torchvision's
+        // non-negativity check belongs to the random wrappers that sample it.
+        if (!Double.isFinite(factor)) {
+            throw new IllegalArgumentException("saturation factor must be finite: " + factor);
         }
         this.factor = factor;
     }

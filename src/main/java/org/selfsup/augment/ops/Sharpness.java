@@ -14,6 +14,9 @@ public final class Sharpness implements ImageOp {
 
     /** @param factor 0 gives the smoothed image, 1 the original image, above 1 sharpens */
     public Sharpness(double factor) {
+        if (!Double.isFinite(factor)) {
+            throw new IllegalArgumentException("sharpness factor must be finite: " + factor);
+        }
         this.factor = factor;
     }
 
@@ -22,12 +25,15 @@ public final class Sharpness implements ImageOp {
         if (factor == 1.0) {
             return in.copy();
         }
-        byte[] smooth = smooth(in);
-        return Pixels.like(in, Pixels.blend(smooth, in.data(), (float) factor));
+        return Pixels.like(in, smoothAndBlend(in, (float) factor));
     }
 
-    /** Pillow's 3x3 filter in single precision with rounding; the outermost rows and columns are copied. */
-    static byte[] smooth(Image in) {
+    /**
+     * Pillow's 3x3 SMOOTH filter in single precision with rounding, blended with the image at once.
+     * The outermost rows and columns are not filtered by Pillow, so there the blend of a value with
+     * itself returns it unchanged.
+     */
+    static byte[] smoothAndBlend(Image in, float alpha) {
         int h = in.height();
         int w = in.width();
         int c = in.channels();
@@ -38,16 +44,13 @@ public final class Sharpness implements ImageOp {
             int up = (y - 1) * row;
             int mid = y * row;
             int down = (y + 1) * row;
-            for (int x = 1; x < w - 1; x++) {
-                for (int k = 0; k < c; k++) {
-                    int i = x * c + k;
-                    // Same summation order as Pillow: row below first, then this row, then the row above.
-                    float ss = 0f;
-                    ss += (src[down + i - c] & 0xFF) * K1 + (src[down + i] & 0xFF) * K1 + (src[down + i + c] & 0xFF) * K1;
-                    ss += (src[mid + i - c] & 0xFF) * K1 + (src[mid + i] & 0xFF) * K5 + (src[mid + i + c] & 0xFF) * K1;
-                    ss += (src[up + i - c] & 0xFF) * K1 + (src[up + i] & 0xFF) * K1 + (src[up + i + c] & 0xFF) * K1;
-                    out[mid + i] = (byte) clipRound(ss);
-                }
+            for (int i = c; i < row - c; i++) {
+                // Same summation order as Pillow: row below first, then this row, then the row above.
+                float ss = 0f;
+                ss += (src[down + i - c] & 0xFF) * K1 + (src[down + i] & 0xFF) * K1 + (src[down + i + c] & 0xFF) * K1;
+                ss += (src[mid + i - c] & 0xFF) * K1 + (src[mid + i] & 0xFF) * K5 + (src[mid + i + c] & 0xFF) * K1;
+                ss += (src[up + i - c] & 0xFF) * K1 + (src[up + i] & 0xFF) * K1 + (src[up + i + c] & 0xFF) * K1;
+                out[mid + i] = (byte) Pixels.blend(clipRound(ss), src[mid + i] & 0xFF, alpha);
             }
         }
         return out;

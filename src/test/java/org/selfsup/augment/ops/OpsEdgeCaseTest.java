@@ -143,6 +143,16 @@ class OpsEdgeCaseTest {
     }
 
     @Test
+    void enhanceFactorsOutsideTheUsualRangeExtrapolateAndClip() {
+        Image in = pixel(200, 100, 50);
+        assertEquals(pixel(0, 0, 0), new Brightness(-0.5).apply(in));
+        // Saturation 2: luma 124 + 2 * (v - 124) -> 276 (clipped to 255), 76, -24 (clipped to 0).
+        assertArrayEquals(new int[] {255, 76, 0}, rgb(new Saturation(2).apply(in), 0, 0));
+        assertThrows(IllegalArgumentException.class, () -> new Contrast(Double.NaN));
+        assertThrows(IllegalArgumentException.class, () -> new Rotate(Double.POSITIVE_INFINITY));
+    }
+
+    @Test
     void contrastBlendsWithTheRoundedMeanLuma() {
         // Two grey pixels 10 and 21: mean 15.5 -> grey 16; factor 0 gives the grey image.
         Image in = new Image(1, 2, 3, new byte[] {10, 10, 10, 21, 21, 21});
