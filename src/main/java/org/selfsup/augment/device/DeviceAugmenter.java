@@ -111,25 +111,43 @@ public final class DeviceAugmenter implements AutoCloseable {
     }
 
     /**
-     * Uploads images {@code indices} of {@code store} once and makes their views.
-     *
-     * @param batch the caller's per-batch manager; the returned arrays are attached to it
+     * The host half of a batch: packs the uint8 pixels of images {@code indices} into one direct buffer
+     * and samples their parameters. Touches no NDArray, so it may run on another thread (e.g. to
+     * prepare batch k+1 while batch k trains); safe to call concurrently.
      */
-    public DeviceViews augment(ImageStore store, int[] indices, long seed, int epoch, NDManager batch) {
+    public HostBatch prepare(ImageStore store, int[] indices, long seed, int epoch) {
         int h = store.height();
         int w = store.width();
         int c = store.channels();
-        int len = h * w * c;
-        ByteBuffer buf = ByteBuffer.allocateDirect(indices.length * len).order(ByteOrder.nativeOrder());
+        ByteBuffer buf = ByteBuffer.allocateDirect(indices.length * h * w * c).order(ByteOrder.nativeOrder());
         for (int index : indices) {
             buf.put(store.pixels(index));
         }
         buf.rewind();
-        BatchParams params = sample(h, w, seed, epoch, indices);
+        return new HostBatch(indices.clone(), epoch, h, w, c, buf, sample(h, w, seed, epoch, indices));
+    }
+
+    /**
+     * Uploads a prepared batch (one host-to-device copy of the pixels) and makes its views.
+     *
+     * @param batch the caller's per-batch manager; the returned arrays are attached to it
+     */
+    public DeviceViews augment(HostBatch host, NDManager batch) {
         try (NDManager upload = batch.newSubManager()) {
-            NDArray src = upload.create(buf, new Shape(indices.length, h, w, c), DataType.UINT8);
-            return augment(src, params, batch);
+            NDArray src = upload.create(host.pixels().duplicate(),
+                    new Shape(host.indices().length, host.height(), host.width(), host.channels()), DataType.UINT8);
+            return augment(src, host.params(), batch);
         }
+    }
+
+    /**
+     * Uploads images {@code indices} of {@code store} once and makes their views
+     * ({@link #prepare} then {@link #augment(HostBatch, NDManager)}).
+     *
+     * @param batch the caller's per-batch manager; the returned arrays are attached to it
+     */
+    public DeviceViews augment(ImageStore store, int[] indices, long seed, int epoch, NDManager batch) {
+        return augment(prepare(store, indices, seed, epoch), batch);
     }
 
     /**
