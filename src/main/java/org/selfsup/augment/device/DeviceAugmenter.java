@@ -62,6 +62,7 @@ public final class DeviceAugmenter implements AutoCloseable {
     private final NDArray two;
     private final NDArray four;
     private final NDArray six;
+    private final NDArray pixelCount;
     private final NDArray c256;
     private final NDArray sixOver255;
     private final NDArray hueOffsets;
@@ -90,6 +91,7 @@ public final class DeviceAugmenter implements AutoCloseable {
         two = scalar(2f);
         four = scalar(4f);
         six = scalar(6f);
+        pixelCount = constants.create((double) plan.size() * plan.size());
         c256 = scalar(256f);
         sixOver255 = scalar(6f / 255f);
         hueOffsets = constants.create(new float[] {5f, 3f, 1f}, perChannel);
@@ -280,9 +282,12 @@ public final class DeviceAugmenter implements AutoCloseable {
                     }
                     if (roundContrast[r]) {
                         NDArray m;
-                        if (quantize) { // Pillow: int(mean of the uint8 L image + 0.5), from exact integer sums
-                            m = luma.mul(c255).round().mean(new int[] {3}, true).mean(new int[] {2}, true)
-                                    .add(half).floor().div(c255);
+                        if (quantize) {
+                            // Pillow: int(mean of the uint8 L image + 0.5). The integer sums are exact in
+                            // float32 (< 2^24 up to 256x256); one float64 division keeps ties exact.
+                            m = luma.mul(c255).round().sum(new int[] {3}, true).sum(new int[] {2}, true)
+                                    .toType(DataType.FLOAT64, false).div(pixelCount).add(half).floor()
+                                    .toType(DataType.FLOAT32, false).div(c255);
                         } else { // the PyTorch engine reduces one axis per call
                             m = luma.mean(new int[] {3}, true).mean(new int[] {2}, true);
                         }
@@ -430,17 +435,21 @@ public final class DeviceAugmenter implements AutoCloseable {
             }
         }
         NDArray kArr = tmp.create(k, new Shape(n, 1, s, s));
-        NDArray kT = kArr.transpose(0, 1, 3, 2);
         if (!quantize) {
-            return kArr.matMul(x).matMul(kT).clip(0, 1);
+            return kArr.matMul(x).matMul(kArr.transpose(0, 1, 3, 2)).clip(0, 1);
+        }
+        // Pillow sums uint8 values with 24-bit fixed-point weights exactly; float64 keeps those sums
+        // exact (float32 would misround exact .5 ties). The weights are multiples of 2^-24.
+        NDArray k64 = kArr.toType(DataType.FLOAT64, false);
+        NDArray kT64 = k64.transpose(0, 1, 3, 2);
+        NDArray y = x.mul(c255).round().toType(DataType.FLOAT64, false);
+        for (int pass = 0; pass < BoxBlurWeights.PASSES; pass++) {
+            y = y.matMul(kT64).add(half).floor(); // along x (within rows), rounded to uint8
         }
         for (int pass = 0; pass < BoxBlurWeights.PASSES; pass++) {
-            x = roundHalfUp(x.matMul(kT)); // along x (rows of the image)
+            y = k64.matMul(y).add(half).floor(); // along y
         }
-        for (int pass = 0; pass < BoxBlurWeights.PASSES; pass++) {
-            x = roundHalfUp(kArr.matMul(x)); // along y
-        }
-        return x.clip(0, 1);
+        return y.toType(DataType.FLOAT32, false).div(c255).clip(0, 1);
     }
 
     @Override
