@@ -75,13 +75,21 @@ public final class CheckpointFile {
      * @throws NoSuchFileException        if the file does not exist
      */
     public static <T> T read(Path file, PayloadReader<T> parser) throws IOException {
+        return read(file, parser, true);
+    }
+
+    /**
+     * Like {@link #read(Path, PayloadReader)}; with {@code whole} false the parser may stop before the end of
+     * the payload (to read a header only).
+     */
+    public static <T> T read(Path file, PayloadReader<T> parser, boolean whole) throws IOException {
         long payloadLength = verify(file);
         try (InputStream raw = Files.newInputStream(file)) {
             raw.skipNBytes(HEADER);
             DataInputStream in = new DataInputStream(new BufferedInputStream(
                     new BoundedInputStream(raw, payloadLength), 1 << 16));
             T result = parser.read(in);
-            if (in.read() != -1) {
+            if (whole && in.read() != -1) {
                 throw new CorruptCheckpointException(file + ": payload has trailing bytes (format mismatch)");
             }
             return result;

@@ -1,8 +1,5 @@
 package org.selfsup.train;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -96,12 +93,10 @@ public final class RunDir implements AutoCloseable {
         return root.resolve("config.yaml");
     }
 
-    /** Writes the effective configuration as YAML, atomically. */
-    public void writeConfig(Object config) {
+    /** Writes the effective configuration ({@code TrainConfig.toYaml()}) to {@code config.yaml}, atomically. */
+    public void writeConfig(String yaml) {
         try {
-            ObjectMapper yaml = new ObjectMapper(new YAMLFactory()
-                    .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER));
-            AtomicFiles.write(configFile(), yaml.writeValueAsBytes(config));
+            AtomicFiles.write(configFile(), yaml.getBytes(java.nio.charset.StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new UserException("cannot write " + configFile() + ": " + e.getMessage(), e);
         }

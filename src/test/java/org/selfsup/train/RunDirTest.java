@@ -48,7 +48,7 @@ class RunDirTest {
     @Test
     void writesConfigYaml() throws IOException {
         try (RunDir d = RunDir.open(runs, "c")) {
-            d.writeConfig(Map.of("batch-size", 8));
+            d.writeConfig("batch-size: 8\n");
             assertEquals("batch-size: 8", Files.readString(d.configFile()).trim());
         }
     }
