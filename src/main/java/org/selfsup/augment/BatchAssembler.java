@@ -84,7 +84,8 @@ public final class BatchAssembler implements AutoCloseable {
         AtomicInteger next = new AtomicInteger();
         Runnable work = () -> {
             int k;
-            while ((k = next.getAndIncrement()) < b) {
+            // stop early when interrupted (a loader closed mid-batch); the caller then reports the interrupt
+            while (!Thread.currentThread().isInterrupted() && (k = next.getAndIncrement()) < b) {
                 int i = indices[k];
                 labels[k] = store.label(i);
                 List<Image> out = plan.views(store.rgb(i), Seeds.stream(seed, Seeds.AUGMENT, epoch, i));
@@ -119,6 +120,10 @@ public final class BatchAssembler implements AutoCloseable {
             work.run();
         } catch (RuntimeException | Error e) {
             failure = e;
+        }
+        if (Thread.currentThread().isInterrupted()) {
+            futures.forEach(x -> x.cancel(true));
+            throw new IllegalStateException("interrupted while assembling a batch");
         }
         for (Future<?> f : futures) {
             try {

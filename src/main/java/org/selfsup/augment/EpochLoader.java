@@ -25,6 +25,9 @@ import org.selfsup.util.Seeds;
  * {@link #lastWaitNanos()} for the metrics. With {@code prefetch = 0} batches are made in
  * {@code next()} on the calling thread (and all of that time counts as waiting).
  *
+ * <p>Prefetching starts in the constructor: to hide the epoch boundary too, create the next epoch's
+ * loader before the current one is drained (loaders are independent; each owns one daemon thread).
+ *
  * <p>Single use, single consumer: {@link #iterator()} returns this loader. Close it (try-with-resources)
  * to stop the background thread; closing does not close the assembler.
  */
@@ -52,6 +55,12 @@ public final class EpochLoader implements Iterable<ViewBatch>, Iterator<ViewBatc
      * @param prefetch   batches assembled ahead of the consumer (0 = none)
      */
     public EpochLoader(BatchAssembler assembler, int epoch, int batchSize, boolean dropLast, int startBatch, int prefetch) {
+        this(assembler, epoch, shuffle(assembler.seed(), epoch, assembler.store().size()), batchSize, dropLast,
+                startBatch, prefetch);
+    }
+
+    private EpochLoader(BatchAssembler assembler, int epoch, int[] order, int batchSize, boolean dropLast,
+                        int startBatch, int prefetch) {
         if (batchSize < 1) {
             throw new IllegalArgumentException("batch size must be >= 1: " + batchSize);
         }
@@ -61,9 +70,8 @@ public final class EpochLoader implements Iterable<ViewBatch>, Iterator<ViewBatc
         this.assembler = assembler;
         this.epoch = epoch;
         this.batchSize = batchSize;
-        int n = assembler.store().size();
-        this.order = shuffle(assembler.seed(), epoch, n);
-        this.batchCount = batchCount(n, batchSize, dropLast);
+        this.order = order;
+        this.batchCount = batchCount(order.length, batchSize, dropLast);
         if (startBatch < 0 || startBatch > batchCount) {
             throw new IllegalArgumentException("start batch " + startBatch + " outside 0.." + batchCount);
         }
@@ -81,6 +89,18 @@ public final class EpochLoader implements Iterable<ViewBatch>, Iterator<ViewBatc
     /** A training loader for a whole epoch: shuffled, drop-last, {@code prefetch} batches ahead. */
     public static EpochLoader training(BatchAssembler assembler, int epoch, int batchSize, int prefetch) {
         return new EpochLoader(assembler, epoch, batchSize, true, 0, prefetch);
+    }
+
+    /**
+     * An evaluation loader: every image once, in store order (no shuffle), the last partial batch kept,
+     * views drawn for epoch 0 (deterministic plans such as {@code eval} ignore the stream anyway).
+     */
+    public static EpochLoader inOrder(BatchAssembler assembler, int batchSize, int prefetch) {
+        int[] order = new int[assembler.store().size()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        return new EpochLoader(assembler, 0, order, batchSize, false, 0, prefetch);
     }
 
     /** Number of batches of {@code n} images per epoch. */

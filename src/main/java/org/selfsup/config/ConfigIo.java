@@ -10,8 +10,10 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Locale;
 import org.selfsup.util.UserException;
 
@@ -77,14 +79,45 @@ final class ConfigIo {
         } catch (IOException | UncheckedIOException e) {
             throw new UserException("config file " + file + ": cannot read (" + e.getMessage() + ")");
         }
+        return readTree(text, mapper, "config file " + file);
+    }
+
+    /** Parses YAML or JSON text; malformed text is a UserException starting with {@code origin}. */
+    static JsonNode readTree(String text, ObjectMapper mapper, String origin) {
         try {
             return mapper.readTree(text);
         } catch (JsonProcessingException e) {
             String where = e.getLocation() == null ? ""
                     : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
             String msg = e.getOriginalMessage().lines().findFirst().orElse("syntax error");
-            throw new UserException("config file " + file + ": not valid " + (mapper == YAML ? "YAML" : "JSON")
-                    + where + ": " + msg);
+            throw new UserException(origin + ": not valid " + (mapper == YAML ? "YAML" : "JSON") + where + ": " + msg);
+        }
+    }
+
+    /** Writes text to a file atomically: a temporary file in the same folder, then a rename. */
+    static void writeAtomically(Path file, String text) {
+        Path parent = file.toAbsolutePath().getParent();
+        Path tmp = null;
+        try {
+            Files.createDirectories(parent);
+            tmp = Files.createTempFile(parent, file.getFileName().toString(), ".tmp");
+            Files.writeString(tmp, text);
+            try {
+                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING,
+                        StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            throw new UserException("cannot write " + file + ": " + e.getMessage(), e);
+        } finally {
+            if (tmp != null) {
+                try {
+                    Files.deleteIfExists(tmp);
+                } catch (IOException ignored) {
+                    // best effort: the temporary file never looks like a finished config
+                }
+            }
         }
     }
 }

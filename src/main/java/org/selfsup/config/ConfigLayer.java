@@ -53,34 +53,58 @@ public final class ConfigLayer {
      * file and key, with a did-you-mean suggestion.
      */
     public static ConfigLayer fromFile(Path file) {
-        JsonNode root = ConfigIo.readTree(file);
+        return fromTree(ConfigIo.readTree(file), "config file " + file);
+    }
+
+    /**
+     * The keys of YAML or JSON text (e.g. a configuration stored in a checkpoint); errors start with
+     * {@code origin}, e.g. "checkpoint last.ckpt".
+     */
+    public static ConfigLayer fromText(String text, boolean yaml, String origin) {
+        return fromTree(ConfigIo.readTree(text, yaml ? ConfigIo.YAML : ConfigIo.JSON, origin), origin);
+    }
+
+    private static ConfigLayer fromTree(JsonNode root, String origin) {
         Map<String, Object> values = new LinkedHashMap<>();
         if (root != null && !root.isMissingNode() && !root.isNull()) {
             if (!root.isObject()) {
-                throw new UserException("config file " + file + ": expected a mapping of keys to values");
+                throw new UserException(origin + ": expected a mapping of keys to values");
             }
             for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
                 if (!ConfigKeys.contains(e.getKey())) {
-                    throw new UserException("config file " + file + ": unknown key '" + e.getKey() + "'"
+                    throw new UserException(origin + ": unknown key '" + e.getKey() + "'"
                             + Names.didYouMean(e.getKey(), ConfigKeys.all()));
                 }
                 values.put(e.getKey(), e.getValue());
             }
         }
-        return new ConfigLayer(Kind.FILE, file.toString(), values);
+        return new ConfigLayer(Kind.FILE, origin, values);
     }
 
     /** A preset's values (Java values, checked against the keys). */
-    static ConfigLayer ofPreset(String presetName, Map<String, Object> javaValues) {
+    static ConfigLayer ofPreset(String presetName, Map<String, ?> javaValues) {
+        return new ConfigLayer(Kind.PRESET, presetName, toNodes(presetName, javaValues));
+    }
+
+    /**
+     * Values given by a program, by kebab-case key (String, Integer, Long, Double, Boolean or a List of
+     * Integer); errors read "{@code origin}: key 'x': ...". Unknown keys are a UserException.
+     */
+    public static ConfigLayer ofValues(String origin, Map<String, ?> javaValues) {
+        return new ConfigLayer(Kind.FILE, origin, toNodes(origin, javaValues));
+    }
+
+    private static Map<String, Object> toNodes(String origin, Map<String, ?> javaValues) {
         Map<String, Object> values = new LinkedHashMap<>();
-        for (Map.Entry<String, Object> e : javaValues.entrySet()) {
+        for (Map.Entry<String, ?> e : javaValues.entrySet()) {
             if (!ConfigKeys.contains(e.getKey())) {
-                throw new IllegalArgumentException("preset " + presetName + ": not a config key: " + e.getKey());
+                throw new UserException(origin + ": unknown key '" + e.getKey() + "'"
+                        + Names.didYouMean(e.getKey(), ConfigKeys.all()));
             }
             values.put(e.getKey(), ConfigIo.JSON.valueToTree(e.getValue()));
         }
-        return new ConfigLayer(Kind.PRESET, presetName, values);
+        return values;
     }
 
     public Kind kind() {
@@ -110,7 +134,7 @@ public final class ConfigLayer {
     public String describe(String key) {
         return switch (kind) {
             case FLAGS -> "option --" + key;
-            case FILE -> "config file " + source + ": key '" + key + "'";
+            case FILE -> source + ": key '" + key + "'";
             case PRESET -> "preset " + source + ": key '" + key + "'";
         };
     }

@@ -24,30 +24,14 @@ public final class ConfigResolver {
      * @param presetName the preset given on the command line, or null/empty: then the config file's
      *     {@code preset} key, else {@link Presets#DEFAULT}
      * @param configFile a YAML or JSON file, or null
-     * @param flags the flag values given on the command line
+     * @param flags the flag values given on the command line, or null
      * @return the validated configuration; {@code name} defaults to the config file's name (without
      *     extension), else the preset name
      */
     public static TrainConfig resolve(String presetName, Path configFile, ConfigLayer flags) {
-        ConfigLayer file = configFile == null ? null : ConfigLayer.fromFile(configFile);
-        Preset preset = choosePreset(presetName, file);
-        List<ConfigLayer> layers = new ArrayList<>();
-        layers.add(preset.layer());
-        if (file != null) {
-            layers.add(file);
-        }
-        layers.add(flags);
-
-        TrainConfig c = new TrainConfig();
-        for (ConfigLayer layer : layers) {
-            layer.applyTo(c);
-        }
-        c.preset = preset.name();
-        if (c.name == null || c.name.isBlank()) {
-            c.name = configFile != null ? runNameFrom(configFile) : preset.name();
-        }
-        validate(c, layers);
-        return c;
+        Layered l = layer(presetName, configFile, flags);
+        validate(l.config(), l.layers());
+        return l.config();
     }
 
     /**
@@ -56,13 +40,40 @@ public final class ConfigResolver {
      * base and the flags apply on top; otherwise as {@link #resolve}.
      */
     public static TrainConfig resolveForResume(String presetName, Path configFile, ConfigLayer flags) {
-        TrainConfig c = resolve(presetName, configFile, flags);
         boolean fromCommandLineOnly = (presetName == null || presetName.isBlank()) && configFile == null;
-        Path saved = c.runDirPath().resolve(SAVED_CONFIG);
-        if (fromCommandLineOnly && Files.isRegularFile(saved)) {
-            return resolve(null, saved, flags);
+        if (fromCommandLineOnly) {
+            // Only the run folder is needed here; the values are validated on the saved config.
+            Path saved = layer(null, null, flags).config().runDirPath().resolve(SAVED_CONFIG);
+            if (Files.isRegularFile(saved)) {
+                return resolve(null, saved, flags);
+            }
         }
-        return c;
+        return resolve(presetName, configFile, flags);
+    }
+
+    /** A configuration with the layers it was built from, before validation. */
+    private record Layered(TrainConfig config, List<ConfigLayer> layers) {}
+
+    private static Layered layer(String presetName, Path configFile, ConfigLayer flags) {
+        ConfigLayer file = configFile == null ? null : ConfigLayer.fromFile(configFile);
+        Preset preset = choosePreset(presetName, file);
+        List<ConfigLayer> layers = new ArrayList<>();
+        layers.add(preset.layer());
+        if (file != null) {
+            layers.add(file);
+        }
+        if (flags != null) {
+            layers.add(flags);
+        }
+        TrainConfig c = new TrainConfig();
+        for (ConfigLayer layer : layers) {
+            layer.applyTo(c);
+        }
+        c.preset = preset.name();
+        if (c.name == null || c.name.isBlank()) {
+            c.name = configFile != null ? runNameFrom(configFile) : preset.name();
+        }
+        return new Layered(c, layers);
     }
 
     private static Preset choosePreset(String presetName, ConfigLayer file) {

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import org.selfsup.util.UserException;
 
 /**
  * Everything that defines one pretraining run: data, model, method, optimisation, augmentation and
@@ -249,10 +251,50 @@ public final class TrainConfig {
         return ConfigResolver.resolve(null, file, ConfigLayer.empty("flags"));
     }
 
-    /** Applies the keys of a layer on top of this configuration (conversion errors name the layer and key). */
+    /**
+     * Reads a complete configuration from JSON text (e.g. stored in a checkpoint): base defaults, then
+     * the text's keys, validated. Unknown keys or bad values are a UserException starting with
+     * {@code origin}.
+     */
+    public static TrainConfig fromJson(String json, String origin) {
+        return fromLayer(ConfigLayer.fromText(json, false, origin));
+    }
+
+    /** As {@link #fromJson} for YAML text. */
+    public static TrainConfig fromYaml(String yaml, String origin) {
+        return fromLayer(ConfigLayer.fromText(yaml, true, origin));
+    }
+
+    private static TrainConfig fromLayer(ConfigLayer layer) {
+        TrainConfig c = new TrainConfig().merge(layer);
+        try {
+            c.validate();
+        } catch (ConfigValueException e) {
+            throw new UserException(layer.describe(e.keys().get(0)) + ": " + e.detail(), e);
+        }
+        return c;
+    }
+
+    /** Writes {@link #toYaml()} to a file atomically (temporary file, then rename). */
+    public void saveYaml(Path file) {
+        ConfigIo.writeAtomically(file, toYaml());
+    }
+
+    /**
+     * Applies the keys of a layer on top of this configuration (conversion errors name the layer and
+     * key). Does not validate: call {@link #validate()} when done.
+     */
     public TrainConfig merge(ConfigLayer layer) {
         layer.applyTo(this);
         return this;
+    }
+
+    /**
+     * Applies values by kebab-case key, e.g. {@code merge(Map.of("epochs", 3, "blocks", List.of(1, 1)))};
+     * unknown keys or wrong types are a UserException. Does not validate.
+     */
+    public TrainConfig merge(Map<String, ?> values) {
+        return merge(ConfigLayer.ofValues("values", values));
     }
 
     @Override

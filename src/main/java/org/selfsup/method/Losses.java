@@ -20,13 +20,16 @@ public final class Losses {
     }
 
     /**
-     * BYOL/RSA normalised MSE per sample: {@code ||n(p) - n(z)||^2}, which equals
-     * {@code 2 - 2 <n(p), n(z)>} for non-zero rows. No stop-gradient: detach {@code z} where needed.
+     * BYOL/RSA normalised MSE per sample: {@code 2 - 2 <n(p), n(z)>} (= {@code ||n(p) - n(z)||^2} for
+     * non-zero rows). No stop-gradient: detach {@code z} where needed.
      *
      * @return N values in [0, 4]
      */
     public static NDArray normalizedMse(NDArray p, NDArray z) {
-        return normalize(p).sub(normalize(z)).square().sum(new int[] {1});
+        NDArray c = cosine(p, z);
+        // (1 - c) + (1 - c), with the ones made on the device (no host scalar copies).
+        NDArray oneMinus = c.onesLike().sub(c);
+        return oneMinus.add(oneMinus);
     }
 
     /**

@@ -3,8 +3,8 @@ package org.selfsup.method;
 import ai.djl.ndarray.NDArray;
 
 /**
- * The networks a method's loss runs its views through. Implemented by the trainer, which owns the
- * blocks, the parameter store and the training flag.
+ * The networks a method's loss runs its views through. Implemented by
+ * {@code org.selfsup.model.SslModel#networks(ParameterStore)}, given the trainer's parameter store.
  *
  * <p>Every call is a separate forward pass, so BatchNorm statistics are per view, as in the
  * original code (four passes per RSA/DSSL step, never one concatenated batch).

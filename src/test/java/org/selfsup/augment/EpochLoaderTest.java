@@ -93,6 +93,19 @@ class EpochLoaderTest {
     }
 
     @Test
+    void inOrderLoaderVisitsEveryImageInStoreOrder() {
+        try (BatchAssembler asm = assembler(2); EpochLoader l = EpochLoader.inOrder(asm, 10, 2)) {
+            List<ViewBatch> all = drain(l);
+            assertEquals(3, all.size());
+            int[] seen = all.stream().flatMapToInt(b -> Arrays.stream(b.indices())).toArray();
+            for (int i = 0; i < 23; i++) {
+                assertEquals(i, seen[i]);
+            }
+            assertEquals(STORE.label(22), all.get(2).labels()[2]);
+        }
+    }
+
+    @Test
     void closingEarlyStopsTheLoader() {
         try (BatchAssembler asm = assembler(2)) {
             EpochLoader l = new EpochLoader(asm, 0, 2, true, 0, 4);

@@ -28,7 +28,8 @@ class ViewPlansTest {
             "dssl-imagenet", List.of("x1", "x2", "x11", "x21"),
             "dssl-byol-harder", List.of("x1", "x2", "x11", "x21"),
             "heavy-pair", List.of("v1", "v2"),
-            "eval", List.of("x"));
+            "eval", List.of("x"),
+            "probe-train", List.of("x"));
 
     @Test
     void everyPlanHasItsViewNamesAndSources() {
@@ -58,6 +59,19 @@ class ViewPlansTest {
     }
 
     @Test
+    void optionsReachTheRecipes() {
+        PlanOptions o = PlanOptions.of(3, 12, 5, 20, 2, true);
+        assertEquals(PlanOptions.defaults().withRandAugment(3, 12).withHard(5, 20).withGrid(2).withRelativeMagnitudes(true), o);
+        assertEquals(0.4, o.jitter());
+        assertThrows(IllegalArgumentException.class, () -> PlanOptions.of(2, 31, 8, 16, 4, false));
+        // RandAugment(0, M) as the heavy transform: x11 is exactly x1
+        ComposedPlan p = ViewPlans.dsslCifar(32, PlanOptions.defaults().withRandAugment(0, 9));
+        List<Image> v = p.views(TestImages.image(32, 32, 3), new SplittableRandom(3));
+        assertEquals(v.get(0), v.get(2));
+        assertEquals(v.get(1), v.get(3));
+    }
+
+    @Test
     void unknownPlanIsAUserError() {
         UserException e = assertThrows(UserException.class, () -> ViewPlans.create("simclr", 32, null));
         assertTrue(e.getMessage().contains("simclr") && e.getMessage().contains("rsa"), e.getMessage());
@@ -68,7 +82,7 @@ class ViewPlansTest {
     void viewsHaveThePlanSizeForSeveralInputSizes() {
         for (String name : ViewPlans.NAMES) {
             for (int[] hw : new int[][] {{32, 32}, {28, 28}, {96, 96}}) {
-                int size = name.equals("eval") ? 24 : 32;
+                int size = name.equals("eval") || name.equals("probe-train") ? 24 : 32;
                 ViewPlan plan = ViewPlans.create(name, size, null);
                 Image img = TestImages.image(hw[0], hw[1], 31);
                 List<Image> views = plan.views(img, new SplittableRandom(hw[0]));
@@ -119,8 +133,38 @@ class ViewPlansTest {
                 equal++;
             }
         }
-        // with identity colour ops (before the ops branch) every a1 equals w1; with real ops ~8%
-        assertTrue(equal >= 40, "a1 == w1 in " + equal + " of " + n);
+        // P(no jitter, no grey, no blur) = 0.08; a very weak blur (sigma near 0.1) can also leave w1 as is
+        assertTrue(equal >= 40 && equal <= 200, "a1 == w1 in " + equal + " of " + n);
+    }
+
+    @Test
+    void greyViewsAppearWithTheGrayscaleProbability() {
+        // colourful sources: a view is grey everywhere only when RandomGrayscale(0.2) fired
+        Image img = TestImages.image(32, 32, 8);
+        int n = 2000;
+        int[] grey = new int[4];
+        ComposedPlan rsa = ViewPlans.rsa(32, PlanOptions.defaults());
+        for (int s = 0; s < n; s++) {
+            List<Image> v = rsa.views(img, new SplittableRandom(s));
+            for (int k = 0; k < 4; k++) {
+                grey[k] += isGrey(v.get(k)) ? 1 : 0;
+            }
+        }
+        assertEquals(0, grey[0], "weak views are never grey");
+        assertEquals(0, grey[1], "weak views are never grey");
+        RandomWrappersTest.assertBinomial(grey[2], n, 0.2, "grey a1");
+        RandomWrappersTest.assertBinomial(grey[3], n, 0.2, "grey a2");
+    }
+
+    private static boolean isGrey(Image img) {
+        for (int y = 0; y < img.height(); y++) {
+            for (int x = 0; x < img.width(); x++) {
+                if (img.get(y, x, 0) != img.get(y, x, 1) || img.get(y, x, 1) != img.get(y, x, 2)) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     @Test

@@ -15,6 +15,11 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ResNetTest {
+    @org.junit.jupiter.api.BeforeAll
+    static void singleThreaded() {
+        org.selfsup.model.TorchThreads.single();
+    }
+
 
     static long trainableCount(SslModel model, String prefix) {
         return model.namedParameters().entrySet().stream()
@@ -82,6 +87,29 @@ class ResNetTest {
         }
     }
 
+    static void assertBounded(float[] values, double bound) {
+        double max = 0;
+        for (float v : values) {
+            max = Math.max(max, Math.abs(v));
+        }
+        assertTrue(max <= bound && max > 0.7 * bound, "max |value| " + max + " for bound " + bound);
+    }
+
+    @Test
+    void uniformInitForTheDsslSimSiamFamily() {
+        ModelSpec spec = ModelSpec.forMethod("dssl-simsiam", "small", 8, List.of(1, 1, 1, 1), null);
+        try (NDManager m = NDManager.newBaseManager(); SslModel model = SslModel.create(spec, false, true, m, 16, 7)) {
+            var named = model.namedParameters();
+            // Every conv U(+-1/sqrt(fan_in)), e.g. the 3x3 8->8 conv of stage 1: fan_in 72; no zero-init.
+            Parameter conv = named.entrySet().stream()
+                    .filter(e -> e.getKey().startsWith("backbone/04") && e.getKey().endsWith("Conv2d_weight"))
+                    .findFirst().orElseThrow().getValue();
+            assertBounded(conv.getArray().toFloatArray(), 1 / Math.sqrt(72));
+            assertTrue(named.entrySet().stream().filter(e -> e.getKey().endsWith("gamma"))
+                    .allMatch(e -> e.getValue().getArray().sub(1).abs().sum().getFloat() == 0f));
+        }
+    }
+
     @Test
     void initFollowsTorchvisionRules() {
         ModelSpec spec = ModelSpec.forMethod("rsa", "small", 8, List.of(1, 1, 1, 1), null);
@@ -112,6 +140,9 @@ class ResNetTest {
                     .filter(e -> e.getKey().startsWith("backbone/") && e.getKey().endsWith("gamma"))
                     .filter(e -> e.getValue().getArray().abs().sum().getFloat() == 0f).count();
             assertEquals(4, zeroGammas);
+            // Linear (projector 64 -> 128): weight and bias ~ U(+-1/sqrt(64)).
+            assertBounded(named.get("projector/01Linear_weight").getArray().toFloatArray(), 1 / Math.sqrt(64));
+            assertBounded(named.get("projector/01Linear_bias").getArray().toFloatArray(), 1 / Math.sqrt(64));
             // Same seed, same values; another seed, other values.
             try (SslModel again = SslModel.create(spec, false, true, m, 16, 7);
                  SslModel other = SslModel.create(spec, false, true, m, 16, 8)) {

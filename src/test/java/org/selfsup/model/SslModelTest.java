@@ -27,6 +27,11 @@ import org.selfsup.method.Networks;
 import org.selfsup.util.UserException;
 
 class SslModelTest {
+    @org.junit.jupiter.api.BeforeAll
+    static void singleThreaded() {
+        org.selfsup.model.TorchThreads.single();
+    }
+
     static final ModelSpec SPEC = ModelSpec.forMethod("rsa", "small", 8, List.of(1, 1, 1, 1), null);
 
     static float[] values(Parameter p) {

@@ -100,8 +100,9 @@ public final class Affine implements ImageOp {
         int a1 = fix(b);
         int a3 = fix(d);
         int a4 = fix(e);
-        int a2 = fix(c + b * 0.5 + a * 0.5);
-        int a5 = fix(f + e * 0.5 + d * 0.5);
+        // Pillow's summation order differs from the floating path's; kept as is for bit-exact offsets.
+        int a2 = fix(c + a * 0.5 + b * 0.5);
+        int a5 = fix(f + d * 0.5 + e * 0.5);
         int row = w * ch;
         for (int y = 0; y < h; y++) {
             int xx = a2;

@@ -27,7 +27,8 @@ public final class Equalize implements ImageOp {
                 last = h[v];
             }
         }
-        long step = nonZero <= 1 ? 0 : (total - last) / 256;
+        // Pillow divides by 255 here (the reference outputs confirm it), not by the bin count 256.
+        long step = nonZero <= 1 ? 0 : (total - last) / 255;
         if (step == 0) {
             for (int v = 0; v < 256; v++) {
                 lut[v] = v;
@@ -36,7 +37,7 @@ public final class Equalize implements ImageOp {
         }
         long n = step / 2;
         for (int v = 0; v < 256; v++) {
-            // PIL does not clip; n / step never exceeds 255 because n <= step/2 + total - last.
+            // Values past the last occupied bin can exceed 255; PIL's point() clips its table to 0..255.
             lut[v] = (int) Math.min(255, n / step);
             n += h[v];
         }

@@ -11,6 +11,10 @@ import org.selfsup.data.Image;
  * ({@code top = round((H - size) / 2)}). Without a resize step, an image whose side differs from
  * {@code size} has its centre square resized to {@code size} (e.g. STL-10 96 to 64); an image that
  * already has the view size is returned unchanged.
+ *
+ * <p>DSSL's CIFAR test transform is {@code Resize(36, bicubic)} then {@code CenterCrop(32)}: with
+ * {@code resize = 36} selfsup does the same geometry with bilinear resampling (there is no PIL-exact
+ * bicubic op); RSA evaluates CIFAR at its native size (no resize, the identity here).
  */
 public final class EvalTransform implements RandomTransform {
     private final int size;

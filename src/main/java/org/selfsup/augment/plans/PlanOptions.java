@@ -43,6 +43,15 @@ public record PlanOptions(int randAugN, int randAugM, int hardN, int hardM, int 
         return new PlanOptions(2, 9, 8, 16, 4, false, 0.4, 0.1, 0.5, 0.2, 0);
     }
 
+    /**
+     * The defaults with the values a run configuration sets ({@code randaug-n, randaug-m, hard-n,
+     * hard-m, grid, relative-magnitudes}).
+     */
+    public static PlanOptions of(int randAugN, int randAugM, int hardN, int hardM, int grid, boolean relativeMagnitudes) {
+        return defaults().withRandAugment(randAugN, randAugM).withHard(hardN, hardM).withGrid(grid)
+                .withRelativeMagnitudes(relativeMagnitudes);
+    }
+
     /** These options with RandAugment(n, m) for the heavy views. */
     public PlanOptions withRandAugment(int n, int m) {
         return new PlanOptions(n, m, hardN, hardM, grid, relativeMagnitudes, jitter, hue, hardJitter, scaleMin, evalResize);

@@ -15,7 +15,7 @@ public final class ViewPlans {
 
     /** The registered plan names. */
     public static final List<String> NAMES = List.of(
-            "byol", "simsiam", "rsa", "rsa-aw", "dssl-cifar", "dssl-imagenet", "dssl-byol-harder", "heavy-pair", "eval");
+            "byol", "simsiam", "rsa", "rsa-aw", "dssl-cifar", "dssl-imagenet", "dssl-byol-harder", "heavy-pair", "eval", "probe-train");
 
     /**
      * The plan called {@code name} for views of {@code size x size}.
@@ -37,6 +37,7 @@ public final class ViewPlans {
             case "dssl-byol-harder" -> dsslByolHarder(size, o);
             case "heavy-pair" -> heavyPair(size, o);
             case "eval" -> eval(size, o);
+            case "probe-train" -> probeTrain(size, o);
             default -> throw new UserException("unknown view plan '" + name + "' (known: " + String.join(", ", NAMES) + ")");
         };
     }
@@ -129,6 +130,16 @@ public final class ViewPlans {
     public static ComposedPlan eval(int size, PlanOptions o) {
         return new ComposedPlan("eval", size, List.of(
                 ViewSpec.fromImage("x", new EvalTransform(size, o.evalResize()))));
+    }
+
+    /**
+     * {@code probe-train}: one view {@code x} = RRC(size, scale 0.8–1) + flip(0.5), the linear-probe
+     * training augmentation of DSSL's {@code main_lincls.py} (which resizes bicubically; selfsup's crop
+     * is bilinear, as there is no PIL-exact bicubic op).
+     */
+    public static ComposedPlan probeTrain(int size, PlanOptions o) {
+        return new ComposedPlan("probe-train", size, List.of(
+                ViewSpec.fromImage("x", Recipes.weak(size, o.withScaleMin(0.8)))));
     }
 
     private static ComposedPlan dssl(String name, int size, RandomTransform standard,

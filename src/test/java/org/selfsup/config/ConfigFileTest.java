@@ -1,0 +1,227 @@
+package org.selfsup.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.selfsup.util.UserException;
+
+class ConfigFileTest {
+    @TempDir
+    Path dir;
+
+    private static TrainConfig unusual() {
+        TrainConfig c = Presets.find("dssl-byol-imagenet").orElseThrow().config();
+        c.name = "my-run_2";
+        c.dataDir = "/data/imagenet";
+        c.blocks = List.of(2, 3, 1);
+        c.weightDecay = 1e-6;
+        c.seed = 1234567890123L;
+        c.nesterov = true;
+        c.collapseStd = 0.0025;
+        c.cropScaleMin = 0.08;
+        c.relativeMagnitudes = true;
+        c.validate();
+        return c;
+    }
+
+    private Path write(String file, String text) throws IOException {
+        Path p = dir.resolve(file);
+        Files.writeString(p, text);
+        return p;
+    }
+
+    @Test
+    void yamlRoundTrip() throws IOException {
+        TrainConfig c = unusual();
+        Path p = write("a.yaml", c.toYaml());
+        TrainConfig back = TrainConfig.fromFile(p);
+        assertEquals(c.toJson(), back.toJson());
+        assertEquals(1e-6, back.weightDecay, 0);
+        assertEquals(List.of(2, 3, 1), back.blocks);
+        assertEquals(1234567890123L, back.seed);
+        assertTrue(c.toYaml().contains("batch-size: 512"), c.toYaml());
+    }
+
+    @Test
+    void jsonRoundTrip() throws IOException {
+        TrainConfig c = unusual();
+        Path p = write("a.json", c.toJson());
+        TrainConfig back = TrainConfig.fromFile(p);
+        assertEquals(c, back);
+        assertTrue(c.toJson().contains("\"batch-size\":512"), c.toJson());
+        assertTrue(c.toJson().contains("\"soft-loss-rate\":0.0"), c.toJson());
+    }
+
+    @Test
+    void everyKeyIsWrittenInKebabCase() {
+        String yaml = new TrainConfig().toYaml();
+        for (String key : ConfigKeys.all()) {
+            assertTrue(yaml.contains("\n" + key + ":") || yaml.startsWith(key + ":"), key);
+        }
+        assertEquals(ConfigKeys.all().size(), yaml.lines().filter(l -> !l.startsWith("-")).count());
+        assertTrue(ConfigKeys.all().containsAll(List.of("runs-dir", "zero-init-residual", "knn-t", "randaug-n",
+                "augment-on", "ema-timing", "collapse-std", "soft-loss-rate", "lr-schedule")));
+    }
+
+    @Test
+    void copyIsDeep() {
+        TrainConfig c = unusual();
+        TrainConfig d = c.copy();
+        assertEquals(c, d);
+        d.blocks = List.of(9);
+        d.lr = 7;
+        assertNotEquals(c, d);
+        assertEquals(List.of(2, 3, 1), c.blocks);
+    }
+
+    @Test
+    void handWrittenYamlWithShortExponents() throws IOException {
+        Path p = write("short.yml", "preset: rsa-cifar10\nweight-decay: 5e-4\nlr: .05\nblocks: 1,2\nname: 12\n");
+        TrainConfig c = TrainConfig.fromFile(p);
+        assertEquals(5e-4, c.weightDecay, 0);
+        assertEquals(0.05, c.lr, 0);
+        assertEquals(List.of(1, 2), c.blocks);
+        assertEquals("12", c.name);
+    }
+
+    @Test
+    void layersApplyPresetThenFileThenFlags() throws IOException {
+        Path p = write("exp.yaml", "batch-size: 128\nbeta: 0.2\nepochs: 50\n");
+        Map<String, String> flags = new LinkedHashMap<>();
+        flags.put("beta", "0.3");
+        flags.put("seed", "7");
+        TrainConfig c = ConfigResolver.resolve("rsa-cifar10", p, ConfigLayer.fromFlags(flags));
+        assertEquals("rsa-cifar10", c.preset);
+        assertEquals("cifar10", c.dataset);      // preset
+        assertEquals(128, c.batchSize);          // file over preset
+        assertEquals(50, c.epochs);              // file over preset
+        assertEquals(0.3, c.beta, 0);            // flag over file
+        assertEquals(7, c.seed);                 // flag
+        assertEquals(0.05, c.effectiveLr(), 1e-12);
+        assertEquals("exp", c.name);             // config file name
+        assertEquals(Path.of("runs", "exp"), c.runDirPath());
+    }
+
+    @Test
+    void presetComesFromFlagElseFileElseDemo() throws IOException {
+        Path p = write("p.yaml", "preset: rsa-cifar100\nname: x\n");
+        assertEquals(0.3, ConfigResolver.resolve(null, p, ConfigLayer.empty("f")).beta, 0);
+        TrainConfig overridden = ConfigResolver.resolve("rsa-stl10", p, ConfigLayer.empty("f"));
+        assertEquals("rsa-stl10", overridden.preset);
+        assertEquals("stl10", overridden.dataset);
+        Path q = write("q.json", "{\"epochs\": 3}");
+        TrainConfig demo = ConfigResolver.resolve("", q, ConfigLayer.empty("f"));
+        assertEquals("demo", demo.preset);
+        assertEquals(3, demo.epochs);
+        assertEquals("q", demo.name);
+    }
+
+    @Test
+    void emptyFileIsAnEmptyLayer() throws IOException {
+        Path p = write("empty.yaml", "");
+        assertEquals("demo", TrainConfig.fromFile(p).preset);
+    }
+
+    @Test
+    void resumeUsesTheSavedConfigOfTheRun() throws IOException {
+        TrainConfig saved = Presets.find("rsa-cifar100").orElseThrow().config();
+        saved.name = "long";
+        saved.runsDir = dir.toString();
+        Files.createDirectories(saved.runDirPath());
+        Files.writeString(saved.runDirPath().resolve(ConfigResolver.SAVED_CONFIG), saved.toYaml());
+        Map<String, String> flags = Map.of("runs-dir", dir.toString(), "name", "long", "epochs", "300");
+        TrainConfig c = ConfigResolver.resolveForResume(null, null, ConfigLayer.fromFlags(flags));
+        assertEquals("cifar100", c.dataset);
+        assertEquals(0.3, c.beta, 0);
+        assertEquals(300, c.epochs);
+        // Flags that are only valid on top of the saved config (demo has no warm-up schedule).
+        TrainConfig dssl = Presets.find("dssl-simsiam-cifar10").orElseThrow().config();
+        dssl.name = "dssl";
+        dssl.runsDir = dir.toString();
+        dssl.saveYaml(dssl.runDirPath().resolve(ConfigResolver.SAVED_CONFIG));
+        TrainConfig w = ConfigResolver.resolveForResume(null, null, ConfigLayer.fromFlags(
+                Map.of("runs-dir", dir.toString(), "name", "dssl", "warmup-epochs", "5")));
+        assertEquals(5, w.warmupEpochs);
+        assertEquals("dssl-epoch", w.lrSchedule);
+        // Without a saved config the normal layering applies.
+        TrainConfig fresh = ConfigResolver.resolveForResume(null, null,
+                ConfigLayer.fromFlags(Map.of("runs-dir", dir.toString(), "name", "new")));
+        assertEquals("demo", fresh.preset);
+    }
+
+    @Test
+    void unknownKeyNamesFileAndSuggests() throws IOException {
+        Path p = write("typo.yaml", "batch_size: 64\n");
+        UserException e = assertThrows(UserException.class, () -> TrainConfig.fromFile(p));
+        assertEquals("config file " + p + ": unknown key 'batch_size' (did you mean 'batch-size'?)", e.getMessage());
+    }
+
+    @Test
+    void textRoundTripsForCheckpoints() {
+        TrainConfig c = unusual();
+        assertEquals(c, TrainConfig.fromJson(c.toJson(), "checkpoint x"));
+        assertEquals(c, TrainConfig.fromYaml(c.toYaml(), "checkpoint x"));
+        UserException unknown = assertThrows(UserException.class,
+                () -> TrainConfig.fromJson("{\"lr\": 0.1, \"momentun\": 0.9}", "checkpoint last.ckpt"));
+        assertEquals("checkpoint last.ckpt: unknown key 'momentun' (did you mean 'momentum'?)", unknown.getMessage());
+        UserException bad = assertThrows(UserException.class,
+                () -> TrainConfig.fromJson("{\"beta\": 2}", "checkpoint last.ckpt"));
+        assertEquals("checkpoint last.ckpt: key 'beta': must be in [0, 1] (got 2.0)", bad.getMessage());
+    }
+
+    @Test
+    void saveYamlIsAtomicAndComplete() throws IOException {
+        TrainConfig c = unusual();
+        Path target = dir.resolve("run").resolve("config.yaml");
+        c.saveYaml(target);
+        c.saveYaml(target); // overwrite
+        assertEquals(c.toYaml(), Files.readString(target));
+        try (var files = Files.list(target.getParent())) {
+            assertEquals(List.of(target), files.toList());
+        }
+    }
+
+    @Test
+    void mergeProgrammaticValues() {
+        TrainConfig c = new TrainConfig().merge(Map.of("epochs", 3, "blocks", List.of(2, 2), "lr", 0.5,
+                "seed", 5L, "nesterov", true));
+        assertEquals(3, c.epochs);
+        assertEquals(List.of(2, 2), c.blocks);
+        assertEquals(0.5, c.lr, 0);
+        assertEquals(5L, c.seed);
+        assertTrue(c.nesterov);
+        UserException typo = assertThrows(UserException.class, () -> c.merge(Map.of("epoch", 3)));
+        assertEquals("values: unknown key 'epoch' (did you mean 'epochs'?)", typo.getMessage());
+        UserException type = assertThrows(UserException.class, () -> c.merge(Map.of("epochs", 2.5)));
+        assertEquals("values: key 'epochs': expected an integer, got '2.5'", type.getMessage());
+    }
+
+    @Test
+    void everyKeyIsDocumented() {
+        for (String key : ConfigKeys.all()) {
+            assertTrue(ConfigKeys.description(key).length() > 10, key);
+        }
+    }
+
+    @Test
+    void didYouMean() {
+        assertEquals(0, Names.distance("abc", "abc"));
+        assertEquals(3, Names.distance("kitten", "sitting"));
+        assertEquals(1, Names.distance("", "a"));
+        assertEquals("batch-size", Names.closest("batchSize", ConfigKeys.all()));
+        assertEquals("epochs", Names.closest("epoch", ConfigKeys.all()));
+        assertEquals("lars", Names.closest("LARS", TrainConfig.OPTIMIZERS));
+        assertNull(Names.closest("adam", TrainConfig.OPTIMIZERS));
+    }
+}
