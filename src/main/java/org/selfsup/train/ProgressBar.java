@@ -1,6 +1,6 @@
 package org.selfsup.train;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.Locale;
 
 /**
@@ -9,7 +9,7 @@ import java.util.Locale;
  */
 public final class ProgressBar {
     private static final int WIDTH = 24;
-    private final PrintStream out;
+    private final PrintWriter out;
     private final boolean terminal;
     private final long totalSteps;
     private boolean dirty;
@@ -19,13 +19,13 @@ public final class ProgressBar {
      * @param terminal   whether {@code out} is an interactive terminal (use {@link #isTerminal()})
      * @param totalSteps K
      */
-    public ProgressBar(PrintStream out, boolean terminal, long totalSteps) {
+    public ProgressBar(PrintWriter out, boolean terminal, long totalSteps) {
         this.out = out;
         this.terminal = terminal;
         this.totalSteps = totalSteps;
     }
 
-    /** True when stdout is a terminal and not in CI. */
+    /** True when stdout is a terminal and not in CI (then a redrawn bar; otherwise plain lines). */
     public static boolean isTerminal() {
         return System.console() != null && System.getenv("CI") == null;
     }
@@ -45,6 +45,7 @@ public final class ProgressBar {
             dirty = true;
         } else {
             out.println(text);
+            out.flush();
         }
     }
 
@@ -55,6 +56,7 @@ public final class ProgressBar {
             dirty = false;
         }
         out.println(line);
+        out.flush();
     }
 
     /** Ends the bar line. */

@@ -7,7 +7,7 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -54,9 +54,11 @@ public final class TrainLoop {
     private final NDManager manager;
     private final RunDir run;
     private final String modelSpecJson;
-    private final PrintStream console;
+    private final PrintWriter console;
     private final List<EpochHook> hooks = new ArrayList<>();
     private long stopAfterSteps = Long.MAX_VALUE;
+    private boolean terminal;
+    private boolean requireCheckpoint;
 
     /**
      * @param config        effective, validated configuration
@@ -69,7 +71,7 @@ public final class TrainLoop {
      * @param console       progress and messages
      */
     public TrainLoop(TrainConfig config, SslMethod method, TrainableModel model, BatchAssembler assembler,
-                     NDManager manager, RunDir run, String modelSpecJson, PrintStream console) {
+                     NDManager manager, RunDir run, String modelSpecJson, PrintWriter console) {
         this.config = config;
         this.method = method;
         this.model = model;
@@ -88,6 +90,16 @@ public final class TrainLoop {
     /** Stops (as if killed, without a final checkpoint) after this many steps in this call; for tests. */
     public void stopAfterSteps(long steps) {
         this.stopAfterSteps = steps;
+    }
+
+    /** Draws a redrawn progress bar (for an interactive terminal) instead of plain lines. */
+    public void setTerminal(boolean terminal) {
+        this.terminal = terminal;
+    }
+
+    /** Fails with a user error if the run folder holds no checkpoint ({@code --resume}). */
+    public void setRequireCheckpoint(boolean require) {
+        this.requireCheckpoint = require;
     }
 
     /** Steps per epoch: floor(N / B). */
@@ -132,13 +144,20 @@ public final class TrainLoop {
             checkSameRun(h);
             Checkpoint.readState(in, model, opt);
             return h.state();
-        }, console::println);
+        }, msg -> {
+            console.println(msg);
+            console.flush();
+        });
         if (loaded == null) {
+            if (requireCheckpoint) {
+                throw new UserException("--resume: run folder " + run.root() + " has no checkpoint to resume from");
+            }
             return TrainState.START;
         }
         TrainState s = loaded.value();
         console.println("resuming " + run.root() + " from " + loaded.file().getFileName() + " at step " + s.step()
                 + " (epoch " + (s.epoch() + 1) + ", batch " + s.batch() + ")");
+        console.flush();
         return s;
     }
 
@@ -190,12 +209,13 @@ public final class TrainLoop {
             this.log = log;
             this.steps = steps;
             this.total = total;
-            this.progress = new ProgressBar(console, ProgressBar.isTerminal() && console == System.out, total);
+            this.progress = new ProgressBar(console, terminal, total);
         }
 
         Result train(TrainState from) throws IOException {
             if (from.step() >= total) {
                 console.println("run " + run.root() + " is already complete (" + total + " steps)");
+                console.flush();
                 return new Result(from, total, true);
             }
             rerunMissedHooks(from);

@@ -10,7 +10,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,16 +37,18 @@ import org.selfsup.util.UserException;
  */
 public final class Trainer {
     private final TrainConfig config;
-    private final PrintStream console;
+    private final PrintWriter console;
     private final List<EpochListener> listeners = new ArrayList<>();
     private Dataset dataset;
     private long stopAfterSteps = Long.MAX_VALUE;
+    private boolean terminal;
+    private boolean requireCheckpoint;
 
     /**
      * @param config  the validated effective configuration ({@code name} must be set)
      * @param console progress bar and messages
      */
-    public Trainer(TrainConfig config, PrintStream console) {
+    public Trainer(TrainConfig config, PrintWriter console) {
         this.config = config;
         this.console = console;
     }
@@ -66,6 +68,18 @@ public final class Trainer {
     /** Stops after this many steps without a final checkpoint, as a kill would; for tests. */
     public Trainer stopAfterSteps(long steps) {
         this.stopAfterSteps = steps;
+        return this;
+    }
+
+    /** Draws a redrawn progress bar (interactive terminal) instead of plain lines. */
+    public Trainer terminal(boolean terminal) {
+        this.terminal = terminal;
+        return this;
+    }
+
+    /** With {@code --resume}: fail clearly when the run folder holds no checkpoint. */
+    public Trainer requireCheckpoint(boolean require) {
+        this.requireCheckpoint = require;
         return this;
     }
 
@@ -130,6 +144,8 @@ public final class Trainer {
                 loop.addHook((epoch, step) -> l.onEpochEnd(epoch, step, model));
             }
             loop.stopAfterSteps(stopAfterSteps);
+            loop.setTerminal(terminal);
+            loop.setRequireCheckpoint(requireCheckpoint);
             return loop.run();
         }
     }

@@ -7,9 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -31,11 +30,11 @@ class TrainerTest {
     @TempDir
     Path runs;
 
-    private final ByteArrayOutputStream consoleBytes = new ByteArrayOutputStream();
-    private final PrintStream console = new PrintStream(consoleBytes, true, StandardCharsets.UTF_8);
+    private final StringWriter consoleText = new StringWriter();
+    private final PrintWriter console = new PrintWriter(consoleText, true);
 
     private String console() {
-        return consoleBytes.toString(StandardCharsets.UTF_8);
+        return consoleText.toString();
     }
 
     /**
@@ -110,7 +109,8 @@ class TrainerTest {
     void lossDecreasesForEveryMethod() {
         Dataset ds = TinyRuns.data(8); // 1 step per epoch
         for (String method : TrainConfig.METHODS) {
-            TrainConfig c = TinyRuns.config(runs, "loss-" + method, method, 10);
+            TrainConfig c = TinyRuns.config(runs, "loss-" + method, method, 20);
+            c.lr = 0.1;
             c.checkpointEvery = 0;
             if (method.equals("heavy-symmetric")) {
                 // the method reads x1, x2, x11, x21 while config/views default it to the 2-view heavy-pair plan
@@ -124,10 +124,32 @@ class TrainerTest {
                     losses.add(n.get(key).asDouble());
                 }
             }
-            assertEquals(10, losses.size(), method);
-            double first = mean(losses.subList(0, 2));
-            double last = mean(losses.subList(6, 10));
+            assertEquals(20, losses.size(), method);
+            double first = mean(losses.subList(0, 3));
+            double last = mean(losses.subList(15, 20));
+            System.out.printf("loss decrease %s: %s %.4f -> %.4f%n", method, key, first, last);
             assertTrue(last < first, method + ": " + key + " " + first + " -> " + last + " " + losses);
+        }
+    }
+
+    /**
+     * An exploding learning rate makes the loss non-finite: the job stops with exit code 3 and a clear
+     * message, and the last checkpoint is the last finite step.
+     */
+    @Test
+    void divergenceStopsWithExitCode3AndKeepsLastGoodCheckpoint() throws Exception {
+        Dataset ds = TinyRuns.data(64);
+        TrainConfig c = TinyRuns.config(runs, "nan", "simsiam", 1);
+        c.lr = 1e30;
+        c.checkpointSteps = 1;
+        try {
+            new Trainer(c, console).withDataset(ds).run();
+            org.junit.jupiter.api.Assertions.fail("expected divergence");
+        } catch (TrainingDivergedException e) {
+            assertTrue(e.getMessage().matches("loss is (NaN|-?Infinity) at step \\d+ .*"), e.getMessage());
+            assertTrue(e.getMessage().contains("last good checkpoint"), e.getMessage());
+            Checkpoint.Header h = TinyRuns.header(runs.resolve("nan/checkpoints/last.ckpt"));
+            assertEquals(e.step() - 1, h.state().step());
         }
     }
 
