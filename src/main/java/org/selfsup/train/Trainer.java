@@ -132,6 +132,9 @@ public final class Trainer {
             }
         }
         ModelSpec spec = modelSpec(config);
+        if ("device".equals(config.augmentOn)) {
+            console.println("warning: augment-on: device is not wired into the trainer yet; augmenting on the CPU");
+        }
         try (RunDir run = RunDir.open(Path.of(config.runsDir), config.name);
              NDManager manager = NDManager.newBaseManager(device(config.device));
              SslModel model = SslModel.create(spec, method.usesTarget(), spec.predictor() != null, manager, size,

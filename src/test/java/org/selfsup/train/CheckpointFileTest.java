@@ -113,6 +113,18 @@ class CheckpointFileTest {
         assertTrue(ue.getMessage().contains("no usable checkpoint"), ue.getMessage());
     }
 
+    /** A kill between the two renames of a save leaves previous.ckpt only: resume uses it. */
+    @Test
+    void killBetweenRenamesFallsBackToPrevious() throws IOException {
+        CheckpointStore store = new CheckpointStore(dir.resolve("checkpoints"));
+        store.save(payload(5), 0);
+        store.save(payload(6), 0);
+        Files.delete(store.dir().resolve(CheckpointStore.LAST));
+        List<String> warnings = new ArrayList<>();
+        assertEquals(6L - 1, store.loadLatest(READER, warnings::add).value());
+        assertTrue(warnings.isEmpty());
+    }
+
     @Test
     void leftoverTemporaryFilesAreCleaned() throws IOException {
         Path cdir = Files.createDirectories(dir.resolve("checkpoints"));
