@@ -74,9 +74,14 @@ class KillResumeTest {
             Thread.sleep(20);
         }
         assertTrue(p.isAlive(), "child finished or died before the kill: " + Files.readString(runs.resolve("child.log")));
+        // the live run holds the folder's lock: a second run on it is refused
+        org.selfsup.util.UserException busy = org.junit.jupiter.api.Assertions.assertThrows(
+                org.selfsup.util.UserException.class, () -> RunDir.open(killed, "k"));
+        assertTrue(busy.getMessage().contains("in use by another selfsup process"), busy.getMessage());
         p.destroyForcibly().waitFor();
         assertTrue(seen >= 5 && seen < (long) EPOCHS * 4, "killed mid-run at checkpoint step " + seen);
 
+        // the killed process's lock is gone with it: the same command resumes
         text.getBuffer().setLength(0);
         new Trainer(config(killed), new PrintWriter(text)).withDataset(ds).run();
         assertTrue(text.toString().contains("resuming"), text.toString());

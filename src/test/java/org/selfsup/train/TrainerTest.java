@@ -75,6 +75,11 @@ class TrainerTest {
         // a run that is complete does nothing more
         new Trainer(cut, console).withDataset(ds).run();
         assertTrue(console().contains("already complete"));
+        // a different training configuration in the same folder is refused, naming the key
+        cut.lr = 0.07;
+        org.selfsup.util.UserException e = org.junit.jupiter.api.Assertions.assertThrows(
+                org.selfsup.util.UserException.class, () -> new Trainer(cut, console).withDataset(ds).run());
+        assertTrue(e.getMessage().contains("different configuration") && e.getMessage().contains("lr"), e.getMessage());
     }
 
     /** The live native array count does not grow over 50 steps (epoch ends and checkpoints included). */
