@@ -103,7 +103,7 @@ public final class Checkpoint {
             if (Files.isDirectory(file)) {
                 Path dir = Files.isDirectory(file.resolve("checkpoints")) ? file.resolve("checkpoints") : file;
                 CheckpointStore.Loaded<TrainedEncoder> loaded = new CheckpointStore(dir).loadLatest(reader,
-                        System.err::println);
+                        System.err::println, false);
                 if (loaded == null) {
                     throw new UserException("checkpoint: no checkpoint in " + dir);
                 }

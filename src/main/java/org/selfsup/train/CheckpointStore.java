@@ -28,11 +28,24 @@ public final class CheckpointStore {
 
     private final Path dir;
 
-    /** @param dir the {@code checkpoints/} folder of a run (created if missing) */
-    public CheckpointStore(Path dir) throws IOException {
+    /**
+     * A read-only view of {@code dir} (for evaluation: it never deletes anything, so it is safe while a
+     * training process writes there).
+     *
+     * @param dir the {@code checkpoints/} folder of a run
+     */
+    public CheckpointStore(Path dir) {
         this.dir = dir;
+    }
+
+    /**
+     * The store of the run that holds the folder's lock: creates {@code dir} and deletes temporary files a
+     * killed writer left behind.
+     */
+    public static CheckpointStore forWriting(Path dir) throws IOException {
         Files.createDirectories(dir);
         AtomicFiles.cleanTemporaries(dir);
+        return new CheckpointStore(dir);
     }
 
     /** The folder. */
@@ -68,6 +81,9 @@ public final class CheckpointStore {
     /** Existing checkpoint files, newest first: last, previous, then epoch copies by epoch descending. */
     public List<Path> candidates() throws IOException {
         List<Path> out = new ArrayList<>();
+        if (!Files.isDirectory(dir)) {
+            return out;
+        }
         for (String n : List.of(LAST, PREVIOUS)) {
             if (Files.isRegularFile(dir.resolve(n))) {
                 out.add(dir.resolve(n));
@@ -99,13 +115,21 @@ public final class CheckpointStore {
      * @throws UserException if checkpoints exist but every one is corrupt
      */
     public <T> Loaded<T> loadLatest(CheckpointFile.PayloadReader<T> parser, Consumer<String> warn) {
+        return loadLatest(parser, warn, true);
+    }
+
+    /**
+     * Like {@link #loadLatest(CheckpointFile.PayloadReader, Consumer)}; with {@code whole} false the parser may
+     * stop before the end of the payload (e.g. read the model and skip the optimiser state).
+     */
+    public <T> Loaded<T> loadLatest(CheckpointFile.PayloadReader<T> parser, Consumer<String> warn, boolean whole) {
         try {
             List<Path> files = candidates();
             List<String> problems = new ArrayList<>();
             for (int i = 0; i < files.size(); i++) {
                 Path f = files.get(i);
                 try {
-                    T value = CheckpointFile.read(f, parser);
+                    T value = CheckpointFile.read(f, parser, whole);
                     return new Loaded<>(f, value);
                 } catch (CorruptCheckpointException | NoSuchFileException e) {
                     problems.add(e.getMessage());

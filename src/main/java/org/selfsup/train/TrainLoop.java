@@ -126,7 +126,7 @@ public final class TrainLoop {
         }
         long total = (long) config.epochs * steps;
         try (Optimizer opt = optimizer(config, model, manager)) {
-            CheckpointStore store = new CheckpointStore(run.checkpoints());
+            CheckpointStore store = CheckpointStore.forWriting(run.checkpoints());
             TrainState state = resume(store, opt);
             run.writeConfig(config.toYaml());
             try (MetricsLog log = MetricsLog.open(run.metricsFile(), state.step());

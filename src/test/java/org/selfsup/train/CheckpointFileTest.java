@@ -78,7 +78,7 @@ class CheckpointFileTest {
 
     @Test
     void storeKeepsPreviousAndFallsBack() throws IOException {
-        CheckpointStore store = new CheckpointStore(dir.resolve("checkpoints"));
+        CheckpointStore store = CheckpointStore.forWriting(dir.resolve("checkpoints"));
         assertNull(store.loadLatest(READER, s -> { }));
         store.save(payload(10), 1);
         store.save(payload(20), 0);
@@ -116,7 +116,7 @@ class CheckpointFileTest {
     /** A kill between the two renames of a save leaves previous.ckpt only: resume uses it. */
     @Test
     void killBetweenRenamesFallsBackToPrevious() throws IOException {
-        CheckpointStore store = new CheckpointStore(dir.resolve("checkpoints"));
+        CheckpointStore store = CheckpointStore.forWriting(dir.resolve("checkpoints"));
         store.save(payload(5), 0);
         store.save(payload(6), 0);
         Files.delete(store.dir().resolve(CheckpointStore.LAST));
@@ -130,7 +130,9 @@ class CheckpointFileTest {
         Path cdir = Files.createDirectories(dir.resolve("checkpoints"));
         Path tmp = cdir.resolve(AtomicFiles.TMP_PREFIX + "new-last.ckpt");
         Files.writeString(tmp, "half written");
-        new CheckpointStore(cdir);
+        new CheckpointStore(cdir).candidates();
+        assertTrue(Files.exists(tmp), "a reader never deletes a writer's temporary file");
+        CheckpointStore.forWriting(cdir);
         assertTrue(Files.notExists(tmp));
     }
 }

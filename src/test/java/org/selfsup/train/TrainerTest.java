@@ -75,6 +75,23 @@ class TrainerTest {
         // a run that is complete does nothing more
         new Trainer(cut, console).withDataset(ds).run();
         assertTrue(console().contains("already complete"));
+        // the encoder loads from the file or from the run folder, with the run's configuration
+        try (NDManager m = NDManager.newBaseManager();
+             TrainedEncoder enc = Checkpoint.loadEncoder(runs.resolve("b/r"), m)) {
+            assertEquals("rsa", enc.config().method);
+            assertEquals(3, enc.config().checkpointSteps);
+            ai.djl.ndarray.NDArray f = enc.model().features(new ai.djl.training.ParameterStore(m, false),
+                    m.ones(new ai.djl.ndarray.types.Shape(2, 3, 16, 16)), false);
+            assertEquals(new ai.djl.ndarray.types.Shape(2, enc.model().spec().featureDim()), f.getShape());
+        }
+        java.nio.file.Path bad = runs.resolve("bad.ckpt");
+        java.nio.file.Files.write(bad, new byte[100]);
+        try (NDManager m = NDManager.newBaseManager()) {
+            org.selfsup.util.UserException notCkpt = org.junit.jupiter.api.Assertions.assertThrows(
+                    org.selfsup.util.UserException.class, () -> Checkpoint.loadEncoder(bad, m));
+            assertTrue(notCkpt.getMessage().contains("not a selfsup checkpoint"), notCkpt.getMessage());
+        }
+
         // a different training configuration in the same folder is refused, naming the key
         cut.lr = 0.07;
         org.selfsup.util.UserException e = org.junit.jupiter.api.Assertions.assertThrows(
