@@ -72,6 +72,14 @@ class TrainerTest {
             }
         }
         assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L), steps);
+        JsonNode first = MetricsLog.read(runs.resolve("b/r/metrics.jsonl")).get(0);
+        for (String key : List.of("step", "epoch", "lr", "tau", "beta", "loss", "loss_aw", "loss_aa", "shift_a1",
+                "shift_a2", "proj_std", "img_per_s", "wait_ms")) {
+            assertTrue(first.has(key), key + " missing in " + first);
+        }
+        assertEquals(0.05, first.get("lr").asDouble(), 1e-12); // cosine-epoch, epoch 0
+        assertEquals(Schedules.emaTau(0.99, 1, 8), first.get("tau").asDouble(), 1e-12);
+        assertEquals(Schedules.rsaBeta(0.4, 1, 8), first.get("beta").asDouble(), 1e-9);
         // a run that is complete does nothing more
         new Trainer(cut, console).withDataset(ds).run();
         assertTrue(console().contains("already complete"));
@@ -106,6 +114,7 @@ class TrainerTest {
         TrainConfig c = TinyRuns.config(runs, "flat", "byol", 10);
         c.logEvery = 3;
         c.checkpointSteps = 4;
+        c.collapseStd = 10; // every logged step is "collapsed": the warning must appear once per epoch
         NDManager system = NDManager.newBaseManager();
         NDManager root = system.getParentManager();
         system.close();
@@ -120,6 +129,7 @@ class TrainerTest {
         Set<Integer> after = new HashSet<>(counts.subList(1, counts.size()));
         assertEquals(1, after.size(), "live arrays per epoch end: " + counts);
         assertTrue(counts.get(1) > 0);
+        assertEquals(10, console().lines().filter(l -> l.startsWith("warning: possible collapse")).count(), console());
     }
 
     /**
