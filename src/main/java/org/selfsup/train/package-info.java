@@ -1,0 +1,31 @@
+/**
+ * Training: the one loop for every method ({@link org.selfsup.train.TrainLoop}, driven by
+ * {@link org.selfsup.train.Trainer}), schedules as pure functions ({@link org.selfsup.train.Schedules}),
+ * the EMA target ({@link org.selfsup.train.Ema}), PyTorch-semantics optimisers ({@code optim}), and the run
+ * folder with its checkpoints.
+ *
+ * <h2>What is saved when</h2>
+ * <ul>
+ *   <li>{@code runs/NAME/config.yaml}: the effective configuration, at every start.</li>
+ *   <li>{@code runs/NAME/metrics.jsonl}: a {@code step} line every {@code log-every} steps (and at each epoch's
+ *       last step), an {@code epoch} line per epoch, an {@code eval} line when an epoch listener returns
+ *       values. Flushed per line.</li>
+ *   <li>{@code runs/NAME/checkpoints/last.ckpt} after every epoch and every {@code checkpoint-steps} steps;
+ *       the one before it is kept as {@code previous.ckpt}; {@code epoch-NNNN.ckpt} every
+ *       {@code checkpoint-every} epochs. Each holds config, model spec, counters (k, epoch, batch), seed,
+ *       all parameters incl. target, predictor and BN running statistics, and the momentum buffers, inside
+ *       a container with a CRC-32C ({@link org.selfsup.train.CheckpointFile}); written to a temporary file,
+ *       fsynced and renamed, so a kill never leaves a half-written checkpoint.</li>
+ * </ul>
+ *
+ * <h2>Resume</h2>
+ * Re-running the same command on the same run folder continues from the newest good checkpoint (a
+ * damaged one is reported and skipped), cuts {@code metrics.jsonl} back to that step, and re-runs epoch
+ * listeners a kill interrupted. Data order and augmentation are functions of (seed, epoch, index) and the
+ * schedules of k, so the result is bit-identical to an uninterrupted run (same device and thread count).
+ * A different training configuration in the same folder is refused. A folder is locked by the running
+ * process ({@code .lock}, an OS lock released when the process dies). A NaN or infinite loss stops the run
+ * ({@link org.selfsup.train.TrainingDivergedException}, exit code 3); checkpoints are only written after a
+ * finite loss.
+ */
+package org.selfsup.train;
