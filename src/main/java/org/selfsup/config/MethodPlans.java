@@ -18,7 +18,7 @@ final class MethodPlans {
     private static final Map<String, List<String>> METHOD_VIEWS = Map.of(
             "byol", TWO_VIEWS,
             "simsiam", TWO_VIEWS,
-            "heavy-symmetric", TWO_VIEWS,
+            "heavy-symmetric", DSSL_VIEWS,
             "rsa", RSA_VIEWS,
             "dssl-simsiam", DSSL_VIEWS,
             "dssl-byol", DSSL_VIEWS);
@@ -36,7 +36,7 @@ final class MethodPlans {
     private static final Map<String, String> DEFAULT_PLAN = Map.of(
             "byol", "byol",
             "simsiam", "simsiam",
-            "heavy-symmetric", "heavy-pair",
+            "heavy-symmetric", "dssl-cifar",
             "rsa", "rsa",
             "dssl-simsiam", "dssl-cifar",
             "dssl-byol", "dssl-byol-harder");

@@ -91,7 +91,7 @@ public final class Trainer {
     /** The view plan options the configuration asks for. */
     public static PlanOptions planOptions(TrainConfig c) {
         return PlanOptions.defaults().withRandAugment(c.randaugN, c.randaugM).withHard(c.hardN, c.hardM)
-                .withGrid(c.grid).withRelativeMagnitudes(c.relativeMagnitudes).withScaleMin(c.cropScaleMin);
+                .withGrid(c.grid).withRelativeMagnitudes(c.relativeMagnitudes).withCropScale(c.cropScaleMin, c.cropScaleMax);
     }
 
     /** The view side: {@code image-size}, or the data set's default when 0. */

@@ -147,7 +147,7 @@ class PresetsTest {
     void defaultPlanFollowsTheMethod() {
         TrainConfig c = new TrainConfig();
         String[][] pairs = {{"byol", "byol"}, {"simsiam", "simsiam"}, {"rsa", "rsa"},
-            {"dssl-simsiam", "dssl-cifar"}, {"dssl-byol", "dssl-byol-harder"}, {"heavy-symmetric", "heavy-pair"}};
+            {"dssl-simsiam", "dssl-cifar"}, {"dssl-byol", "dssl-byol-harder"}, {"heavy-symmetric", "dssl-cifar"}};
         for (String[] p : pairs) {
             c.method = p[0];
             c.plan = "";

@@ -144,10 +144,6 @@ class TrainerTest {
             TrainConfig c = TinyRuns.config(runs, "loss-" + method, method, 20);
             c.lr = 0.1;
             c.checkpointEvery = 0;
-            if (method.equals("heavy-symmetric")) {
-                // the method reads x1, x2, x11, x21 while config/views default it to the 2-view heavy-pair plan
-                c.plan = "dssl-cifar";
-            }
             new Trainer(c, console).withDataset(ds).run();
             String key = method.equals("rsa") ? "loss_aw" : "loss";
             List<Double> losses = new ArrayList<>();

@@ -45,16 +45,17 @@ public record DevicePlan(String name, int size, List<DeviceViewRecipe> views) {
      */
     public static DevicePlan create(String name, int size, PlanOptions o) {
         double sm = o.scaleMin();
+        double sx = o.scaleMax();
         List<DeviceViewRecipe> v = switch (name) {
-            case "byol" -> List.of(DeviceViewRecipe.aggressiveFull("v1", sm, o.jitter(), o.hue()),
-                    DeviceViewRecipe.aggressiveFull("v2", sm, o.jitter(), o.hue()));
-            case "simsiam" -> List.of(DeviceViewRecipe.standard("v1", sm, o.jitter(), o.hue()),
-                    DeviceViewRecipe.standard("v2", sm, o.jitter(), o.hue()));
-            case "rsa" -> List.of(DeviceViewRecipe.weak("w1", sm), DeviceViewRecipe.weak("w2", sm),
+            case "byol" -> List.of(DeviceViewRecipe.aggressiveFull("v1", sm, sx, o.jitter(), o.hue()),
+                    DeviceViewRecipe.aggressiveFull("v2", sm, sx, o.jitter(), o.hue()));
+            case "simsiam" -> List.of(DeviceViewRecipe.standard("v1", sm, sx, o.jitter(), o.hue()),
+                    DeviceViewRecipe.standard("v2", sm, sx, o.jitter(), o.hue()));
+            case "rsa" -> List.of(DeviceViewRecipe.weak("w1", sm, sx), DeviceViewRecipe.weak("w2", sm, sx),
                     DeviceViewRecipe.aggressiveOn("a1", "w1", o.jitter(), o.hue()),
                     DeviceViewRecipe.aggressiveOn("a2", "w2", o.jitter(), o.hue()));
-            case "rsa-aw" -> List.of(DeviceViewRecipe.aggressiveFull("v1", sm, o.jitter(), o.hue()),
-                    DeviceViewRecipe.weak("v2", sm));
+            case "rsa-aw" -> List.of(DeviceViewRecipe.aggressiveFull("v1", sm, sx, o.jitter(), o.hue()),
+                    DeviceViewRecipe.weak("v2", sm, sx));
             default -> throw new UserException("plan '" + name + "' is not supported with augment-on device (supported: "
                     + String.join(", ", NAMES) + ")");
         };

@@ -14,11 +14,12 @@ package org.selfsup.augment.plans;
  * @param hue                colour-jitter hue strength (default 0.1)
  * @param hardJitter         colour-jitter strength of {@code dssl-byol-harder}'s heavy views (default 0.5)
  * @param scaleMin           lower bound of the random-resized-crop area fraction (default 0.2)
+ * @param scaleMax           upper bound of the random-resized-crop area fraction (default 1.0)
  * @param evalResize         {@code eval} plan: resize to this side before the centre crop, 0 = no
  *                           resize step (default 0)
  */
 public record PlanOptions(int randAugN, int randAugM, int hardN, int hardM, int grid, boolean relativeMagnitudes,
-                          double jitter, double hue, double hardJitter, double scaleMin, int evalResize) {
+                          double jitter, double hue, double hardJitter, double scaleMin, double scaleMax, int evalResize) {
 
     public PlanOptions {
         if (randAugN < 0 || hardN < 0) {
@@ -30,8 +31,8 @@ public record PlanOptions(int randAugN, int randAugM, int hardN, int hardM, int 
         if (grid < 1) {
             throw new IllegalArgumentException("grid must be >= 1: " + grid);
         }
-        if (!(scaleMin > 0 && scaleMin <= 1)) {
-            throw new IllegalArgumentException("crop scale minimum must be in (0, 1]: " + scaleMin);
+        if (!(scaleMin > 0 && scaleMin <= scaleMax && scaleMax <= 1)) {
+            throw new IllegalArgumentException("crop scale range must satisfy 0 < min <= max <= 1: " + scaleMin + ".." + scaleMax);
         }
         if (evalResize < 0) {
             throw new IllegalArgumentException("eval resize must be >= 0: " + evalResize);
@@ -40,7 +41,7 @@ public record PlanOptions(int randAugN, int randAugM, int hardN, int hardM, int 
 
     /** The original recipes' values. */
     public static PlanOptions defaults() {
-        return new PlanOptions(2, 9, 8, 16, 4, false, 0.4, 0.1, 0.5, 0.2, 0);
+        return new PlanOptions(2, 9, 8, 16, 4, false, 0.4, 0.1, 0.5, 0.2, 1.0, 0);
     }
 
     /**
@@ -54,36 +55,37 @@ public record PlanOptions(int randAugN, int randAugM, int hardN, int hardM, int 
 
     /** These options with RandAugment(n, m) for the heavy views. */
     public PlanOptions withRandAugment(int n, int m) {
-        return new PlanOptions(n, m, hardN, hardM, grid, relativeMagnitudes, jitter, hue, hardJitter, scaleMin, evalResize);
+        return new PlanOptions(n, m, hardN, hardM, grid, relativeMagnitudes, jitter, hue, hardJitter, scaleMin, scaleMax, evalResize);
     }
 
     /** These options with RandAugment(n, m) for {@code dssl-byol-harder}'s heavy views. */
     public PlanOptions withHard(int n, int m) {
-        return new PlanOptions(randAugN, randAugM, n, m, grid, relativeMagnitudes, jitter, hue, hardJitter, scaleMin, evalResize);
+        return new PlanOptions(randAugN, randAugM, n, m, grid, relativeMagnitudes, jitter, hue, hardJitter, scaleMin, scaleMax, evalResize);
     }
 
     public PlanOptions withGrid(int g) {
-        return new PlanOptions(randAugN, randAugM, hardN, hardM, g, relativeMagnitudes, jitter, hue, hardJitter, scaleMin, evalResize);
+        return new PlanOptions(randAugN, randAugM, hardN, hardM, g, relativeMagnitudes, jitter, hue, hardJitter, scaleMin, scaleMax, evalResize);
     }
 
     public PlanOptions withRelativeMagnitudes(boolean relative) {
-        return new PlanOptions(randAugN, randAugM, hardN, hardM, grid, relative, jitter, hue, hardJitter, scaleMin, evalResize);
+        return new PlanOptions(randAugN, randAugM, hardN, hardM, grid, relative, jitter, hue, hardJitter, scaleMin, scaleMax, evalResize);
     }
 
     /** These options with colour-jitter strengths (standard stack) and hue. */
     public PlanOptions withJitter(double strength, double hueStrength) {
-        return new PlanOptions(randAugN, randAugM, hardN, hardM, grid, relativeMagnitudes, strength, hueStrength, hardJitter, scaleMin, evalResize);
+        return new PlanOptions(randAugN, randAugM, hardN, hardM, grid, relativeMagnitudes, strength, hueStrength, hardJitter, scaleMin, scaleMax, evalResize);
     }
 
     public PlanOptions withHardJitter(double strength) {
-        return new PlanOptions(randAugN, randAugM, hardN, hardM, grid, relativeMagnitudes, jitter, hue, strength, scaleMin, evalResize);
+        return new PlanOptions(randAugN, randAugM, hardN, hardM, grid, relativeMagnitudes, jitter, hue, strength, scaleMin, scaleMax, evalResize);
     }
 
-    public PlanOptions withScaleMin(double min) {
-        return new PlanOptions(randAugN, randAugM, hardN, hardM, grid, relativeMagnitudes, jitter, hue, hardJitter, min, evalResize);
+    /** These options with the random-resized-crop area range {@code (min, max)}. */
+    public PlanOptions withCropScale(double min, double max) {
+        return new PlanOptions(randAugN, randAugM, hardN, hardM, grid, relativeMagnitudes, jitter, hue, hardJitter, min, max, evalResize);
     }
 
     public PlanOptions withEvalResize(int side) {
-        return new PlanOptions(randAugN, randAugM, hardN, hardM, grid, relativeMagnitudes, jitter, hue, hardJitter, scaleMin, side);
+        return new PlanOptions(randAugN, randAugM, hardN, hardM, grid, relativeMagnitudes, jitter, hue, hardJitter, scaleMin, scaleMax, side);
     }
 }

@@ -13,14 +13,14 @@ import org.selfsup.augment.random.RandomResizedCrop;
 
 /**
  * The transform stacks the plans are made of (methods.md §1.3, §2.2, §3.3–3.5). All crops use
- * {@code RandomResizedCrop(size, scale=(scaleMin, 1))}, ratio (3/4, 4/3).
+ * {@code RandomResizedCrop(size, scale=(scaleMin, scaleMax))}, ratio (3/4, 4/3).
  */
 public final class Recipes {
     private Recipes() {}
 
     /** RSA's weak T1: RandomResizedCrop then RandomHorizontalFlip(0.5). */
     public static RandomTransform weak(int size, PlanOptions o) {
-        return new RandomResizedCrop(size, o.scaleMin(), 1.0).then(new RandomHorizontalFlip(0.5));
+        return new RandomResizedCrop(size, o.scaleMin(), o.scaleMax()).then(new RandomHorizontalFlip(0.5));
     }
 
     /** RSA's aggressive add-on T2: RandomApply(CJ, 0.8), RandomGrayscale(0.2), RandomApply(blur, 0.5). */

@@ -139,7 +139,7 @@ public final class ViewPlans {
      */
     public static ComposedPlan probeTrain(int size, PlanOptions o) {
         return new ComposedPlan("probe-train", size, List.of(
-                ViewSpec.fromImage("x", Recipes.weak(size, o.withScaleMin(0.8)))));
+                ViewSpec.fromImage("x", Recipes.weak(size, o.withCropScale(0.8, 1.0)))));
     }
 
     private static ComposedPlan dssl(String name, int size, RandomTransform standard,

@@ -84,7 +84,7 @@ class DeviceAugmenterTest {
     }
 
     private static DevicePlan singleView(int size) {
-        return new DevicePlan("test", size, List.of(DeviceViewRecipe.weak("x", 0.2)));
+        return new DevicePlan("test", size, List.of(DeviceViewRecipe.weak("x", 0.2, 1.0)));
     }
 
     /** Parameters for one view: full-image crop, no flip, no colour op, then {@code setup}. */
@@ -131,7 +131,7 @@ class DeviceAugmenterTest {
         int n = 12;
         ImageStore store = randomStore(n, h, w, 3, 1);
         Normalization norm = Normalization.CIFAR;
-        DevicePlan plan = new DevicePlan("test", s, List.of(DeviceViewRecipe.weak("x", 0.2)));
+        DevicePlan plan = new DevicePlan("test", s, List.of(DeviceViewRecipe.weak("x", 0.2, 1.0)));
         try (DeviceAugmenter aug = new DeviceAugmenter(plan, norm, manager, false)) {
             BatchParams params = aug.sample(h, w, 7, 0, range(n));
             ViewParams p = params.views().get(0);

@@ -54,7 +54,7 @@ class OpsConformanceTest {
 
     private static void check(String what, int src, int size, Setup setup, double minIdentical, int maxDiff) {
         ImageStore store = SyntheticImages.generate("s", N, 10, src, 3, 0);
-        DevicePlan plan = new DevicePlan("t", size, List.of(DeviceViewRecipe.weak("x", 0.2)));
+        DevicePlan plan = new DevicePlan("t", size, List.of(DeviceViewRecipe.weak("x", 0.2, 1.0)));
         ViewParams p = new ViewParams(N, true);
         ImageOp[] ref = new ImageOp[N];
         for (int i = 0; i < N; i++) {
