@@ -70,6 +70,15 @@ public final class FeatureMatrix {
         return manager.create(rows(from, to), new Shape(to - from, dim));
     }
 
+    /** The rows at {@code indices}, in that order, as a len x D NDArray created by {@code manager}. */
+    public NDArray gather(NDManager manager, int[] indices) {
+        float[] out = new float[indices.length * dim];
+        for (int k = 0; k < indices.length; k++) {
+            copyRows(indices[k], indices[k] + 1, out, k);
+        }
+        return manager.create(out, new Shape(indices.length, dim));
+    }
+
     private void copyRows(int from, int to, float[] out, int outRow) {
         int b = blockIndex(from);
         int r = from;
