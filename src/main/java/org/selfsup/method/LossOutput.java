@@ -13,6 +13,17 @@ import java.util.Map;
  *                   cosine similarity between its embedding and its source view's, keyed by the
  *                   derived view's name (scalars, detached)
  * @param schedule   schedule values used by this step (e.g. {@code beta}), already on the host
+ * @param stats      other detached scalar diagnostics, logged under their keys: {@code proj_std}, the
+ *                   mean over dimensions of the batch standard deviation of the L2-normalised online
+ *                   projection of the first view (collapse indicator: 0 when collapsed, about
+ *                   1/sqrt(dim) when healthy)
  */
 public record LossOutput(NDArray total, Map<String, NDArray> terms, Map<String, NDArray> shift,
-                         Map<String, Double> schedule) {}
+                         Map<String, Double> schedule, Map<String, NDArray> stats) {
+
+    /** A loss output without extra diagnostics (the original four-component form). */
+    public LossOutput(NDArray total, Map<String, NDArray> terms, Map<String, NDArray> shift,
+                      Map<String, Double> schedule) {
+        this(total, terms, shift, schedule, Map.of());
+    }
+}

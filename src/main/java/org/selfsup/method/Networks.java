@@ -26,4 +26,16 @@ public interface Networks {
      * @throws IllegalStateException if the method declared {@link SslMethod#usesTarget()} false
      */
     NDArray targetProject(NDArray x);
+
+    /**
+     * A scalar float32 constant (e.g. a loss weight) on the device of {@code like}. Implementations
+     * cache it so that a GPU step does not pay a blocking host-to-device copy per use; the result is
+     * owned by the implementation, so use it as the SECOND operand ({@code x.mul(c)}, never
+     * {@code c.mul(x)}) so that results attach to the step's manager, and never close it.
+     *
+     * <p>The default creates a fresh scalar in {@code like}'s manager.
+     */
+    default NDArray constant(float value, NDArray like) {
+        return like.getManager().create(value);
+    }
 }

@@ -1,0 +1,184 @@
+package org.selfsup.augment;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.selfsup.data.Image;
+import org.selfsup.data.ImageStore;
+import org.selfsup.data.Normalization;
+import org.selfsup.util.Seeds;
+
+/**
+ * Makes normalised float CHW batches of all views of a {@link ViewPlan} on several CPU threads.
+ *
+ * <p>The views of image {@code i} in epoch {@code e} come only from
+ * {@code Seeds.stream(seed, Seeds.AUGMENT, e, i)}, so a batch is bit-identical whatever the thread
+ * count, the batch composition or the order in which batches are made. Grey stores are converted to
+ * RGB ({@link Image#toRgb()}) before the plan runs.
+ *
+ * <p>Threads: a fixed pool of {@code threads - 1} workers plus the calling thread pull images from a
+ * shared counter (dynamic load balancing; no thread is created per batch). Normalisation uses a
+ * per-channel 256-entry lookup table computed with the same float32 arithmetic as torchvision
+ * ({@code (v / 255 - mean) / std}), so values are bit-identical to {@code ToTensor + Normalize}.
+ *
+ * <p>Thread-safe: several callers may assemble batches concurrently. Close to stop the workers.
+ */
+public final class BatchAssembler implements AutoCloseable {
+    private static final AtomicInteger POOL_IDS = new AtomicInteger();
+
+    private final ImageStore store;
+    private final ViewPlan plan;
+    private final int threads;
+    private final long seed;
+    private final float[][] lut;
+    private final ExecutorService pool;
+
+    /**
+     * @param store   source images
+     * @param plan    the view recipe
+     * @param norm    per-channel mean and std applied after scaling to [0, 1]
+     * @param threads number of threads working on a batch (including the caller), at least 1
+     * @param seed    run seed
+     */
+    public BatchAssembler(ImageStore store, ViewPlan plan, Normalization norm, int threads, long seed) {
+        this.store = Objects.requireNonNull(store);
+        this.plan = Objects.requireNonNull(plan);
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be >= 1: " + threads);
+        }
+        if (store.channels() != 1 && store.channels() != 3) {
+            throw new IllegalArgumentException(store.name() + ": images must have 1 or 3 channels, not " + store.channels());
+        }
+        this.threads = threads;
+        this.seed = seed;
+        this.lut = normalisationTable(norm);
+        this.pool = threads > 1 ? Executors.newFixedThreadPool(threads - 1, daemonThreads()) : null;
+    }
+
+    public ImageStore store() { return store; }
+    public ViewPlan plan() { return plan; }
+    public int threads() { return threads; }
+    public long seed() { return seed; }
+
+    /** The views of the images at {@code indices} for {@code epoch} (batch index -1). */
+    public ViewBatch assemble(int epoch, int[] indices) {
+        return assemble(epoch, -1, indices);
+    }
+
+    /** The views of the images at {@code indices} for {@code epoch}, tagged with {@code batchIndex}. */
+    public ViewBatch assemble(int epoch, int batchIndex, int[] indices) {
+        int b = indices.length;
+        int s = plan.size();
+        int nViews = plan.viewNames().size();
+        List<float[]> views = new ArrayList<>(nViews);
+        for (int v = 0; v < nViews; v++) {
+            views.add(new float[b * 3 * s * s]);
+        }
+        int[] labels = new int[b];
+        AtomicInteger next = new AtomicInteger();
+        Runnable work = () -> {
+            int k;
+            while ((k = next.getAndIncrement()) < b) {
+                int i = indices[k];
+                labels[k] = store.label(i);
+                List<Image> out = plan.views(store.rgb(i), Seeds.stream(seed, Seeds.AUGMENT, epoch, i));
+                for (int v = 0; v < nViews; v++) {
+                    writeNormalised(out.get(v), views.get(v), k, s);
+                }
+            }
+        };
+        runOnAllThreads(work, Math.min(threads, Math.max(1, b)));
+        return new ViewBatch(epoch, batchIndex, indices.clone(), labels, s, plan.viewNames(), views);
+    }
+
+    /** The normalised float value of byte value {@code v} in channel {@code c}. */
+    public float normalised(int c, int v) {
+        return lut[c][v];
+    }
+
+    @Override
+    public void close() {
+        if (pool != null) {
+            pool.shutdownNow();
+        }
+    }
+
+    private void runOnAllThreads(Runnable work, int n) {
+        List<Future<?>> futures = new ArrayList<>(n - 1);
+        for (int t = 1; t < n; t++) {
+            futures.add(pool.submit(work));
+        }
+        Throwable failure = null;
+        try {
+            work.run();
+        } catch (RuntimeException | Error e) {
+            failure = e;
+        }
+        for (Future<?> f : futures) {
+            try {
+                f.get();
+            } catch (ExecutionException e) {
+                if (failure == null) {
+                    failure = e.getCause();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                futures.forEach(x -> x.cancel(true));
+                throw new IllegalStateException("interrupted while assembling a batch", e);
+            }
+        }
+        if (failure instanceof RuntimeException re) {
+            throw re;
+        }
+        if (failure instanceof Error err) {
+            throw err;
+        }
+        if (failure != null) {
+            throw new IllegalStateException(failure);
+        }
+    }
+
+    /** Writes {@code img} (uint8 RGB HWC, S x S) as normalised CHW into sample {@code k} of {@code out}. */
+    private void writeNormalised(Image img, float[] out, int k, int s) {
+        if (img.height() != s || img.width() != s || img.channels() != 3) {
+            throw new IllegalStateException(plan.name() + " produced a " + img + " view, expected " + s + "x" + s + "x3");
+        }
+        byte[] px = img.data();
+        int plane = s * s;
+        int base = k * 3 * plane;
+        float[] l0 = lut[0];
+        float[] l1 = lut[1];
+        float[] l2 = lut[2];
+        for (int p = 0, q = 0; p < plane; p++, q += 3) {
+            out[base + p] = l0[px[q] & 0xFF];
+            out[base + plane + p] = l1[px[q + 1] & 0xFF];
+            out[base + 2 * plane + p] = l2[px[q + 2] & 0xFF];
+        }
+    }
+
+    private static float[][] normalisationTable(Normalization norm) {
+        float[][] t = new float[3][256];
+        for (int c = 0; c < 3; c++) {
+            for (int v = 0; v < 256; v++) {
+                t[c][v] = ((float) v / 255f - norm.mean()[c]) / norm.std()[c];
+            }
+        }
+        return t;
+    }
+
+    private static ThreadFactory daemonThreads() {
+        int id = POOL_IDS.incrementAndGet();
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, "augment-" + id + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}

@@ -1,0 +1,162 @@
+package org.selfsup.augment.ops;
+
+import org.selfsup.augment.ImageOp;
+import org.selfsup.data.Image;
+
+/**
+ * torchvision {@code resized_crop(img, top, left, height, width, size, BILINEAR)} on PIL images: PIL
+ * {@code crop} (zero padding outside the image) followed by PIL {@code resize} with the BILINEAR
+ * filter, two separable passes (horizontal then vertical) each rounded to uint8, with Pillow's
+ * antialiasing support scaling when downscaling.
+ */
+public final class ResizedCrop implements ImageOp {
+    private final int top;
+    private final int left;
+    private final int height;
+    private final int width;
+    private final int outHeight;
+    private final int outWidth;
+
+    /** Crop the box (top, left, height, width) and resize it to {@code size x size}. */
+    public ResizedCrop(int top, int left, int height, int width, int size) {
+        this(top, left, height, width, size, size);
+    }
+
+    /** Crop the box (top, left, height, width) and resize it to {@code outHeight x outWidth}. */
+    public ResizedCrop(int top, int left, int height, int width, int outHeight, int outWidth) {
+        if (height <= 0 || width <= 0 || outHeight <= 0 || outWidth <= 0) {
+            throw new IllegalArgumentException("crop and output sizes must be positive: " + height + "x" + width
+                    + " -> " + outHeight + "x" + outWidth);
+        }
+        this.top = top;
+        this.left = left;
+        this.height = height;
+        this.width = width;
+        this.outHeight = outHeight;
+        this.outWidth = outWidth;
+    }
+
+    @Override
+    public Image apply(Image in) {
+        Image src = in;
+        int y0 = top;
+        int x0 = left;
+        if (top < 0 || left < 0 || top + height > in.height() || left + width > in.width()) {
+            src = crop(in, top, left, height, width);
+            y0 = 0;
+            x0 = 0;
+        }
+        return resize(src, y0, x0, height, width, outHeight, outWidth);
+    }
+
+    /** PIL crop: the box may extend past the image; outside pixels are black. */
+    static Image crop(Image in, int top, int left, int height, int width) {
+        int c = in.channels();
+        byte[] out = new byte[height * width * c];
+        byte[] src = in.data();
+        int xs = Math.max(0, left);
+        int xe = Math.min(in.width(), left + width);
+        for (int y = 0; y < height; y++) {
+            int sy = top + y;
+            if (sy < 0 || sy >= in.height() || xe <= xs) {
+                continue;
+            }
+            System.arraycopy(src, (sy * in.width() + xs) * c, out, (y * width + xs - left) * c, (xe - xs) * c);
+        }
+        return new Image(height, width, c, out);
+    }
+
+    /** PIL resize of the in-bounds region (y0, x0, h, w) of {@code src} to outH x outW. */
+    static Image resize(Image src, int y0, int x0, int h, int w, int outH, int outW) {
+        int c = src.channels();
+        int srcRow = src.width() * c;
+        byte[] data = src.data();
+        if (h == outH && w == outW) {
+            byte[] out = new byte[outH * outW * c];
+            for (int y = 0; y < h; y++) {
+                System.arraycopy(data, (y0 + y) * srcRow + x0 * c, out, y * w * c, w * c);
+            }
+            return new Image(outH, outW, c, out);
+        }
+        // Horizontal pass (skipped by Pillow when the width is unchanged) into a uint8 buffer.
+        byte[] tmp;
+        int tmpRowStart;
+        int tmpRow;
+        BilinearCoefficients vert = h != outH ? BilinearCoefficients.of(h, outH) : null;
+        int rowFirst = 0;
+        int rowLast = h;
+        if (vert != null) {
+            rowFirst = vert.first[0];
+            rowLast = vert.first[outH - 1] + vert.count[outH - 1];
+        }
+        if (w != outW) {
+            BilinearCoefficients hor = BilinearCoefficients.of(w, outW);
+            tmpRow = outW * c;
+            tmp = new byte[(rowLast - rowFirst) * tmpRow];
+            tmpRowStart = -rowFirst;
+            horizontal(data, srcRow, y0 + rowFirst, x0, rowLast - rowFirst, c, hor, outW, tmp);
+        } else {
+            tmp = data;
+            tmpRow = srcRow;
+            tmpRowStart = y0;
+            // x0 offset is applied through the column base below.
+        }
+        int colBase = w != outW ? 0 : x0 * c;
+        if (vert == null) {
+            byte[] out = new byte[outH * outW * c];
+            for (int y = 0; y < outH; y++) {
+                System.arraycopy(tmp, (tmpRowStart + y) * tmpRow + colBase, out, y * outW * c, outW * c);
+            }
+            return new Image(outH, outW, c, out);
+        }
+        byte[] out = new byte[outH * outW * c];
+        int n = outW * c;
+        int half = 1 << (BilinearCoefficients.PRECISION_BITS - 1);
+        int[] wts = vert.weights;
+        for (int y = 0; y < outH; y++) {
+            int ymin = vert.first[y];
+            int ymax = vert.count[y];
+            int kb = y * vert.ksize;
+            int ob = y * n;
+            for (int i = 0; i < n; i++) {
+                int ss = half;
+                int p = (tmpRowStart + ymin) * tmpRow + colBase + i;
+                for (int k = 0; k < ymax; k++, p += tmpRow) {
+                    ss += (tmp[p] & 0xFF) * wts[kb + k];
+                }
+                out[ob + i] = (byte) BilinearCoefficients.clip8(ss);
+            }
+        }
+        return new Image(outH, outW, c, out);
+    }
+
+    private static void horizontal(byte[] data, int srcRow, int firstRow, int x0, int rows, int c,
+                                   BilinearCoefficients hor, int outW, byte[] tmp) {
+        int half = 1 << (BilinearCoefficients.PRECISION_BITS - 1);
+        int[] wts = hor.weights;
+        int tmpRow = outW * c;
+        for (int y = 0; y < rows; y++) {
+            int rowBase = (firstRow + y) * srcRow + x0 * c;
+            int ob = y * tmpRow;
+            for (int x = 0; x < outW; x++) {
+                int xmin = hor.first[x];
+                int xmax = hor.count[x];
+                int kb = x * hor.ksize;
+                for (int ch = 0; ch < c; ch++) {
+                    int ss = half;
+                    int p = rowBase + xmin * c + ch;
+                    for (int k = 0; k < xmax; k++, p += c) {
+                        ss += (data[p] & 0xFF) * wts[kb + k];
+                    }
+                    tmp[ob + x * c + ch] = (byte) BilinearCoefficients.clip8(ss);
+                }
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "ResizedCrop(top=" + top + ", left=" + left + ", " + height + "x" + width + " -> "
+                + outHeight + "x" + outWidth + ")";
+    }
+}

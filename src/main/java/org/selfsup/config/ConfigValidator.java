@@ -1,0 +1,171 @@
+package org.selfsup.config;
+
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * Range and consistency checks of a {@link TrainConfig}. The first problem found is thrown as a
+ * {@link ConfigValueException} naming the key(s).
+ */
+final class ConfigValidator {
+    private ConfigValidator() {}
+
+    private static final Pattern RUN_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
+    private static final Pattern DEVICE = Pattern.compile("auto|cpu|gpu|gpu:\\d+");
+
+    static void validate(TrainConfig c) {
+        checkNames(c);
+        checkRanges(c);
+        checkConsistency(c);
+    }
+
+    private static void checkNames(TrainConfig c) {
+        if (c.name != null && !c.name.isEmpty() && !RUN_NAME.matcher(c.name).matches()) {
+            throw new ConfigValueException("'" + c.name + "' is not a valid run name "
+                    + "(letters, digits, '.', '_' and '-', not starting with '.', '_' or '-')", "name");
+        }
+        if (c.runsDir == null || c.runsDir.isBlank()) {
+            throw new ConfigValueException("must not be empty", "runs-dir");
+        }
+        oneOf("method", c.method, TrainConfig.METHODS);
+        if (c.plan != null && !c.plan.isEmpty()) {
+            oneOf("plan", c.plan, TrainConfig.PLANS);
+        }
+        if (c.dataset == null || c.dataset.isBlank()) {
+            throw new ConfigValueException("must not be empty", "dataset");
+        }
+        oneOf("arch", c.arch, TrainConfig.ARCHS);
+        oneOf("lr-scaling", c.lrScaling, TrainConfig.LR_SCALINGS);
+        oneOf("optimizer", c.optimizer, TrainConfig.OPTIMIZERS);
+        oneOf("lr-schedule", c.lrSchedule, TrainConfig.LR_SCHEDULES);
+        oneOf("ema-schedule", c.emaSchedule, TrainConfig.EMA_SCHEDULES);
+        oneOf("ema-timing", c.emaTiming, TrainConfig.EMA_TIMINGS);
+        oneOf("augment-on", c.augmentOn, TrainConfig.AUGMENT_ON);
+        if (c.device == null || !DEVICE.matcher(c.device).matches()) {
+            throw new ConfigValueException("'" + c.device + "' is not a device (auto, cpu, gpu or gpu:N)"
+                    + Names.didYouMean(String.valueOf(c.device), List.of("auto", "cpu", "gpu")), "device");
+        }
+    }
+
+    private static void checkRanges(TrainConfig c) {
+        atLeast("image-size", c.imageSize, 0);
+        atMost("image-size", c.imageSize, 4096);
+        unitInterval("crop-scale-min", c.cropScaleMin, false);
+        unitInterval("crop-scale-max", c.cropScaleMax, false);
+        atLeast("width", c.width, 1);
+        if (c.blocks == null || c.blocks.isEmpty()) {
+            throw new ConfigValueException("must list at least one stage", "blocks");
+        }
+        for (int b : c.blocks) {
+            if (b < 1) {
+                throw new ConfigValueException("every stage needs at least 1 block (got " + b + ")", "blocks");
+            }
+        }
+        atLeast("epochs", c.epochs, 1);
+        if (c.batchSize < 2) {
+            throw new ConfigValueException("must be at least 2: BatchNorm needs more than one sample (got "
+                    + c.batchSize + ")", "batch-size");
+        }
+        positive("lr", c.lr);
+        if (c.momentum < 0 || c.momentum >= 1) {
+            throw new ConfigValueException("must be in [0, 1) (got " + c.momentum + ")", "momentum");
+        }
+        nonNegative("weight-decay", c.weightDecay);
+        atLeast("warmup-epochs", c.warmupEpochs, 0);
+        unitInterval("beta", c.beta, true);
+        unitInterval("soft-loss-rate", c.softLossRate, true);
+        unitInterval("ema-base", c.emaBase, true);
+        atLeast("randaug-n", c.randaugN, 0);
+        atMost("randaug-n", c.randaugN, 16);
+        magnitude("randaug-m", c.randaugM);
+        atLeast("hard-n", c.hardN, 0);
+        atMost("hard-n", c.hardN, 16);
+        magnitude("hard-m", c.hardM);
+        atLeast("grid", c.grid, 1);
+        atLeast("threads", c.threads, 1);
+        atMost("threads", c.threads, 256);
+        atLeast("prefetch", c.prefetch, 1);
+        atLeast("knn-every", c.knnEvery, 0);
+        atLeast("knn-k", c.knnK, 1);
+        positive("knn-t", c.knnT);
+        atLeast("checkpoint-every", c.checkpointEvery, 0);
+        atLeast("checkpoint-steps", c.checkpointSteps, 0);
+        atLeast("log-every", c.logEvery, 1);
+        nonNegative("collapse-std", c.collapseStd);
+    }
+
+    private static void checkConsistency(TrainConfig c) {
+        if (c.cropScaleMin > c.cropScaleMax) {
+            throw new ConfigValueException("crop-scale-min " + c.cropScaleMin + " is greater than crop-scale-max "
+                    + c.cropScaleMax, "crop-scale-min", "crop-scale-max");
+        }
+        String plan = c.effectivePlan();
+        List<String> need = MethodPlans.methodViews(c.method);
+        List<String> give = MethodPlans.planViews(plan);
+        if (!need.equals(give)) {
+            throw new ConfigValueException("plan '" + plan + "' gives views " + String.join(", ", give)
+                    + " but method " + c.method + " needs " + String.join(", ", need), "plan", "method");
+        }
+        boolean warmupSchedule = !c.lrSchedule.equals("cosine-epoch");
+        if (c.warmupEpochs > 0 && !warmupSchedule) {
+            throw new ConfigValueException("warmup-epochs " + c.warmupEpochs + " has no effect with lr-schedule cosine-epoch (use warmup-cosine-step "
+                    + "or dssl-epoch, or set it to 0)", "warmup-epochs", "lr-schedule");
+        }
+        if (c.warmupEpochs >= c.epochs && c.warmupEpochs > 0) {
+            throw new ConfigValueException("warmup-epochs (" + c.warmupEpochs + ") must be less than epochs ("
+                    + c.epochs + ")", "warmup-epochs", "epochs");
+        }
+        if (c.nesterov && c.optimizer.equals("lars")) {
+            throw new ConfigValueException("nesterov is not supported by optimizer lars", "nesterov", "optimizer");
+        }
+        if (c.imageSize > 0 && c.grid > c.imageSize) {
+            throw new ConfigValueException("grid " + c.grid + " is larger than image-size " + c.imageSize,
+                    "grid", "image-size");
+        }
+    }
+
+    private static void oneOf(String key, String value, List<String> allowed) {
+        if (value == null || !allowed.contains(value)) {
+            throw new ConfigValueException("'" + value + "' is not one of " + String.join(", ", allowed)
+                    + Names.didYouMean(String.valueOf(value), allowed), key);
+        }
+    }
+
+    private static void atLeast(String key, long value, long min) {
+        if (value < min) {
+            throw new ConfigValueException("must be at least " + min + " (got " + value + ")", key);
+        }
+    }
+
+    private static void atMost(String key, long value, long max) {
+        if (value > max) {
+            throw new ConfigValueException("must be at most " + max + " (got " + value + ")", key);
+        }
+    }
+
+    private static void positive(String key, double value) {
+        if (!(value > 0)) {
+            throw new ConfigValueException("must be positive (got " + value + ")", key);
+        }
+    }
+
+    private static void nonNegative(String key, double value) {
+        if (!(value >= 0)) {
+            throw new ConfigValueException("must not be negative (got " + value + ")", key);
+        }
+    }
+
+    private static void unitInterval(String key, double value, boolean zeroAllowed) {
+        boolean ok = zeroAllowed ? value >= 0 && value <= 1 : value > 0 && value <= 1;
+        if (!ok) {
+            throw new ConfigValueException("must be in " + (zeroAllowed ? "[0, 1]" : "(0, 1]") + " (got " + value
+                    + ")", key);
+        }
+    }
+
+    private static void magnitude(String key, int m) {
+        if (m < 0 || m > 30) {
+            throw new ConfigValueException("RandAugment magnitude must be in 0-30 (got " + m + ")", key);
+        }
+    }
+}

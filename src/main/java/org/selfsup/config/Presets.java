@@ -1,0 +1,162 @@
+package org.selfsup.config;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The named presets, after the original commands of the RSA and DSSL repositories (methods.md §2.10,
+ * §2.11, §3.3-3.6), plus {@code demo} for two CPU cores. Each preset sets every key that matters for
+ * its method, so its values can be read here without the base defaults.
+ *
+ * <p>Project fixes apply to all of them (methods.md "Project decisions"): the linear learning-rate
+ * scaling is floating point ({@code lr * B / 256}, never 0 below B = 256), and no epoch runs at lr 0.
+ */
+public final class Presets {
+    private Presets() {}
+
+    /** The preset used when none is given. */
+    public static final String DEFAULT = "demo";
+
+    /** RSA's train_single.py defaults (methods.md §2.8 single GPU, §2.10): CIFAR-10, no README command. */
+    private static final Preset RSA_CIFAR10 = Preset.builder("rsa-cifar10",
+                    "RSA, ResNet-18 (CIFAR stem) on CIFAR-10, 200 epochs, batch 256",
+                    "methods.md §2.8 (single GPU), §2.10 train_single.py defaults, §2.11 (CIFAR-10: script defaults)")
+            .set("method", "rsa").set("plan", "rsa")
+            .set("dataset", "cifar10").set("image-size", 32)
+            .set("crop-scale-min", 0.2).set("crop-scale-max", 1.0)
+            .set("arch", "resnet18-cifar").set("zero-init-residual", true)
+            .set("epochs", 200).set("batch-size", 256)
+            .set("lr", 0.1).set("lr-scaling", "linear")
+            .set("optimizer", "sgd").set("momentum", 0.9).set("nesterov", false).set("weight-decay", 5e-4)
+            .set("lr-schedule", "cosine-epoch").set("warmup-epochs", 0)
+            .set("beta", 0.4)
+            .set("ema-base", 0.99).set("ema-schedule", "cosine").set("ema-timing", "before-forward")
+            .set("knn-k", 200).set("knn-t", 0.1).set("knn-every", 0)
+            .build();
+
+    private static final Preset RSA_CIFAR100 = Preset.builder("rsa-cifar100",
+                    "RSA on CIFAR-100 with beta0 0.3 (README command)",
+                    "methods.md §2.11: train_single.py --dataset cifar100 --beta 0.3")
+            .from(RSA_CIFAR10).set("dataset", "cifar100").set("beta", 0.3).build();
+
+    private static final Preset RSA_STL10 = Preset.builder("rsa-stl10",
+                    "RSA on STL-10 train+unlabeled (105k images), 64 px crops",
+                    "methods.md §2.11: train_single.py --dataset stl10; §2.2 (S = 64); §2.8 (train+unlabeled)")
+            .from(RSA_CIFAR10).set("dataset", "stl10").set("image-size", 64).build();
+
+    private static final Preset RSA_IMAGENET100 = Preset.builder("rsa-imagenet100",
+                    "RSA, ResNet-50 on ImageNet-100 (image folder), batch 256, SGD lr 0.2",
+                    "methods.md §2.8 (multi GPU, ImageNet-100 column), §2.10 train_multi.py, §2.11")
+            .from(RSA_CIFAR10)
+            .set("dataset", "imagefolder").set("image-size", 224)
+            .set("arch", "resnet50").set("zero-init-residual", true)
+            .set("batch-size", 256).set("lr", 0.2).set("weight-decay", 1e-4)
+            .set("lr-schedule", "warmup-cosine-step").set("warmup-epochs", 0)
+            .build();
+
+    private static final Preset RSA_IMAGENET1K = Preset.builder("rsa-imagenet1k",
+                    "RSA, ResNet-50 on ImageNet-1K, LARS lr 0.6 x 2048/256 = 4.8, 10 warm-up epochs",
+                    "methods.md §2.8 (multi GPU, ImageNet-1K column), §2.11: train_multi.py --lr 0.6 --wd 1e-6 "
+                            + "--batch-size 2048 --warmup-epochs 10")
+            .from(RSA_IMAGENET100)
+            .set("optimizer", "lars").set("lr", 0.6).set("batch-size", 2048).set("weight-decay", 1e-6)
+            .set("warmup-epochs", 10)
+            .build();
+
+    private static final Preset BYOL_CIFAR10 = Preset.builder("byol-cifar10",
+                    "BYOL baseline of the RSA repository on aggressive pairs (--augs aa), CIFAR-10",
+                    "methods.md §2.2 (aa pairs; the default ma would train BYOL on weak views), §2.4, §2.8, §2.10")
+            .from(RSA_CIFAR10).set("method", "byol").set("plan", "byol").build();
+
+    /** DSSL simsiam_cifar10/run.py (methods.md §3.3, §3.6). */
+    private static final Preset DSSL_SIMSIAM_CIFAR10 = Preset.builder("dssl-simsiam-cifar10",
+                    "DSSL + SimSiam on CIFAR-10, RandAugment(2, 9) heavy views, 800 epochs, batch 512, "
+                            + "lr 0.03 x 512/256 = 0.06",
+                    "methods.md §3.3, §3.6 simsiam_cifar10/run.py (base_lr 0.03, warmup 10, soft_loss_rate 0.1, "
+                            + "eval_freq 1)")
+            .set("method", "dssl-simsiam").set("plan", "dssl-cifar")
+            .set("dataset", "cifar10").set("image-size", 32)
+            .set("crop-scale-min", 0.2).set("crop-scale-max", 1.0)
+            .set("arch", "resnet18-cifar").set("zero-init-residual", false)
+            .set("epochs", 800).set("batch-size", 512)
+            .set("lr", 0.03).set("lr-scaling", "linear")
+            .set("optimizer", "sgd").set("momentum", 0.9).set("nesterov", false).set("weight-decay", 5e-4)
+            .set("lr-schedule", "dssl-epoch").set("warmup-epochs", 10)
+            .set("soft-loss-rate", 0.1)
+            .set("randaug-n", 2).set("randaug-m", 9).set("relative-magnitudes", false)
+            .set("knn-k", 200).set("knn-t", 0.1).set("knn-every", 1)
+            .build();
+
+    private static final Preset SIMSIAM_CIFAR10 = Preset.builder("simsiam-cifar10",
+                    "SimSiam baseline on CIFAR-10 with DSSL's standard views and optimisation (no heavy views)",
+                    "methods.md §3.3 (standard view t, optimisation), §3.6; the baseline has no command of its own")
+            .from(DSSL_SIMSIAM_CIFAR10).set("method", "simsiam").set("plan", "simsiam").build();
+
+    /** DSSL simsiam_imagenet/run.py (methods.md §3.4, §3.6). */
+    private static final Preset DSSL_SIMSIAM_IMAGENET = Preset.builder("dssl-simsiam-imagenet",
+                    "DSSL + SimSiam, ResNet-50 on ImageNet (list file), batch 512, lr 0.1 unscaled, 100 epochs",
+                    "methods.md §3.4, §3.6 simsiam_imagenet/run.py (--lr 0.1 --batch_size 512 --epoch 100 --cos)")
+            .set("method", "dssl-simsiam").set("plan", "dssl-imagenet")
+            .set("dataset", "listfile").set("image-size", 224)
+            .set("crop-scale-min", 0.2).set("crop-scale-max", 1.0)
+            .set("arch", "resnet50").set("zero-init-residual", false)
+            .set("epochs", 100).set("batch-size", 512)
+            .set("lr", 0.1).set("lr-scaling", "none")
+            .set("optimizer", "sgd").set("momentum", 0.9).set("nesterov", false).set("weight-decay", 1e-4)
+            .set("lr-schedule", "cosine-epoch").set("warmup-epochs", 0)
+            .set("soft-loss-rate", 0.0)
+            .set("randaug-n", 2).set("randaug-m", 9).set("grid", 4).set("relative-magnitudes", false)
+            .set("knn-every", 0)
+            .build();
+
+    /** DSSL byol_harder-aug_imagenet/run.py (methods.md §3.5, §3.6). */
+    private static final Preset DSSL_BYOL_IMAGENET = Preset.builder("dssl-byol-imagenet",
+                    "DSSL + BYOL, ResNet-50 on ImageNet, harder views RandAugment(8, 16), EMA 0.99 constant",
+                    "methods.md §3.5, §3.6 byol_harder-aug_imagenet/run.py (--hard_N 8 --hard_M 16 --grid 4)")
+            .from(DSSL_SIMSIAM_IMAGENET)
+            .set("method", "dssl-byol").set("plan", "dssl-byol-harder")
+            .set("hard-n", 8).set("hard-m", 16)
+            .set("ema-base", 0.99).set("ema-schedule", "constant").set("ema-timing", "after-step")
+            .set("zero-init-residual", false)
+            .build();
+
+    /** Small enough for two CPU cores; recipe of platform.md's Fashion-MNIST reference runs. */
+    private static final Preset DEMO = Preset.builder("demo",
+                    "RSA on the embedded Fashion-MNIST subset, small ResNet, a few minutes on 2 CPU cores",
+                    "RSA single-GPU recipe (methods.md §2.8) scaled down; platform.md Fashion-MNIST reference")
+            .from(RSA_CIFAR10)
+            .set("dataset", "fashion-mnist").set("data-dir", "").set("image-size", 28)
+            .set("arch", "small").set("width", 16).set("blocks", List.of(1, 1, 1, 1))
+            .set("batch-size", 128).set("epochs", 15)
+            .set("knn-every", 5).set("checkpoint-every", 5).set("log-every", 10)
+            .build();
+
+    private static final Map<String, Preset> ALL = index(RSA_CIFAR10, RSA_CIFAR100, RSA_STL10, RSA_IMAGENET100,
+            RSA_IMAGENET1K, DSSL_SIMSIAM_CIFAR10, DSSL_SIMSIAM_IMAGENET, DSSL_BYOL_IMAGENET, BYOL_CIFAR10,
+            SIMSIAM_CIFAR10, DEMO);
+
+    private static Map<String, Preset> index(Preset... presets) {
+        Map<String, Preset> m = new LinkedHashMap<>();
+        for (Preset p : presets) {
+            m.put(p.name(), p);
+        }
+        return m;
+    }
+
+    /** Every preset, in a stable order. */
+    public static List<Preset> all() {
+        return List.copyOf(ALL.values());
+    }
+
+    /** The preset names. */
+    public static List<String> names() {
+        return List.copyOf(ALL.keySet());
+    }
+
+    /** The preset of that name, if any. */
+    public static Optional<Preset> find(String name) {
+        return Optional.ofNullable(ALL.get(name));
+    }
+}

@@ -1,0 +1,272 @@
+package org.selfsup.config;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Everything that defines one pretraining run: data, model, method, optimisation, augmentation and
+ * bookkeeping.
+ *
+ * <p>A plain mutable object with public fields. In YAML/JSON files and as command-line flags every
+ * field is spelled in kebab-case ({@code batchSize} is {@code batch-size} / {@code --batch-size}). The
+ * field initialisers are the base layer under every preset; the effective configuration of a run is
+ * built as preset, then config file, then flags (see {@link ConfigResolver}) and saved with the run.
+ *
+ * <p>Fields added beyond the cross-helper contract: {@code crop-scale-min}, {@code crop-scale-max}
+ * (RandomResizedCrop area range of the standard/weak views) and {@code checkpoint-steps} (mid-epoch
+ * checkpoints, needed for exact resume after a kill).
+ */
+@JsonNaming(PropertyNamingStrategies.KebabCaseStrategy.class)
+public final class TrainConfig {
+    /** Method names (package {@code org.selfsup.method}). */
+    public static final List<String> METHODS =
+            List.of("byol", "simsiam", "rsa", "dssl-simsiam", "dssl-byol", "heavy-symmetric");
+    /** Backbone names (package {@code org.selfsup.model}). */
+    public static final List<String> ARCHS = List.of("resnet18-cifar", "resnet18", "resnet34", "resnet50", "small");
+    /** Training view plan names (package {@code org.selfsup.augment}); {@code eval} is not a training plan. */
+    public static final List<String> PLANS = List.of(
+            "byol", "simsiam", "rsa", "rsa-aw", "dssl-cifar", "dssl-imagenet", "dssl-byol-harder", "heavy-pair");
+    public static final List<String> LR_SCALINGS = List.of("linear", "none");
+    public static final List<String> OPTIMIZERS = List.of("sgd", "lars");
+    public static final List<String> LR_SCHEDULES = List.of("cosine-epoch", "warmup-cosine-step", "dssl-epoch");
+    public static final List<String> EMA_SCHEDULES = List.of("cosine", "constant");
+    public static final List<String> EMA_TIMINGS = List.of("before-forward", "after-step");
+    public static final List<String> AUGMENT_ON = List.of("cpu", "device");
+
+    // ---- run bookkeeping ----
+    @JsonPropertyDescription("Run name: the run folder is <runs-dir>/<name>. Empty: the config file's name "
+            + "without extension, else the preset name.")
+    public String name = "";
+
+    @JsonPropertyDescription("Folder holding the run folders.")
+    public String runsDir = "runs";
+
+    @JsonPropertyDescription("Preset the configuration started from (see --list-presets).")
+    public String preset = "";
+
+    // ---- method ----
+    @JsonPropertyDescription("Self-supervised method: byol, simsiam, rsa, dssl-simsiam, dssl-byol, heavy-symmetric.")
+    public String method = "rsa";
+
+    @JsonPropertyDescription("View plan: byol, simsiam, rsa, rsa-aw, dssl-cifar, dssl-imagenet, dssl-byol-harder, "
+            + "heavy-pair. Empty: the method's default plan.")
+    public String plan = "";
+
+    // ---- data ----
+    @JsonPropertyDescription("Data set name (fashion-mnist, mnist, cifar10, cifar100, stl10, imagefolder, "
+            + "listfile, synthetic).")
+    public String dataset = "fashion-mnist";
+
+    @JsonPropertyDescription("Data set folder. Empty: the data set's default location (embedded data for "
+            + "fashion-mnist).")
+    public String dataDir = "";
+
+    @JsonPropertyDescription("View size in pixels. 0: the data set's default view size.")
+    public int imageSize = 0;
+
+    @JsonPropertyDescription("Smallest area fraction of RandomResizedCrop in the standard/weak views.")
+    public double cropScaleMin = 0.2;
+
+    @JsonPropertyDescription("Largest area fraction of RandomResizedCrop in the standard/weak views.")
+    public double cropScaleMax = 1.0;
+
+    // ---- model ----
+    @JsonPropertyDescription("Backbone: resnet18-cifar, resnet18, resnet34, resnet50, small.")
+    public String arch = "resnet18-cifar";
+
+    @JsonPropertyDescription("Width (channels of the first stage) of the small backbone; ignored by other archs.")
+    public int width = 16;
+
+    @JsonPropertyDescription("Residual blocks per stage of the small backbone, e.g. 1,1,1,1; ignored by other archs.")
+    public List<Integer> blocks = new ArrayList<>(List.of(1, 1, 1, 1));
+
+    @JsonPropertyDescription("Zero-initialise the last BatchNorm gamma of every residual block.")
+    public boolean zeroInitResidual = true;
+
+    // ---- optimisation ----
+    @JsonPropertyDescription("Number of pretraining epochs.")
+    public int epochs = 200;
+
+    @JsonPropertyDescription("Mini-batch size (images per step, before view generation).")
+    public int batchSize = 256;
+
+    @JsonPropertyDescription("Base learning rate (scaled by lr-scaling).")
+    public double lr = 0.1;
+
+    @JsonPropertyDescription("Learning-rate scaling: linear (lr * batch-size / 256, in floating point) or none.")
+    public String lrScaling = "linear";
+
+    @JsonPropertyDescription("Optimizer: sgd (PyTorch semantics) or lars (RSA's LARS).")
+    public String optimizer = "sgd";
+
+    @JsonPropertyDescription("Momentum of the optimizer.")
+    public double momentum = 0.9;
+
+    @JsonPropertyDescription("Nesterov momentum (sgd only).")
+    public boolean nesterov = false;
+
+    @JsonPropertyDescription("Weight decay (sgd: all parameters; lars: parameters with more than one dimension).")
+    public double weightDecay = 5e-4;
+
+    @JsonPropertyDescription("Learning-rate schedule: cosine-epoch, warmup-cosine-step or dssl-epoch.")
+    public String lrSchedule = "cosine-epoch";
+
+    @JsonPropertyDescription("Linear warm-up epochs (warmup-cosine-step and dssl-epoch only).")
+    public int warmupEpochs = 0;
+
+    // ---- method parameters ----
+    @JsonPropertyDescription("RSA beta0: initial weight of the aggressive-aggressive pair, decayed by a half "
+            + "cosine to 0.")
+    public double beta = 0.4;
+
+    @JsonPropertyDescription("DSSL lambda: weight of the reverse (standard -> heavy) term; 0 = purely directional.")
+    public double softLossRate = 0.1;
+
+    @JsonPropertyDescription("Base EMA decay tau of the target network.")
+    public double emaBase = 0.99;
+
+    @JsonPropertyDescription("EMA decay schedule: cosine (tau rises from ema-base to 1) or constant.")
+    public String emaSchedule = "cosine";
+
+    @JsonPropertyDescription("When the target is updated: before-forward (RSA) or after-step (DSSL-BYOL).")
+    public String emaTiming = "before-forward";
+
+    // ---- augmentation ----
+    @JsonPropertyDescription("RandAugment N (ops per image) of the heavy views.")
+    public int randaugN = 2;
+
+    @JsonPropertyDescription("RandAugment M (magnitude, 0-30 scale) of the heavy views.")
+    public int randaugM = 9;
+
+    @JsonPropertyDescription("RandAugment N of DSSL-BYOL's harder views.")
+    public int hardN = 8;
+
+    @JsonPropertyDescription("RandAugment M (0-30) of DSSL-BYOL's harder views.")
+    public int hardM = 16;
+
+    @JsonPropertyDescription("GridShuffle grid size (grid x grid tiles).")
+    public int grid = 4;
+
+    @JsonPropertyDescription("RandAugment translations and cutout relative to the image size instead of "
+            + "absolute pixels.")
+    public boolean relativeMagnitudes = false;
+
+    // ---- execution ----
+    @JsonPropertyDescription("Run seed: every random choice derives from it.")
+    public long seed = 0;
+
+    @JsonPropertyDescription("Augmentation threads.")
+    public int threads = 2;
+
+    @JsonPropertyDescription("Batches prepared ahead of the training step.")
+    public int prefetch = 2;
+
+    @JsonPropertyDescription("Device: auto, cpu, gpu or gpu:N.")
+    public String device = "auto";
+
+    @JsonPropertyDescription("Where views are augmented: cpu (PIL-exact) or device (batched on the device).")
+    public String augmentOn = "cpu";
+
+    // ---- monitoring and checkpoints ----
+    @JsonPropertyDescription("kNN monitor every N epochs (0 = off).")
+    public int knnEvery = 0;
+
+    @JsonPropertyDescription("kNN monitor: number of neighbours.")
+    public int knnK = 200;
+
+    @JsonPropertyDescription("kNN monitor: temperature of the vote weights.")
+    public double knnT = 0.1;
+
+    @JsonPropertyDescription("Keep a checkpoint every N epochs (the last one is always written; 0 = last only).")
+    public int checkpointEvery = 10;
+
+    @JsonPropertyDescription("Also checkpoint every N steps inside an epoch, for exact resume (0 = off).")
+    public int checkpointSteps = 0;
+
+    @JsonPropertyDescription("Write a metrics line every N steps.")
+    public int logEvery = 10;
+
+    @JsonPropertyDescription("Collapse warning when the per-dimension std of L2-normalised projections falls "
+            + "below this (healthy is about 1/sqrt(dim)).")
+    public double collapseStd = 0.01;
+
+    /** The learning rate the schedules start from: {@code lr * batch-size / 256} (floating point) when linear. */
+    public double effectiveLr() {
+        return "linear".equals(lrScaling) ? lr * batchSize / 256.0 : lr;
+    }
+
+    /** The view plan to use: {@link #plan}, or the method's default plan when empty. */
+    public String effectivePlan() {
+        if (plan != null && !plan.isBlank()) {
+            return plan;
+        }
+        return MethodPlans.defaultPlan(method);
+    }
+
+    /** The data folder, or null when {@code data-dir} is empty (the data set's default location). */
+    public Path dataDirPath() {
+        return dataDir == null || dataDir.isBlank() ? null : Path.of(dataDir);
+    }
+
+    /** The run folder {@code <runs-dir>/<name>}. */
+    public Path runDirPath() {
+        return Path.of(runsDir, name);
+    }
+
+    /**
+     * Checks every value; throws {@link ConfigValueException} (a {@link org.selfsup.util.UserException})
+     * naming the key and the problem.
+     */
+    public void validate() {
+        ConfigValidator.validate(this);
+    }
+
+    /** A deep copy. */
+    public TrainConfig copy() {
+        return ConfigIo.fromJson(ConfigIo.toJson(this));
+    }
+
+    /** The configuration as YAML (every key, kebab-case). */
+    public String toYaml() {
+        return ConfigIo.toYaml(this);
+    }
+
+    /** The configuration as one-line JSON (every key, kebab-case). */
+    public String toJson() {
+        return ConfigIo.toJson(this);
+    }
+
+    /**
+     * Reads a configuration file (YAML for .yaml/.yml, JSON for .json): the preset named in the file
+     * (if any) then the file's keys. Unknown keys and bad values are a UserException naming the file and
+     * key. The result is validated.
+     */
+    public static TrainConfig fromFile(Path file) {
+        return ConfigResolver.resolve(null, file, ConfigLayer.empty("flags"));
+    }
+
+    /** Applies the keys of a layer on top of this configuration (conversion errors name the layer and key). */
+    public TrainConfig merge(ConfigLayer layer) {
+        layer.applyTo(this);
+        return this;
+    }
+
+    @Override
+    public String toString() {
+        return toJson();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof TrainConfig other && other.toJson().equals(toJson());
+    }
+
+    @Override
+    public int hashCode() {
+        return toJson().hashCode();
+    }
+}

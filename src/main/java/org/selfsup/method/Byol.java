@@ -1,0 +1,41 @@
+package org.selfsup.method;
+
+import static org.selfsup.method.Losses.normalizedMse;
+
+import ai.djl.ndarray.NDArray;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * BYOL as in RSA's code (methods.md §2.4, last note): {@code l = d(q(v1), z'(v2)) + d(q(v2), z'(v1))},
+ * mean over the batch, with d the normalised MSE and z' the EMA target's projection.
+ */
+public final class Byol implements SslMethod {
+    @Override
+    public String name() {
+        return "byol";
+    }
+
+    @Override
+    public List<String> views() {
+        return List.of("v1", "v2");
+    }
+
+    @Override
+    public boolean usesTarget() {
+        return true;
+    }
+
+    @Override
+    public LossOutput loss(Networks nets, Map<String, NDArray> views, StepContext step) {
+        NDArray v1 = Views.get(views, "v1", name());
+        NDArray v2 = Views.get(views, "v2", name());
+        NDArray y1 = nets.project(v1);
+        NDArray q1 = nets.predict(y1);
+        NDArray q2 = nets.predict(nets.project(v2));
+        NDArray t1 = nets.targetProject(v1);
+        NDArray t2 = nets.targetProject(v2);
+        NDArray total = normalizedMse(q1, t2).add(normalizedMse(q2, t1)).mean();
+        return new LossOutput(total, Map.of(), Map.of(), Map.of(), Map.of("proj_std", Losses.projectionStd(y1)));
+    }
+}

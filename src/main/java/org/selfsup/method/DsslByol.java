@@ -1,0 +1,61 @@
+package org.selfsup.method;
+
+import static org.selfsup.method.Losses.average;
+import static org.selfsup.method.Losses.negativeCosine;
+
+import ai.djl.ndarray.NDArray;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * DSSL on BYOL (methods.md §3.5), with target projections z' from the EMA network (detached):
+ * <pre>
+ * L = 0.5 D(p(x1), z'(x2))  + 0.5 D(p(x2), z'(x1))      symmetric BYOL loss between SVs  (loss_s)
+ *   + 0.5 D(p(x11), z'(x1)) + 0.5 D(p(x21), z'(x2))     HV -> its own SV via the target   (loss_a)
+ * </pre>
+ * As in the original code the target is run again on x1 and x2 for the directional terms: same values,
+ * but its BatchNorm running statistics see those batches twice.
+ */
+public final class DsslByol implements SslMethod {
+    @Override
+    public String name() {
+        return "dssl-byol";
+    }
+
+    @Override
+    public List<String> views() {
+        return List.of("x1", "x2", "x11", "x21");
+    }
+
+    @Override
+    public boolean usesTarget() {
+        return true;
+    }
+
+    @Override
+    public LossOutput loss(Networks nets, Map<String, NDArray> views, StepContext step) {
+        NDArray x1 = Views.get(views, "x1", name());
+        NDArray x2 = Views.get(views, "x2", name());
+        NDArray x11 = Views.get(views, "x11", name());
+        NDArray x21 = Views.get(views, "x21", name());
+        NDArray y1 = nets.project(x1);
+        NDArray y2 = nets.project(x2);
+        NDArray p1 = nets.predict(y1);
+        NDArray p2 = nets.predict(y2);
+        NDArray t1 = nets.targetProject(x1);
+        NDArray t2 = nets.targetProject(x2);
+        NDArray lossS = average(negativeCosine(p1, t2), negativeCosine(p2, t1));
+
+        NDArray y11 = nets.project(x11);
+        NDArray y21 = nets.project(x21);
+        NDArray p11 = nets.predict(y11);
+        NDArray p21 = nets.predict(y21);
+        NDArray lossA = average(negativeCosine(p11, nets.targetProject(x1)),
+                negativeCosine(p21, nets.targetProject(x2)));
+        return new LossOutput(lossS.add(lossA),
+                Map.of("loss_s", lossS, "loss_a", lossA),
+                Map.of("x11", Losses.meanCosine(y11, y1), "x21", Losses.meanCosine(y21, y2)),
+                Map.of(),
+                Map.of("proj_std", Losses.projectionStd(y1)));
+    }
+}

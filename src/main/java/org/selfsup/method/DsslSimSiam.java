@@ -1,0 +1,71 @@
+package org.selfsup.method;
+
+import static org.selfsup.method.Losses.average;
+import static org.selfsup.method.Losses.negativeCosine;
+
+import ai.djl.ndarray.NDArray;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * DSSL on SimSiam (methods.md §3.3/§3.4). Standard views x1, x2, heavy views x11 (from x1), x21 (from x2),
+ * all through the online network (no target):
+ * <pre>
+ * L_S   = 0.5 D(p1, z2)  + 0.5 D(p2, z1)      symmetric SV-SV
+ * L_A   = 0.5 D(p11, z1) + 0.5 D(p21, z2)     HV -> its own SV (SV side stop-gradient)
+ * L_rev = 0.5 D(p1, z11) + 0.5 D(p2, z21)     SV -> HV, the CIFAR code's "soft" reverse term
+ * L     = L_S + (1 - lambda) L_A + lambda L_rev
+ * </pre>
+ * lambda = 0.1 reproduces the CIFAR code; lambda = 0 the purely directional ImageNet form L_S + L_A.
+ */
+public final class DsslSimSiam implements SslMethod {
+    private final double lambda;
+
+    /** @param softLossRate lambda, the reverse-term weight */
+    public DsslSimSiam(double softLossRate) {
+        this.lambda = softLossRate;
+    }
+
+    @Override
+    public String name() {
+        return "dssl-simsiam";
+    }
+
+    @Override
+    public List<String> views() {
+        return List.of("x1", "x2", "x11", "x21");
+    }
+
+    @Override
+    public boolean usesTarget() {
+        return false;
+    }
+
+    @Override
+    public LossOutput loss(Networks nets, Map<String, NDArray> views, StepContext step) {
+        NDArray z1 = nets.project(Views.get(views, "x1", name()));
+        NDArray z2 = nets.project(Views.get(views, "x2", name()));
+        NDArray z11 = nets.project(Views.get(views, "x11", name()));
+        NDArray z21 = nets.project(Views.get(views, "x21", name()));
+        NDArray p1 = nets.predict(z1);
+        NDArray p2 = nets.predict(z2);
+        NDArray p11 = nets.predict(z11);
+        NDArray p21 = nets.predict(z21);
+
+        NDArray lossS = average(negativeCosine(p1, z2), negativeCosine(p2, z1));
+        NDArray lossA = average(negativeCosine(p11, z1), negativeCosine(p21, z2));
+        NDArray lossRev = average(negativeCosine(p1, z11), negativeCosine(p2, z21));
+        NDArray total;
+        if (lambda == 0) {
+            total = lossS.add(lossA);
+        } else {
+            total = lossS.add(lossA.mul(nets.constant((float) (1 - lambda), lossA)))
+                    .add(lossRev.mul(nets.constant((float) lambda, lossRev)));
+        }
+        return new LossOutput(total,
+                Map.of("loss_s", lossS, "loss_a", lossA, "loss_rev", lossRev),
+                Map.of("x11", Losses.meanCosine(z11, z1), "x21", Losses.meanCosine(z21, z2)),
+                Map.of(),
+                Map.of("proj_std", Losses.projectionStd(z1)));
+    }
+}

@@ -1,0 +1,68 @@
+package org.selfsup.method;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+
+/**
+ * Loss primitives of methods.md §1.1, written without host-side scalar constants (each of those is a
+ * blocking host-to-device copy on a GPU).
+ */
+public final class Losses {
+    private Losses() {}
+
+    /** PyTorch {@code F.normalize} epsilon. */
+    public static final double NORMALIZE_EPS = 1e-12;
+
+    /** Row-wise L2 normalisation {@code x / max(||x||, 1e-12)} (PyTorch {@code F.normalize}). */
+    public static NDArray normalize(NDArray x) {
+        return x.normalize(2, 1, NORMALIZE_EPS);
+    }
+
+    /**
+     * BYOL/RSA normalised MSE per sample: {@code ||n(p) - n(z)||^2}, which equals
+     * {@code 2 - 2 <n(p), n(z)>} for non-zero rows. No stop-gradient: detach {@code z} where needed.
+     *
+     * @return N values in [0, 4]
+     */
+    public static NDArray normalizedMse(NDArray p, NDArray z) {
+        return normalize(p).sub(normalize(z)).square().sum(new int[] {1});
+    }
+
+    /**
+     * SimSiam/DSSL negative cosine {@code D(p, z) = -mean <n(p), n(sg z)>}: the stop-gradient on
+     * {@code z} is applied here.
+     *
+     * @return a scalar in [-1, 1]
+     */
+    public static NDArray negativeCosine(NDArray p, NDArray z) {
+        return cosine(p, z.stopGradient()).mean().neg();
+    }
+
+    /** Row-wise cosine similarity {@code <n(a), n(b)>} (N values), with gradients. */
+    public static NDArray cosine(NDArray a, NDArray b) {
+        return normalize(a).mul(normalize(b)).sum(new int[] {1});
+    }
+
+    /** Mean cosine similarity of two embeddings, detached: the semantic-shift diagnostic. */
+    public static NDArray meanCosine(NDArray a, NDArray b) {
+        return cosine(a.stopGradient(), b.stopGradient()).mean();
+    }
+
+    /**
+     * Mean of scalar losses, e.g. {@code 0.5 D(p1, z2) + 0.5 D(p2, z1)} as {@code average(D12, D21)}
+     * (a device-side mean instead of host constants).
+     */
+    public static NDArray average(NDArray... scalars) {
+        return NDArrays.stack(new NDList(scalars)).mean();
+    }
+
+    /**
+     * Collapse indicator: mean over dimensions of the (population) standard deviation over the batch of
+     * the L2-normalised embedding, detached.
+     */
+    public static NDArray projectionStd(NDArray z) {
+        NDArray n = normalize(z.stopGradient());
+        return n.sub(n.mean(new int[] {0}, true)).square().mean(new int[] {0}).sqrt().mean();
+    }
+}

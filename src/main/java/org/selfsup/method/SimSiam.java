@@ -1,0 +1,36 @@
+package org.selfsup.method;
+
+import static org.selfsup.method.Losses.average;
+import static org.selfsup.method.Losses.negativeCosine;
+
+import ai.djl.ndarray.NDArray;
+import java.util.List;
+import java.util.Map;
+
+/** SimSiam (no target): {@code L = 0.5 D(p1, z2) + 0.5 D(p2, z1)}, stop-gradient on z. */
+public final class SimSiam implements SslMethod {
+    @Override
+    public String name() {
+        return "simsiam";
+    }
+
+    @Override
+    public List<String> views() {
+        return List.of("v1", "v2");
+    }
+
+    @Override
+    public boolean usesTarget() {
+        return false;
+    }
+
+    @Override
+    public LossOutput loss(Networks nets, Map<String, NDArray> views, StepContext step) {
+        NDArray z1 = nets.project(Views.get(views, "v1", name()));
+        NDArray z2 = nets.project(Views.get(views, "v2", name()));
+        NDArray p1 = nets.predict(z1);
+        NDArray p2 = nets.predict(z2);
+        NDArray total = average(negativeCosine(p1, z2), negativeCosine(p2, z1));
+        return new LossOutput(total, Map.of(), Map.of(), Map.of(), Map.of("proj_std", Losses.projectionStd(z1)));
+    }
+}

@@ -1,0 +1,56 @@
+package org.selfsup.model;
+
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import java.util.IdentityHashMap;
+import java.util.Map;
+
+/**
+ * How each layer of a model is initialised, recorded while the model is built (the builder knows
+ * which conv is the stem and which BatchNorm closes a residual branch; the block tree does not).
+ */
+final class InitPlan {
+
+    /** Initialisation rule of one layer. */
+    enum Rule {
+        /** torchvision ResNet convs: weight ~ N(0, 2 / fan_out) (Kaiming normal, fan_out, ReLU). */
+        KAIMING_FAN_OUT,
+        /**
+         * PyTorch's default Conv2d/Linear init: Kaiming-uniform with a = sqrt(5), i.e. weight and bias ~
+         * U(+-1/sqrt(fan_in)).
+         */
+        UNIFORM_FAN_IN,
+        /** BatchNorm: gamma 1, beta 0, running mean 0, running var 1. */
+        BATCH_NORM,
+        /** BatchNorm closing a residual branch under zero-init-residual: gamma 0. */
+        BATCH_NORM_ZERO
+    }
+
+    private final Map<Block, Rule> rules = new IdentityHashMap<>();
+
+    /** Records the rule of a layer and returns the layer, for use inline while building. */
+    <B extends Block> B with(B block, Rule rule) {
+        rules.put(block, rule);
+        return block;
+    }
+
+    /**
+     * How to initialise one parameter.
+     *
+     * @param rule  its layer's rule
+     * @param fanIn its layer's fan-in (weight elements / output channels), which also bounds the bias
+     */
+    record Entry(Rule rule, long fanIn) {}
+
+    /** The rule of every parameter of every recorded layer; call after the blocks are initialised. */
+    Map<Parameter, Entry> parameterRules() {
+        Map<Parameter, Entry> out = new IdentityHashMap<>();
+        rules.forEach((block, rule) -> {
+            Parameter weight = block.getDirectParameters().contains("weight")
+                    ? block.getDirectParameters().get("weight") : null;
+            long fanIn = weight == null ? 0 : weight.getArray().getShape().size() / weight.getArray().getShape().get(0);
+            block.getDirectParameters().values().forEach(p -> out.put(p, new Entry(rule, fanIn)));
+        });
+        return out;
+    }
+}

@@ -1,0 +1,117 @@
+package org.selfsup.train;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code metrics.jsonl}: one JSON object per line (see contracts: {@code type} = step, eval, epoch,
+ * summary), flushed after every line so a killed run loses at most the line being written.
+ *
+ * <p>On resume the log is cut back to the checkpoint: lines whose {@code step} is after the checkpoint's,
+ * lines without a step (a previous summary) and a half-written last line are dropped, so the log has no
+ * duplicates when the run re-does those steps.
+ */
+public final class MetricsLog implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final Path file;
+    private final Writer out;
+
+    private MetricsLog(Path file, Writer out) {
+        this.file = file;
+        this.out = out;
+    }
+
+    /**
+     * Opens {@code file} for appending after keeping only the lines with {@code step <= keepUpToStep}
+     * (0 for a fresh run: everything is dropped).
+     */
+    public static MetricsLog open(Path file, long keepUpToStep) {
+        try {
+            if (Files.exists(file)) {
+                List<String> kept = new ArrayList<>();
+                for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                    JsonNode node = parse(line);
+                    if (node != null && node.has("step") && node.get("step").asLong() <= keepUpToStep) {
+                        kept.add(line);
+                    }
+                }
+                AtomicFiles.write(file, (String.join("\n", kept) + (kept.isEmpty() ? "" : "\n"))
+                        .getBytes(StandardCharsets.UTF_8));
+            }
+            Writer w = new BufferedWriter(Files.newBufferedWriter(file, StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE, StandardOpenOption.APPEND));
+            return new MetricsLog(file, w);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open " + file, e);
+        }
+    }
+
+    private static JsonNode parse(String line) {
+        try {
+            JsonNode n = JSON.readTree(line);
+            return n != null && n.isObject() ? n : null;
+        } catch (IOException e) {
+            return null; // a line cut short by a kill
+        }
+    }
+
+    /** Appends one record; {@code type} comes first. */
+    public void write(String type, Map<String, ?> fields) {
+        Map<String, Object> rec = new LinkedHashMap<>();
+        rec.put("type", type);
+        for (Map.Entry<String, ?> e : fields.entrySet()) {
+            Object v = e.getValue();
+            // JSON has no NaN/Infinity: write them as strings so the line stays valid
+            if (v instanceof Double d && (d.isNaN() || d.isInfinite())) {
+                v = d.toString();
+            }
+            rec.put(e.getKey(), v);
+        }
+        try {
+            out.write(JSON.writeValueAsString(rec));
+            out.write('\n');
+            out.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
+    }
+
+    /** All records currently in {@code file} (for resume checks and tests). */
+    public static List<JsonNode> read(Path file) {
+        try {
+            List<JsonNode> out = new ArrayList<>();
+            if (Files.exists(file)) {
+                for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                    JsonNode n = parse(line);
+                    if (n != null) {
+                        out.add(n);
+                    }
+                }
+            }
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            out.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot close " + file, e);
+        }
+    }
+}

@@ -1,0 +1,115 @@
+package org.selfsup.train;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import org.selfsup.util.UserException;
+
+/**
+ * The folder {@code runs/NAME/} where one training run writes everything: {@code config.yaml} (effective
+ * configuration), {@code metrics.jsonl}, {@code checkpoints/} and the report.
+ *
+ * <p>While open it holds an exclusive OS lock on {@code .lock} ({@link FileChannel#tryLock}): a second run
+ * on the same folder fails with a clear message, and since the OS drops the lock when a process dies, a
+ * run killed with kill -9 never leaves the folder stuck.
+ */
+public final class RunDir implements AutoCloseable {
+    /** Lock file name inside the run folder. */
+    public static final String LOCK = ".lock";
+
+    private final Path root;
+    private final FileChannel lockChannel;
+    private final FileLock lock;
+
+    private RunDir(Path root, FileChannel lockChannel, FileLock lock) {
+        this.root = root;
+        this.lockChannel = lockChannel;
+        this.lock = lock;
+    }
+
+    /**
+     * Creates (if needed) and locks {@code runsDir/name}.
+     *
+     * @throws UserException if the folder cannot be created or written, or another process uses it
+     */
+    public static RunDir open(Path runsDir, String name) {
+        if (name == null || name.isBlank() || name.contains("/") || name.contains("\\") || name.equals("..")) {
+            throw new UserException("name: '" + name + "' is not a valid run name (no slashes, not empty)");
+        }
+        Path root = runsDir.resolve(name);
+        FileChannel ch = null;
+        try {
+            Files.createDirectories(root.resolve("checkpoints"));
+            ch = FileChannel.open(root.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileLock lock;
+            try {
+                lock = ch.tryLock();
+            } catch (OverlappingFileLockException e) {
+                lock = null; // held by this JVM
+            }
+            if (lock == null) {
+                ch.close();
+                throw new UserException("run folder " + root + " is in use by another selfsup process"
+                        + " (it holds " + root.resolve(LOCK) + "); wait for it to finish or choose another --name");
+            }
+            ch.truncate(0);
+            ch.write(ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)));
+            return new RunDir(root, ch, lock);
+        } catch (IOException e) {
+            try {
+                if (ch != null) {
+                    ch.close();
+                }
+            } catch (IOException ignored) {
+                // already failing
+            }
+            throw new UserException("cannot write run folder " + root + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The run folder. */
+    public Path root() {
+        return root;
+    }
+
+    /** {@code checkpoints/}. */
+    public Path checkpoints() {
+        return root.resolve("checkpoints");
+    }
+
+    /** {@code metrics.jsonl}. */
+    public Path metricsFile() {
+        return root.resolve("metrics.jsonl");
+    }
+
+    /** {@code config.yaml}. */
+    public Path configFile() {
+        return root.resolve("config.yaml");
+    }
+
+    /** Writes the effective configuration ({@code TrainConfig.toYaml()}) to {@code config.yaml}, atomically. */
+    public void writeConfig(String yaml) {
+        try {
+            AtomicFiles.write(configFile(), yaml.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UserException("cannot write " + configFile() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Releases the lock. */
+    @Override
+    public void close() {
+        try {
+            lock.release();
+            lockChannel.close();
+        } catch (IOException e) {
+            // the OS releases the lock with the process anyway
+        }
+    }
+}

@@ -1,0 +1,159 @@
+package org.selfsup.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class PresetsTest {
+    private static TrainConfig preset(String name) {
+        return ConfigResolver.resolve(name, null, ConfigLayer.empty("flags"));
+    }
+
+    @Test
+    void everyPresetIsValidAndNamedAfterItself() {
+        assertEquals(List.of("rsa-cifar10", "rsa-cifar100", "rsa-stl10", "rsa-imagenet100", "rsa-imagenet1k",
+                "dssl-simsiam-cifar10", "dssl-simsiam-imagenet", "dssl-byol-imagenet", "byol-cifar10",
+                "simsiam-cifar10", "demo"), Presets.names());
+        for (Preset p : Presets.all()) {
+            TrainConfig c = preset(p.name());
+            assertEquals(p.name(), c.preset);
+            assertEquals(p.name(), c.name);
+            assertFalse(p.description().isBlank());
+            assertTrue(p.source().contains("methods.md") || p.source().contains("platform.md"), p.source());
+        }
+    }
+
+    @Test
+    void rsaCifarPresets() {
+        TrainConfig c10 = preset("rsa-cifar10");
+        assertEquals("rsa", c10.method);
+        assertEquals("rsa", c10.effectivePlan());
+        assertEquals("resnet18-cifar", c10.arch);
+        assertEquals(256, c10.batchSize);
+        assertEquals(0.1, c10.effectiveLr(), 1e-12);
+        assertEquals(5e-4, c10.weightDecay, 0);
+        assertEquals(0.9, c10.momentum, 0);
+        assertEquals(200, c10.epochs);
+        assertEquals("cosine-epoch", c10.lrSchedule);
+        assertEquals(0.4, c10.beta, 0);
+        assertEquals(32, c10.imageSize);
+        assertEquals("cifar10", c10.dataset);
+
+        TrainConfig c100 = preset("rsa-cifar100");
+        assertEquals(0.3, c100.beta, 0);
+        assertEquals("cifar100", c100.dataset);
+
+        TrainConfig stl = preset("rsa-stl10");
+        assertEquals(64, stl.imageSize);
+        assertEquals("stl10", stl.dataset);
+        assertEquals(0.4, stl.beta, 0);
+    }
+
+    @Test
+    void rsaImagenetPresets() {
+        TrainConfig in100 = preset("rsa-imagenet100");
+        assertEquals("resnet50", in100.arch);
+        assertEquals(0.2, in100.effectiveLr(), 1e-12);
+        assertEquals(1e-4, in100.weightDecay, 0);
+        assertEquals("warmup-cosine-step", in100.lrSchedule);
+        assertEquals(0, in100.warmupEpochs);
+        assertEquals("sgd", in100.optimizer);
+
+        TrainConfig in1k = preset("rsa-imagenet1k");
+        assertEquals("lars", in1k.optimizer);
+        assertEquals(0.6, in1k.lr, 0);
+        assertEquals(2048, in1k.batchSize);
+        assertEquals(4.8, in1k.effectiveLr(), 1e-12);
+        assertEquals(1e-6, in1k.weightDecay, 0);
+        assertEquals(10, in1k.warmupEpochs);
+        assertEquals("warmup-cosine-step", in1k.lrSchedule);
+        assertEquals(200, in1k.epochs);
+    }
+
+    @Test
+    void dsslPresets() {
+        TrainConfig cifar = preset("dssl-simsiam-cifar10");
+        assertEquals(0.06, cifar.effectiveLr(), 1e-12);
+        assertEquals(800, cifar.epochs);
+        assertEquals(512, cifar.batchSize);
+        assertEquals("dssl-epoch", cifar.lrSchedule);
+        assertEquals(10, cifar.warmupEpochs);
+        assertEquals(0.1, cifar.softLossRate, 0);
+        assertEquals(2, cifar.randaugN);
+        assertEquals(9, cifar.randaugM);
+        assertEquals("dssl-cifar", cifar.effectivePlan());
+
+        TrainConfig in = preset("dssl-simsiam-imagenet");
+        assertEquals(0.1, in.effectiveLr(), 1e-12);
+        assertEquals("none", in.lrScaling);
+        assertEquals(100, in.epochs);
+        assertEquals(0.0, in.softLossRate, 0);
+        assertEquals("dssl-imagenet", in.effectivePlan());
+        assertEquals("resnet50", in.arch);
+
+        TrainConfig byol = preset("dssl-byol-imagenet");
+        assertEquals("dssl-byol", byol.method);
+        assertEquals("dssl-byol-harder", byol.effectivePlan());
+        assertEquals("constant", byol.emaSchedule);
+        assertEquals("after-step", byol.emaTiming);
+        assertEquals(0.99, byol.emaBase, 0);
+        assertEquals(8, byol.hardN);
+        assertEquals(16, byol.hardM);
+    }
+
+    @Test
+    void baselinePresets() {
+        TrainConfig byol = preset("byol-cifar10");
+        assertEquals("byol", byol.method);
+        assertEquals("byol", byol.effectivePlan());
+        assertEquals(0.1, byol.effectiveLr(), 1e-12);
+
+        TrainConfig simsiam = preset("simsiam-cifar10");
+        assertEquals("simsiam", simsiam.method);
+        assertEquals("simsiam", simsiam.effectivePlan());
+        assertEquals(0.06, simsiam.effectiveLr(), 1e-12);
+    }
+
+    @Test
+    void demoIsTheDefaultAndSmall() {
+        TrainConfig demo = ConfigResolver.resolve(null, null, ConfigLayer.empty("flags"));
+        assertEquals("demo", demo.preset);
+        assertEquals("small", demo.arch);
+        assertEquals(16, demo.width);
+        assertEquals(List.of(1, 1, 1, 1), demo.blocks);
+        assertEquals(128, demo.batchSize);
+        assertEquals(28, demo.imageSize);
+        assertEquals(15, demo.epochs);
+        assertEquals(5, demo.knnEvery);
+        assertEquals("fashion-mnist", demo.dataset);
+        assertEquals("rsa", demo.method);
+    }
+
+    @Test
+    void linearScalingIsFloatingPoint() {
+        TrainConfig c = preset("rsa-cifar10");
+        c.batchSize = 128;
+        assertEquals(0.05, c.effectiveLr(), 1e-12); // the original's 0.1 * (128 // 256) gave 0
+        c.batchSize = 384;
+        assertEquals(0.15, c.effectiveLr(), 1e-12); // the original gave 0.1
+        c.lrScaling = "none";
+        assertEquals(0.1, c.effectiveLr(), 0);
+    }
+
+    @Test
+    void defaultPlanFollowsTheMethod() {
+        TrainConfig c = new TrainConfig();
+        String[][] pairs = {{"byol", "byol"}, {"simsiam", "simsiam"}, {"rsa", "rsa"},
+            {"dssl-simsiam", "dssl-cifar"}, {"dssl-byol", "dssl-byol-harder"}, {"heavy-symmetric", "heavy-pair"}};
+        for (String[] p : pairs) {
+            c.method = p[0];
+            c.plan = "";
+            assertEquals(p[1], c.effectivePlan());
+        }
+        c.plan = "rsa-aw";
+        assertEquals("rsa-aw", c.effectivePlan());
+    }
+}
