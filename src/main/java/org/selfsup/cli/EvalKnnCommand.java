@@ -1,16 +1,67 @@
 package org.selfsup.cli;
 
+import ai.djl.ndarray.NDManager;
+import java.io.PrintWriter;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.selfsup.data.Dataset;
+import org.selfsup.eval.EvalData;
+import org.selfsup.eval.EvalTransform;
+import org.selfsup.eval.Knn;
+import org.selfsup.eval.KnnMonitor;
+import org.selfsup.eval.KnnResult;
+import org.selfsup.eval.TrainedEncoder;
+import org.selfsup.util.UserException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** kNN accuracy of a checkpoint's frozen encoder. */
 @Command(name = "knn", mixinStandardHelpOptions = true,
-        description = "kNN accuracy of a checkpoint's frozen encoder.")
-public final class EvalKnnCommand implements Runnable {
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
+        description = {"kNN accuracy of a checkpoint's frozen encoder (spec 1.4): L2-normalised backbone features "
+                + "in inference mode, the train split (ToTensor + Normalize) as memory bank, top-k cosine "
+                + "neighbours weighted by exp(sim/t); every test image is scored."})
+public final class EvalKnnCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    EvalDataOptions data;
+
+    @Option(names = "--k", defaultValue = "200", description = "Neighbours (default: ${DEFAULT-VALUE}).")
+    int k;
+
+    @Option(names = "--t", defaultValue = "0.1", description = "Temperature of the weights (default: ${DEFAULT-VALUE}).")
+    double t;
+
+    @Option(names = "--batch-size", defaultValue = "256",
+            description = "Images per forward pass (default: ${DEFAULT-VALUE}).")
+    int batchSize;
 
     @Override
-    public void run() {
-        throw new ExitException(1, "'"+spec.qualifiedName()+"' is not implemented yet");
+    public Integer call() {
+        if (k <= 0) {
+            throw new UserException("--k: must be positive, got " + k);
+        }
+        if (!(t > 0)) {
+            throw new UserException("--t: must be positive, got " + t);
+        }
+        if (batchSize <= 0) {
+            throw new UserException("--batch-size: must be positive, got " + batchSize);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        try (NDManager manager = NDManager.newBaseManager();
+             TrainedEncoder enc = TrainedEncoder.load(data.checkpoint, manager)) {
+            Dataset ds = EvalData.load(enc.config(), data.dataset, data.dataDir);
+            KnnResult r = KnnMonitor.evaluate(manager, enc.encoder(manager), ds.train(), ds.test(),
+                    EvalTransform.plain(ds.normalization()), new Knn(k, t, 1024, 16384), batchSize);
+            out.printf(Locale.ROOT, "kNN (k=%d, t=%s) on %s: top-1 %.2f%%  top-5 %.2f%%  (%d test images, bank %d, "
+                            + "checkpoint epoch %d)%n", r.k(), t, ds.name(), r.top1(), r.top5(), r.scored(),
+                    ds.train().size(), enc.epoch());
+            out.flush();
+        }
+        return 0;
     }
 }

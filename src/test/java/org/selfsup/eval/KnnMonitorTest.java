@@ -18,7 +18,7 @@ import org.selfsup.model.SslModel;
 class KnnMonitorTest {
     @Test
     void scoresEveryTestImageOnSchedule() {
-        ImageStore bank = SyntheticImages.generate("syn/train", 60, 3, 16, 1, 0);
+        ImageStore bank = SyntheticImages.generate("syn/train", 40, 3, 16, 1, 0);
         ImageStore test = SyntheticImages.generate("syn/test", 23, 3, 16, 1, 1);
         try (NDManager m = NDManager.newBaseManager();
              SslModel model = SslModel.create(ModelSpec.forMethod("rsa", "small", 8, List.of(1, 1, 1, 1), null),
@@ -40,7 +40,7 @@ class KnnMonitorTest {
             KnnResult direct = KnnMonitor.evaluate(m, Encoders.backbone(model, m), bank, test,
                     EvalTransform.plain(Normalization.CIFAR), new Knn(), 7);
             assertEquals(23, direct.scored());
-            assertEquals(60, direct.k(), "k = 200 clamped to the 60-image bank");
+            assertEquals(40, direct.k(), "k = 200 clamped to the 40-image bank");
             assertEquals(top1, direct.top1(), 1e-9);
             assertEquals(0, new KnnMonitor(Encoders.backbone(model, m), bank, test,
                     EvalTransform.plain(Normalization.CIFAR), new Knn(), 16, 0, 5, m).due(4) ? 1 : 0);
