@@ -81,7 +81,7 @@ public final class ExportedEncoder {
         try {
             Path abs = outDir.toAbsolutePath();
             Files.createDirectories(abs.getParent());
-            Path tmp = Files.createTempDirectory(abs.getParent(), "." + abs.getFileName() + ".tmp");
+            Path tmp = Files.createDirectory(AtomicFiles.tempSibling(abs));
             try {
                 try (Model model = Model.newInstance(NAME)) {
                     model.setBlock(enc.model().backbone());

@@ -14,6 +14,7 @@ import java.util.stream.Stream;
 import org.selfsup.data.Image;
 import org.selfsup.data.ImageDecoding;
 import org.selfsup.data.Normalization;
+import org.selfsup.report.AtomicFiles;
 import org.selfsup.util.UserException;
 
 /**
@@ -79,7 +80,7 @@ public final class FolderEmbedder {
         try {
             Path abs = csv.toAbsolutePath();
             Files.createDirectories(abs.getParent());
-            Path tmp = Files.createTempFile(abs.getParent(), "." + abs.getFileName(), ".tmp");
+            Path tmp = AtomicFiles.tempSibling(abs);
             try {
                 try (BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
                     w.write("path");

@@ -24,16 +24,12 @@ public record ChartSpec(String file, String title, String xLabel, String yLabel,
             m -> prefixed(m, "loss"));
 
     /** kNN accuracy (every eval field starting with {@code knn_top}) over epochs. */
-    public static final ChartSpec KNN = new ChartSpec("knn.png", "kNN accuracy (k=200, t=0.1)", "epoch",
-            "accuracy (%)",
-            "Weighted kNN accuracy of the frozen encoder on the test split, train split as memory bank.",
-            m -> {
-                List<Metrics.Series> out = new ArrayList<>();
-                for (String k : Metrics.keysWithPrefix(m.evals(), "knn_top")) {
-                    out.add(Metrics.series(k, m.evals(), "epoch", k));
-                }
-                return out;
-            });
+    public static final ChartSpec KNN = new ChartSpec("knn.png", "kNN accuracy (k=200, t=0.1)",
+            "epochs completed", "accuracy (%)",
+            "Weighted kNN accuracy of the frozen encoder on the test split, train split as memory bank. "
+                    + "Flat lines: other kNN values of the run's summary (e.g. the same encoder at random "
+                    + "initialisation).",
+            ChartSpec::knnSeries);
 
     /** The semantic-shift diagnostic: cosine similarity of each derived view with its source. */
     public static final ChartSpec SHIFT = new ChartSpec("shift.png",
@@ -69,6 +65,25 @@ public record ChartSpec(String file, String title, String xLabel, String yLabel,
     private static ChartSpec schedule(String key, String title) {
         return new ChartSpec(key + ".png", title, "step", key, title + " used by each logged step.",
                 m -> List.of(Metrics.series(key, m.steps(), "step", key)));
+    }
+
+    /** kNN values per completed epoch (eval lines hold the 0-based epoch), plus flat summary references. */
+    private static List<Metrics.Series> knnSeries(Metrics m) {
+        List<Metrics.Series> out = new ArrayList<>();
+        for (String k : Metrics.keysWithPrefix(m.evals(), "knn_top")) {
+            Metrics.Series s = Metrics.series(k, m.evals(), "epoch", k);
+            out.add(new Metrics.Series(k, java.util.Arrays.stream(s.x()).map(e -> e + 1).toArray(), s.y()));
+        }
+        double lo = out.stream().flatMapToDouble(s -> java.util.Arrays.stream(s.x())).min().orElse(Double.NaN);
+        double hi = out.stream().flatMapToDouble(s -> java.util.Arrays.stream(s.x())).max().orElse(Double.NaN);
+        if (!Double.isNaN(lo)) {
+            m.summary().forEach((k, v) -> {
+                if (k.startsWith("knn_") && !k.equals("knn_top1") && !k.equals("knn_top5") && v instanceof Double d) {
+                    out.add(new Metrics.Series(k + " (summary)", new double[] {lo, hi}, new double[] {d, d}));
+                }
+            });
+        }
+        return out;
     }
 
     private static List<Metrics.Series> prefixed(Metrics m, String prefix) {

@@ -78,7 +78,8 @@ public final class RunReport {
             for (Map<String, Double> e : run.metrics().evals()) {
                 s.add(keys.stream().map(k -> Html.num(e.get(k))).toList());
             }
-            b.append("<h2>Evaluations</h2>\n").append(Html.table(keys, s));
+            List<String> header = keys.stream().map(k -> k.equals("epoch") ? "epoch (0-based)" : k).toList();
+            b.append("<h2>Evaluations</h2>\n").append(Html.table(header, s));
         }
         b.append("<h2>Charts</h2>\n");
         b.append(charts.isEmpty() ? "<p>No step or evaluation records with chartable values.</p>\n" : charts);
