@@ -5,7 +5,17 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import org.selfsup.config.TrainConfig;
+import org.selfsup.data.DatasetRegistry;
+import org.selfsup.model.ModelSpec;
+import org.selfsup.model.SslModel;
 import org.selfsup.train.optim.Optimizer;
+import org.selfsup.util.UserException;
 
 /**
  * The payload of a selfsup checkpoint (inside the {@link CheckpointFile} container):
@@ -71,6 +81,48 @@ public final class Checkpoint {
         } else if (hasOptimizer) {
             in.transferTo(java.io.OutputStream.nullOutputStream());
         }
+    }
+
+    /**
+     * Reads the online backbone of a checkpoint for evaluation or export.
+     *
+     * @param file    a checkpoint file, or a run folder (its newest good checkpoint is used, falling back
+     *                past corrupt ones with a warning on stderr)
+     * @param manager where the model's arrays go (its device)
+     * @throws UserException if the file is missing, corrupt or not a selfsup checkpoint
+     */
+    public static TrainedEncoder loadEncoder(Path file, NDManager manager) {
+        CheckpointFile.PayloadReader<TrainedEncoder> reader = in -> {
+            Header h = readHeader(in);
+            TrainConfig config = configFromJson(h.configJson());
+            ModelSpec spec = Trainer.specFromJson(h.modelSpecJson());
+            int size = config.imageSize > 0 ? config.imageSize : DatasetRegistry.defaultViewSize(config.dataset);
+            return new TrainedEncoder(config, SslModel.loadBackbone(spec, in, manager, size));
+        };
+        try {
+            if (Files.isDirectory(file)) {
+                Path dir = Files.isDirectory(file.resolve("checkpoints")) ? file.resolve("checkpoints") : file;
+                CheckpointStore.Loaded<TrainedEncoder> loaded = new CheckpointStore(dir).loadLatest(reader,
+                        System.err::println);
+                if (loaded == null) {
+                    throw new UserException("checkpoint: no checkpoint in " + dir);
+                }
+                return loaded.value();
+            }
+            return CheckpointFile.read(file, reader, false);
+        } catch (NoSuchFileException e) {
+            throw new UserException("checkpoint: " + file + " does not exist");
+        } catch (IOException e) {
+            throw new UserException("checkpoint: " + e.getMessage(), e);
+        }
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+    /** The configuration stored in a checkpoint header. */
+    public static TrainConfig configFromJson(String json) throws IOException {
+        return JSON.readValue(json, TrainConfig.class);
     }
 
     /** The header of a checkpoint file, after verifying its checksum. */

@@ -93,7 +93,8 @@ public final class CheckpointFile {
                 throw new CorruptCheckpointException(file + ": payload has trailing bytes (format mismatch)");
             }
             return result;
-        } catch (CorruptCheckpointException e) {
+        } catch (CorruptCheckpointException | org.selfsup.util.UserException e) {
+            // a UserException is a mismatch (another configuration or model), not damage: no fallback
             throw e;
         } catch (IOException | RuntimeException e) {
             throw new CorruptCheckpointException(file + ": unreadable payload (" + e + ")", e);

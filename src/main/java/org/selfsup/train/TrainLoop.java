@@ -256,10 +256,9 @@ public final class TrainLoop {
                     ema.update(tau);
                 }
                 ParameterStore ps = new ParameterStore(sm, false);
-                RecordingNetworks nets = new RecordingNetworks(model.networks(ps));
                 LossOutput out;
                 try (GradientCollector gc = manager.getEngine().newGradientCollector()) {
-                    out = method.loss(nets, views, new StepContext(k, total, epoch));
+                    out = method.loss(model.networks(ps), views, new StepContext(k, total, epoch));
                     gc.backward(out.total());
                 }
                 opt.step(lr);
@@ -269,12 +268,12 @@ public final class TrainLoop {
                 }
                 stepsSinceLog++;
                 if (readBack) {
-                    logStep(out, nets, k, epoch, lr, tau);
+                    logStep(out, k, epoch, lr, tau);
                 }
             }
         }
 
-        private void logStep(LossOutput out, RecordingNetworks nets, long k, int epoch, double lr, double tau) {
+        private void logStep(LossOutput out, long k, int epoch, double lr, double tau) {
             Map<String, Object> rec = new LinkedHashMap<>();
             rec.put("step", k);
             rec.put("epoch", epoch);
@@ -292,8 +291,10 @@ public final class TrainLoop {
             for (Map.Entry<String, NDArray> s : out.shift().entrySet()) {
                 rec.put("shift_" + s.getKey(), (double) s.getValue().getFloat());
             }
-            double std = nets.projectionStd();
-            rec.put("proj_std", std);
+            for (Map.Entry<String, NDArray> s : out.stats().entrySet()) {
+                rec.put(s.getKey(), (double) s.getValue().getFloat());
+            }
+            double std = rec.get("proj_std") instanceof Double d ? d : Double.NaN;
             long now = System.nanoTime();
             double secs = Math.max((now - lastLogNs) / 1e9, 1e-9);
             double imgPerSec = stepsSinceLog * config.batchSize / secs;
