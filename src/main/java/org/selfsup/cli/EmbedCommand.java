@@ -5,7 +5,10 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.selfsup.eval.FolderEmbedder;
 import org.selfsup.eval.Normalizations;
-import org.selfsup.eval.TrainedEncoder;
+import org.selfsup.eval.EvalData;
+import org.selfsup.eval.Encoders;
+import org.selfsup.train.Checkpoint;
+import org.selfsup.train.TrainedEncoder;
 import org.selfsup.util.UserException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -45,10 +48,11 @@ public final class EmbedCommand implements Callable<Integer> {
         }
         FolderEmbedder.imageFiles(images);
         try (NDManager manager = NDManager.newBaseManager();
-             TrainedEncoder enc = TrainedEncoder.load(checkpoint, manager)) {
-            int n = new FolderEmbedder(enc.encoder(manager), enc.inputSize(), Normalizations.of(enc.config()),
+             TrainedEncoder enc = Checkpoint.loadEncoder(checkpoint, manager)) {
+            int n = new FolderEmbedder(Encoders.backbone(enc.model(), manager),
+                    EvalData.inputSize(enc.config()), Normalizations.of(enc.config()),
                     batchSize, l2).embed(manager, images, out);
-            spec.commandLine().getOut().printf("embedded %d images (%d-d) to %s%n", n, enc.spec().featureDim(), out);
+            spec.commandLine().getOut().printf("embedded %d images (%d-d) to %s%n", n, enc.model().spec().featureDim(), out);
             spec.commandLine().getOut().flush();
         }
         return 0;

@@ -10,7 +10,9 @@ import org.selfsup.eval.EvalTransform;
 import org.selfsup.eval.Knn;
 import org.selfsup.eval.KnnMonitor;
 import org.selfsup.eval.KnnResult;
-import org.selfsup.eval.TrainedEncoder;
+import org.selfsup.eval.Encoders;
+import org.selfsup.train.Checkpoint;
+import org.selfsup.train.TrainedEncoder;
 import org.selfsup.util.UserException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -53,13 +55,12 @@ public final class EvalKnnCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         try (NDManager manager = NDManager.newBaseManager();
-             TrainedEncoder enc = TrainedEncoder.load(data.checkpoint, manager)) {
+             TrainedEncoder enc = Checkpoint.loadEncoder(data.checkpoint, manager)) {
             Dataset ds = EvalData.load(enc.config(), data.dataset, data.dataDir);
-            KnnResult r = KnnMonitor.evaluate(manager, enc.encoder(manager), ds.train(), ds.test(),
+            KnnResult r = KnnMonitor.evaluate(manager, Encoders.backbone(enc.model(), manager), ds.train(), ds.test(),
                     EvalTransform.plain(ds.normalization()), new Knn(k, t, 1024, 16384), batchSize);
-            out.printf(Locale.ROOT, "kNN (k=%d, t=%s) on %s: top-1 %.2f%%  top-5 %.2f%%  (%d test images, bank %d, "
-                            + "checkpoint epoch %d)%n", r.k(), t, ds.name(), r.top1(), r.top5(), r.scored(),
-                    ds.train().size(), enc.epoch());
+            out.printf(Locale.ROOT, "kNN (k=%d, t=%s) on %s: top-1 %.2f%%  top-5 %.2f%%  (%d test images, bank %d)%n",
+                    r.k(), t, ds.name(), r.top1(), r.top5(), r.scored(), ds.train().size());
             out.flush();
         }
         return 0;

@@ -17,7 +17,9 @@ import org.selfsup.eval.EvalTransform;
 import org.selfsup.eval.LinearProbe;
 import org.selfsup.eval.ProbeProtocol;
 import org.selfsup.eval.ProbeResult;
-import org.selfsup.eval.TrainedEncoder;
+import org.selfsup.eval.Encoders;
+import org.selfsup.train.Checkpoint;
+import org.selfsup.train.TrainedEncoder;
 import org.selfsup.report.AtomicFiles;
 import org.selfsup.util.UserException;
 import picocli.CommandLine.Command;
@@ -87,9 +89,9 @@ public final class EvalLinearCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         ProbeResult r;
         try (NDManager manager = NDManager.newBaseManager();
-             TrainedEncoder enc = TrainedEncoder.load(data.checkpoint, manager)) {
+             TrainedEncoder enc = Checkpoint.loadEncoder(data.checkpoint, manager)) {
             Dataset ds = EvalData.load(enc.config(), data.dataset, data.dataDir);
-            int size = enc.inputSize();
+            int size = EvalData.inputSize(enc.config());
             EvalTransform test = ds.test().height() > size || ds.test().width() > size
                     ? EvalTransform.centerCrop(ds.normalization(), size) : EvalTransform.plain(ds.normalization());
             RandomTransform augment = new RandomResizedCrop(size, p.cropScale(), 1.0)
@@ -100,7 +102,7 @@ public final class EvalLinearCommand implements Callable<Integer> {
                 out.flush();
             });
             LinearProbe.split(ds.train().size(), valFraction, s);
-            r = probe.run(manager, enc.encoder(manager), extractBatch, ds.train(), ds.test(), test, augment,
+            r = probe.run(manager, Encoders.backbone(enc.model(), manager), extractBatch, ds.train(), ds.test(), test, augment,
                     valFraction);
             out.printf(Locale.ROOT, "linear probe (%s, %d epochs) on %s: final-epoch test top-1 %.2f%%  top-5 %.2f%%  "
                     + "(%d test images)%n", r.protocol(), r.epochs(), ds.name(), r.testTop1(), r.testTop5(),

@@ -5,7 +5,8 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.selfsup.eval.ExportedEncoder;
 import org.selfsup.eval.Normalizations;
-import org.selfsup.eval.TrainedEncoder;
+import org.selfsup.train.Checkpoint;
+import org.selfsup.train.TrainedEncoder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -31,10 +32,10 @@ public final class ExportCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try (NDManager manager = NDManager.newBaseManager();
-             TrainedEncoder enc = TrainedEncoder.load(checkpoint, manager)) {
-            ExportedEncoder.Info info = ExportedEncoder.export(enc, Normalizations.of(enc.config()), out);
-            spec.commandLine().getOut().printf("exported %s backbone (%d-d features, %dx%d input, epoch %d) to %s%n",
-                    enc.spec().arch(), info.featureDim(), info.inputSize(), info.inputSize(), info.epoch(), out);
+             TrainedEncoder enc = Checkpoint.loadEncoder(checkpoint, manager)) {
+            ExportedEncoder.Info info = ExportedEncoder.export(enc, checkpoint, Normalizations.of(enc.config()), out);
+            spec.commandLine().getOut().printf("exported %s backbone (%d-d features, %dx%d input) to %s%n",
+                    enc.model().spec().arch(), info.featureDim(), info.inputSize(), info.inputSize(), out);
             spec.commandLine().getOut().flush();
         }
         return 0;

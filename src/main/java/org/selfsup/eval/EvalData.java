@@ -10,6 +10,11 @@ import org.selfsup.data.DatasetRegistry;
 public final class EvalData {
     private EvalData() {}
 
+    /** The side of a run's training views: {@code image-size}, or the data set's default when 0. */
+    public static int inputSize(TrainConfig config) {
+        return config.imageSize > 0 ? config.imageSize : DatasetRegistry.defaultViewSize(config.dataset);
+    }
+
     /**
      * @param config  the run's configuration (dataset, data-dir, image-size)
      * @param dataset data set name overriding the run's, or null

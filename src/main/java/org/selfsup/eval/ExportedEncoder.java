@@ -23,6 +23,7 @@ import org.selfsup.data.Normalization;
 import org.selfsup.model.ModelSpec;
 import org.selfsup.model.SslModel;
 import org.selfsup.report.AtomicFiles;
+import org.selfsup.train.TrainedEncoder;
 import org.selfsup.util.UserException;
 
 /**
@@ -58,11 +59,10 @@ public final class ExportedEncoder {
      * @param std        per-channel std of Normalize
      * @param method     the SSL method it was trained with
      * @param dataset    the training data set
-     * @param epoch      epochs completed at the checkpoint
-     * @param checkpoint the source checkpoint file
+     * @param checkpoint the source checkpoint (file or run folder)
      */
     public record Info(int inputSize, int featureDim, float[] mean, float[] std, String method, String dataset,
-                       int epoch, String checkpoint) {
+                       String checkpoint) {
         /** The normalisation as a value. */
         public Normalization normalization() {
             return new Normalization(mean, std);
@@ -75,9 +75,9 @@ public final class ExportedEncoder {
      *
      * @return the info written
      */
-    public static Info export(TrainedEncoder enc, Normalization norm, Path outDir) {
-        Info info = new Info(enc.inputSize(), enc.spec().featureDim(), norm.mean(), norm.std(), enc.config().method,
-                enc.config().dataset, enc.epoch(), enc.file().toString());
+    public static Info export(TrainedEncoder enc, Path checkpoint, Normalization norm, Path outDir) {
+        Info info = new Info(EvalData.inputSize(enc.config()), enc.model().spec().featureDim(), norm.mean(),
+                norm.std(), enc.config().method, enc.config().dataset, checkpoint.toString());
         try {
             Path abs = outDir.toAbsolutePath();
             Files.createDirectories(abs.getParent());
@@ -87,7 +87,7 @@ public final class ExportedEncoder {
                     model.setBlock(enc.model().backbone());
                     model.save(tmp, NAME);
                 }
-                Files.writeString(tmp.resolve(SPEC), JSON.writeValueAsString(enc.spec()));
+                Files.writeString(tmp.resolve(SPEC), JSON.writeValueAsString(enc.model().spec()));
                 Files.writeString(tmp.resolve(INFO), JSON.writeValueAsString(info));
                 Files.createDirectories(abs);
                 try (Stream<Path> files = Files.list(tmp)) {
