@@ -3,8 +3,10 @@ package org.selfsup.eval;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -138,9 +140,9 @@ public final class LinearProbe {
                 int[] order = permutation(n, Seeds.stream(seed, Seeds.EVAL, KEY_SHUFFLE, epoch));
                 double lossSum;
                 try (NDManager em = m.newSubManager()) {
-                    NDArray epochLoss = em.zeros(new ai.djl.ndarray.types.Shape());
+                    NDArray epochLoss = em.zeros(new Shape());
                     for (int s = 0; s < steps; s++) {
-                        int[] pos = java.util.Arrays.copyOfRange(order, s * batch, (s + 1) * batch);
+                        int[] pos = Arrays.copyOfRange(order, s * batch, (s + 1) * batch);
                         int[] labels = new int[batch];
                         for (int i = 0; i < batch; i++) {
                             labels[i] = trainLabels[pos[i]];
@@ -233,10 +235,10 @@ public final class LinearProbe {
             throw new UserException("--val-fraction: " + valFraction + " of " + n + " training images leaves an empty split");
         }
         int[] perm = permutation(n, Seeds.stream(seed, Seeds.SPLIT));
-        int[] val = java.util.Arrays.copyOf(perm, nVal);
-        int[] fit = java.util.Arrays.copyOfRange(perm, nVal, n);
-        java.util.Arrays.sort(val);
-        java.util.Arrays.sort(fit);
+        int[] val = Arrays.copyOf(perm, nVal);
+        int[] fit = Arrays.copyOfRange(perm, nVal, n);
+        Arrays.sort(val);
+        Arrays.sort(fit);
         return new int[][] {fit, val};
     }
 

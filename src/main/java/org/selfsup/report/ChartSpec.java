@@ -1,6 +1,7 @@
 package org.selfsup.report;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Function;
 
@@ -72,10 +73,10 @@ public record ChartSpec(String file, String title, String xLabel, String yLabel,
         List<Metrics.Series> out = new ArrayList<>();
         for (String k : Metrics.keysWithPrefix(m.evals(), "knn_top")) {
             Metrics.Series s = Metrics.series(k, m.evals(), "epoch", k);
-            out.add(new Metrics.Series(k, java.util.Arrays.stream(s.x()).map(e -> e + 1).toArray(), s.y()));
+            out.add(new Metrics.Series(k, Arrays.stream(s.x()).map(e -> e + 1).toArray(), s.y()));
         }
-        double lo = out.stream().flatMapToDouble(s -> java.util.Arrays.stream(s.x())).min().orElse(Double.NaN);
-        double hi = out.stream().flatMapToDouble(s -> java.util.Arrays.stream(s.x())).max().orElse(Double.NaN);
+        double lo = out.stream().flatMapToDouble(s -> Arrays.stream(s.x())).min().orElse(Double.NaN);
+        double hi = out.stream().flatMapToDouble(s -> Arrays.stream(s.x())).max().orElse(Double.NaN);
         if (!Double.isNaN(lo)) {
             m.summary().forEach((k, v) -> {
                 if (k.startsWith("knn_") && !k.equals("knn_top1") && !k.equals("knn_top5") && v instanceof Double d) {
