@@ -43,6 +43,14 @@ final class Html {
         return v.toString();
     }
 
+    /** {@link #num(Object)}, but accuracies ({@code knn_*}, {@code *top1}, {@code *top5}) always with 2 decimals. */
+    static String num(String key, Object v) {
+        if (v instanceof Double d && (key.startsWith("knn") || key.endsWith("top1") || key.endsWith("top5"))) {
+            return String.format(Locale.ROOT, "%.2f", d);
+        }
+        return num(v);
+    }
+
     static String table(List<String> header, List<List<String>> rows) {
         StringBuilder b = new StringBuilder("<table>\n<tr>");
         for (String h : header) {

@@ -107,7 +107,7 @@ public final class RunComparison {
                 }
                 Object s = r.metrics().summary().get(col);
                 if (s != null) {
-                    v = Html.num(s);
+                    v = Html.num(col, s);
                 }
             }
             out.add(v);

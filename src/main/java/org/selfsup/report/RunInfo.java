@@ -78,7 +78,7 @@ public record RunInfo(String name, Path dir, Metrics metrics, String configText,
                 rows.add(new String[] {key, String.valueOf(config.get(key))});
             }
         }
-        rows.add(new String[] {"final kNN top-1 (%)", Html.num(finalKnnTop1())});
+        rows.add(new String[] {"final kNN top-1 (%)", Html.num("knn_top1", finalKnnTop1())});
         rows.add(new String[] {"final loss", Html.num(Metrics.last(metrics.steps(), "loss"))});
         rows.add(new String[] {"last step", Html.num(Metrics.last(metrics.steps(), "step"))});
         rows.add(new String[] {"epochs logged", String.valueOf(metrics.epochs().size())});

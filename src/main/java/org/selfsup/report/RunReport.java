@@ -65,7 +65,7 @@ public final class RunReport {
         if (!run.metrics().summary().isEmpty()) {
             List<List<String>> s = new ArrayList<>();
             for (Map.Entry<String, Object> e : run.metrics().summary().entrySet()) {
-                s.add(List.of(e.getKey(), Html.num(e.getValue())));
+                s.add(List.of(e.getKey(), Html.num(e.getKey(), e.getValue())));
             }
             b.append("<h2>Final values</h2>\n").append(Html.table(List.of("field", "value"), s));
         }
@@ -76,7 +76,7 @@ public final class RunReport {
             }
             List<List<String>> s = new ArrayList<>();
             for (Map<String, Double> e : run.metrics().evals()) {
-                s.add(keys.stream().map(k -> Html.num(e.get(k))).toList());
+                s.add(keys.stream().map(k -> Html.num(k, e.get(k))).toList());
             }
             List<String> header = keys.stream().map(k -> k.equals("epoch") ? "epoch (0-based)" : k).toList();
             b.append("<h2>Evaluations</h2>\n").append(Html.table(header, s));

@@ -57,7 +57,7 @@ class RunReportTest {
         String page = Files.readString(html);
         assertTrue(page.contains("rsa-demo"));
         assertTrue(page.contains("charts/shift.png"));
-        assertTrue(page.contains("<td>final kNN top-1 (%)</td><td>80</td>"), page);
+        assertTrue(page.contains("<td>final kNN top-1 (%)</td><td>80.00</td>"), page);
         assertTrue(page.contains("knn_top1_random</td><td>55.25"), page);
         assertTrue(page.contains("method: rsa"));
         try (var files = Files.list(run.resolve("charts"))) {
@@ -75,8 +75,8 @@ class RunReportTest {
         String[] lines = csv.split("\n");
         assertEquals(3, lines.length);
         assertTrue(lines[0].startsWith("run,method,dataset,epochs,batch-size,final kNN top-1 (%)"), lines[0]);
-        assertTrue(lines[1].startsWith("byol,rsa,fashion-mnist,5,64,68,"), lines[1]);
-        assertTrue(lines[2].startsWith("rsa,rsa,fashion-mnist,5,64,78,"), lines[2]);
+        assertTrue(lines[1].startsWith("byol,rsa,fashion-mnist,5,64,68.00,"), lines[1]);
+        assertTrue(lines[2].startsWith("rsa,rsa,fashion-mnist,5,64,78.00,"), lines[2]);
         assertTrue(Files.readString(out.resolve("compare.md")).contains("| rsa | rsa | fashion-mnist |"));
         String page = Files.readString(out.resolve("compare.html"));
         assertTrue(page.contains("<td>byol</td>") && page.contains("<td>rsa</td>"));
