@@ -36,7 +36,7 @@ import picocli.CommandLine.Spec;
             "Protocols: cifar = RSA's probe (SGD lr 30, Nesterov, 100 epochs, x0.1 at 60/80, RandomResizedCrop + "
                 + "flip); msf = mean-shift eval (L2-normalise + standardise, lr 0.01, wd 1e-4, 40 epochs, x0.1 at "
                 + "15/30, RandomResizedCrop + flip); fast = a quick probe on features extracted once, no "
-                + "augmentation (not a published protocol)."})
+                + "augmentation, standardised as msf, lr 0.1, 40 epochs (not a published protocol)."})
 public final class EvalLinearCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

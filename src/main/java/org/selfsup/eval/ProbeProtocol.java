@@ -49,10 +49,12 @@ public record ProbeProtocol(String name, boolean augment, boolean standardize, d
 
     /**
      * Not a published protocol: a quick probe on features extracted once under the test transform (no
-     * augmentation), L2-normalised and standardised as in {@link #MSF}, SGD lr 0.01, momentum 0.9,
-     * wd 0, 40 epochs with ×0.1 at 15 and 30. Its numbers are not comparable with papers.
+     * augmentation), L2-normalised and standardised as in {@link #MSF}, SGD lr 0.1, momentum 0.9,
+     * wd 0, 40 epochs with ×0.1 at 15 and 30. Its numbers are not comparable with papers. (lr 0.1 was
+     * picked on a validation split of a Fashion-MNIST demo encoder: 0.01 / 0.03 / 0.1 / 0.3 gave
+     * 58.8 / 61.1 / 61.5 / 62.2 % final validation top-1; 0.1 leaves headroom for wider features.)
      */
-    public static final ProbeProtocol FAST = new ProbeProtocol("fast", false, true, 0.01, 0.9, false, 0, 40,
+    public static final ProbeProtocol FAST = new ProbeProtocol("fast", false, true, 0.1, 0.9, false, 0, 40,
             List.of(15, 30), 0.1, 256, 0.01, 0.08);
 
     public ProbeProtocol {

@@ -59,6 +59,8 @@ class LinearProbeTest {
         assertEquals(0.0001, m.lrAt(30), 1e-15);
 
         assertTrue(!ProbeProtocol.FAST.augment() && ProbeProtocol.FAST.standardize());
+        assertEquals(0.1, ProbeProtocol.FAST.lr());
+        assertEquals(0.01, ProbeProtocol.FAST.lrAt(15), 1e-15);
         assertEquals(List.of(6, 8), c.withEpochs(10).milestones());
         assertEquals(ProbeProtocol.MSF, ProbeProtocol.named("MSF"));
         assertThrows(UserException.class, () -> ProbeProtocol.named("imagenet"));
