@@ -18,7 +18,11 @@ import org.selfsup.util.UserException;
 public final class RunComparison {
     /** The overlaid charts: kNN accuracy, total loss, semantic shift. */
     static final List<ChartSpec> CHARTS = List.of(
-            ChartSpec.KNN,
+            // top-1 only: with several runs the top-5 curves would double the lines
+            new ChartSpec(ChartSpec.KNN.file(), "kNN top-1 accuracy (k=200, t=0.1)", ChartSpec.KNN.xLabel(),
+                    ChartSpec.KNN.yLabel(), ChartSpec.KNN.caption(),
+                    m -> ChartSpec.KNN.seriesOf().apply(m).stream().filter(s -> !s.name().startsWith("knn_top5"))
+                            .toList()),
             new ChartSpec("loss.png", "Total loss", "step", "loss", "The total loss of each run over steps.",
                     m -> List.of(Metrics.series("loss", m.steps(), "step", "loss"))),
             ChartSpec.SHIFT);
