@@ -11,6 +11,8 @@ import org.selfsup.eval.Knn;
 import org.selfsup.eval.KnnMonitor;
 import org.selfsup.eval.KnnResult;
 import org.selfsup.eval.Encoders;
+import org.selfsup.eval.EvalData;
+import org.selfsup.model.SslModel;
 import org.selfsup.train.Checkpoint;
 import org.selfsup.train.TrainedEncoder;
 import org.selfsup.util.UserException;
@@ -42,6 +44,11 @@ public final class EvalKnnCommand implements Callable<Integer> {
             description = "Images per forward pass (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
+    @Option(names = "--random-init", defaultValue = "false",
+            description = "Also score the same architecture at its random initialisation (the run's seed), the "
+                    + "baseline a trained encoder must beat (default: ${DEFAULT-VALUE}).")
+    boolean randomInit;
+
     @Override
     public Integer call() {
         if (k <= 0) {
@@ -57,10 +64,21 @@ public final class EvalKnnCommand implements Callable<Integer> {
         try (NDManager manager = NDManager.newBaseManager();
              TrainedEncoder enc = Checkpoint.loadEncoder(data.checkpoint, manager)) {
             Dataset ds = EvalData.load(enc.config(), data.dataset, data.dataDir);
+            Knn knn = new Knn(k, t, 1024, 16384);
+            EvalTransform transform = EvalTransform.plain(ds.normalization());
             KnnResult r = KnnMonitor.evaluate(manager, Encoders.backbone(enc.model(), manager), ds.train(), ds.test(),
-                    EvalTransform.plain(ds.normalization()), new Knn(k, t, 1024, 16384), batchSize);
+                    transform, knn, batchSize);
             out.printf(Locale.ROOT, "kNN (k=%d, t=%s) on %s: top-1 %.2f%%  top-5 %.2f%%  (%d test images, bank %d)%n",
                     r.k(), t, ds.name(), r.top1(), r.top5(), r.scored(), ds.train().size());
+            if (randomInit) {
+                try (SslModel init = SslModel.create(enc.model().spec().withoutPredictor(), false, false, manager,
+                        EvalData.inputSize(enc.config()), enc.config().seed)) {
+                    KnnResult b = KnnMonitor.evaluate(manager, Encoders.backbone(init, manager), ds.train(),
+                            ds.test(), transform, knn, batchSize);
+                    out.printf(Locale.ROOT, "same architecture at random initialisation (seed %d): top-1 %.2f%%  "
+                            + "top-5 %.2f%%%n", enc.config().seed, b.top1(), b.top5());
+                }
+            }
             out.flush();
         }
         return 0;

@@ -53,10 +53,10 @@ class EvalCommandsTest {
     void knnOnTheCheckpointsData() {
         // a checkpoint file: a run folder goes through CheckpointStore.loadLatest, which (train branch e6e8a28)
         // rejects the optimiser part that follows the backbone as "trailing bytes"
-        Run r = run("eval", "knn", "--checkpoint", ckpt.toString(), "--batch-size", "100");
+        Run r = run("eval", "knn", "--checkpoint", ckpt.toString(), "--batch-size", "200", "--random-init");
         assertEquals(0, r.code, r.err);
         assertTrue(r.out.matches("(?s)kNN \\(k=200, t=0.1\\) on synthetic: top-1 \\d+\\.\\d\\d% .*\\(200 test images, "
-                + "bank 1000\\)\\s*"), r.out);
+                + "bank 1000\\)\\s+same architecture at random initialisation \\(seed 0\\): top-1 .*"), r.out);
     }
 
     @Test
