@@ -1,16 +1,60 @@
 package org.selfsup.cli;
 
+import ai.djl.ndarray.NDManager;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.selfsup.eval.FolderEmbedder;
+import org.selfsup.eval.Normalizations;
+import org.selfsup.eval.EvalData;
+import org.selfsup.eval.Encoders;
+import org.selfsup.train.Checkpoint;
+import org.selfsup.train.TrainedEncoder;
+import org.selfsup.util.UserException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** Write one embedding per image to a CSV file. */
 @Command(name = "embed", mixinStandardHelpOptions = true,
-        description = "Write one embedding per image to a CSV file.")
-public final class EmbedCommand implements Runnable {
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
+        description = "Write one embedding per image to a CSV file: every .png/.jpg/.jpeg under --images "
+                + "(recursively), resized (shorter side) and centre-cropped to the model's input size, through the "
+                + "frozen backbone; one row per image: path relative to --images, then the feature values.")
+public final class EmbedCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--checkpoint", required = true, paramLabel = "FILE",
+            description = "Checkpoint file, or a run directory (uses its checkpoints/last.ckpt).")
+    Path checkpoint;
+
+    @Option(names = "--images", required = true, paramLabel = "DIR", description = "Folder of images.")
+    Path images;
+
+    @Option(names = "--out", required = true, paramLabel = "FILE", description = "CSV file to write.")
+    Path out;
+
+    @Option(names = "--batch-size", defaultValue = "64", description = "Images per forward pass (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--l2-normalize", defaultValue = "false",
+            description = "Divide each embedding by its L2 norm (default: ${DEFAULT-VALUE}).")
+    boolean l2;
 
     @Override
-    public void run() {
-        throw new ExitException(1, "'"+spec.qualifiedName()+"' is not implemented yet");
+    public Integer call() {
+        if (batchSize <= 0) {
+            throw new UserException("--batch-size: must be positive, got " + batchSize);
+        }
+        FolderEmbedder.imageFiles(images);
+        try (NDManager manager = NDManager.newBaseManager();
+             TrainedEncoder enc = Checkpoint.loadEncoder(checkpoint, manager)) {
+            int n = new FolderEmbedder(Encoders.backbone(enc.model(), manager),
+                    EvalData.inputSize(enc.config()), Normalizations.of(enc.config()),
+                    batchSize, l2).embed(manager, images, out);
+            spec.commandLine().getOut().printf("embedded %d images (%d-d) to %s%n", n, enc.model().spec().featureDim(), out);
+            spec.commandLine().getOut().flush();
+        }
+        return 0;
     }
 }

@@ -1,0 +1,104 @@
+package org.selfsup.eval;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import org.selfsup.config.TrainConfig;
+import org.selfsup.data.Dataset;
+import org.selfsup.data.ImageStore;
+import org.selfsup.model.SslModel;
+import org.selfsup.train.EpochListener;
+
+/**
+ * The kNN monitor as a training epoch listener (spec §1.4): every {@code every} epochs (and after the
+ * last one) the frozen backbone, in inference mode, embeds the train split (memory bank) and EVERY
+ * test image under the test transform (ToTensor + Normalize), and the weighted kNN vote is scored.
+ *
+ * <p>Returns {@code knn_top1} and {@code knn_top5} (percent), which the trainer logs as an
+ * {@code eval} line; returns null on epochs without evaluation. It only reads the model.
+ */
+public final class KnnMonitor implements EpochListener {
+    /** Images per forward pass of the monitor. */
+    public static final int BATCH = 256;
+
+    private final ImageStore bank;
+    private final ImageStore test;
+    private final EvalTransform transform;
+    private final Knn knn;
+    private final int batchSize;
+    private final int every;
+    private final int epochs;
+
+    /**
+     * @param bank      labelled train split (memory bank)
+     * @param test      labelled test split
+     * @param transform test transform
+     * @param knn       the classifier (k, t, chunking)
+     * @param batchSize images per forward pass
+     * @param every     evaluate after every {@code every}-th epoch; 0 = never
+     * @param epochs    total epochs of the run (the last epoch is always evaluated when {@code every > 0})
+     */
+    public KnnMonitor(ImageStore bank, ImageStore test, EvalTransform transform, Knn knn, int batchSize, int every,
+                      int epochs) {
+        this.bank = Objects.requireNonNull(bank);
+        this.test = Objects.requireNonNull(test);
+        this.transform = Objects.requireNonNull(transform);
+        this.knn = Objects.requireNonNull(knn);
+        this.batchSize = batchSize;
+        this.every = every;
+        this.epochs = epochs;
+    }
+
+    /** The monitor a run's configuration asks for: {@code knn-every}, {@code knn-k}, {@code knn-t}. */
+    public static KnnMonitor forRun(TrainConfig config, Dataset ds) {
+        return new KnnMonitor(ds.train(), ds.test(), EvalTransform.plain(ds.normalization()),
+                new Knn(config.knnK, config.knnT, 1024, 16384), BATCH, config.knnEvery, config.epochs);
+    }
+
+    /** Whether 0-based {@code epoch} is evaluated. */
+    public boolean due(int epoch) {
+        return every > 0 && ((epoch + 1) % every == 0 || epoch + 1 == epochs);
+    }
+
+    @Override
+    public Map<String, Double> onEpochEnd(int epoch, long step, SslModel model) {
+        if (!due(epoch)) {
+            return null;
+        }
+        KnnResult r = evaluate(model);
+        Map<String, Double> out = new LinkedHashMap<>();
+        out.put("knn_top1", r.top1());
+        out.put("knn_top5", r.top5());
+        return out;
+    }
+
+    /**
+     * Scores {@code model}'s backbone now, on its own device (e.g. the same encoder at random
+     * initialisation, for the baseline the demo prints next to the trained result).
+     */
+    public KnnResult evaluate(SslModel model) {
+        Device device = model.backbone().getParameters().valueAt(0).getArray().getDevice();
+        try (NDManager manager = NDManager.newBaseManager(device)) {
+            return evaluate(manager, Encoders.backbone(model, manager), bank, test, transform, knn, batchSize);
+        }
+    }
+
+    /**
+     * One kNN evaluation: embeds bank and test under {@code transform} (L2-normalised) and scores every
+     * test image.
+     */
+    public static KnnResult evaluate(NDManager manager, FeatureEncoder encoder, ImageStore bank, ImageStore test,
+                                     EvalTransform transform, Knn knn, int batchSize) {
+        if (bank.numClasses() == 0 || test.numClasses() == 0) {
+            throw new IllegalArgumentException("kNN needs labelled splits: " + bank.name() + ", " + test.name());
+        }
+        FeatureExtractor fx = new FeatureExtractor(encoder, batchSize);
+        try (NDManager sub = manager.newSubManager()) {
+            FeatureMatrix b = fx.extract(sub, bank, transform, true);
+            FeatureMatrix t = fx.extract(sub, test, transform, true);
+            return knn.evaluate(sub, b, bank.labels(), t, test.labels(), bank.numClasses());
+        }
+    }
+}

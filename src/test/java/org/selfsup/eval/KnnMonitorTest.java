@@ -1,0 +1,49 @@
+package org.selfsup.eval;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDManager;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.selfsup.data.ImageStore;
+import org.selfsup.data.Normalization;
+import org.selfsup.data.SyntheticImages;
+import org.selfsup.model.ModelSpec;
+import org.selfsup.model.SslModel;
+
+class KnnMonitorTest {
+    @Test
+    void scoresEveryTestImageOnSchedule() {
+        ImageStore bank = SyntheticImages.generate("syn/train", 40, 3, 16, 1, 0);
+        ImageStore test = SyntheticImages.generate("syn/test", 23, 3, 16, 1, 1);
+        try (NDManager m = NDManager.newBaseManager();
+             SslModel model = SslModel.create(ModelSpec.forMethod("rsa", "small", 8, List.of(1, 1, 1, 1), null),
+                     false, false, m, 16, 3)) {
+            KnnMonitor monitor = new KnnMonitor(bank, test, EvalTransform.plain(Normalization.CIFAR), new Knn(), 16,
+                    2, 5);
+            assertFalse(monitor.due(0));
+            assertTrue(monitor.due(1));
+            assertFalse(monitor.due(2));
+            assertTrue(monitor.due(3));
+            assertTrue(monitor.due(4), "the last epoch is always evaluated");
+            assertNull(monitor.onEpochEnd(0, 10, model));
+            Map<String, Double> r = monitor.onEpochEnd(1, 20, model);
+            double top1 = r.get("knn_top1");
+            // 23 images scored: the accuracy is a multiple of 100/23
+            assertEquals(Math.round(top1 * 23 / 100.0), top1 * 23 / 100.0, 1e-9);
+            // inference mode: evaluating again changes nothing (no BatchNorm statistics drift)
+            assertEquals(top1, monitor.onEpochEnd(3, 40, model).get("knn_top1"));
+            KnnResult direct = KnnMonitor.evaluate(m, Encoders.backbone(model, m), bank, test,
+                    EvalTransform.plain(Normalization.CIFAR), new Knn(), 7);
+            assertEquals(23, direct.scored());
+            assertEquals(40, direct.k(), "k = 200 clamped to the 40-image bank");
+            assertEquals(top1, direct.top1(), 1e-9);
+            assertFalse(new KnnMonitor(bank, test, EvalTransform.plain(Normalization.CIFAR), new Knn(), 16, 0, 5)
+                    .due(4), "knn-every 0 = off");
+        }
+    }
+}
