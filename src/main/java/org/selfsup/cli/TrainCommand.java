@@ -15,6 +15,7 @@ import org.selfsup.config.Preset;
 import org.selfsup.config.Presets;
 import org.selfsup.config.TrainConfig;
 import org.selfsup.config.TrainJob;
+import org.selfsup.job.PretrainJob;
 import org.selfsup.util.UserException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -76,7 +77,7 @@ public final class TrainCommand implements Callable<Integer> {
 
     private TrainJob job;
 
-    /** Replaces the job (tests use a fake; by default {@link TrainJob#defaultJob()}). */
+    /** Replaces the job (tests use a fake; by default {@link PretrainJob}). */
     void setJob(TrainJob job) {
         this.job = job;
     }
@@ -102,7 +103,7 @@ public final class TrainCommand implements Callable<Integer> {
         out.println("effective configuration:");
         config.toYaml().lines().forEach(line -> out.println("  " + line));
         out.flush();
-        TrainJob j = job != null ? job : TrainJob.defaultJob();
+        TrainJob j = job != null ? job : new PretrainJob();
         return j.run(config, resume, out);
     }
 

@@ -1,7 +1,6 @@
 package org.selfsup.config;
 
 import java.io.PrintWriter;
-import java.util.ServiceLoader;
 
 /**
  * What {@code selfsup train} runs once the effective configuration is known: the training
@@ -20,17 +19,4 @@ public interface TrainJob {
      * @return the process exit code (0 success)
      */
     int run(TrainConfig config, boolean resume, PrintWriter out);
-
-    /**
-     * The job {@code selfsup train} uses: the first {@code TrainJob} registered as a service
-     * ({@code META-INF/services/org.selfsup.config.TrainJob}), else one that reports that no trainer is
-     * wired into this build.
-     */
-    static TrainJob defaultJob() {
-        return ServiceLoader.load(TrainJob.class).findFirst().orElse((config, resume, out) -> {
-            out.println("error: no trainer is wired into this build (org.selfsup.config.TrainJob)");
-            out.flush();
-            return 1;
-        });
-    }
 }

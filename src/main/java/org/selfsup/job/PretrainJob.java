@@ -1,0 +1,104 @@
+package org.selfsup.job;
+
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.selfsup.config.TrainConfig;
+import org.selfsup.config.TrainJob;
+import org.selfsup.data.DataOptions;
+import org.selfsup.data.Dataset;
+import org.selfsup.data.DatasetRegistry;
+import org.selfsup.eval.KnnMonitor;
+import org.selfsup.eval.KnnResult;
+import org.selfsup.model.SslModel;
+import org.selfsup.report.RunReport;
+import org.selfsup.train.MetricsLog;
+import org.selfsup.train.ProgressBar;
+import org.selfsup.train.TrainLoop;
+import org.selfsup.train.Trainer;
+import org.selfsup.train.TrainingDivergedException;
+
+/**
+ * The whole pretraining job behind {@code selfsup train}: load the data, train with the kNN monitor,
+ * score the same encoder at random initialisation with the same protocol, append a {@code summary}
+ * line to {@code metrics.jsonl} and render {@code report.html}.
+ *
+ * <p>Re-running a finished run only recomputes the summary and the report.
+ */
+public final class PretrainJob implements TrainJob {
+    /** Exit code of a run stopped by a NaN or infinite loss. */
+    public static final int EXIT_DIVERGED = 3;
+
+    @Override
+    public int run(TrainConfig config, boolean resume, PrintWriter out) {
+        Dataset ds = DatasetRegistry.load(config.dataset, config.dataDirPath(), new DataOptions());
+        out.printf("data: %s — %d pretraining images, %d train / %d test labelled, views %d px%n",
+                ds.name(), ds.pretrain().size(), ds.train().size(), ds.test().size(), Trainer.viewSize(config, ds));
+        out.flush();
+        KnnMonitor monitor = config.knnEvery > 0 ? KnnMonitor.forRun(config, ds) : null;
+        Trainer trainer = new Trainer(config, out).withDataset(ds).terminal(ProgressBar.isTerminal())
+                .requireCheckpoint(resume);
+        if (monitor != null) {
+            trainer.addListener(monitor);
+        }
+        TrainLoop.Result result;
+        try {
+            result = trainer.run();
+        } catch (TrainingDivergedException e) {
+            out.println("error: " + e.getMessage());
+            out.flush();
+            return EXIT_DIVERGED;
+        }
+        Path runDir = config.runDirPath();
+        out.printf("trained: %d steps; checkpoints in %s%n", result.state().step(), runDir.resolve("checkpoints"));
+        if (monitor != null) {
+            summarise(config, ds, monitor, result.state().step(), runDir, out);
+        }
+        Path report = RunReport.render(runDir);
+        out.println("report: " + report);
+        out.flush();
+        return 0;
+    }
+
+    /** Scores the random-initialisation baseline and writes the summary line and console result. */
+    private static void summarise(TrainConfig config, Dataset ds, KnnMonitor monitor, long step, Path runDir,
+                                  PrintWriter out) {
+        Double trained = lastKnn(runDir.resolve("metrics.jsonl"));
+        KnnResult random;
+        // Same spec and seed as the trainer's model: identical initial weights (init is seeded per parameter).
+        try (NDManager manager = NDManager.newBaseManager(Trainer.device(config.device));
+             SslModel init = SslModel.create(Trainer.modelSpec(config).withoutPredictor(), false, false, manager,
+                     Trainer.viewSize(config, ds), config.seed)) {
+            random = monitor.evaluate(init);
+        }
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("step", step);
+        summary.put("knn_top1", trained);
+        summary.put("knn_top1_random_init", random.top1());
+        summary.put("knn_k", config.knnK);
+        summary.put("knn_t", config.knnT);
+        summary.put("test_images", ds.test().size());
+        try (MetricsLog log = MetricsLog.open(runDir.resolve("metrics.jsonl"), Long.MAX_VALUE)) {
+            log.write("summary", summary);
+        }
+        out.printf("kNN top-1 (k=%d, t=%s, all %d test images): trained encoder %s%% | same encoder at random init %.2f%%%n",
+                config.knnK, config.knnT, ds.test().size(), trained == null ? "n/a" : String.format("%.2f", trained),
+                random.top1());
+    }
+
+    /** The last kNN top-1 the monitor logged, or null. */
+    private static Double lastKnn(Path metrics) {
+        Double v = null;
+        List<JsonNode> lines = MetricsLog.read(metrics);
+        for (JsonNode n : lines) {
+            if ("eval".equals(n.path("type").asText()) && n.has("knn_top1")) {
+                v = n.get("knn_top1").asDouble();
+            }
+        }
+        return v;
+    }
+}
