@@ -110,18 +110,7 @@ public final class EpochLoader implements Iterable<ViewBatch>, Iterator<ViewBatc
 
     /** The image order of {@code epoch}: a permutation of {@code 0..n-1} from the shuffle stream. */
     public static int[] shuffle(long seed, int epoch, int n) {
-        SplittableRandom rng = Seeds.stream(seed, Seeds.SHUFFLE, epoch);
-        int[] p = new int[n];
-        for (int i = 0; i < n; i++) {
-            p[i] = i;
-        }
-        for (int i = n - 1; i > 0; i--) {
-            int j = rng.nextInt(i + 1);
-            int t = p[i];
-            p[i] = p[j];
-            p[j] = t;
-        }
-        return p;
+        return Seeds.permutation(n, Seeds.stream(seed, Seeds.SHUFFLE, epoch));
     }
 
     /** Number of batches in this epoch (including any skipped by the start index). */

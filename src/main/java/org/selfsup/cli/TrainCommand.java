@@ -10,18 +10,18 @@ import java.util.concurrent.Callable;
 import org.selfsup.config.ConfigKeys;
 import org.selfsup.config.ConfigLayer;
 import org.selfsup.config.ConfigResolver;
-import org.selfsup.config.Names;
 import org.selfsup.config.Preset;
 import org.selfsup.config.Presets;
 import org.selfsup.config.TrainConfig;
 import org.selfsup.config.TrainJob;
 import org.selfsup.job.PretrainJob;
+import org.selfsup.util.Names;
 import org.selfsup.util.UserException;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * {@code selfsup train}: builds the effective configuration (preset, then {@code --config} file, then

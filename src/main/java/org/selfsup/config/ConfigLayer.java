@@ -7,6 +7,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import org.selfsup.util.Names;
 import org.selfsup.util.UserException;
 
 /**

@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.selfsup.util.Names;
 import org.selfsup.util.UserException;
 
 /**

@@ -2,6 +2,7 @@ package org.selfsup.config;
 
 import java.util.List;
 import java.util.regex.Pattern;
+import org.selfsup.util.Names;
 
 /**
  * Range and consistency checks of a {@link TrainConfig}. The first problem found is thrown as a

@@ -6,6 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
+import org.selfsup.util.Names;
 import org.selfsup.util.UserException;
 
 /**
@@ -126,13 +128,8 @@ public final class DatasetRegistry {
         if (name != null && NAMES.contains(name)) {
             return name;
         }
-        String hint = "";
-        if (name != null) {
-            String best = NAMES.stream().min(Comparator.comparingInt(v -> editDistance(v, name.toLowerCase()))).orElseThrow();
-            if (editDistance(best, name.toLowerCase()) <= Math.max(2, best.length() / 3)) {
-                hint = "; did you mean '" + best + "'?";
-            }
-        }
+        String best = name == null ? null : Names.closest(name.toLowerCase(Locale.ROOT), NAMES);
+        String hint = best == null ? "" : "; did you mean '" + best + "'?";
         throw new UserException("--dataset: unknown data set '" + name + "' (valid: " + String.join(", ", NAMES) + ")" + hint);
     }
 
@@ -188,24 +185,5 @@ public final class DatasetRegistry {
             throw new UserException("--data-dir is required for data set '" + n + "'");
         }
         return BinaryFiles.requireDirectory(dir, n);
-    }
-
-    static int editDistance(String a, String b) {
-        int[] prev = new int[b.length() + 1];
-        int[] cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            prev[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int sub = prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
-                cur[j] = Math.min(sub, Math.min(prev[j] + 1, cur[j - 1] + 1));
-            }
-            int[] t = prev;
-            prev = cur;
-            cur = t;
-        }
-        return prev[b.length()];
     }
 }

@@ -137,7 +137,7 @@ public final class LinearProbe {
                      protocol.weightDecay())) {
             for (int epoch = 0; epoch < protocol.epochs(); epoch++) {
                 double lr = protocol.lrAt(epoch);
-                int[] order = permutation(n, Seeds.stream(seed, Seeds.EVAL, KEY_SHUFFLE, epoch));
+                int[] order = Seeds.permutation(n, Seeds.stream(seed, Seeds.EVAL, KEY_SHUFFLE, epoch));
                 double lossSum;
                 try (NDManager em = m.newSubManager()) {
                     NDArray epochLoss = em.zeros(new Shape());
@@ -234,7 +234,7 @@ public final class LinearProbe {
         if (valFraction > 0 && (nVal == 0 || nVal == n)) {
             throw new UserException("--val-fraction: " + valFraction + " of " + n + " training images leaves an empty split");
         }
-        int[] perm = permutation(n, Seeds.stream(seed, Seeds.SPLIT));
+        int[] perm = Seeds.permutation(n, Seeds.stream(seed, Seeds.SPLIT));
         int[] val = Arrays.copyOf(perm, nVal);
         int[] fit = Arrays.copyOfRange(perm, nVal, n);
         Arrays.sort(val);
@@ -242,17 +242,4 @@ public final class LinearProbe {
         return new int[][] {fit, val};
     }
 
-    private static int[] permutation(int n, SplittableRandom rng) {
-        int[] p = new int[n];
-        for (int i = 0; i < n; i++) {
-            p[i] = i;
-        }
-        for (int i = n - 1; i > 0; i--) {
-            int j = rng.nextInt(i + 1);
-            int t = p[i];
-            p[i] = p[j];
-            p[j] = t;
-        }
-        return p;
-    }
 }

@@ -43,18 +43,10 @@ public final class DsslSimSiam implements SslMethod {
 
     @Override
     public LossOutput loss(Networks nets, Map<String, NDArray> views, StepContext step) {
-        NDArray z1 = nets.project(Views.get(views, "x1", name()));
-        NDArray z2 = nets.project(Views.get(views, "x2", name()));
-        NDArray z11 = nets.project(Views.get(views, "x11", name()));
-        NDArray z21 = nets.project(Views.get(views, "x21", name()));
-        NDArray p1 = nets.predict(z1);
-        NDArray p2 = nets.predict(z2);
-        NDArray p11 = nets.predict(z11);
-        NDArray p21 = nets.predict(z21);
-
-        NDArray lossS = average(negativeCosine(p1, z2), negativeCosine(p2, z1));
-        NDArray lossA = average(negativeCosine(p11, z1), negativeCosine(p21, z2));
-        NDArray lossRev = average(negativeCosine(p1, z11), negativeCosine(p2, z21));
+        DsslViews v = DsslViews.forward(nets, views, name());
+        NDArray lossS = average(negativeCosine(v.p1(), v.z2()), negativeCosine(v.p2(), v.z1()));
+        NDArray lossA = average(negativeCosine(v.p11(), v.z1()), negativeCosine(v.p21(), v.z2()));
+        NDArray lossRev = average(negativeCosine(v.p1(), v.z11()), negativeCosine(v.p2(), v.z21()));
         NDArray total;
         if (lambda == 0) {
             total = lossS.add(lossA);
@@ -64,8 +56,6 @@ public final class DsslSimSiam implements SslMethod {
         }
         return new LossOutput(total,
                 Map.of("loss_s", lossS, "loss_a", lossA, "loss_rev", lossRev),
-                Map.of("x11", Losses.meanCosine(z11, z1), "x21", Losses.meanCosine(z21, z2)),
-                Map.of(),
-                Map.of("proj_std", Losses.projectionStd(z1)));
+                v.shift(), Map.of(), v.stats());
     }
 }

@@ -35,21 +35,12 @@ public final class HeavySymmetric implements SslMethod {
 
     @Override
     public LossOutput loss(Networks nets, Map<String, NDArray> views, StepContext step) {
-        NDArray z1 = nets.project(Views.get(views, "x1", name()));
-        NDArray z2 = nets.project(Views.get(views, "x2", name()));
-        NDArray z11 = nets.project(Views.get(views, "x11", name()));
-        NDArray z21 = nets.project(Views.get(views, "x21", name()));
-        NDArray p1 = nets.predict(z1);
-        NDArray p2 = nets.predict(z2);
-        NDArray p11 = nets.predict(z11);
-        NDArray p21 = nets.predict(z21);
-        NDArray lossS = symmetric(p1, z1, p2, z2);
-        NDArray lossH = symmetric(p1, z1, p11, z11).add(symmetric(p2, z2, p21, z21));
+        DsslViews v = DsslViews.forward(nets, views, name());
+        NDArray lossS = symmetric(v.p1(), v.z1(), v.p2(), v.z2());
+        NDArray lossH = symmetric(v.p1(), v.z1(), v.p11(), v.z11()).add(symmetric(v.p2(), v.z2(), v.p21(), v.z21()));
         return new LossOutput(lossS.add(lossH),
                 Map.of("loss_s", lossS, "loss_h", lossH),
-                Map.of("x11", Losses.meanCosine(z11, z1), "x21", Losses.meanCosine(z21, z2)),
-                Map.of(),
-                Map.of("proj_std", Losses.projectionStd(z1)));
+                v.shift(), Map.of(), v.stats());
     }
 
     private static NDArray symmetric(NDArray pa, NDArray za, NDArray pb, NDArray zb) {

@@ -33,6 +33,21 @@ public final class Seeds {
         return new SplittableRandom(derive(seed, keys));
     }
 
+    /** A uniformly random permutation of {@code 0..n-1} (Fisher–Yates) drawn from {@code rng}. */
+    public static int[] permutation(int n, SplittableRandom rng) {
+        int[] p = new int[n];
+        for (int i = 0; i < n; i++) {
+            p[i] = i;
+        }
+        for (int i = n - 1; i > 0; i--) {
+            int j = rng.nextInt(i + 1);
+            int t = p[i];
+            p[i] = p[j];
+            p[j] = t;
+        }
+        return p;
+    }
+
     /** Key for augmentation streams: {@code stream(seed, AUGMENT, epoch, imageIndex)}. */
     public static final long AUGMENT = 1;
     /** Key for the per-epoch shuffle of the training set: {@code stream(seed, SHUFFLE, epoch)}. */

@@ -10,6 +10,7 @@ import org.selfsup.augment.ops.Contrast;
 import org.selfsup.augment.ops.Hue;
 import org.selfsup.augment.ops.Saturation;
 import org.selfsup.data.Image;
+import org.selfsup.util.Seeds;
 
 /**
  * torchvision {@code ColorJitter(brightness, contrast, saturation, hue)} on PIL images.
@@ -64,7 +65,7 @@ public final class ColorJitter implements RandomTransform {
 
     /** Samples the order and the factors (torchvision {@code get_params}). */
     public Params sample(SplittableRandom rng) {
-        int[] order = permutation(4, rng);
+        int[] order = Seeds.permutation(4, rng);
         double b = brightness > 0 ? RandomResizedCrop.uniform(rng, Math.max(0, 1 - brightness), 1 + brightness) : Double.NaN;
         double c = contrast > 0 ? RandomResizedCrop.uniform(rng, Math.max(0, 1 - contrast), 1 + contrast) : Double.NaN;
         double s = saturation > 0 ? RandomResizedCrop.uniform(rng, Math.max(0, 1 - saturation), 1 + saturation) : Double.NaN;
@@ -99,18 +100,4 @@ public final class ColorJitter implements RandomTransform {
         return out;
     }
 
-    /** A uniformly random permutation of {@code 0..n-1} (Fisher–Yates). */
-    static int[] permutation(int n, SplittableRandom rng) {
-        int[] p = new int[n];
-        for (int i = 0; i < n; i++) {
-            p[i] = i;
-        }
-        for (int i = n - 1; i > 0; i--) {
-            int j = rng.nextInt(i + 1);
-            int t = p[i];
-            p[i] = p[j];
-            p[j] = t;
-        }
-        return p;
-    }
 }

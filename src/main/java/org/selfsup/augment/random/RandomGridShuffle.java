@@ -4,6 +4,7 @@ import java.util.SplittableRandom;
 import org.selfsup.augment.RandomTransform;
 import org.selfsup.augment.ops.GridShuffle;
 import org.selfsup.data.Image;
+import org.selfsup.util.Seeds;
 
 /**
  * albumentations {@code RandomGridShuffle(grid=(g, g), p)}: with probability {@code p}, splits the image
@@ -28,7 +29,7 @@ public final class RandomGridShuffle implements RandomTransform {
         if (!(rng.nextDouble() < p)) {
             return null;
         }
-        return ColorJitter.permutation(grid * grid, rng);
+        return Seeds.permutation(grid * grid, rng);
     }
 
     @Override

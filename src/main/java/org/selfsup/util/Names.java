@@ -1,4 +1,4 @@
-package org.selfsup.config;
+package org.selfsup.util;
 
 import java.util.Collection;
 import java.util.Locale;
@@ -53,7 +53,7 @@ public final class Names {
     }
 
     /** batch_size, batchSize and BATCH-SIZE all become batch-size. */
-    static String toKebab(String s) {
+    public static String toKebab(String s) {
         StringBuilder b = new StringBuilder();
         for (int i = 0; i < s.length(); i++) {
             char ch = s.charAt(i);

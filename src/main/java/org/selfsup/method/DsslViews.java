@@ -1,0 +1,31 @@
+package org.selfsup.method;
+
+import ai.djl.ndarray.NDArray;
+import java.util.Map;
+
+/**
+ * Online projections z and predictions p of DSSL's four views: standard views x1, x2 and the heavy views
+ * x11 = t̂(x1), x21 = t̂(x2). Each view is its own forward pass (per-view BatchNorm statistics).
+ */
+record DsslViews(NDArray z1, NDArray z2, NDArray z11, NDArray z21,
+                 NDArray p1, NDArray p2, NDArray p11, NDArray p21) {
+
+    /** Runs the four online forward passes of {@code method}. */
+    static DsslViews forward(Networks nets, Map<String, NDArray> views, String method) {
+        NDArray z1 = nets.project(Views.get(views, "x1", method));
+        NDArray z2 = nets.project(Views.get(views, "x2", method));
+        NDArray z11 = nets.project(Views.get(views, "x11", method));
+        NDArray z21 = nets.project(Views.get(views, "x21", method));
+        return new DsslViews(z1, z2, z11, z21, nets.predict(z1), nets.predict(z2), nets.predict(z11), nets.predict(z21));
+    }
+
+    /** Semantic-shift diagnostic: mean cosine of each heavy view's projection with its source view's. */
+    Map<String, NDArray> shift() {
+        return Map.of("x11", Losses.meanCosine(z11, z1), "x21", Losses.meanCosine(z21, z2));
+    }
+
+    /** Collapse diagnostic on the first standard view's projections. */
+    Map<String, NDArray> stats() {
+        return Map.of("proj_std", Losses.projectionStd(z1));
+    }
+}
