@@ -63,6 +63,11 @@ public final class CheckpointStore {
      * when {@code epochCopy > 0}, also {@code epoch-NNNN.ckpt}.
      */
     public void save(CheckpointFile.PayloadWriter payload, int epochCopy) throws IOException {
+        // one unit for an interrupt: the shutdown hook lets the whole rotation finish
+        AtomicFiles.exclusive(() -> rotate(payload, epochCopy));
+    }
+
+    private void rotate(CheckpointFile.PayloadWriter payload, int epochCopy) throws IOException {
         Path last = dir.resolve(LAST);
         Path tmp = dir.resolve(AtomicFiles.TMP_PREFIX + "new-" + LAST);
         // write the new file completely before touching the old ones

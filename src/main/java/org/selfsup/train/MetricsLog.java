@@ -86,6 +86,9 @@ public final class MetricsLog implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file, e);
         }
+        if (FaultPoints.ACTIVE && "step".equals(type)) {
+            FaultPoints.reach("step:" + fields.get("step"));
+        }
     }
 
     /** All records currently in {@code file} (for resume checks and tests). */
