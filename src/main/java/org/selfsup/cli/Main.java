@@ -3,10 +3,6 @@ package org.selfsup.cli;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.FileSystemException;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.NotDirectoryException;
 import org.selfsup.util.UserException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -110,24 +106,16 @@ public final class Main implements Runnable {
     /** One line: the outermost message that says what was being done, and the OS's reason. */
     static String describeIo(Throwable ex) {
         IOException io = find(ex, IOException.class);
-        String what = ex instanceof UncheckedIOException || ex == io ? null : ex.getMessage();
-        if (ex instanceof UncheckedIOException u && u.getMessage() != null && !u.getMessage().equals(String.valueOf(io))) {
-            what = u.getMessage();
+        String reason = org.selfsup.util.IoMessages.reason(io);
+        String what = null;
+        for (Throwable t = ex; t != null && t != io; t = t.getCause()) {
+            String m = t.getMessage();
+            if (m != null && !m.isBlank() && !m.contains("Exception")) {
+                what = m; // a wrapper's context, e.g. "cannot write the report of runs/x"
+                break;
+            }
         }
-        String reason;
-        if (io instanceof FileSystemException fs) {
-            String why = fs.getReason() != null ? fs.getReason()
-                    : io instanceof AccessDeniedException ? "permission denied"
-                    : io instanceof NoSuchFileException ? "no such file or folder"
-                    : io instanceof NotDirectoryException ? "not a folder"
-                    : io.getClass().getSimpleName();
-            reason = fs.getFile() + ": " + why;
-        } else {
-            reason = io.getMessage() != null ? io.getMessage() : io.getClass().getSimpleName();
-        }
-        String cause = io.getCause() != null && io.getCause().getMessage() != null
-                && !reason.contains(io.getCause().getMessage()) ? " (" + io.getCause().getMessage() + ")" : "";
-        return (what != null && !what.isBlank() && !reason.contains(what) ? what + ": " : "") + reason + cause;
+        return what == null || reason.contains(what) ? reason : what + ": " + reason;
     }
 
     public static void main(String[] args) {
