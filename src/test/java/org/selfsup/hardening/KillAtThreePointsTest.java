@@ -97,6 +97,14 @@ class KillAtThreePointsTest {
         assertEquals(1, MetricsLog.read(metrics).stream().filter(n -> n.get("type").asText().equals("summary"))
                 .count());
         assertTrue(Files.size(runs.resolve("killed/report.html")) > 0);
+
+        // re-running the finished command trains nothing, rewrites summary and report, keeps one summary
+        ChildRuns.Result again = ChildRuns.inProcess(args);
+        assertEquals(0, again.code(), again.all());
+        assertTrue(again.out().contains("already complete"), again.out());
+        assertEquals(1, MetricsLog.read(metrics).stream().filter(n -> n.get("type").asText().equals("summary"))
+                .count());
+        assertArrayEquals(ChildRuns.stateBytes(full), ChildRuns.stateBytes(resumed));
     }
 
     /** Starts the child with a pause point and waits until it has paused there. */
