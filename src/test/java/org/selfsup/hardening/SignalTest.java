@@ -45,4 +45,36 @@ class SignalTest {
             assertEquals(List.of(), s.filter(f -> f.getFileName().toString().startsWith(".tmp-")).toList());
         }
     }
+
+    /**
+     * Ctrl-C: SIGINT to the child gives exit code 130 with the same completed checkpoint. Skipped where the
+     * test runner starts processes with SIGINT ignored (a background job of a non-interactive shell): the JVM
+     * then installs no handler and the signal does nothing.
+     */
+    @Test
+    void ctrlCExitsWith130AfterTheCheckpointWrite() throws Exception {
+        Path data = ChildRuns.writeData(dir.resolve("data"));
+        List<String> args = ChildRuns.trainArgs(dir.resolve("runs"), "i", data, 1);
+        args.set(args.indexOf("--knn-every") + 1, "0");
+        Path marker = dir.resolve("paused-int");
+        Path log = dir.resolve("child-int.log");
+        List<String> props = new ArrayList<>(ChildRuns.pauseAt("checkpoint-write#1", marker));
+        props.add("-Dselfsup.test.pauseMillis=2000");
+        Process p = ChildRuns.start(log, props, args);
+        ChildRuns.awaitMarker(p, marker, log);
+        Process kill = new ProcessBuilder("kill", "-INT", String.valueOf(p.pid())).inheritIO().start();
+        assertEquals(0, kill.waitFor());
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "child did not exit");
+        String out = Files.readString(log);
+        org.junit.jupiter.api.Assumptions.assumeTrue(p.exitValue() != 0,
+                "SIGINT is ignored in this environment; the child finished normally");
+        assertEquals(130, p.exitValue(), out);
+        assertTrue(out.contains("selfsup: interrupted"), out);
+        Path ckpts = dir.resolve("runs/i/checkpoints");
+        CheckpointFile.verify(ckpts.resolve("last.ckpt"));
+        assertTrue(Checkpoint.peek(ckpts.resolve("last.ckpt")).state().step() >= 3);
+        try (Stream<Path> s = Files.list(ckpts)) {
+            assertEquals(List.of(), s.filter(f -> f.getFileName().toString().startsWith(".tmp-")).toList());
+        }
+    }
 }
