@@ -64,7 +64,12 @@ public final class Main implements Runnable {
         cl.setParameterExceptionHandler((ex, args) -> {
             CommandLine cmd = ex.getCommandLine();
             PrintWriter err = cmd.getErr();
-            err.println("error: " + ex.getMessage());
+            String hint = "";
+            if (ex instanceof CommandLine.UnmatchedArgumentException u && !u.getSuggestions().isEmpty()) {
+                hint = "; did you mean " + String.join(" or ", u.getSuggestions().subList(0,
+                        Math.min(3, u.getSuggestions().size()))) + "?";
+            }
+            err.println("error: " + ex.getMessage() + hint);
             err.println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help' for more information.");
             err.flush();
             return EXIT_USER_ERROR;

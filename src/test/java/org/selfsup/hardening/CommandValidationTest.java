@@ -50,6 +50,8 @@ class CommandValidationTest {
                 c("file.txt", "eval knn --checkpoint FILE"),
                 c("nope", "eval knn --checkpoint CKPT --dataset nope"),
                 c("--frobnicate", "eval knn --checkpoint CKPT --frobnicate"),
+                c("did you mean --batch-size", "eval knn --checkpoint CKPT --batch 5"),
+                c("did you mean --count", "augment preview --out OUT --cont 3"),
                 // eval linear
                 c("--protocol", "eval linear --checkpoint CKPT --protocol nope"),
                 c("--protocol", "eval linear --checkpoint CKPT"),
