@@ -123,6 +123,7 @@ public final class Main implements Runnable {
         return what == null || reason.contains(what) ? reason : what + ": " + reason;
     }
 
+    /** Runs the CLI and exits with its code (0 ok, 1 internal error, 2 user error, 3 diverged, 130 interrupted). */
     public static void main(String[] args) {
         // Ctrl-C runs the shutdown hooks with the JVM's exit code 130; tell the user how to continue.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -132,15 +133,15 @@ public final class Main implements Runnable {
                         + " from its last checkpoint.");
             }
         }, "selfsup-interrupted"));
-        int code;
+        int code = EXIT_INTERNAL_ERROR;
         try {
             code = execute(args);
         } catch (OutOfMemoryError e) {
             System.err.println("error: out of Java heap memory (" + e.getMessage() + "); give the JVM more with"
                     + " SELFSUP_HEAP=16g (launcher) or -Xmx");
-            code = EXIT_INTERNAL_ERROR;
+        } finally {
+            exiting = true; // any other Error propagates with its trace (exit code 1), not as "interrupted"
         }
-        exiting = true;
         System.exit(code);
     }
 }
