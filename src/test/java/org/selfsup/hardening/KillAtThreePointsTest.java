@@ -50,6 +50,7 @@ class KillAtThreePointsTest {
         assertEquals(2, busy.code(), busy.all());
         assertTrue(busy.err().contains("is in use by another selfsup process"), busy.err());
         assertFalse(busy.err().contains("Exception"), busy.err());
+        assertFalse(busy.out().contains("data: "), "refused before loading the data: " + busy.out());
         p.destroyForcibly().waitFor();
         assertEquals(6, Checkpoint.peek(ckpts.resolve("last.ckpt")).state().step());
         assertEquals(7, lastStep(metrics), "the killed run had logged step 7");
