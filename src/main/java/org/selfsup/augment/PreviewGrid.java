@@ -95,7 +95,7 @@ public final class PreviewGrid {
                 Files.deleteIfExists(tmp);
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot write " + file + ": " + org.selfsup.util.IoMessages.reason(e), e);
         }
     }
 

@@ -79,7 +79,11 @@ public final class AugmentPreviewCommand implements Runnable {
         }
         PlanOptions opts = PlanOptions.defaults().withRandAugment(randAugN, randAugM).withRelativeMagnitudes(relative);
         // check the plan name before loading data, so a typo fails fast
-        ViewPlans.create(plan, 32, opts);
+        try {
+            ViewPlans.create(plan, 32, opts);
+        } catch (UserException e) {
+            throw new UserException("--plan: " + e.getMessage(), e); // name the flag
+        }
         Dataset ds = DatasetRegistry.load(dataset, dataDir, null);
         ImageStore store = switch (split) {
             case "pretrain" -> ds.pretrain();

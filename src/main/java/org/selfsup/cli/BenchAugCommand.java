@@ -79,7 +79,11 @@ public final class BenchAugCommand implements Runnable {
             throw new UserException("--seconds must be > 0, --warmup >= 0 and --repeats >= 1");
         }
         String planName = plan.equals("dssl") ? "dssl-cifar" : plan;
-        ViewPlans.create(planName, 32, PlanOptions.defaults()); // fail fast on a bad name
+        try {
+            ViewPlans.create(planName, 32, PlanOptions.defaults()); // fail fast on a bad name
+        } catch (UserException e) {
+            throw new UserException("--plan: " + e.getMessage(), e); // name the flag
+        }
         ImageStore store;
         Normalization norm;
         int viewSize = size;

@@ -21,6 +21,7 @@ import org.selfsup.eval.Encoders;
 import org.selfsup.train.Checkpoint;
 import org.selfsup.train.TrainedEncoder;
 import org.selfsup.report.AtomicFiles;
+import org.selfsup.util.IoMessages;
 import org.selfsup.util.UserException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -84,6 +85,13 @@ public final class EvalLinearCommand implements Callable<Integer> {
         if (extractBatch <= 0) {
             throw new UserException("--extract-batch: must be positive, got " + extractBatch);
         }
+        if (outFile != null) {
+            try { // fail before a long probe, not after it
+                java.nio.file.Files.createDirectories(outFile.toAbsolutePath().getParent());
+            } catch (IOException e) {
+                throw new UserException("--out: cannot write " + outFile + ": " + IoMessages.reason(e), e);
+            }
+        }
         p = epochs > 0 ? p.withEpochs(epochs) : p;
         p = batchSize > 0 ? p.withBatchSize(batchSize) : p;
         PrintWriter out = spec.commandLine().getOut();
@@ -115,8 +123,12 @@ public final class EvalLinearCommand implements Callable<Integer> {
             out.flush();
         }
         if (outFile != null) {
-            AtomicFiles.writeString(outFile, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-                    .writeValueAsString(r));
+            try {
+                AtomicFiles.writeString(outFile, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+                        .writeValueAsString(r));
+            } catch (IOException e) {
+                throw new UserException("--out: cannot write " + outFile + ": " + IoMessages.reason(e), e);
+            }
         }
         return 0;
     }

@@ -109,7 +109,7 @@ final class ConfigIo {
                 Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
             }
         } catch (IOException e) {
-            throw new UserException("cannot write " + file + ": " + e.getMessage(), e);
+            throw new UserException("cannot write " + file + ": " + org.selfsup.util.IoMessages.reason(e), e);
         } finally {
             if (tmp != null) {
                 try {

@@ -104,7 +104,7 @@ public final class ExportedEncoder {
                 Files.deleteIfExists(tmp);
             }
         } catch (IOException e) {
-            throw new UserException("--out: cannot write " + outDir + ": " + e.getMessage(), e);
+            throw new UserException("--out: cannot write " + outDir + ": " + org.selfsup.util.IoMessages.reason(e), e);
         }
         return info;
     }

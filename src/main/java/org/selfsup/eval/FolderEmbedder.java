@@ -106,7 +106,7 @@ public final class FolderEmbedder {
                 Files.deleteIfExists(tmp);
             }
         } catch (IOException e) {
-            throw new UserException("--out: cannot write " + csv + ": " + e.getMessage());
+            throw new UserException("--out: cannot write " + csv + ": " + org.selfsup.util.IoMessages.reason(e));
         }
         return files.size();
     }

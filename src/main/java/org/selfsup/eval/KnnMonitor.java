@@ -67,6 +67,7 @@ public final class KnnMonitor implements EpochListener {
         if (!due(epoch)) {
             return null;
         }
+        org.selfsup.train.FaultPoints.reach("eval"); // test-only pause point (fault-injection tests)
         KnnResult r = evaluate(model);
         Map<String, Double> out = new LinkedHashMap<>();
         out.put("knn_top1", r.top1());

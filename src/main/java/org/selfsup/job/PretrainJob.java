@@ -18,6 +18,7 @@ import org.selfsup.model.SslModel;
 import org.selfsup.report.RunReport;
 import org.selfsup.train.MetricsLog;
 import org.selfsup.train.ProgressBar;
+import org.selfsup.train.RunDir;
 import org.selfsup.train.TrainLoop;
 import org.selfsup.train.Trainer;
 import org.selfsup.train.TrainingDivergedException;
@@ -35,6 +36,9 @@ public final class PretrainJob implements TrainJob {
 
     @Override
     public int run(TrainConfig config, boolean resume, PrintWriter out) {
+        // refuse a busy or unwritable run folder now, not after loading a large data set (the trainer
+        // takes the lock for the whole run below)
+        RunDir.open(Path.of(config.runsDir), config.name).close();
         Dataset ds = DatasetRegistry.load(config.dataset, config.dataDirPath(), new DataOptions());
         out.printf("data: %s — %d pretraining images, %d train / %d test labelled, views %d px%n",
                 ds.name(), ds.pretrain().size(), ds.train().size(), ds.test().size(), Trainer.viewSize(config, ds));

@@ -3,7 +3,6 @@ package org.selfsup.report;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -43,7 +42,7 @@ public final class Metrics {
 
     /**
      * Parses a metrics file. Lines of unknown type are ignored (forward compatibility); blank lines
-     * are skipped.
+     * are skipped, and so is an unfinished last line (no newline: cut by a kill, or being written).
      *
      * @throws UserException if the file is missing, unreadable, not JSON lines, or holds no record
      */
@@ -53,22 +52,32 @@ public final class Metrics {
         List<Map<String, Double>> epochs = new ArrayList<>();
         Map<String, Object> summary = new LinkedHashMap<>();
         int records = 0;
-        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            String line;
-            int lineNo = 0;
-            while ((line = in.readLine()) != null) {
-                lineNo++;
+        try {
+            String text = Files.readString(file, StandardCharsets.UTF_8);
+            String[] lines = text.split("\n", -1);
+            for (int i = 0; i < lines.length; i++) {
+                String line = lines[i];
+                int lineNo = i + 1;
                 if (line.isBlank()) {
                     continue;
                 }
+                // the last line without its newline was being written when the run was killed (or is
+                // being written now): not an error, just not there yet
+                boolean unfinished = i == lines.length - 1;
                 JsonNode node;
                 try {
                     node = JSON.readTree(line);
                 } catch (JsonProcessingException e) {
+                    if (unfinished) {
+                        break;
+                    }
                     throw new UserException(file + ":" + lineNo + ": not a JSON object: "
                             + e.getOriginalMessage());
                 }
                 if (node == null || !node.isObject() || !node.path("type").isTextual()) {
+                    if (unfinished) {
+                        break;
+                    }
                     throw new UserException(file + ":" + lineNo + ": expected a JSON object with a \"type\" field");
                 }
                 records++;

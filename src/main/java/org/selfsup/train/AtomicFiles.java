@@ -9,14 +9,61 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Atomic file replacement: write a temporary file in the same folder, fsync it, rename it over the
  * target, fsync the folder. A reader (or a process restarted after kill -9) sees either the old or the
  * new complete file, never a half-written one.
+ *
+ * <p>On Ctrl-C (SIGINT, SIGTERM) a shutdown hook waits (up to {@link #SHUTDOWN_WAIT_SECONDS}) for a write
+ * in progress to finish and then keeps any new one from starting, so an interrupted run exits with its
+ * newest checkpoint complete rather than abandoned as a temporary file.
  */
 public final class AtomicFiles {
     private AtomicFiles() {}
+
+    /** How long the shutdown hook waits for a write in progress. */
+    public static final long SHUTDOWN_WAIT_SECONDS = 60;
+
+    /** Held while a file (or a group of files, see {@link #exclusive}) is being written. */
+    private static final ReentrantLock WRITING = new ReentrantLock();
+
+    static {
+        try {
+            Runtime.getRuntime().addShutdownHook(new Thread(AtomicFiles::finishWrites, "selfsup-finish-writes"));
+        } catch (IllegalStateException e) {
+            // already shutting down: nothing to protect
+        }
+    }
+
+    /** Shutdown hook: let the write in progress complete, then hold the lock so no other starts. */
+    private static void finishWrites() {
+        try {
+            WRITING.tryLock(SHUTDOWN_WAIT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** An I/O action. */
+    public interface IoAction {
+        void run() throws IOException;
+    }
+
+    /**
+     * Runs {@code action} (several writes and renames that belong together, e.g. a checkpoint rotation) so
+     * that an interrupt lets it finish as a whole.
+     */
+    public static void exclusive(IoAction action) throws IOException {
+        WRITING.lock();
+        try {
+            action.run();
+        } finally {
+            WRITING.unlock();
+        }
+    }
 
     /** Writes the content produced by {@code body}. */
     public interface Body {
@@ -28,6 +75,10 @@ public final class AtomicFiles {
 
     /** Atomically replaces {@code target} with the bytes {@code body} writes. */
     public static void write(Path target, Body body) throws IOException {
+        exclusive(() -> writeNow(target, body));
+    }
+
+    private static void writeNow(Path target, Body body) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         Path tmp = dir.resolve(TMP_PREFIX + target.getFileName() + "-" + ProcessHandle.current().pid());

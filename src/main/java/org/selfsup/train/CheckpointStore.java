@@ -26,7 +26,12 @@ public final class CheckpointStore {
     public static final String PREVIOUS = "previous.ckpt";
     private static final Pattern EPOCH = Pattern.compile("epoch-(\\d+)\\.ckpt");
 
+    /** Suffix a damaged {@code last.ckpt} gets when a new checkpoint replaces it (kept for inspection). */
+    public static final String CORRUPT_SUFFIX = ".corrupt";
+
     private final Path dir;
+    /** Files {@link #loadLatest} found damaged: never rotated into {@code previous.ckpt}. */
+    private final java.util.Set<Path> corrupt = new java.util.HashSet<>();
 
     /**
      * A read-only view of {@code dir} (for evaluation: it never deletes anything, so it is safe while a
@@ -59,15 +64,25 @@ public final class CheckpointStore {
     }
 
     /**
-     * Writes a new {@code last.ckpt} atomically, first moving the old one to {@code previous.ckpt}, and,
-     * when {@code epochCopy > 0}, also {@code epoch-NNNN.ckpt}.
+     * Writes a new {@code last.ckpt} atomically, first moving the old one to {@code previous.ckpt} (or, if
+     * {@link #loadLatest} found it damaged, to {@code last.ckpt.corrupt}), and, when {@code epochCopy > 0},
+     * also {@code epoch-NNNN.ckpt}.
      */
     public void save(CheckpointFile.PayloadWriter payload, int epochCopy) throws IOException {
+        // one unit for an interrupt: the shutdown hook lets the whole rotation finish
+        AtomicFiles.exclusive(() -> rotate(payload, epochCopy));
+    }
+
+    private void rotate(CheckpointFile.PayloadWriter payload, int epochCopy) throws IOException {
         Path last = dir.resolve(LAST);
         Path tmp = dir.resolve(AtomicFiles.TMP_PREFIX + "new-" + LAST);
         // write the new file completely before touching the old ones
         CheckpointFile.write(tmp, payload);
-        if (Files.exists(last)) {
+        if (corrupt.remove(last)) {
+            // resumed past a damaged last.ckpt: demoting it to previous.ckpt would replace the good
+            // checkpoint the run fell back to, so a second fault would cost the whole run
+            Files.move(last, dir.resolve(LAST + CORRUPT_SUFFIX), StandardCopyOption.REPLACE_EXISTING);
+        } else if (Files.exists(last)) {
             Files.move(last, dir.resolve(PREVIOUS), StandardCopyOption.ATOMIC_MOVE,
                     StandardCopyOption.REPLACE_EXISTING);
         }
@@ -132,6 +147,7 @@ public final class CheckpointStore {
                     T value = CheckpointFile.read(f, parser, whole);
                     return new Loaded<>(f, value);
                 } catch (CorruptCheckpointException | NoSuchFileException e) {
+                    corrupt.add(f);
                     problems.add(e.getMessage());
                     String next = i + 1 < files.size() ? "falling back to " + files.get(i + 1).getFileName()
                             : "no older checkpoint left";

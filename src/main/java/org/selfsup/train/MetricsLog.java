@@ -20,7 +20,7 @@ import java.util.Map;
  * summary), flushed after every line so a killed run loses at most the line being written.
  *
  * <p>On resume the log is cut back to the checkpoint: lines whose {@code step} is after the checkpoint's,
- * lines without a step (a previous summary) and a half-written last line are dropped, so the log has no
+ * lines without a step, a previous {@code summary} and a half-written last line are dropped, so the log has no
  * duplicates when the run re-does those steps.
  */
 public final class MetricsLog implements AutoCloseable {
@@ -43,7 +43,9 @@ public final class MetricsLog implements AutoCloseable {
                 List<String> kept = new ArrayList<>();
                 for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
                     JsonNode node = parse(line);
-                    if (node != null && node.has("step") && node.get("step").asLong() <= keepUpToStep) {
+                    // a summary is rewritten at the end of every run (re-running a finished run too)
+                    if (node != null && node.has("step") && node.get("step").asLong() <= keepUpToStep
+                            && !"summary".equals(node.path("type").asText())) {
                         kept.add(line);
                     }
                 }
@@ -85,6 +87,9 @@ public final class MetricsLog implements AutoCloseable {
             out.flush();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file, e);
+        }
+        if (FaultPoints.ACTIVE && "step".equals(type)) {
+            FaultPoints.reach("step:" + fields.get("step"));
         }
     }
 

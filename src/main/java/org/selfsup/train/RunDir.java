@@ -69,7 +69,7 @@ public final class RunDir implements AutoCloseable {
             } catch (IOException ignored) {
                 // already failing
             }
-            throw new UserException("cannot write run folder " + root + ": " + e.getMessage(), e);
+            throw new UserException("cannot write run folder " + root + ": " + org.selfsup.util.IoMessages.reason(e), e);
         }
     }
 
@@ -98,7 +98,7 @@ public final class RunDir implements AutoCloseable {
         try {
             AtomicFiles.write(configFile(), yaml.getBytes(java.nio.charset.StandardCharsets.UTF_8));
         } catch (IOException e) {
-            throw new UserException("cannot write " + configFile() + ": " + e.getMessage(), e);
+            throw new UserException("cannot write " + configFile() + ": " + org.selfsup.util.IoMessages.reason(e), e);
         }
     }
 

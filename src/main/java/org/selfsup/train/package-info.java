@@ -20,12 +20,15 @@
  *
  * <h2>Resume</h2>
  * Re-running the same command on the same run folder continues from the newest good checkpoint (a
- * damaged one is reported and skipped), cuts {@code metrics.jsonl} back to that step, and re-runs epoch
+ * damaged one is reported and skipped, and set aside as {@code last.ckpt.corrupt} when the next checkpoint
+ * is written), cuts {@code metrics.jsonl} back to that step, and re-runs epoch
  * listeners a kill interrupted. Data order and augmentation are functions of (seed, epoch, index) and the
  * schedules of k, so the result is bit-identical to an uninterrupted run (same device and thread count).
  * A different training configuration in the same folder is refused. A folder is locked by the running
  * process ({@code .lock}, an OS lock released when the process dies). A NaN or infinite loss stops the run
  * ({@link org.selfsup.train.TrainingDivergedException}, exit code 3); checkpoints are only written after a
- * finite loss.
+ * finite loss. On SIGINT/SIGTERM a checkpoint being written is completed before the JVM exits
+ * ({@link org.selfsup.train.AtomicFiles}). {@link org.selfsup.train.FaultPoints} are test-only pause points
+ * for the fault-injection tests; they cost nothing unless a system property sets them.
  */
 package org.selfsup.train;

@@ -70,7 +70,7 @@ class AugmentCommandsTest {
     void previewRejectsBadArguments() {
         Run r = run("augment", "preview", "--dataset", "synthetic", "--plan", "simclr", "--out", dir.resolve("x.png").toString());
         assertEquals(2, r.code());
-        assertTrue(r.err().startsWith("error: unknown view plan 'simclr'"), r.err());
+        assertTrue(r.err().startsWith("error: --plan: unknown view plan 'simclr'"), r.err());
         r = run("augment", "preview", "--dataset", "synthetic", "--count", "0", "--out", dir.resolve("x.png").toString());
         assertEquals(2, r.code());
         assertTrue(r.err().contains("--count"), r.err());
