@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.IntStream;
+import org.selfsup.util.AtomicFiles;
 import org.selfsup.util.UserException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -13,11 +13,13 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
+import org.selfsup.util.AtomicFiles;
 import org.selfsup.util.UserException;
 
 /**
@@ -132,8 +134,7 @@ public final class Downloads {
         try {
             Path dir = target.toAbsolutePath().getParent();
             Files.createDirectories(dir);
-            tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".part");
-            AtomicFiles.readableByAll(tmp);
+            tmp = dir.resolve(AtomicFiles.TMP_PREFIX + target.getFileName() + ".part");
             System.err.println("downloading " + uri + " -> " + target);
             HttpResponse<InputStream> resp = client.send(req, HttpResponse.BodyHandlers.ofInputStream());
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
@@ -154,7 +155,7 @@ public final class Downloads {
             }
             check(uri, "SHA-256", sha256, sha.digest());
             check(uri, "MD5", md5, m5.digest());
-            AtomicFiles.moveAtomically(tmp, target);
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (HttpConnectTimeoutException | ConnectException | UnknownHostException e) {
             throw new UserException("cannot download " + uri + ": no network connection (" + e + ")");
         } catch (HttpTimeoutException e) {

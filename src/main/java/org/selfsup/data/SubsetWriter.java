@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.selfsup.util.AtomicFiles;
 
 /**
  * Writes the embedded default data set {@code data/fashion-mnist-mini/}: a class-balanced subset of

@@ -22,8 +22,8 @@ import org.selfsup.data.Image;
 import org.selfsup.data.Normalization;
 import org.selfsup.model.ModelSpec;
 import org.selfsup.model.SslModel;
-import org.selfsup.report.AtomicFiles;
 import org.selfsup.train.TrainedEncoder;
+import org.selfsup.util.AtomicFiles;
 import org.selfsup.util.UserException;
 
 /**

@@ -3,18 +3,17 @@ package org.selfsup.eval;
 import ai.djl.ndarray.NDManager;
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.OutputStreamWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
 import org.selfsup.data.Image;
 import org.selfsup.data.ImageDecoding;
 import org.selfsup.data.Normalization;
-import org.selfsup.report.AtomicFiles;
+import org.selfsup.util.AtomicFiles;
 import org.selfsup.util.UserException;
 
 /**
@@ -78,33 +77,23 @@ public final class FolderEmbedder {
         }
         FeatureMatrix f = extractor.extract(manager, images.length, i -> images[i], norm, l2Normalise);
         try {
-            Path abs = csv.toAbsolutePath();
-            Files.createDirectories(abs.getParent());
-            Path tmp = AtomicFiles.tempSibling(abs);
-            try {
-                try (BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-                    w.write("path");
-                    for (int d = 0; d < f.dim(); d++) {
-                        w.write(",f" + d);
+            AtomicFiles.write(csv, out -> {
+                BufferedWriter w = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8));
+                w.write("path");
+                for (int d = 0; d < f.dim(); d++) {
+                    w.write(",f" + d);
+                }
+                w.newLine();
+                for (int i = 0; i < files.size(); i++) {
+                    w.write(csvCell(dir.relativize(files.get(i)).toString()));
+                    for (float v : f.row(i)) {
+                        w.write(',');
+                        w.write(Float.toString(v));
                     }
                     w.newLine();
-                    for (int i = 0; i < files.size(); i++) {
-                        w.write(csvCell(dir.relativize(files.get(i)).toString()));
-                        for (float v : f.row(i)) {
-                            w.write(',');
-                            w.write(Float.toString(v));
-                        }
-                        w.newLine();
-                    }
                 }
-                try {
-                    Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-                } catch (AtomicMoveNotSupportedException e) {
-                    Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
-                }
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
+                w.flush();
+            });
         } catch (IOException e) {
             throw new UserException("--out: cannot write " + csv + ": " + org.selfsup.util.IoMessages.reason(e));
         }

@@ -11,6 +11,7 @@ import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
+import org.selfsup.util.AtomicFiles;
 
 /** Line charts of metric series, rendered to PNG with XChart (headless). */
 public final class Charts {

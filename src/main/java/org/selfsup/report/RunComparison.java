@@ -8,6 +8,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import org.knowm.xchart.XYChart;
+import org.selfsup.util.AtomicFiles;
 import org.selfsup.util.UserException;
 
 /**

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.knowm.xchart.XYChart;
+import org.selfsup.util.AtomicFiles;
 
 /**
  * Writes a run's report: {@code charts/*.png} and {@code report.html} (self-contained apart from

@@ -18,6 +18,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.zip.CRC32C;
 import java.util.zip.CheckedInputStream;
+import org.selfsup.util.AtomicFiles;
 
 /**
  * The container format of a checkpoint: a header, an opaque payload and a trailer with the payload's

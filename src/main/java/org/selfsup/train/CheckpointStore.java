@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.selfsup.util.AtomicFiles;
 import org.selfsup.util.UserException;
 
 /**

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.selfsup.util.AtomicFiles;
 
 /**
  * {@code metrics.jsonl}: one JSON object per line (see contracts: {@code type} = step, eval, epoch,

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import org.selfsup.util.AtomicFiles;
 import org.selfsup.util.UserException;
 
 /**

@@ -1,4 +1,4 @@
-package org.selfsup.train;
+package org.selfsup.util;
 
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -101,6 +101,34 @@ public final class AtomicFiles {
     /** Atomically writes {@code bytes} to {@code target}. */
     public static void write(Path target, byte[] bytes) throws IOException {
         write(target, out -> out.write(bytes));
+    }
+
+    /**
+     * A fresh temporary path next to {@code target} (same folder, so a rename is atomic), named so that
+     * {@link #cleanTemporaries} recognises it; for outputs that are folders rather than files.
+     */
+    public static Path tempSibling(Path target) {
+        Path abs = target.toAbsolutePath();
+        return abs.resolveSibling(TMP_PREFIX + abs.getFileName() + "-" + ProcessHandle.current().pid() + "-"
+                + Long.toHexString(System.nanoTime()));
+    }
+
+    /** Atomically writes {@code text} as UTF-8 to {@code target}. */
+    public static void writeString(Path target, String text) throws IOException {
+        write(target, text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** Atomically writes {@code data} gzip-compressed (best compression) to {@code target}. */
+    public static void writeGzip(Path target, byte[] data) throws IOException {
+        write(target, out -> {
+            java.util.zip.GZIPOutputStream gz = new java.util.zip.GZIPOutputStream(out, 1 << 16) {
+                {
+                    def.setLevel(java.util.zip.Deflater.BEST_COMPRESSION);
+                }
+            };
+            gz.write(data);
+            gz.finish();
+        });
     }
 
     /** Atomically copies {@code source} to {@code target}. */
