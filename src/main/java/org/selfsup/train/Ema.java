@@ -77,9 +77,10 @@ public final class Ema implements AutoCloseable {
             NDArray tauC = t.create((float) tau);
             NDArray restC = t.create((float) (1 - tau));
             for (NDArray[] p : pairs) {
-                NDArray scaled = p[1].mul(restC);
-                scaled.attach(t);
-                p[0].muli(tauC).addi(scaled);
+                // one temporary per pair, freed at once (not collected in the manager until the end)
+                try (NDArray scaled = p[1].mul(restC)) {
+                    p[0].muli(tauC).addi(scaled);
+                }
             }
         }
     }
