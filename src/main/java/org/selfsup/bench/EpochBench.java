@@ -54,9 +54,12 @@ public final class EpochBench {
      * @param rssStartKib  RSS after the first step
      * @param rssEndKib    RSS after the last step
      * @param lastLoss     loss of the last step
+     * @param boundaryWaitMs mean wait of the first step of every epoch after the first (NaN with one
+     *                     epoch): near the per-step median when the next epoch was prefetched in time
      */
     public record Result(int steps, int batch, double seconds, double[] waitMs, String augmentOn, String device,
-                         int arraysStart, int arraysEnd, long rssStartKib, long rssEndKib, double lastLoss) {
+                         int arraysStart, int arraysEnd, long rssStartKib, long rssEndKib, double lastLoss,
+                         double boundaryWaitMs) {
         public double imagesPerSecond() {
             return steps * (double) batch / seconds;
         }
@@ -113,6 +116,8 @@ public final class EpochBench {
                 long rssStart = 0;
                 double loss = Double.NaN;
                 long k = 0;
+                double boundaryWait = 0;
+                int boundaries = 0;
                 long start = System.nanoTime();
                 for (int epoch = 0; epoch < config.epochs && k < limit; epoch++) {
                     try (BatchSource.Epoch batches = source.epoch(epoch, 0)) {
@@ -121,6 +126,10 @@ public final class EpochBench {
                             try (NDManager sm = manager.newSubManager()) {
                                 Map<String, NDArray> views = batches.next(sm);
                                 waitMs[(int) k - 1] = batches.lastWaitNanos() / 1e6;
+                                if (b == 0 && epoch > 0) {
+                                    boundaryWait += waitMs[(int) k - 1];
+                                    boundaries++;
+                                }
                                 double lr = LrSchedule.lr(config, epoch, b, stepsPerEpoch);
                                 double tau = runner.hasEma() ? LrSchedule.tau(config, k, total) : Double.NaN;
                                 LossOutput out = runner.step(sm, views, new StepContext(k, total, epoch), lr, tau);
@@ -139,7 +148,7 @@ public final class EpochBench {
                 double seconds = (System.nanoTime() - start) / 1e9;
                 return new Result((int) k, config.batchSize, seconds, waitMs, onDevice ? "device" : "cpu",
                         manager.getDevice().toString(), arraysStart, NativeStats.liveArrays(manager), rssStart,
-                        NativeStats.rssKib(), loss);
+                        NativeStats.rssKib(), loss, boundaries == 0 ? Double.NaN : boundaryWait / boundaries);
             }
         }
     }

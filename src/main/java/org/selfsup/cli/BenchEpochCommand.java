@@ -67,6 +67,12 @@ public final class BenchEpochCommand implements Runnable {
                 100 * r.totalWaitMs() / 1000 / Math.max(r.seconds(), 1e-9));
         out.printf(Locale.ROOT, "  %-24s %.2f ms mean, %.2f ms median%n", "waited per step", r.meanWaitMs(),
                 r.medianWaitMs());
+        out.printf(Locale.ROOT, "  %-24s %.2f ms (cold pipeline)%n", "waited for first batch",
+                r.steps() > 0 ? r.waitMs()[0] : Double.NaN);
+        if (!Double.isNaN(r.boundaryWaitMs())) {
+            out.printf(Locale.ROOT, "  %-24s %.2f ms (next epoch prefetched)%n", "waited at epoch start",
+                    r.boundaryWaitMs());
+        }
         out.printf(Locale.ROOT, "  %-24s %d -> %d%n", "live native arrays", r.arraysStart(), r.arraysEnd());
         out.printf(Locale.ROOT, "  %-24s %.1f -> %.1f MiB%n", "RSS", r.rssStartKib() / 1024.0, r.rssEndKib() / 1024.0);
         out.printf(Locale.ROOT, "  %-24s %.5f%n", "last loss", r.lastLoss());
@@ -88,6 +94,12 @@ public final class BenchEpochCommand implements Runnable {
         o.put("wait_ms_total", round(r.totalWaitMs()));
         o.put("wait_ms_per_step", round(r.meanWaitMs()));
         o.put("wait_ms_median", round(r.medianWaitMs()));
+        if (r.steps() > 0) {
+            o.put("wait_ms_first_step", round(r.waitMs()[0]));
+        }
+        if (!Double.isNaN(r.boundaryWaitMs())) {
+            o.put("wait_ms_epoch_start", round(r.boundaryWaitMs()));
+        }
         o.put("arrays_start", r.arraysStart());
         o.put("arrays_end", r.arraysEnd());
         o.put("rss_start_kib", r.rssStartKib());

@@ -79,4 +79,18 @@ class BenchCommandsTest {
             assertTrue(r.out().contains("waited per step"), r.out());
         }
     }
+
+    /** Two epochs: the first step of the second epoch is reported (its batch was prefetched). */
+    @Test
+    void epochReportsTheWaitAtTheEpochBoundary() throws Exception {
+        Run r = run("bench", "epoch", "--dataset", "synthetic", "--method", "simsiam", "--plan", "simsiam",
+                "--arch", "small", "--width", "4", "--image-size", "16", "--batch-size", "250", "--threads", "1",
+                "--device", "cpu", "--epochs", "2");
+        assertEquals(0, r.code(), r.err() + r.out());
+        JsonNode j = jsonLine(r.out());
+        assertEquals(8, j.get("steps").asInt()); // 1000 synthetic images / 250
+        assertTrue(j.get("wait_ms_epoch_start").asDouble() >= 0, j.toString());
+        assertTrue(j.get("wait_ms_first_step").asDouble() > 0, j.toString());
+        assertTrue(r.out().contains("waited at epoch start"), r.out());
+    }
 }

@@ -89,6 +89,20 @@ class DeviceAugmentTrainingTest {
                 TinyRuns.stateBytes(runs.resolve("dev/d/checkpoints/last.ckpt")));
     }
 
+    /** A device-augmented run stopped mid-epoch and resumed ends bit-identical to an uninterrupted one. */
+    @Test
+    void resumeMidEpochIsBitIdentical() throws Exception {
+        Dataset ds = TinyRuns.data(24); // 3 steps per epoch
+        new Trainer(deviceConfig("full", "simsiam", 2), console).withDataset(ds).run();
+        TrainConfig cut = deviceConfig("cut", "simsiam", 2);
+        cut.checkpointSteps = 2;
+        new Trainer(cut, console).withDataset(ds).stopAfterSteps(5).run(); // last checkpoint: step 4 = epoch 1, batch 1
+        assertEquals(new TrainState(4, 1, 1), TinyRuns.header(runs.resolve("cut/d/checkpoints/last.ckpt")).state());
+        new Trainer(cut, console).withDataset(ds).run();
+        assertArrayEquals(TinyRuns.stateBytes(runs.resolve("full/d/checkpoints/last.ckpt")),
+                TinyRuns.stateBytes(runs.resolve("cut/d/checkpoints/last.ckpt")));
+    }
+
     /** DSSL's plans (RandAugment, heavy views) have no device counterpart: a user error naming the key. */
     @Test
     void unsupportedPlanIsAUserError() {
