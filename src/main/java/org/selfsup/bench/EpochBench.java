@@ -22,6 +22,7 @@ import org.selfsup.train.DeviceBatchSource;
 import org.selfsup.train.Ema;
 import org.selfsup.train.LrSchedule;
 import org.selfsup.train.StepRunner;
+import org.selfsup.train.StepSchedules;
 import org.selfsup.train.TrainLoop;
 import org.selfsup.train.TrainableModel;
 import org.selfsup.train.Trainer;
@@ -108,9 +109,11 @@ public final class EpochBench {
                                  ds.normalization(), ds.pretrain(), method.views(), manager, config.seed,
                                  config.batchSize, config.prefetch, config.epochs)
                          : new CpuBatchSource(assembler, method.views(), config.batchSize, config.prefetch,
-                                 config.epochs)) {
+                                 config.epochs);
+                 StepSchedules schedules = StepSchedules.forRun(config, stepsPerEpoch, total, ema != null, manager)) {
                 StepRunner runner = new StepRunner(method, model, opt, ema, Ema.Timing.parse(config.emaTiming),
                         manager);
+                runner.useDeviceSchedules(schedules);
                 double[] waitMs = new double[(int) limit];
                 int arraysStart = 0;
                 long rssStart = 0;

@@ -18,6 +18,7 @@ import org.selfsup.model.ModelSpec;
 import org.selfsup.model.SslModel;
 import org.selfsup.train.Ema;
 import org.selfsup.train.StepRunner;
+import org.selfsup.train.StepSchedules;
 import org.selfsup.train.TrainLoop;
 import org.selfsup.train.TrainableModel;
 import org.selfsup.train.Trainer;
@@ -95,12 +96,15 @@ public final class StepBench {
              SslModel sslModel = SslModel.create(spec, method.usesTarget(), spec.predictor() != null, manager, s,
                      config.seed)) {
             TrainableModel model = Trainer.adapt(sslModel);
+            StepSchedules schedules = null;
             try (Optimizer opt = TrainLoop.optimizer(config, model, manager);
                  Ema ema = model.emaPairs().isEmpty() ? null : new Ema(model.emaPairs(), manager)) {
                 StepRunner runner = new StepRunner(method, model, opt, ema, Ema.Timing.parse(config.emaTiming),
                         manager);
                 double lr = config.effectiveLr();
                 long total = warmup + steps;
+                schedules = StepSchedules.constant(lr, config.emaBase, total, ema != null, manager);
+                runner.useDeviceSchedules(schedules);
                 double[] stepMs = new double[steps];
                 double[][] phases = new double[3][steps];
                 int arraysStart = 0;
@@ -130,6 +134,10 @@ public final class StepBench {
                 return new Result(config.method, config.arch, b, v, s, manager.getDevice().toString(), stepMs,
                         median(phases[0]), median(phases[1]), median(phases[2]), arraysStart,
                         NativeStats.liveArrays(manager), rssStart, NativeStats.rssKib(), loss);
+            } finally {
+                if (schedules != null) {
+                    schedules.close();
+                }
             }
         }
     }

@@ -56,11 +56,6 @@ public final class CpuBatchSource extends PrefetchingSource<EpochLoader> {
         return upload(loader.next(), views, step);
     }
 
-    @Override
-    long lastWait(EpochLoader loader) {
-        return loader.lastWaitNanos();
-    }
-
     /** The named views of a host batch as float32 NCHW arrays in {@code step}. */
     static Map<String, NDArray> upload(ViewBatch vb, List<String> names, NDManager step) {
         Map<String, NDArray> out = new LinkedHashMap<>();

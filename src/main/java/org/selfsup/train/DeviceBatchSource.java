@@ -94,11 +94,6 @@ public final class DeviceBatchSource extends PrefetchingSource<DeviceEpochLoader
     }
 
     @Override
-    long lastWait(DeviceEpochLoader loader) {
-        return loader.lastWaitNanos();
-    }
-
-    @Override
     public void close() {
         try {
             super.close();

@@ -38,9 +38,6 @@ abstract class PrefetchingSource<L extends AutoCloseable> implements BatchSource
     /** The loader's next batch as device arrays in {@code step}. */
     abstract Map<String, NDArray> take(L loader, NDManager step);
 
-    /** Nanoseconds the loader's last batch was waited for. */
-    abstract long lastWait(L loader);
-
     @Override
     public final Epoch epoch(int epoch, int startBatch) {
         L loader;
@@ -66,9 +63,9 @@ abstract class PrefetchingSource<L extends AutoCloseable> implements BatchSource
                 long t0 = System.nanoTime();
                 Map<String, NDArray> views = take(loader, step);
                 nextIndex++;
-                // the loader's own wait covers host preparation; on the device path the upload and
-                // augmentation run in take() on this thread and count as waiting too
-                lastWaitNanos = Math.max(lastWait(loader), System.nanoTime() - t0);
+                // all of take() is time the step waits: the loader's queue wait for host preparation, the
+                // upload, and on the device path the augmentation, which runs on this thread
+                lastWaitNanos = System.nanoTime() - t0;
                 if (pending == null && epoch + 1 < epochs && batchCount(loader) - nextIndex <= lookahead) {
                     pending = open(epoch + 1, 0);
                     pendingEpoch = epoch + 1;

@@ -24,6 +24,9 @@ public final class StepRunner {
     private final Ema.Timing timing;
     private final NDManager manager;
     private final long[] phaseNanos = new long[3];
+    private DeviceSchedule lrTable;
+    private DeviceSchedule tauTable;
+    private DeviceSchedule restTable;
 
     /**
      * @param method  the loss
@@ -41,6 +44,22 @@ public final class StepRunner {
         this.ema = ema;
         this.timing = timing;
         this.manager = manager;
+    }
+
+    /**
+     * Takes the learning rate, tau and 1 − tau of step k from tables on the device instead of creating
+     * them from the {@code double}s given to {@link #step} (which must then hold the same values: they
+     * are only used for logging). Removes every per-step host-to-device scalar copy.
+     *
+     * @param s the run's schedules (their tau tables are required when the model has an EMA target)
+     */
+    public void useDeviceSchedules(StepSchedules s) {
+        if (ema != null && s.tau() == null) {
+            throw new IllegalArgumentException("the model has an EMA target: the schedules need tau tables");
+        }
+        this.lrTable = s.lr();
+        this.tauTable = s.tau();
+        this.restTable = s.rest();
     }
 
     /** Whether the model has an EMA target (tau is then used). */
@@ -61,7 +80,7 @@ public final class StepRunner {
     public LossOutput step(NDManager sm, Map<String, NDArray> views, StepContext ctx, double lr, double tau) {
         long t0 = System.nanoTime();
         if (ema != null && timing == Ema.Timing.BEFORE_FORWARD) {
-            ema.update(tau);
+            updateEma(sm, ctx.step(), tau);
         }
         long t1 = System.nanoTime();
         ParameterStore ps = new ParameterStore(sm, false);
@@ -71,17 +90,29 @@ public final class StepRunner {
             gc.backward(out.total());
         }
         long t2 = System.nanoTime();
-        opt.step(lr);
+        if (lrTable != null) {
+            opt.step(lrTable.at(ctx.step(), sm));
+        } else {
+            opt.step(lr);
+        }
         opt.zeroGrad();
         long t3 = System.nanoTime();
         if (ema != null && timing == Ema.Timing.AFTER_STEP) {
-            ema.update(tau);
+            updateEma(sm, ctx.step(), tau);
         }
         long t4 = System.nanoTime();
         phaseNanos[0] = (t1 - t0) + (t4 - t3);
         phaseNanos[1] = t2 - t1;
         phaseNanos[2] = t3 - t2;
         return out;
+    }
+
+    private void updateEma(NDManager sm, long k, double tau) {
+        if (tauTable != null) {
+            ema.update(tauTable.at(k, sm), restTable.at(k, sm));
+        } else {
+            ema.update(tau);
+        }
     }
 
     /**

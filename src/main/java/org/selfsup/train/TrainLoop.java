@@ -24,7 +24,9 @@ import org.selfsup.train.optim.Sgd;
 import org.selfsup.util.UserException;
 
 /**
- * The one training loop for every method. Per step: a sub-manager; views to the device; k += 1; EMA
+ * The one training loop for every method. Batches come from a {@link BatchSource} (CPU assembly, or
+ * {@code augment-on: device}), prefetched ahead and across epoch boundaries; the step itself is
+ * {@link StepRunner}. Per step: a sub-manager; views to the device; k += 1; EMA
  * (if before-forward); forward + loss under a gradient collector; backward; optimiser step with the
  * scheduled learning rate; EMA (if after-step); on logged steps only, the host reads back the loss terms,
  * shift diagnostics and projection std, checks they are finite and writes a metrics line. Checkpoints at
@@ -149,8 +151,11 @@ public final class TrainLoop {
             run.writeConfig(config.toYaml());
             try (MetricsLog log = MetricsLog.open(run.metricsFile(), state.step());
                  Ema ema = model.emaPairs().isEmpty() ? null : new Ema(model.emaPairs(), manager);
-                 BatchSource source = batchSource()) {
-                return new Session(store, opt, ema, log, source, steps, total).train(state);
+                 BatchSource source = batchSource();
+                 StepSchedules schedules = StepSchedules.forRun(config, steps, total, ema != null, manager)) {
+                Session session = new Session(store, opt, ema, log, source, steps, total);
+                session.runner.useDeviceSchedules(schedules);
+                return session.train(state);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("training I/O failed in " + run.root(), e);
