@@ -84,6 +84,14 @@ public final class EpochBench {
      * @param maxSteps stop after this many steps (0 = no limit)
      */
     public static Result run(TrainConfig config, Dataset ds, long maxSteps) {
+        return run(config, ds, maxSteps, true);
+    }
+
+    /**
+     * As {@link #run(TrainConfig, Dataset, long)}; {@code stageAhead = false} makes the device arrays on the
+     * training thread (to measure what staging them ahead saves).
+     */
+    public static Result run(TrainConfig config, Dataset ds, long maxSteps, boolean stageAhead) {
         int size = Trainer.viewSize(config, ds);
         ViewPlan plan = ViewPlans.create(config.effectivePlan(), size, Trainer.planOptions(config));
         SslMethod method = MethodRegistry.create(config.method, new MethodOptions(config.beta, config.softLossRate));
@@ -100,16 +108,18 @@ public final class EpochBench {
              SslModel sslModel = SslModel.create(spec, method.usesTarget(), spec.predictor() != null, manager, size,
                      config.seed);
              BatchAssembler assembler = new BatchAssembler(ds.pretrain(), plan, ds.normalization(),
-                     Math.max(1, config.threads), config.seed)) {
+                     Math.max(1, config.threads), config.seed);
+             // staged batches live here until a step takes them: not counted as the run's live arrays
+             NDManager staging = manager.newSubManager()) {
             TrainableModel model = Trainer.adapt(sslModel);
             try (Optimizer opt = TrainLoop.optimizer(config, model, manager);
                  Ema ema = model.emaPairs().isEmpty() ? null : new Ema(model.emaPairs(), manager);
                  BatchSource source = onDevice
                          ? new DeviceBatchSource(DeviceBatchSource.plan(plan.name(), size, Trainer.planOptions(config)),
                                  ds.normalization(), ds.pretrain(), method.views(), manager, config.seed,
-                                 config.batchSize, config.prefetch, config.epochs)
+                                 config.batchSize, config.prefetch, config.epochs, stageAhead ? staging : null)
                          : new CpuBatchSource(assembler, method.views(), config.batchSize, config.prefetch,
-                                 config.epochs);
+                                 config.epochs, stageAhead ? staging : null);
                  StepSchedules schedules = StepSchedules.forRun(config, stepsPerEpoch, total, ema != null, manager)) {
                 StepRunner runner = new StepRunner(method, model, opt, ema, Ema.Timing.parse(config.emaTiming),
                         manager);
@@ -142,7 +152,7 @@ public final class EpochBench {
                             }
                             if (k == 1) {
                                 // after one step the lazily created scalars (e.g. the learning rate) exist
-                                arraysStart = NativeStats.liveArrays(manager);
+                                arraysStart = NativeStats.liveArrays(manager) - NativeStats.liveArrays(staging);
                                 rssStart = NativeStats.rssKib();
                             }
                         }
@@ -150,7 +160,8 @@ public final class EpochBench {
                 }
                 double seconds = (System.nanoTime() - start) / 1e9;
                 return new Result((int) k, config.batchSize, seconds, waitMs, onDevice ? "device" : "cpu",
-                        manager.getDevice().toString(), arraysStart, NativeStats.liveArrays(manager), rssStart,
+                        manager.getDevice().toString(), arraysStart,
+                        NativeStats.liveArrays(manager) - NativeStats.liveArrays(staging), rssStart,
                         NativeStats.rssKib(), loss, boundaries == 0 ? Double.NaN : boundaryWait / boundaries);
             }
         }

@@ -42,6 +42,11 @@ public final class BenchEpochCommand implements Runnable {
             description = "Stop after N steps (0 = run all epochs). Default: ${DEFAULT-VALUE}.")
     long maxSteps;
 
+    @Option(names = "--no-stage", order = -7,
+            description = "Make the next batch's device arrays (upload; on the device path also the augmentation) "
+                    + "on the training thread instead of one step ahead on the staging thread. Default: ${DEFAULT-VALUE}.")
+    boolean noStage;
+
     @Override
     public void run() {
         Map<String, String> given = TrainCommand.ConfigFlags.given(spec);
@@ -56,11 +61,12 @@ public final class BenchEpochCommand implements Runnable {
             throw new org.selfsup.util.UserException("--max-steps must be >= 0, got " + maxSteps);
         }
         Dataset ds = DatasetRegistry.load(config.dataset, config.dataDirPath(), new DataOptions());
-        EpochBench.Result r = EpochBench.run(config, ds, maxSteps);
+        EpochBench.Result r = EpochBench.run(config, ds, maxSteps, !noStage);
         PrintWriter out = spec.commandLine().getOut();
         out.printf(Locale.ROOT, "bench epoch: %s, %s, plan %s on %s (%d images), batch %d, augment-on %s, %d threads, "
-                        + "prefetch %d, device %s%n", config.method, config.arch, config.effectivePlan(), ds.name(),
-                ds.pretrain().size(), config.batchSize, r.augmentOn(), config.threads, config.prefetch, r.device());
+                        + "prefetch %d, device %s, %s%n", config.method, config.arch, config.effectivePlan(), ds.name(),
+                ds.pretrain().size(), config.batchSize, r.augmentOn(), config.threads, config.prefetch, r.device(),
+                noStage ? "no staging" : "next batch staged on the device ahead");
         out.printf(Locale.ROOT, "  %-24s %d (%.1f s)%n", "steps", r.steps(), r.seconds());
         out.printf(Locale.ROOT, "  %-24s %.1f%n", "source img/s", r.imagesPerSecond());
         out.printf(Locale.ROOT, "  %-24s %.1f ms (%.1f%% of the time)%n", "waited for data, total", r.totalWaitMs(),
@@ -88,6 +94,7 @@ public final class BenchEpochCommand implements Runnable {
         o.put("threads", config.threads);
         o.put("prefetch", config.prefetch);
         o.put("device", r.device());
+        o.put("staged", !noStage);
         o.put("steps", r.steps());
         o.put("seconds", round(r.seconds()));
         o.put("src_img_per_s", round(r.imagesPerSecond()));

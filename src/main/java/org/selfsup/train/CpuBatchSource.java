@@ -13,7 +13,8 @@ import org.selfsup.augment.ViewBatch;
 /**
  * Batches assembled on the CPU ({@code augment-on: cpu}): an {@link EpochLoader} per epoch (shuffled,
  * drop-last, {@code prefetch} batches assembled ahead), the next epoch's loader opened before the current
- * one drains; the views a method reads are copied to the device in the step's manager.
+ * one drains; the views a method reads are copied to the device one batch ahead on a staging thread
+ * (or on the training thread when no staging manager is given).
  */
 public final class CpuBatchSource extends PrefetchingSource<EpochLoader> {
     private final BatchAssembler assembler;
@@ -27,9 +28,12 @@ public final class CpuBatchSource extends PrefetchingSource<EpochLoader> {
      * @param batchSize images per batch
      * @param prefetch  batches assembled ahead (0 = on the training thread)
      * @param epochs    epochs of the run
+     * @param stageOn   the model's manager: copy the next batch's views to the device on a background
+     *                  thread while the current step runs; null = copy them on the training thread
      */
-    public CpuBatchSource(BatchAssembler assembler, List<String> views, int batchSize, int prefetch, int epochs) {
-        super(epochs, prefetch);
+    public CpuBatchSource(BatchAssembler assembler, List<String> views, int batchSize, int prefetch, int epochs,
+                          NDManager stageOn) {
+        super(epochs, prefetch, stageOn);
         this.assembler = assembler;
         this.views = List.copyOf(views);
         this.batchSize = batchSize;
@@ -39,11 +43,6 @@ public final class CpuBatchSource extends PrefetchingSource<EpochLoader> {
     @Override
     EpochLoader open(int epoch, int startBatch) {
         return new EpochLoader(assembler, epoch, batchSize, true, startBatch, prefetch);
-    }
-
-    @Override
-    boolean hasNext(EpochLoader loader) {
-        return loader.hasNext();
     }
 
     @Override

@@ -16,8 +16,9 @@ import org.selfsup.util.UserException;
 /**
  * Batches augmented on the engine's device ({@code augment-on: device}): the host packs the uint8
  * source pixels and samples the random parameters {@code prefetch} batches ahead on a background thread
- * (across the epoch boundary too); the training thread uploads the pixels once per batch and runs the
- * batched crop/flip/colour ops of {@link DeviceAugmenter} (Pillow-exact uint8 emulation, as the CPU path).
+ * (across the epoch boundary too); the pixels are uploaded once per batch and the batched crop/flip/colour
+ * ops of {@link DeviceAugmenter} (Pillow-exact uint8 emulation, as the CPU path) run one batch ahead on a
+ * staging thread, or on the training thread without staging.
  * Same shuffle and batch composition as the CPU path.
  */
 public final class DeviceBatchSource extends PrefetchingSource<DeviceEpochLoader> {
@@ -38,10 +39,14 @@ public final class DeviceBatchSource extends PrefetchingSource<DeviceEpochLoader
      * @param batchSize images per batch
      * @param prefetch  host batches prepared ahead (at least 1 is used)
      * @param epochs    epochs of the run
+     * @param stageOn   a manager on the model's device: upload and augment the next batch under it on a
+     *                  background thread while the current step runs (the augmenter is then used by that
+     *                  thread only); null = on the training thread
      */
     public DeviceBatchSource(DevicePlan plan, Normalization norm, ImageStore store, List<String> views,
-                             NDManager manager, long seed, int batchSize, int prefetch, int epochs) {
-        super(epochs, Math.max(1, prefetch));
+                             NDManager manager, long seed, int batchSize, int prefetch, int epochs,
+                             NDManager stageOn) {
+        super(epochs, Math.max(1, prefetch), stageOn);
         for (String v : views) {
             if (!plan.viewNames().contains(v)) {
                 throw new UserException("augment-on: device plan '" + plan.name() + "' makes views "
@@ -71,11 +76,6 @@ public final class DeviceBatchSource extends PrefetchingSource<DeviceEpochLoader
     @Override
     DeviceEpochLoader open(int epoch, int startBatch) {
         return new DeviceEpochLoader(augmenter, store, seed, epoch, batchSize, true, startBatch, prefetch);
-    }
-
-    @Override
-    boolean hasNext(DeviceEpochLoader loader) {
-        return loader.hasNext();
     }
 
     @Override

@@ -117,9 +117,10 @@ public final class TrainLoop {
     private BatchSource batchSource() {
         if (devicePlan != null) {
             return new DeviceBatchSource(devicePlan, deviceNorm, assembler.store(), method.views(), manager,
-                    assembler.seed(), config.batchSize, config.prefetch, config.epochs);
+                    assembler.seed(), config.batchSize, config.prefetch, config.epochs, manager);
         }
-        return new CpuBatchSource(assembler, method.views(), config.batchSize, config.prefetch, config.epochs);
+        return new CpuBatchSource(assembler, method.views(), config.batchSize, config.prefetch, config.epochs,
+                manager);
     }
 
     /** Steps per epoch: floor(N / B). */

@@ -29,12 +29,39 @@ class BatchSourceTest {
 
     @Test
     void batchesMatchFreshLoadersAcrossEpochs() {
+        check(false);
+    }
+
+    /** With the next batch's views copied to the device on the staging thread. */
+    @Test
+    void stagedBatchesMatchFreshLoadersAcrossEpochs() {
+        check(true);
+    }
+
+    /** A staged source closed mid-epoch (as when training stops) releases the staged batch's arrays. */
+    @Test
+    void closingMidEpochReleasesTheStagedBatch() {
+        Dataset ds = TinyRuns.data(24);
+        try (NDManager manager = NDManager.newBaseManager(ai.djl.Device.cpu());
+             BatchAssembler assembler = new BatchAssembler(ds.pretrain(),
+                     ViewPlans.create("byol", 16, PlanOptions.defaults()), ds.normalization(), 1, 7)) {
+            int before = manager.getManagedArrays().size();
+            try (CpuBatchSource source = new CpuBatchSource(assembler, List.of("v1", "v2"), 8, 2, 3, manager);
+                 BatchSource.Epoch e = source.epoch(0, 0);
+                 NDManager step = manager.newSubManager()) {
+                e.next(step);
+            }
+            assertEquals(before, manager.getManagedArrays().size());
+        }
+    }
+
+    private void check(boolean staged) {
         Dataset ds = TinyRuns.data(24); // 3 batches of 8 per epoch
         List<String> views = List.of("v1", "v2");
         try (NDManager manager = NDManager.newBaseManager(ai.djl.Device.cpu());
              BatchAssembler assembler = new BatchAssembler(ds.pretrain(),
                      ViewPlans.create("byol", 16, PlanOptions.defaults()), ds.normalization(), 1, 7);
-             CpuBatchSource source = new CpuBatchSource(assembler, views, 8, 2, 3)) {
+             CpuBatchSource source = new CpuBatchSource(assembler, views, 8, 2, 3, staged ? manager : null)) {
             int[][] starts = {{0, 0}, {1, 0}, {2, 1}};
             for (int[] s : starts) {
                 int epoch = s[0];
