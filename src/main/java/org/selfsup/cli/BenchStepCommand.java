@@ -64,8 +64,20 @@ public final class BenchStepCommand implements Runnable {
     @Option(names = "--seed", defaultValue = "0", description = "Seed of the weights and synthetic views. Default: ${DEFAULT-VALUE}.")
     long seed;
 
+    @Option(names = "--torch-threads", defaultValue = "0",
+            description = "PyTorch intra-op threads (0 = the engine's default, one per core). 1 gives stabler "
+                    + "figures on a machine shared with other jobs. Default: ${DEFAULT-VALUE}.")
+    int torchThreads;
+
     @Override
     public void run() {
+        if (torchThreads < 0) {
+            throw new UserException("--torch-threads must be >= 0, got " + torchThreads);
+        }
+        if (torchThreads > 0) {
+            ai.djl.engine.Engine.getInstance();
+            ai.djl.pytorch.jni.JniUtils.setNumThreads(torchThreads);
+        }
         if (batch < 2) {
             throw new UserException("--batch must be >= 2 (BatchNorm needs two samples), got " + batch);
         }
@@ -121,6 +133,7 @@ public final class BenchStepCommand implements Runnable {
         o.put("size", r.size());
         o.put("device", r.device());
         o.put("optimizer", optimizer);
+        o.put("torch_threads", torchThreads);
         o.put("warmup", warmup);
         o.put("steps", steps);
         o.put("median_ms", round(r.medianMs()));

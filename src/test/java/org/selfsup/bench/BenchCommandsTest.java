@@ -40,12 +40,13 @@ class BenchCommandsTest {
     @Test
     void stepReportsTimesAndAFlatArrayCount() throws Exception {
         Run r = run("bench", "step", "--method", "rsa", "--arch", "small", "--width", "4", "--batch", "4",
-                "--size", "16", "--device", "cpu", "--steps", "3", "--warmup", "1");
+                "--size", "16", "--device", "cpu", "--steps", "3", "--warmup", "1", "--torch-threads", "1");
         assertEquals(0, r.code(), r.err() + r.out());
         assertTrue(r.out().contains("median step"), r.out());
         JsonNode j = jsonLine(r.out());
         assertEquals("step", j.get("bench").asText());
         assertEquals(4, j.get("views").asInt()); // RSA's own view count
+        assertEquals(1, j.get("torch_threads").asInt());
         assertEquals(3, j.get("step_ms").size());
         assertTrue(j.get("median_ms").asDouble() > 0);
         assertTrue(j.get("src_img_per_s").asDouble() > 0);
