@@ -74,11 +74,18 @@ public final class Ema implements AutoCloseable {
     /** Moves every target parameter towards its online parameter with rate {@code tau}. */
     public void update(double tau) {
         try (NDManager t = manager.newSubManager()) {
-            NDArray tauC = t.create((float) tau);
-            NDArray restC = t.create((float) (1 - tau));
-            for (NDArray[] p : pairs) {
-                NDArray scaled = p[1].mul(restC);
-                scaled.attach(t);
+            update(t.create((float) tau), t.create((float) (1 - tau)));
+        }
+    }
+
+    /**
+     * As {@link #update(double)} with {@code tau} and {@code 1 - tau} as 0-d float32 arrays already on
+     * the device (no host-to-device copy; see {@link DeviceSchedule}).
+     */
+    public void update(NDArray tauC, NDArray restC) {
+        for (NDArray[] p : pairs) {
+            // one temporary per pair, freed at once (not collected in the manager until the end)
+            try (NDArray scaled = p[1].mul(restC)) {
                 p[0].muli(tauC).addi(scaled);
             }
         }

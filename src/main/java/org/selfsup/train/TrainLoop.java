@@ -2,9 +2,6 @@ package org.selfsup.train;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.training.GradientCollector;
-import ai.djl.training.ParameterStore;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -15,8 +12,9 @@ import java.util.List;
 import java.util.Map;
 import org.selfsup.augment.BatchAssembler;
 import org.selfsup.augment.EpochLoader;
-import org.selfsup.augment.ViewBatch;
+import org.selfsup.augment.device.DevicePlan;
 import org.selfsup.config.TrainConfig;
+import org.selfsup.data.Normalization;
 import org.selfsup.method.LossOutput;
 import org.selfsup.method.SslMethod;
 import org.selfsup.method.StepContext;
@@ -26,7 +24,9 @@ import org.selfsup.train.optim.Sgd;
 import org.selfsup.util.UserException;
 
 /**
- * The one training loop for every method. Per step: a sub-manager; views to the device; k += 1; EMA
+ * The one training loop for every method. Batches come from a {@link BatchSource} (CPU assembly, or
+ * {@code augment-on: device}), prefetched ahead and across epoch boundaries; the step itself is
+ * {@link StepRunner}. Per step: a sub-manager; views to the device; k += 1; EMA
  * (if before-forward); forward + loss under a gradient collector; backward; optimiser step with the
  * scheduled learning rate; EMA (if after-step); on logged steps only, the host reads back the loss terms,
  * shift diagnostics and projection std, checks they are finite and writes a metrics line. Checkpoints at
@@ -59,6 +59,8 @@ public final class TrainLoop {
     private long stopAfterSteps = Long.MAX_VALUE;
     private boolean terminal;
     private boolean requireCheckpoint;
+    private DevicePlan devicePlan;
+    private Normalization deviceNorm;
 
     /**
      * @param config        effective, validated configuration
@@ -102,13 +104,32 @@ public final class TrainLoop {
         this.requireCheckpoint = require;
     }
 
+    /**
+     * Augments on the model's device ({@code augment-on: device}) with {@code plan} instead of the
+     * assembler's CPU plan; the assembler still supplies the store and the seed.
+     */
+    public void setDeviceAugmentation(DevicePlan plan, Normalization norm) {
+        this.devicePlan = plan;
+        this.deviceNorm = norm;
+    }
+
+    /** The batch source of this run: CPU assembly, or the device path if set. */
+    private BatchSource batchSource() {
+        if (devicePlan != null) {
+            return new DeviceBatchSource(devicePlan, deviceNorm, assembler.store(), method.views(), manager,
+                    assembler.seed(), config.batchSize, config.prefetch, config.epochs, manager);
+        }
+        return new CpuBatchSource(assembler, method.views(), config.batchSize, config.prefetch, config.epochs,
+                manager);
+    }
+
     /** Steps per epoch: floor(N / B). */
     public int stepsPerEpoch() {
         return EpochLoader.batchCount(assembler.store().size(), config.batchSize, true);
     }
 
     /** Builds the configured optimiser over {@code model}'s trainable parameters. */
-    static Optimizer optimizer(TrainConfig c, TrainableModel model, NDManager manager) {
+    public static Optimizer optimizer(TrainConfig c, TrainableModel model, NDManager manager) {
         return switch (c.optimizer) {
             case "sgd" -> new Sgd(model.trainableParameters(), manager, c.momentum, c.nesterov, c.weightDecay);
             case "lars" -> new Lars(model.trainableParameters(), manager, c.momentum, c.nesterov, c.weightDecay,
@@ -130,8 +151,12 @@ public final class TrainLoop {
             TrainState state = resume(store, opt);
             run.writeConfig(config.toYaml());
             try (MetricsLog log = MetricsLog.open(run.metricsFile(), state.step());
-                 Ema ema = model.emaPairs().isEmpty() ? null : new Ema(model.emaPairs(), manager)) {
-                return new Session(store, opt, ema, log, steps, total).train(state);
+                 Ema ema = model.emaPairs().isEmpty() ? null : new Ema(model.emaPairs(), manager);
+                 BatchSource source = batchSource();
+                 StepSchedules schedules = StepSchedules.forRun(config, steps, total, ema != null, manager)) {
+                Session session = new Session(store, opt, ema, log, source, steps, total);
+                session.runner.useDeviceSchedules(schedules);
+                return session.train(state);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("training I/O failed in " + run.root(), e);
@@ -189,8 +214,9 @@ public final class TrainLoop {
         private final CheckpointStore store;
         private final Optimizer opt;
         private final Ema ema;
-        private final Ema.Timing timing;
+        private final StepRunner runner;
         private final MetricsLog log;
+        private final BatchSource source;
         private final int steps;
         private final long total;
         private final ProgressBar progress;
@@ -201,12 +227,14 @@ public final class TrainLoop {
         private long waitNsSinceLog;
         private int collapseWarnedEpoch = -1;
 
-        Session(CheckpointStore store, Optimizer opt, Ema ema, MetricsLog log, int steps, long total) {
+        Session(CheckpointStore store, Optimizer opt, Ema ema, MetricsLog log, BatchSource source, int steps,
+                long total) {
             this.store = store;
             this.opt = opt;
             this.ema = ema;
-            this.timing = Ema.Timing.parse(config.emaTiming);
+            this.runner = new StepRunner(method, model, opt, ema, Ema.Timing.parse(config.emaTiming), manager);
             this.log = log;
+            this.source = source;
             this.steps = steps;
             this.total = total;
             this.progress = new ProgressBar(console, terminal, total);
@@ -225,17 +253,14 @@ public final class TrainLoop {
                 int start = epoch == from.epoch() ? from.batch() : 0;
                 long epochStartNs = System.nanoTime();
                 int batch = start;
-                try (EpochLoader loader = new EpochLoader(assembler, epoch, config.batchSize, true, start,
-                        config.prefetch)) {
+                try (BatchSource.Epoch loader = source.epoch(epoch, start)) {
                     while (loader.hasNext()) {
-                        ViewBatch vb = loader.next();
-                        waitNsSinceLog += loader.lastWaitNanos();
                         k++;
                         boolean lastOfEpoch = batch == steps - 1;
                         boolean checkpointNow = config.checkpointSteps > 0 && k % config.checkpointSteps == 0
                                 && !lastOfEpoch;
                         boolean readBack = k % Math.max(1, config.logEvery) == 0 || lastOfEpoch || checkpointNow;
-                        step(vb, k, epoch, batch, readBack);
+                        step(loader, k, epoch, batch, readBack);
                         batch++;
                         stepsThisRun++;
                         if (checkpointNow) {
@@ -263,29 +288,13 @@ public final class TrainLoop {
             return new Result(new TrainState(k, config.epochs, 0), total, true);
         }
 
-        private void step(ViewBatch vb, long k, int epoch, int batch, boolean readBack) {
+        private void step(BatchSource.Epoch loader, long k, int epoch, int batch, boolean readBack) {
             double lr = LrSchedule.lr(config, epoch, batch, steps);
             double tau = ema == null ? Double.NaN : LrSchedule.tau(config, k, total);
             try (NDManager sm = manager.newSubManager()) {
-                Map<String, NDArray> views = new LinkedHashMap<>();
-                Shape shape = new Shape(vb.shape());
-                for (String name : method.views()) {
-                    views.put(name, sm.create(vb.view(name), shape));
-                }
-                if (ema != null && timing == Ema.Timing.BEFORE_FORWARD) {
-                    ema.update(tau);
-                }
-                ParameterStore ps = new ParameterStore(sm, false);
-                LossOutput out;
-                try (GradientCollector gc = manager.getEngine().newGradientCollector()) {
-                    out = method.loss(model.networks(ps), views, new StepContext(k, total, epoch));
-                    gc.backward(out.total());
-                }
-                opt.step(lr);
-                opt.zeroGrad();
-                if (ema != null && timing == Ema.Timing.AFTER_STEP) {
-                    ema.update(tau);
-                }
+                Map<String, NDArray> views = loader.next(sm);
+                waitNsSinceLog += loader.lastWaitNanos();
+                LossOutput out = runner.step(sm, views, new StepContext(k, total, epoch), lr, tau);
                 stepsSinceLog++;
                 if (readBack) {
                     logStep(out, k, epoch, lr, tau);

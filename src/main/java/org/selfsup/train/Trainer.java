@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.selfsup.augment.BatchAssembler;
 import org.selfsup.augment.ViewPlan;
+import org.selfsup.augment.device.DevicePlan;
 import org.selfsup.augment.plans.PlanOptions;
 import org.selfsup.augment.plans.ViewPlans;
 import org.selfsup.config.TrainConfig;
@@ -132,9 +133,8 @@ public final class Trainer {
             }
         }
         ModelSpec spec = modelSpec(config);
-        if ("device".equals(config.augmentOn)) {
-            console.println("warning: augment-on: device is not wired into the trainer yet; augmenting on the CPU");
-        }
+        DevicePlan devicePlan = "device".equals(config.augmentOn)
+                ? DeviceBatchSource.plan(plan.name(), size, planOptions(config)) : null;
         try (RunDir run = RunDir.open(Path.of(config.runsDir), config.name);
              NDManager manager = NDManager.newBaseManager(device(config.device));
              SslModel model = SslModel.create(spec, method.usesTarget(), spec.predictor() != null, manager, size,
@@ -146,6 +146,9 @@ public final class Trainer {
             for (EpochListener l : listeners) {
                 loop.addHook((epoch, step) -> l.onEpochEnd(epoch, step, model));
             }
+            if (devicePlan != null) {
+                loop.setDeviceAugmentation(devicePlan, ds.normalization());
+            }
             loop.stopAfterSteps(stopAfterSteps);
             loop.setTerminal(terminal);
             loop.setRequireCheckpoint(requireCheckpoint);
@@ -154,7 +157,7 @@ public final class Trainer {
     }
 
     /** The loop's view of an {@link SslModel}. */
-    static TrainableModel adapt(SslModel model) {
+    public static TrainableModel adapt(SslModel model) {
         return new TrainableModel() {
             @Override
             public Networks networks(ParameterStore ps) {

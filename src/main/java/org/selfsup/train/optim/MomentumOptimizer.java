@@ -96,6 +96,11 @@ public abstract class MomentumOptimizer implements Optimizer {
             lrC = scalar(lr);
             lastLr = lr;
         }
+        step(lrC);
+    }
+
+    @Override
+    public void step(NDArray lrC) {
         for (int i = 0; i < buffers.length; i++) {
             NDArray w = params.get(i).getArray();
             try (NDManager t = manager.newSubManager()) {

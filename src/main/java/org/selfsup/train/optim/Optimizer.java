@@ -13,6 +13,15 @@ public interface Optimizer extends AutoCloseable {
     /** One update of every parameter from its current gradient, with learning rate {@code lr}. */
     void step(double lr);
 
+    /**
+     * As {@link #step(double)} with the learning rate as a 0-d float32 array on the parameters' device,
+     * so that no host-to-device copy is needed (see {@code train.DeviceSchedule}). The default reads the
+     * value back to the host; {@link MomentumOptimizer} uses the array directly.
+     */
+    default void step(ai.djl.ndarray.NDArray lr) {
+        step(lr.getFloat());
+    }
+
     /** Sets every parameter's gradient to zero (DJL's PyTorch engine accumulates across backward calls). */
     void zeroGrad();
 

@@ -10,13 +10,26 @@ import java.util.List;
  * in the RSA single-GPU and DSSL code), then the momentum step of {@link MomentumOptimizer}.
  */
 public final class Sgd extends MomentumOptimizer {
+    private final boolean decay;
+
     public Sgd(List<Parameter> params, NDManager manager, double momentum, boolean nesterov,
                double weightDecay) {
         super(params, manager, momentum, nesterov, weightDecay);
+        this.decay = weightDecay != 0;
     }
 
+    /**
+     * {@code g + wd · p}, accumulated into the gradient array itself (it is zeroed right after the
+     * step), so the only temporary is {@code wd · p}; with no weight decay the gradient is the direction,
+     * as in PyTorch, which also skips the term when {@code weight_decay == 0}.
+     */
     @Override
     protected NDArray direction(NDArray w, NDArray g, NDManager t) {
-        return tmp(t, g.add(tmp(t, w.mul(weightDecayC))));
+        if (!decay) {
+            return g;
+        }
+        try (NDArray wd = w.mul(weightDecayC)) {
+            return g.addi(wd);
+        }
     }
 }

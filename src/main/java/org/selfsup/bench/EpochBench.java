@@ -1,0 +1,169 @@
+package org.selfsup.bench;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import java.util.Arrays;
+import java.util.Map;
+import org.selfsup.augment.BatchAssembler;
+import org.selfsup.augment.ViewPlan;
+import org.selfsup.augment.plans.ViewPlans;
+import org.selfsup.config.TrainConfig;
+import org.selfsup.data.Dataset;
+import org.selfsup.method.LossOutput;
+import org.selfsup.method.MethodOptions;
+import org.selfsup.method.MethodRegistry;
+import org.selfsup.method.SslMethod;
+import org.selfsup.method.StepContext;
+import org.selfsup.model.ModelSpec;
+import org.selfsup.model.SslModel;
+import org.selfsup.train.BatchSource;
+import org.selfsup.train.CpuBatchSource;
+import org.selfsup.train.DeviceBatchSource;
+import org.selfsup.train.Ema;
+import org.selfsup.train.LrSchedule;
+import org.selfsup.train.StepRunner;
+import org.selfsup.train.StepSchedules;
+import org.selfsup.train.TrainLoop;
+import org.selfsup.train.TrainableModel;
+import org.selfsup.train.Trainer;
+import org.selfsup.train.optim.Optimizer;
+import org.selfsup.util.UserException;
+
+/**
+ * End-to-end training speed with the real input pipeline: the data set, view plan, model, optimiser,
+ * EMA and batch source ({@link CpuBatchSource} or {@link DeviceBatchSource}, with prefetch across the
+ * epoch boundary) a {@link TrainConfig} describes, stepping through {@link StepRunner} exactly as
+ * {@link TrainLoop} does, without the run folder, checkpoints, metrics file or kNN monitor. Measures
+ * source images per second and how long the training thread waited for its batches.
+ */
+public final class EpochBench {
+    private EpochBench() {}
+
+    /**
+     * A measurement.
+     *
+     * @param steps        steps run
+     * @param batch        images per step
+     * @param seconds      wall time of all steps (the first batch's wait included)
+     * @param waitMs       per step: milliseconds the training thread waited for its batch (assembly not
+     *                     finished yet, plus the host-to-device copy; on the device path, plus the
+     *                     augmentation itself, which runs on the training thread)
+     * @param augmentOn    cpu or device
+     * @param device       device of the model
+     * @param arraysStart  live native arrays after the first step
+     * @param arraysEnd    live native arrays after the last step
+     * @param rssStartKib  RSS after the first step
+     * @param rssEndKib    RSS after the last step
+     * @param lastLoss     loss of the last step
+     * @param boundaryWaitMs mean wait of the first step of every epoch after the first (NaN with one
+     *                     epoch): near the per-step median when the next epoch was prefetched in time
+     */
+    public record Result(int steps, int batch, double seconds, double[] waitMs, String augmentOn, String device,
+                         int arraysStart, int arraysEnd, long rssStartKib, long rssEndKib, double lastLoss,
+                         double boundaryWaitMs) {
+        public double imagesPerSecond() {
+            return steps * (double) batch / seconds;
+        }
+
+        public double totalWaitMs() {
+            return Arrays.stream(waitMs).sum();
+        }
+
+        public double meanWaitMs() {
+            return steps == 0 ? 0 : totalWaitMs() / steps;
+        }
+
+        public double medianWaitMs() {
+            return StepBench.median(waitMs);
+        }
+    }
+
+    /**
+     * Trains {@code config.epochs} epochs (or {@code maxSteps} steps, whichever comes first) on {@code ds}.
+     *
+     * @param maxSteps stop after this many steps (0 = no limit)
+     */
+    public static Result run(TrainConfig config, Dataset ds, long maxSteps) {
+        return run(config, ds, maxSteps, true);
+    }
+
+    /**
+     * As {@link #run(TrainConfig, Dataset, long)}; {@code stageAhead = false} makes the device arrays on the
+     * training thread (to measure what staging them ahead saves).
+     */
+    public static Result run(TrainConfig config, Dataset ds, long maxSteps, boolean stageAhead) {
+        int size = Trainer.viewSize(config, ds);
+        ViewPlan plan = ViewPlans.create(config.effectivePlan(), size, Trainer.planOptions(config));
+        SslMethod method = MethodRegistry.create(config.method, new MethodOptions(config.beta, config.softLossRate));
+        int stepsPerEpoch = ds.pretrain().size() / config.batchSize;
+        if (stepsPerEpoch == 0) {
+            throw new UserException("batch-size: " + config.batchSize + " is larger than the data set ("
+                    + ds.pretrain().size() + " images)");
+        }
+        long total = (long) config.epochs * stepsPerEpoch;
+        long limit = maxSteps > 0 ? Math.min(maxSteps, total) : total;
+        ModelSpec spec = Trainer.modelSpec(config);
+        boolean onDevice = "device".equals(config.augmentOn);
+        try (NDManager manager = NDManager.newBaseManager(Trainer.device(config.device));
+             SslModel sslModel = SslModel.create(spec, method.usesTarget(), spec.predictor() != null, manager, size,
+                     config.seed);
+             BatchAssembler assembler = new BatchAssembler(ds.pretrain(), plan, ds.normalization(),
+                     Math.max(1, config.threads), config.seed);
+             // staged batches live here until a step takes them: not counted as the run's live arrays
+             NDManager staging = manager.newSubManager()) {
+            TrainableModel model = Trainer.adapt(sslModel);
+            try (Optimizer opt = TrainLoop.optimizer(config, model, manager);
+                 Ema ema = model.emaPairs().isEmpty() ? null : new Ema(model.emaPairs(), manager);
+                 BatchSource source = onDevice
+                         ? new DeviceBatchSource(DeviceBatchSource.plan(plan.name(), size, Trainer.planOptions(config)),
+                                 ds.normalization(), ds.pretrain(), method.views(), manager, config.seed,
+                                 config.batchSize, config.prefetch, config.epochs, stageAhead ? staging : null)
+                         : new CpuBatchSource(assembler, method.views(), config.batchSize, config.prefetch,
+                                 config.epochs, stageAhead ? staging : null);
+                 StepSchedules schedules = StepSchedules.forRun(config, stepsPerEpoch, total, ema != null, manager)) {
+                StepRunner runner = new StepRunner(method, model, opt, ema, Ema.Timing.parse(config.emaTiming),
+                        manager);
+                runner.useDeviceSchedules(schedules);
+                double[] waitMs = new double[(int) limit];
+                int arraysStart = 0;
+                long rssStart = 0;
+                double loss = Double.NaN;
+                long k = 0;
+                double boundaryWait = 0;
+                int boundaries = 0;
+                long start = System.nanoTime();
+                for (int epoch = 0; epoch < config.epochs && k < limit; epoch++) {
+                    try (BatchSource.Epoch batches = source.epoch(epoch, 0)) {
+                        for (int b = 0; batches.hasNext() && k < limit; b++) {
+                            k++;
+                            try (NDManager sm = manager.newSubManager()) {
+                                Map<String, NDArray> views = batches.next(sm);
+                                waitMs[(int) k - 1] = batches.lastWaitNanos() / 1e6;
+                                if (b == 0 && epoch > 0) {
+                                    boundaryWait += waitMs[(int) k - 1];
+                                    boundaries++;
+                                }
+                                double lr = LrSchedule.lr(config, epoch, b, stepsPerEpoch);
+                                double tau = runner.hasEma() ? LrSchedule.tau(config, k, total) : Double.NaN;
+                                LossOutput out = runner.step(sm, views, new StepContext(k, total, epoch), lr, tau);
+                                if (k == limit) {
+                                    loss = out.total().getFloat(); // the one sync: queued device work is timed
+                                }
+                            }
+                            if (k == 1) {
+                                // after one step the lazily created scalars (e.g. the learning rate) exist
+                                arraysStart = NativeStats.liveArrays(manager) - NativeStats.liveArrays(staging);
+                                rssStart = NativeStats.rssKib();
+                            }
+                        }
+                    }
+                }
+                double seconds = (System.nanoTime() - start) / 1e9;
+                return new Result((int) k, config.batchSize, seconds, waitMs, onDevice ? "device" : "cpu",
+                        manager.getDevice().toString(), arraysStart,
+                        NativeStats.liveArrays(manager) - NativeStats.liveArrays(staging), rssStart,
+                        NativeStats.rssKib(), loss, boundaries == 0 ? Double.NaN : boundaryWait / boundaries);
+            }
+        }
+    }
+}

@@ -1,0 +1,125 @@
+package org.selfsup.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import java.util.Map;
+import org.selfsup.method.LossOutput;
+import org.selfsup.method.SslMethod;
+import org.selfsup.method.StepContext;
+import org.selfsup.train.optim.Optimizer;
+
+/**
+ * One training step, shared by {@link TrainLoop} and the step benchmark ({@code selfsup bench step}):
+ * EMA (if before-forward), forward + loss under a gradient collector, backward, optimiser step with the
+ * given learning rate, zeroed gradients, EMA (if after-step). Nothing is read back to the host: the
+ * returned loss arrays live in the caller's per-step manager and are only read when a step is logged.
+ */
+public final class StepRunner {
+    private final SslMethod method;
+    private final TrainableModel model;
+    private final Optimizer opt;
+    private final Ema ema;
+    private final Ema.Timing timing;
+    private final NDManager manager;
+    private final long[] phaseNanos = new long[3];
+    private DeviceSchedule lrTable;
+    private DeviceSchedule tauTable;
+    private DeviceSchedule restTable;
+
+    /**
+     * @param method  the loss
+     * @param model   networks and parameters
+     * @param opt     optimiser over the model's trainable parameters
+     * @param ema     target-network EMA, or null for methods without a target
+     * @param timing  when the EMA runs
+     * @param manager the model's device manager (for the gradient collector's engine)
+     */
+    public StepRunner(SslMethod method, TrainableModel model, Optimizer opt, Ema ema, Ema.Timing timing,
+                      NDManager manager) {
+        this.method = method;
+        this.model = model;
+        this.opt = opt;
+        this.ema = ema;
+        this.timing = timing;
+        this.manager = manager;
+    }
+
+    /**
+     * Takes the learning rate, tau and 1 − tau of step k from tables on the device instead of creating
+     * them from the {@code double}s given to {@link #step} (which must then hold the same values: they
+     * are only used for logging). Removes every per-step host-to-device scalar copy.
+     *
+     * @param s the run's schedules (their tau tables are required when the model has an EMA target)
+     */
+    public void useDeviceSchedules(StepSchedules s) {
+        if (ema != null && s.tau() == null) {
+            throw new IllegalArgumentException("the model has an EMA target: the schedules need tau tables");
+        }
+        this.lrTable = s.lr();
+        this.tauTable = s.tau();
+        this.restTable = s.rest();
+    }
+
+    /** Whether the model has an EMA target (tau is then used). */
+    public boolean hasEma() {
+        return ema != null;
+    }
+
+    /**
+     * Runs one step.
+     *
+     * @param sm    the step's sub-manager: views, activations and the returned loss live there
+     * @param views normalised float32 NCHW views by name, on the model's device
+     * @param ctx   step k (1-based), total steps and epoch
+     * @param lr    learning rate of this step
+     * @param tau   EMA rate of this step (ignored without EMA)
+     * @return the loss output (arrays attached to {@code sm})
+     */
+    public LossOutput step(NDManager sm, Map<String, NDArray> views, StepContext ctx, double lr, double tau) {
+        long t0 = System.nanoTime();
+        if (ema != null && timing == Ema.Timing.BEFORE_FORWARD) {
+            updateEma(sm, ctx.step(), tau);
+        }
+        long t1 = System.nanoTime();
+        ParameterStore ps = new ParameterStore(sm, false);
+        LossOutput out;
+        try (GradientCollector gc = manager.getEngine().newGradientCollector()) {
+            out = method.loss(model.networks(ps), views, ctx);
+            gc.backward(out.total());
+        }
+        long t2 = System.nanoTime();
+        if (lrTable != null) {
+            opt.step(lrTable.at(ctx.step(), sm));
+        } else {
+            opt.step(lr);
+        }
+        opt.zeroGrad();
+        long t3 = System.nanoTime();
+        if (ema != null && timing == Ema.Timing.AFTER_STEP) {
+            updateEma(sm, ctx.step(), tau);
+        }
+        long t4 = System.nanoTime();
+        phaseNanos[0] = (t1 - t0) + (t4 - t3);
+        phaseNanos[1] = t2 - t1;
+        phaseNanos[2] = t3 - t2;
+        return out;
+    }
+
+    private void updateEma(NDManager sm, long k, double tau) {
+        if (tauTable != null) {
+            ema.update(tauTable.at(k, sm), restTable.at(k, sm));
+        } else {
+            ema.update(tau);
+        }
+    }
+
+    /**
+     * Host time of the last step's phases in nanoseconds: {EMA, forward + backward, optimiser + zeroGrad}.
+     * Exact on the CPU engine (ops run synchronously); on a GPU these are launch times only.
+     */
+    public long[] lastPhaseNanos() {
+        return phaseNanos.clone();
+    }
+}
