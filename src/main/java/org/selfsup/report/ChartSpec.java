@@ -79,7 +79,8 @@ public record ChartSpec(String file, String title, String xLabel, String yLabel,
         double hi = out.stream().flatMapToDouble(s -> Arrays.stream(s.x())).max().orElse(Double.NaN);
         if (!Double.isNaN(lo)) {
             m.summary().forEach((k, v) -> {
-                if (k.startsWith("knn_") && !k.equals("knn_top1") && !k.equals("knn_top5") && v instanceof Double d) {
+                // accuracy references only (e.g. knn_top1_random_init), not protocol settings such as knn_k
+                if (k.startsWith("knn_top") && !k.equals("knn_top1") && !k.equals("knn_top5") && v instanceof Double d) {
                     out.add(new Metrics.Series(k + " (summary)", new double[] {lo, hi}, new double[] {d, d}));
                 }
             });
