@@ -1,9 +1,5 @@
 package org.selfsup.augment;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.awt.image.BufferedImage;
@@ -14,33 +10,29 @@ import java.nio.file.Path;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.selfsup.cli.CliRun;
 import org.selfsup.cli.Main;
 import org.selfsup.data.Image;
 import org.selfsup.data.ImageStore;
 import org.selfsup.util.Seeds;
 import picocli.CommandLine;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code selfsup augment preview} and {@code selfsup bench aug} through the CLI. */
 class AugmentCommandsTest {
     @TempDir
     Path dir;
 
-    private record Run(int code, String out, String err) {}
-
-    private static Run run(String... args) {
-        CommandLine cl = Main.newCommandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int code = cl.execute(args);
-        return new Run(code, out.toString(), err.toString());
+    private static CliRun run(String... args) {
+        return CliRun.execute(args);
     }
 
     @Test
     void previewWritesAGridWithSourcesAndViews() throws Exception {
         Path png = dir.resolve("sub/rsa.png");
-        Run r = run("augment", "preview", "--dataset", "synthetic", "--plan", "rsa", "--out", png.toString(),
+        CliRun r = run("augment", "preview", "--dataset", "synthetic", "--plan", "rsa", "--out", png.toString(),
                 "--count", "3", "--scale", "2");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("rsa views [w1, w2, a1, a2]"), r.out());
@@ -68,7 +60,7 @@ class AugmentCommandsTest {
 
     @Test
     void previewRejectsBadArguments() {
-        Run r = run("augment", "preview", "--dataset", "synthetic", "--plan", "simclr", "--out", dir.resolve("x.png").toString());
+        CliRun r = run("augment", "preview", "--dataset", "synthetic", "--plan", "simclr", "--out", dir.resolve("x.png").toString());
         assertEquals(2, r.code());
         assertTrue(r.err().startsWith("error: --plan: unknown view plan 'simclr'"), r.err());
         r = run("augment", "preview", "--dataset", "synthetic", "--count", "0", "--out", dir.resolve("x.png").toString());
@@ -79,7 +71,7 @@ class AugmentCommandsTest {
 
     @Test
     void benchAugPrintsAReadableLineAndJson() throws Exception {
-        Run r = run("bench", "aug", "--plan", "dssl", "--threads", "2", "--images", "64", "--batch", "16",
+        CliRun r = run("bench", "aug", "--plan", "dssl", "--threads", "2", "--images", "64", "--batch", "16",
                 "--seconds", "0.3", "--warmup", "0.1", "--repeats", "2");
         assertEquals(0, r.code(), r.err());
         String[] lines = r.out().strip().split("\n");
@@ -90,14 +82,14 @@ class AugmentCommandsTest {
         assertEquals(4, j.get("views").asInt());
         assertTrue(j.get("src_img_per_s").asDouble() > 0);
         assertEquals(2, j.get("windows_src_img_per_s").size());
-        Run ds = run("bench", "aug", "--plan", "rsa", "--dataset", "synthetic", "--size", "0", "--images", "48",
+        CliRun ds = run("bench", "aug", "--plan", "rsa", "--dataset", "synthetic", "--size", "0", "--images", "48",
                 "--batch", "16", "--seconds", "0.2", "--warmup", "0.1");
         assertEquals(0, ds.code(), ds.err());
         JsonNode dj = new ObjectMapper().readTree(ds.out().strip().split("\n")[1]);
         assertEquals(48, dj.get("images").asInt());
         assertEquals(32, dj.get("size").asInt());
         assertTrue(dj.get("source").asText().startsWith("synthetic 32x32x3"), dj.toString());
-        Run bad = run("bench", "aug", "--threads", "0");
+        CliRun bad = run("bench", "aug", "--threads", "0");
         assertEquals(2, bad.code());
         assertTrue(bad.err().contains("--threads"), bad.err());
     }

@@ -1,16 +1,16 @@
 package org.selfsup.bench;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.selfsup.cli.CliRun;
 import org.selfsup.cli.Main;
 import picocli.CommandLine;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code bench step} and {@code bench epoch} on tiny models: output, flat native array counts, errors. */
 class BenchCommandsTest {
@@ -20,16 +20,8 @@ class BenchCommandsTest {
         ai.djl.pytorch.jni.JniUtils.setNumThreads(1);
     }
 
-    private record Run(int code, String out, String err) {}
-
-    private static Run run(String... args) {
-        CommandLine cl = Main.newCommandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int code = cl.execute(args);
-        return new Run(code, out.toString(), err.toString());
+    private static CliRun run(String... args) {
+        return CliRun.execute(args);
     }
 
     private static JsonNode jsonLine(String out) throws Exception {
@@ -39,7 +31,7 @@ class BenchCommandsTest {
 
     @Test
     void stepReportsTimesAndAFlatArrayCount() throws Exception {
-        Run r = run("bench", "step", "--method", "rsa", "--arch", "small", "--width", "4", "--batch", "4",
+        CliRun r = run("bench", "step", "--method", "rsa", "--arch", "small", "--width", "4", "--batch", "4",
                 "--size", "16", "--device", "cpu", "--steps", "3", "--warmup", "1", "--torch-threads", "1");
         assertEquals(0, r.code(), r.err() + r.out());
         assertTrue(r.out().contains("median step"), r.out());
@@ -58,7 +50,7 @@ class BenchCommandsTest {
 
     @Test
     void stepRejectsAViewCountTheMethodCannotRead() {
-        Run r = run("bench", "step", "--method", "byol", "--arch", "small", "--width", "4", "--batch", "4",
+        CliRun r = run("bench", "step", "--method", "byol", "--arch", "small", "--width", "4", "--batch", "4",
                 "--size", "16", "--views", "4", "--steps", "1", "--warmup", "0");
         assertEquals(2, r.code(), r.out());
         assertTrue(r.err().contains("--views: method byol reads 2 views"), r.err());
@@ -67,7 +59,7 @@ class BenchCommandsTest {
     @Test
     void epochRunsTheRealPipelineOnBothPaths() throws Exception {
         for (String on : new String[] {"cpu", "device"}) {
-            Run r = run("bench", "epoch", "--dataset", "synthetic", "--method", "byol", "--plan", "byol",
+            CliRun r = run("bench", "epoch", "--dataset", "synthetic", "--method", "byol", "--plan", "byol",
                     "--arch", "small", "--width", "4", "--image-size", "16", "--batch-size", "8", "--threads", "1",
                     "--device", "cpu", "--augment-on", on, "--max-steps", "3");
             assertEquals(0, r.code(), r.err() + r.out());
@@ -84,7 +76,7 @@ class BenchCommandsTest {
     /** Two epochs: the first step of the second epoch is reported (its batch was prefetched). */
     @Test
     void epochReportsTheWaitAtTheEpochBoundary() throws Exception {
-        Run r = run("bench", "epoch", "--dataset", "synthetic", "--method", "simsiam", "--plan", "simsiam",
+        CliRun r = run("bench", "epoch", "--dataset", "synthetic", "--method", "simsiam", "--plan", "simsiam",
                 "--arch", "small", "--width", "4", "--image-size", "16", "--batch-size", "250", "--threads", "1",
                 "--device", "cpu", "--epochs", "2");
         assertEquals(0, r.code(), r.err() + r.out());

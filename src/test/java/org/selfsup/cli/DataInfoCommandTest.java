@@ -1,34 +1,25 @@
 package org.selfsup.cli;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class DataInfoCommandTest {
     @TempDir
     Path dir;
 
-    private record Result(int code, String out, String err) {}
-
-    private static Result run(String... args) {
-        CommandLine cl = Main.newCommandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int code = cl.execute(args);
-        return new Result(code, out.toString(), err.toString());
+    private static CliRun run(String... args) {
+        return CliRun.execute(args);
     }
 
     @Test
     void embeddedDataCountsAndStatistics() {
-        Result r = run("data", "info");
+        CliRun r = run("data", "info");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("dataset: fashion-mnist (embedded subset)"), r.out());
         assertTrue(r.out().matches("(?s).*fashion-mnist/train\\s+10000\\s+28x28\\s+1\\s+0\\.28\\d\\d\\s+0\\.35\\d\\d.*"), r.out());
@@ -40,7 +31,7 @@ class DataInfoCommandTest {
     @Test
     void badDirectoryIsExitTwoWithOneLine() {
         Path missing = dir.resolve("nothing-here");
-        Result r = run("data", "info", "--dataset", "cifar10", "--data-dir", missing.toString());
+        CliRun r = run("data", "info", "--dataset", "cifar10", "--data-dir", missing.toString());
         assertEquals(2, r.code());
         assertEquals("error: " + missing + ": cifar10 data directory does not exist", r.err().strip());
         assertEquals("", r.out());
@@ -48,18 +39,18 @@ class DataInfoCommandTest {
 
     @Test
     void badFlagValuesAreUserErrors() {
-        Result r = run("data", "info", "--dataset", "cifar", "--data-dir", dir.toString());
+        CliRun r = run("data", "info", "--dataset", "cifar", "--data-dir", dir.toString());
         assertEquals(2, r.code());
         assertTrue(r.err().strip().startsWith("error: --dataset: unknown data set 'cifar'"), r.err());
         assertEquals(1, r.err().strip().lines().count());
-        Result r2 = run("data", "info", "--dataset", "synthetic", "--on-bad-image", "maybe");
+        CliRun r2 = run("data", "info", "--dataset", "synthetic", "--on-bad-image", "maybe");
         assertEquals(2, r2.code());
         assertEquals("error: --on-bad-image must be skip or fail, got 'maybe'", r2.err().strip());
     }
 
     @Test
     void syntheticThroughTheCli() {
-        Result r = run("data", "info", "--dataset", "synthetic", "--image-size", "24");
+        CliRun r = run("data", "info", "--dataset", "synthetic", "--image-size", "24");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("view size: 24"), r.out());
         assertTrue(r.out().matches("(?s).*synthetic/train\\s+1000\\s+32x32\\s+3 .*"), r.out());

@@ -1,8 +1,5 @@
 package org.selfsup.eval;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import ai.djl.ndarray.NDManager;
 import java.awt.image.BufferedImage;
 import java.io.PrintWriter;
@@ -14,11 +11,14 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.selfsup.cli.CliRun;
 import org.selfsup.cli.Main;
 import org.selfsup.config.TrainConfig;
 import org.selfsup.model.ModelSpec;
 import org.selfsup.model.SslModel;
 import picocli.CommandLine;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The eval, export and embed commands end to end on a small checkpoint and synthetic data. */
 class EvalCommandsTest {
@@ -37,70 +37,62 @@ class EvalCommandsTest {
         }
     }
 
-    private record Run(int code, String out, String err) {}
-
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cl = Main.newCommandLine();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int code = cl.execute(args);
-        return new Run(code, out.toString(), err.toString());
+    private static CliRun run(String... args) {
+        return CliRun.execute(args);
     }
 
     @Test
     void knnOnTheCheckpointsData() {
         // a checkpoint file: a run folder goes through CheckpointStore.loadLatest, which (train branch e6e8a28)
         // rejects the optimiser part that follows the backbone as "trailing bytes"
-        Run r = run("eval", "knn", "--checkpoint", ckpt.toString(), "--batch-size", "200", "--random-init");
-        assertEquals(0, r.code, r.err);
-        assertTrue(r.out.matches("(?s)kNN \\(k=200, t=0.1\\) on synthetic: top-1 \\d+\\.\\d\\d% .*\\(200 test images, "
-                + "bank 1000\\)\\s+same architecture at random initialisation \\(seed 0\\): top-1 .*"), r.out);
+        CliRun r = run("eval", "knn", "--checkpoint", ckpt.toString(), "--batch-size", "200", "--random-init");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().matches("(?s)kNN \\(k=200, t=0.1\\) on synthetic: top-1 \\d+\\.\\d\\d% .*\\(200 test images, "
+                + "bank 1000\\)\\s+same architecture at random initialisation \\(seed 0\\): top-1 .*"), r.out());
     }
 
     @Test
     void fastLinearProbeWithValidation() throws Exception {
         Path json = tmp.resolve("probe.json");
-        Run r = run("eval", "linear", "--checkpoint", ckpt.toString(), "--protocol", "fast", "--epochs", "2",
+        CliRun r = run("eval", "linear", "--checkpoint", ckpt.toString(), "--protocol", "fast", "--epochs", "2",
                 "--val-fraction", "0.1", "--out", json.toString());
-        assertEquals(0, r.code, r.err);
-        assertTrue(r.out.contains("probe fast epoch 2/2"), r.out);
-        assertTrue(r.out.contains("linear probe (fast, 2 epochs) on synthetic: final-epoch test top-1"), r.out);
-        assertTrue(r.out.contains("(200 test images)"), r.out);
-        assertTrue(r.out.contains("best epoch on the validation split (100 images)"), r.out);
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("probe fast epoch 2/2"), r.out());
+        assertTrue(r.out().contains("linear probe (fast, 2 epochs) on synthetic: final-epoch test top-1"), r.out());
+        assertTrue(r.out().contains("(200 test images)"), r.out());
+        assertTrue(r.out().contains("best epoch on the validation split (100 images)"), r.out());
         assertTrue(Files.readString(json).contains("\"testImages\" : 200"));
     }
 
     @Test
     void userErrors() throws Exception {
-        Run missing = run("eval", "knn", "--checkpoint", tmp.resolve("nope.ckpt").toString());
-        assertEquals(2, missing.code);
-        assertTrue(missing.err.startsWith("error: checkpoint: ") && missing.err.contains("nope.ckpt"), missing.err);
+        CliRun missing = run("eval", "knn", "--checkpoint", tmp.resolve("nope.ckpt").toString());
+        assertEquals(2, missing.code());
+        assertTrue(missing.err().startsWith("error: checkpoint: ") && missing.err().contains("nope.ckpt"), missing.err());
         Files.writeString(tmp.resolve("junk.ckpt"), "not a checkpoint");
-        Run junk = run("export", "--checkpoint", tmp.resolve("junk.ckpt").toString(), "--out",
+        CliRun junk = run("export", "--checkpoint", tmp.resolve("junk.ckpt").toString(), "--out",
                 tmp.resolve("x").toString());
-        assertEquals(2, junk.code);
-        assertTrue(junk.err.startsWith("error: checkpoint: "), junk.err);
-        Run protocol = run("eval", "linear", "--checkpoint", ckpt.toString(), "--protocol", "imagenet");
-        assertEquals(2, protocol.code);
-        assertTrue(protocol.err.contains("--protocol: unknown probe protocol 'imagenet'"), protocol.err);
-        Run frac = run("eval", "linear", "--checkpoint", ckpt.toString(), "--protocol", "fast", "--val-fraction", "1");
-        assertEquals(2, frac.code);
-        assertTrue(frac.err.contains("--val-fraction"), frac.err);
-        Run k = run("eval", "knn", "--checkpoint", ckpt.toString(), "--k", "0");
-        assertEquals(2, k.code);
-        Run images = run("embed", "--checkpoint", ckpt.toString(), "--images", tmp.resolve("none").toString(),
+        assertEquals(2, junk.code());
+        assertTrue(junk.err().startsWith("error: checkpoint: "), junk.err());
+        CliRun protocol = run("eval", "linear", "--checkpoint", ckpt.toString(), "--protocol", "imagenet");
+        assertEquals(2, protocol.code());
+        assertTrue(protocol.err().contains("--protocol: unknown probe protocol 'imagenet'"), protocol.err());
+        CliRun frac = run("eval", "linear", "--checkpoint", ckpt.toString(), "--protocol", "fast", "--val-fraction", "1");
+        assertEquals(2, frac.code());
+        assertTrue(frac.err().contains("--val-fraction"), frac.err());
+        CliRun k = run("eval", "knn", "--checkpoint", ckpt.toString(), "--k", "0");
+        assertEquals(2, k.code());
+        CliRun images = run("embed", "--checkpoint", ckpt.toString(), "--images", tmp.resolve("none").toString(),
                 "--out", tmp.resolve("x.csv").toString());
-        assertEquals(2, images.code);
-        assertTrue(images.err.contains("--images: "), images.err);
+        assertEquals(2, images.code());
+        assertTrue(images.err().contains("--images: "), images.err());
     }
 
     @Test
     void exportAndEmbed() throws Exception {
-        Run r = run("export", "--checkpoint", ckpt.toString(), "--out", tmp.resolve("exported").toString());
-        assertEquals(0, r.code, r.err);
-        assertTrue(r.out.contains("64-d features, 16x16 input)"), r.out);
+        CliRun r = run("export", "--checkpoint", ckpt.toString(), "--out", tmp.resolve("exported").toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("64-d features, 16x16 input)"), r.out());
         assertTrue(Files.exists(tmp.resolve("exported/encoder-0000.params")));
         assertTrue(Files.readString(tmp.resolve("exported/encoder.json")).contains("\"inputSize\" : 16"));
 
@@ -112,9 +104,9 @@ class EvalCommandsTest {
         }
         Files.writeString(images.resolve("notes.txt"), "not an image");
         Path csv = tmp.resolve("emb.csv");
-        Run e = run("embed", "--checkpoint", ckpt.toString(), "--images", tmp.resolve("imgs").toString(), "--out",
+        CliRun e = run("embed", "--checkpoint", ckpt.toString(), "--images", tmp.resolve("imgs").toString(), "--out",
                 csv.toString(), "--l2-normalize");
-        assertEquals(0, e.code, e.err);
+        assertEquals(0, e.code(), e.err());
         List<String> lines = Files.readAllLines(csv);
         assertEquals(4, lines.size());
         assertTrue(lines.get(0).startsWith("path,f0,f1,") && lines.get(0).endsWith(",f63"));

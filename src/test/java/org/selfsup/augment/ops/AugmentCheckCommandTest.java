@@ -1,8 +1,5 @@
 package org.selfsup.augment.ops;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -11,25 +8,19 @@ import java.nio.file.Path;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.selfsup.cli.CliRun;
 import org.selfsup.cli.Main;
 import picocli.CommandLine;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code selfsup augment check}: exit 0 on the golden set, 1 when an op is off, 2 for unusable folders. */
 class AugmentCheckCommandTest {
     @TempDir
     Path tmp;
 
-    private record Result(int code, String out, String err) {
-    }
-
-    private static Result run(String... args) {
-        CommandLine cl = Main.newCommandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int code = cl.execute(args);
-        return new Result(code, out.toString(), err.toString());
+    private static CliRun run(String... args) {
+        return CliRun.execute(args);
     }
 
     private Path copyGolden() throws IOException {
@@ -45,7 +36,7 @@ class AugmentCheckCommandTest {
 
     @Test
     void passesOnTheGoldenSet() {
-        Result r = run("augment", "check", "--golden", GoldenTestData.dir().toString());
+        CliRun r = run("augment", "check", "--golden", GoldenTestData.dir().toString());
         assertEquals(0, r.code(), r.err());
         String[] lines = r.out().strip().split("\n");
         assertEquals(26, lines.length, r.out());
@@ -63,7 +54,7 @@ class AugmentCheckCommandTest {
         byte[] data = Files.readAllBytes(file);
         data[100] = (byte) (data[100] ^ 0x80);
         Files.write(file, data);
-        Result r = run("augment", "check", "--golden", dir.toString());
+        CliRun r = run("augment", "check", "--golden", dir.toString());
         assertEquals(1, r.code(), r.out() + r.err());
         String crop = r.out().lines().filter(l -> l.startsWith("resized_crop")).findFirst().orElseThrow();
         assertTrue(crop.contains("max_abs_diff=128") && crop.endsWith("FAIL"), crop);
@@ -72,7 +63,7 @@ class AugmentCheckCommandTest {
 
     @Test
     void userErrorForAMissingFolder() {
-        Result r = run("augment", "check", "--golden", tmp.resolve("nope").toString());
+        CliRun r = run("augment", "check", "--golden", tmp.resolve("nope").toString());
         assertEquals(2, r.code());
         assertTrue(r.err().startsWith("error: ") && r.err().contains("nope"), r.err());
         assertEquals(1, r.err().strip().lines().count(), r.err());
@@ -96,11 +87,11 @@ class AugmentCheckCommandTest {
 
     @Test
     void tinyFolderChecksValues() throws IOException {
-        Result r = run("augment", "check", "--golden", tinyFolder(caseLine("invert", "{}"), 12).toString());
+        CliRun r = run("augment", "check", "--golden", tinyFolder(caseLine("invert", "{}"), 12).toString());
         // Inverting black gives white, but the expected file is black: one op, fails with diff 255.
         assertEquals(1, r.code(), r.err());
         assertTrue(r.out().contains("max_abs_diff=255"), r.out());
-        Result ok = run("augment", "check", "--golden",
+        CliRun ok = run("augment", "check", "--golden",
                 tinyFolder(caseLine("brightness", "{\"factor\": 0.5}"), 12).toString());
         assertEquals(0, ok.code(), ok.err());
     }
@@ -115,13 +106,13 @@ class AugmentCheckCommandTest {
                 + "{\"top\": 0, \"left\": 0, \"height\": 2, \"width\": 2, \"size\": [3, 5]}, "
                 + "\"input\": \"input_00.u8\", \"input_height\": 2, \"input_width\": 2, "
                 + "\"output\": \"case_0000.u8\", \"output_height\": 3, \"output_width\": 5, \"channels\": 3}\n");
-        Result r = run("augment", "check", "--golden", dir.toString());
+        CliRun r = run("augment", "check", "--golden", dir.toString());
         assertEquals(0, r.code(), r.out() + r.err());
     }
 
     @Test
     void userErrorForGarbledCases() throws IOException {
-        Result r = run("augment", "check", "--golden", tinyFolder("{\"id\": 0, \"op\": \n", 12).toString());
+        CliRun r = run("augment", "check", "--golden", tinyFolder("{\"id\": 0, \"op\": \n", 12).toString());
         assertEquals(2, r.code());
         assertTrue(r.err().contains("cases.jsonl line 1"), r.err());
     }
@@ -130,24 +121,24 @@ class AugmentCheckCommandTest {
     void userErrorForMissingCasesFile() throws IOException {
         Path dir = tmp.resolve("empty");
         Files.createDirectories(dir);
-        Result r = run("augment", "check", "--golden", dir.toString());
+        CliRun r = run("augment", "check", "--golden", dir.toString());
         assertEquals(2, r.code());
         assertTrue(r.err().contains("cases.jsonl"), r.err());
     }
 
     @Test
     void userErrorForWrongFileSize() throws IOException {
-        Result r = run("augment", "check", "--golden", tinyFolder(caseLine("hflip", "{}"), 11).toString());
+        CliRun r = run("augment", "check", "--golden", tinyFolder(caseLine("hflip", "{}"), 11).toString());
         assertEquals(2, r.code());
         assertTrue(r.err().contains("case_0000.u8") && r.err().contains("11 bytes"), r.err());
     }
 
     @Test
     void userErrorForUnknownOpOrBadParams() throws IOException {
-        Result r = run("augment", "check", "--golden", tinyFolder(caseLine("swirl", "{}"), 12).toString());
+        CliRun r = run("augment", "check", "--golden", tinyFolder(caseLine("swirl", "{}"), 12).toString());
         assertEquals(2, r.code());
         assertTrue(r.err().contains("unknown op 'swirl'"), r.err());
-        Result p = run("augment", "check", "--golden", tinyFolder(caseLine("rotate", "{\"deg\": 3}"), 12).toString());
+        CliRun p = run("augment", "check", "--golden", tinyFolder(caseLine("rotate", "{\"deg\": 3}"), 12).toString());
         assertEquals(2, p.code());
         assertTrue(p.err().contains("'degrees'"), p.err());
     }
