@@ -5,10 +5,10 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.SplittableRandom;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.selfsup.util.Futures;
 import org.selfsup.util.Seeds;
 
 /**
@@ -151,7 +151,7 @@ public final class EpochLoader implements Iterable<ViewBatch>, Iterator<ViewBatc
             batch = make(nextToReturn);
             nextToSubmit++;
         } else {
-            batch = await(ahead.poll());
+            batch = Futures.await(ahead.poll(), "waiting for a batch");
         }
         lastWaitNanos = System.nanoTime() - t0;
         waitNanos += lastWaitNanos;
@@ -182,23 +182,5 @@ public final class EpochLoader implements Iterable<ViewBatch>, Iterator<ViewBatc
 
     private ViewBatch make(int k) {
         return assembler.assemble(epoch, k, indicesOf(k));
-    }
-
-    private static ViewBatch await(Future<ViewBatch> f) {
-        try {
-            return f.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for a batch", e);
-        } catch (ExecutionException e) {
-            Throwable c = e.getCause();
-            if (c instanceof RuntimeException re) {
-                throw re;
-            }
-            if (c instanceof Error err) {
-                throw err;
-            }
-            throw new IllegalStateException(c);
-        }
     }
 }

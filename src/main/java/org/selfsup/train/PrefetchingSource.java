@@ -7,6 +7,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.selfsup.util.Futures;
 
 /**
  * What both {@link BatchSource}s share:
@@ -91,7 +92,7 @@ abstract class PrefetchingSource<L extends AutoCloseable> implements BatchSource
                 if (staged == null) {
                     views = take(loader, step);
                 } else {
-                    Staged s = await(staged);
+                    Staged s = Futures.await(staged, "waiting for a batch");
                     staged = null;
                     s.views().values().forEach(a -> a.attach(step));
                     s.manager().close();
@@ -150,23 +151,6 @@ abstract class PrefetchingSource<L extends AutoCloseable> implements BatchSource
                 throw e;
             }
         });
-    }
-
-    private static <T> T await(Future<T> f) {
-        try {
-            return f.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for a batch", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException re) {
-                throw re;
-            }
-            if (e.getCause() instanceof Error err) {
-                throw err;
-            }
-            throw new IllegalStateException(e.getCause());
-        }
     }
 
     @Override

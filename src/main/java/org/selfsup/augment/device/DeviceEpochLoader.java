@@ -2,12 +2,12 @@ package org.selfsup.augment.device;
 
 import ai.djl.ndarray.NDManager;
 import java.util.ArrayDeque;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.selfsup.augment.EpochLoader;
 import org.selfsup.data.ImageStore;
+import org.selfsup.util.Futures;
 
 /**
  * One epoch of device-augmented batches ({@code augment-on: device}), the counterpart of
@@ -104,7 +104,7 @@ public final class DeviceEpochLoader implements AutoCloseable {
             throw new java.util.NoSuchElementException("epoch " + epoch + " has no more batches");
         }
         long t0 = System.nanoTime();
-        HostBatch host = await(ahead.removeFirst());
+        HostBatch host = Futures.await(ahead.removeFirst(), "preparing a batch");
         lastWaitNanos = System.nanoTime() - t0;
         waitNanos += lastWaitNanos;
         nextToReturn++;
@@ -126,20 +126,6 @@ public final class DeviceEpochLoader implements AutoCloseable {
         while (nextToSubmit < batchCount && ahead.size() < prefetch) {
             int[] idx = indicesOf(nextToSubmit++);
             ahead.addLast(executor.submit(() -> augmenter.prepare(store, idx, seed, epoch)));
-        }
-    }
-
-    private static HostBatch await(Future<HostBatch> f) {
-        try {
-            return f.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while preparing a batch", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new IllegalStateException(e.getCause());
         }
     }
 
