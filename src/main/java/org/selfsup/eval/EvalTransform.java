@@ -2,6 +2,7 @@ package org.selfsup.eval;
 
 import java.util.Objects;
 import org.selfsup.augment.ImageOp;
+import org.selfsup.augment.ops.CenterCrop;
 import org.selfsup.data.Image;
 import org.selfsup.data.Normalization;
 

@@ -1,15 +1,15 @@
 package org.selfsup.eval;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.selfsup.augment.ops.CenterCrop;
 import org.selfsup.data.Image;
 import org.selfsup.data.ImageStore;
 import org.selfsup.data.Normalization;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 class FeatureExtractorTest {
     @Test

@@ -2,6 +2,7 @@ package org.selfsup.augment.plans;
 
 import java.util.SplittableRandom;
 import org.selfsup.augment.RandomTransform;
+import org.selfsup.augment.ops.CenterCrop;
 import org.selfsup.augment.ops.ResizedCrop;
 import org.selfsup.data.Image;
 
@@ -36,10 +37,7 @@ public final class EvalTransform implements RandomTransform {
     public Image apply(Image in, SplittableRandom rng) {
         Image img = in;
         if (resize > 0) {
-            img = squareResize(img, resize);
-            int top = (int) Math.rint((img.height() - size) / 2.0);
-            int left = (int) Math.rint((img.width() - size) / 2.0);
-            return new ResizedCrop(top, left, size, size, size).apply(img);
+            return new CenterCrop(size).apply(squareResize(img, resize));
         }
         if (img.height() == size && img.width() == size) {
             return img;

@@ -1,4 +1,4 @@
-package org.selfsup.eval;
+package org.selfsup.augment.ops;
 
 import org.selfsup.augment.ImageOp;
 import org.selfsup.data.Image;
