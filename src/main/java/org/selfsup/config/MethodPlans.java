@@ -2,36 +2,18 @@ package org.selfsup.config;
 
 import java.util.List;
 import java.util.Map;
+import org.selfsup.augment.plans.PlanOptions;
+import org.selfsup.augment.plans.ViewPlans;
+import org.selfsup.method.MethodOptions;
+import org.selfsup.method.MethodRegistry;
 
 /**
  * Which view plans can feed which method: each method consumes a fixed set of view names, and each plan
- * produces one (contracts.md: 2-view plans {@code v1, v2}; rsa {@code w1, w2, a1, a2}; dssl
- * {@code x1, x2, x11, x21}).
+ * produces one (2-view plans {@code v1, v2}; rsa {@code w1, w2, a1, a2}; dssl {@code x1, x2, x11, x21}).
+ * Each method's default plan is a configuration decision and lives here.
  */
 final class MethodPlans {
     private MethodPlans() {}
-
-    private static final List<String> TWO_VIEWS = List.of("v1", "v2");
-    private static final List<String> RSA_VIEWS = List.of("w1", "w2", "a1", "a2");
-    private static final List<String> DSSL_VIEWS = List.of("x1", "x2", "x11", "x21");
-
-    private static final Map<String, List<String>> METHOD_VIEWS = Map.of(
-            "byol", TWO_VIEWS,
-            "simsiam", TWO_VIEWS,
-            "heavy-symmetric", DSSL_VIEWS,
-            "rsa", RSA_VIEWS,
-            "dssl-simsiam", DSSL_VIEWS,
-            "dssl-byol", DSSL_VIEWS);
-
-    private static final Map<String, List<String>> PLAN_VIEWS = Map.of(
-            "byol", TWO_VIEWS,
-            "simsiam", TWO_VIEWS,
-            "rsa-aw", TWO_VIEWS,
-            "heavy-pair", TWO_VIEWS,
-            "rsa", RSA_VIEWS,
-            "dssl-cifar", DSSL_VIEWS,
-            "dssl-imagenet", DSSL_VIEWS,
-            "dssl-byol-harder", DSSL_VIEWS);
 
     private static final Map<String, String> DEFAULT_PLAN = Map.of(
             "byol", "byol",
@@ -46,13 +28,13 @@ final class MethodPlans {
         return DEFAULT_PLAN.getOrDefault(method, method);
     }
 
-    /** View names a method consumes, or null for an unknown method. */
+    /** View names a method consumes (asked of the method itself, so the two cannot drift apart). */
     static List<String> methodViews(String method) {
-        return METHOD_VIEWS.get(method);
+        return MethodRegistry.create(method, MethodOptions.defaults()).views();
     }
 
-    /** View names a plan produces, or null for an unknown plan. */
+    /** View names a plan produces (asked of the plan itself; the names do not depend on the size). */
     static List<String> planViews(String plan) {
-        return PLAN_VIEWS.get(plan);
+        return ViewPlans.create(plan, 32, PlanOptions.defaults()).viewNames();
     }
 }
