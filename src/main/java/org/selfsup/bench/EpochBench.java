@@ -6,34 +6,26 @@ import java.util.Arrays;
 import java.util.Map;
 import org.selfsup.augment.BatchAssembler;
 import org.selfsup.augment.ViewPlan;
-import org.selfsup.augment.plans.ViewPlans;
 import org.selfsup.config.TrainConfig;
 import org.selfsup.data.Dataset;
+import org.selfsup.job.Pretraining;
 import org.selfsup.method.LossOutput;
-import org.selfsup.method.MethodOptions;
-import org.selfsup.method.MethodRegistry;
 import org.selfsup.method.SslMethod;
 import org.selfsup.method.StepContext;
-import org.selfsup.model.ModelSpec;
 import org.selfsup.model.SslModel;
 import org.selfsup.train.BatchSource;
-import org.selfsup.train.CpuBatchSource;
-import org.selfsup.train.DeviceBatchSource;
 import org.selfsup.train.Ema;
 import org.selfsup.train.LrSchedule;
 import org.selfsup.train.StepRunner;
 import org.selfsup.train.StepSchedules;
-import org.selfsup.train.TrainLoop;
 import org.selfsup.train.TrainableModel;
-import org.selfsup.train.Trainer;
-import org.selfsup.train.optim.Optimizer;
-import org.selfsup.util.UserException;
+import org.selfsup.optim.Optimizer;
 
 /**
  * End-to-end training speed with the real input pipeline: the data set, view plan, model, optimiser,
- * EMA and batch source ({@link CpuBatchSource} or {@link DeviceBatchSource}, with prefetch across the
- * epoch boundary) a {@link TrainConfig} describes, stepping through {@link StepRunner} exactly as
- * {@link TrainLoop} does, without the run folder, checkpoints, metrics file or kNN monitor. Measures
+ * EMA and batch source (CPU assembly or the device path, with prefetch across the epoch boundary) that
+ * {@link Pretraining} builds for a {@link TrainConfig}, stepping through {@link StepRunner} as the
+ * training loop does, without the run folder, checkpoints, metrics file or kNN monitor. Measures
  * source images per second and how long the training thread waited for its batches.
  */
 public final class EpochBench {
@@ -92,37 +84,26 @@ public final class EpochBench {
      * training thread (to measure what staging them ahead saves).
      */
     public static Result run(TrainConfig config, Dataset ds, long maxSteps, boolean stageAhead) {
-        int size = Trainer.viewSize(config, ds);
-        ViewPlan plan = ViewPlans.create(config.effectivePlan(), size, Trainer.planOptions(config));
-        SslMethod method = MethodRegistry.create(config.method, new MethodOptions(config.beta, config.softLossRate));
-        int stepsPerEpoch = ds.pretrain().size() / config.batchSize;
-        if (stepsPerEpoch == 0) {
-            throw new UserException("batch-size: " + config.batchSize + " is larger than the data set ("
-                    + ds.pretrain().size() + " images)");
-        }
+        Pretraining training = new Pretraining(config, null).withDataset(ds);
+        int size = training.viewSize();
+        ViewPlan plan = training.viewPlan();
+        SslMethod method = Pretraining.method(config);
+        int stepsPerEpoch = training.stepsPerEpoch();
         long total = (long) config.epochs * stepsPerEpoch;
         long limit = maxSteps > 0 ? Math.min(maxSteps, total) : total;
-        ModelSpec spec = Trainer.modelSpec(config);
         boolean onDevice = "device".equals(config.augmentOn);
-        try (NDManager manager = NDManager.newBaseManager(Trainer.device(config.device));
-             SslModel sslModel = SslModel.create(spec, method.usesTarget(), spec.predictor() != null, manager, size,
-                     config.seed);
-             BatchAssembler assembler = new BatchAssembler(ds.pretrain(), plan, ds.normalization(),
-                     Math.max(1, config.threads), config.seed);
+        try (NDManager manager = NDManager.newBaseManager(Pretraining.device(config.device));
+             SslModel sslModel = Pretraining.createModel(config, method, manager, size);
+             BatchAssembler assembler = training.assembler(plan);
              // staged batches live here until a step takes them: not counted as the run's live arrays
              NDManager staging = manager.newSubManager()) {
-            TrainableModel model = Trainer.adapt(sslModel);
-            try (Optimizer opt = TrainLoop.optimizer(config, model, manager);
-                 Ema ema = model.emaPairs().isEmpty() ? null : new Ema(model.emaPairs(), manager);
-                 BatchSource source = onDevice
-                         ? new DeviceBatchSource(DeviceBatchSource.plan(plan.name(), size, Trainer.planOptions(config)),
-                                 ds.normalization(), ds.pretrain(), method.views(), manager, config.seed,
-                                 config.batchSize, config.prefetch, config.epochs, stageAhead ? staging : null)
-                         : new CpuBatchSource(assembler, method.views(), config.batchSize, config.prefetch,
-                                 config.epochs, stageAhead ? staging : null);
+            TrainableModel model = TrainableModel.of(sslModel);
+            try (Optimizer opt = Pretraining.optimizer(config, model, manager);
+                 Ema ema = Pretraining.ema(model, manager);
+                 BatchSource source = training.batchSource(method, training.devicePlan(), assembler, manager,
+                         stageAhead ? staging : null);
                  StepSchedules schedules = StepSchedules.forRun(config, stepsPerEpoch, total, ema != null, manager)) {
-                StepRunner runner = new StepRunner(method, model, opt, ema, Ema.Timing.parse(config.emaTiming),
-                        manager);
+                StepRunner runner = Pretraining.stepRunner(config, method, model, opt, ema, manager);
                 runner.useDeviceSchedules(schedules);
                 double[] waitMs = new double[(int) limit];
                 int arraysStart = 0;

@@ -9,25 +9,21 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.selfsup.config.TrainConfig;
+import org.selfsup.job.Pretraining;
 import org.selfsup.method.LossOutput;
-import org.selfsup.method.MethodOptions;
-import org.selfsup.method.MethodRegistry;
 import org.selfsup.method.SslMethod;
 import org.selfsup.method.StepContext;
-import org.selfsup.model.ModelSpec;
 import org.selfsup.model.SslModel;
 import org.selfsup.train.Ema;
 import org.selfsup.train.StepRunner;
 import org.selfsup.train.StepSchedules;
-import org.selfsup.train.TrainLoop;
 import org.selfsup.train.TrainableModel;
-import org.selfsup.train.Trainer;
-import org.selfsup.train.optim.Optimizer;
+import org.selfsup.optim.Optimizer;
 import org.selfsup.util.Seeds;
 import org.selfsup.util.UserException;
 
 /**
- * Speed of the real training step ({@link StepRunner}, the code {@link TrainLoop} runs) on synthetic
+ * Speed of the real training step ({@link StepRunner}, the step the training loop runs) on synthetic
  * normalised views: the model, optimiser and EMA a {@link TrainConfig} describes, {@code warmup} untimed
  * steps, then {@code steps} timed ones. Each timed step includes the host-to-device copy of the views
  * (as in training) and ends with a read of the loss (the one host sync a logged step has), so step
@@ -79,7 +75,7 @@ public final class StepBench {
      * @param warmup  untimed steps first
      */
     public static Result run(TrainConfig config, int views, int steps, int warmup) {
-        SslMethod method = MethodRegistry.create(config.method, new MethodOptions(config.beta, config.softLossRate));
+        SslMethod method = Pretraining.method(config);
         int v = views == 0 ? method.views().size() : views;
         if (v != method.views().size()) {
             throw new UserException("--views: method " + config.method + " reads " + method.views().size()
@@ -91,16 +87,13 @@ public final class StepBench {
         int b = config.batchSize;
         int s = config.imageSize;
         float[][] host = syntheticViews(v, b, s, config.seed);
-        ModelSpec spec = Trainer.modelSpec(config);
-        try (NDManager manager = NDManager.newBaseManager(Trainer.device(config.device));
-             SslModel sslModel = SslModel.create(spec, method.usesTarget(), spec.predictor() != null, manager, s,
-                     config.seed)) {
-            TrainableModel model = Trainer.adapt(sslModel);
+        try (NDManager manager = NDManager.newBaseManager(Pretraining.device(config.device));
+             SslModel sslModel = Pretraining.createModel(config, method, manager, s)) {
+            TrainableModel model = TrainableModel.of(sslModel);
             StepSchedules schedules = null;
-            try (Optimizer opt = TrainLoop.optimizer(config, model, manager);
-                 Ema ema = model.emaPairs().isEmpty() ? null : new Ema(model.emaPairs(), manager)) {
-                StepRunner runner = new StepRunner(method, model, opt, ema, Ema.Timing.parse(config.emaTiming),
-                        manager);
+            try (Optimizer opt = Pretraining.optimizer(config, model, manager);
+                 Ema ema = Pretraining.ema(model, manager)) {
+                StepRunner runner = Pretraining.stepRunner(config, method, model, opt, ema, manager);
                 double lr = config.effectiveLr();
                 long total = warmup + steps;
                 schedules = StepSchedules.constant(lr, config.emaBase, total, ema != null, manager);

@@ -11,9 +11,9 @@ import org.selfsup.config.TrainConfig;
 import org.selfsup.model.ModelSpec;
 import org.selfsup.model.SslModel;
 import org.selfsup.train.Ema;
-import org.selfsup.train.TrainLoop;
-import org.selfsup.train.Trainer;
-import org.selfsup.train.optim.Optimizer;
+import org.selfsup.train.TrainableModel;
+import org.selfsup.job.Pretraining;
+import org.selfsup.optim.Optimizer;
 
 /**
  * Time of the parameter updates alone (optimiser step and EMA) on a real model's parameters, many
@@ -31,7 +31,7 @@ public final class UpdateBench {
         c.arch = args.length > 0 ? args[0] : "resnet18-cifar";
         c.optimizer = args.length > 1 ? args[1] : "sgd";
         int repeats = args.length > 2 ? Integer.parseInt(args[2]) : 30;
-        ModelSpec spec = Trainer.modelSpec(c);
+        ModelSpec spec = Pretraining.modelSpec(c);
         try (NDManager manager = NDManager.newBaseManager(ai.djl.Device.cpu());
              SslModel model = SslModel.create(spec, true, true, manager, 32, 0)) {
             List<Parameter> params = model.trainableParameters();
@@ -49,7 +49,7 @@ public final class UpdateBench {
             }
             double[] opt = new double[repeats];
             double[] ema = new double[repeats];
-            try (Optimizer o = TrainLoop.optimizer(c, Trainer.adapt(model), manager);
+            try (Optimizer o = Pretraining.optimizer(c, TrainableModel.of(model), manager);
                  Ema e = new Ema(model.emaPairs(), manager)) {
                 for (int i = -3; i < repeats; i++) {
                     long t0 = System.nanoTime();

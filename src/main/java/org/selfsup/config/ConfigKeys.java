@@ -1,9 +1,14 @@
 package org.selfsup.config;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import java.io.UncheckedIOException;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,6 +20,16 @@ public final class ConfigKeys {
     private ConfigKeys() {}
 
     private static final Map<String, Field> FIELDS = scan();
+
+    /**
+     * Keys that say where and how a run is executed, watched and kept, not what it trains: they may differ
+     * between the original and a resuming command. Every other key must match the checkpoint's.
+     */
+    public static final Set<String> RUN_SETTINGS = Set.of("name", "runs-dir", "data-dir", "threads",
+            "prefetch", "device", "knn-every", "knn-k", "knn-t", "checkpoint-every", "checkpoint-steps",
+            "log-every", "collapse-std", "preset");
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private static Map<String, Field> scan() {
         PropertyNamingStrategies.KebabCaseStrategy kebab = new PropertyNamingStrategies.KebabCaseStrategy();
@@ -45,6 +60,29 @@ public final class ConfigKeys {
             throw new IllegalArgumentException("not a config key: " + key);
         }
         return f;
+    }
+
+    /**
+     * The training keys (all but {@link #RUN_SETTINGS}) whose values differ between a saved configuration
+     * and the current one, each as {@code key (checkpoint: saved, now: current)}, in key order.
+     *
+     * @param savedJson the configuration a checkpoint holds, as JSON
+     * @param nowJson   the current configuration, as JSON
+     */
+    public static List<String> trainingDifferences(String savedJson, String nowJson) {
+        try {
+            JsonNode saved = JSON.readTree(savedJson);
+            JsonNode now = JSON.readTree(nowJson);
+            List<String> diffs = new ArrayList<>();
+            now.fieldNames().forEachRemaining(key -> {
+                if (!RUN_SETTINGS.contains(key) && !now.get(key).equals(saved.get(key))) {
+                    diffs.add(key + " (checkpoint: " + saved.get(key) + ", now: " + now.get(key) + ")");
+                }
+            });
+            return diffs;
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException("unreadable configuration JSON", e);
+        }
     }
 
     /** The documentation of a key. */

@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.selfsup.data.Dataset;
+import org.selfsup.data.DatasetRegistry;
 import org.selfsup.util.UserException;
 
 /**
@@ -33,7 +35,7 @@ public final class TrainConfig {
     public static final List<String> PLANS = List.of(
             "byol", "simsiam", "rsa", "rsa-aw", "dssl-cifar", "dssl-imagenet", "dssl-byol-harder", "heavy-pair");
     public static final List<String> LR_SCALINGS = List.of("linear", "none");
-    public static final List<String> OPTIMIZERS = List.of("sgd", "lars");
+    public static final List<String> OPTIMIZERS = org.selfsup.optim.Optimizers.NAMES;
     public static final List<String> LR_SCHEDULES = List.of("cosine-epoch", "warmup-cosine-step", "dssl-epoch");
     public static final List<String> EMA_SCHEDULES = List.of("cosine", "constant");
     public static final List<String> EMA_TIMINGS = List.of("before-forward", "after-step");
@@ -207,6 +209,18 @@ public final class TrainConfig {
             return plan;
         }
         return MethodPlans.defaultPlan(method);
+    }
+
+    /**
+     * The side of the training views, the one rule for it: {@code image-size}, or when that is 0 the data
+     * set's default view size (that of {@code loaded} when the data set is loaded, else the registry's
+     * default for {@code dataset}).
+     */
+    public int viewSize(Dataset loaded) {
+        if (imageSize > 0) {
+            return imageSize;
+        }
+        return loaded != null ? loaded.viewSize() : DatasetRegistry.defaultViewSize(dataset);
     }
 
     /** The data folder, or null when {@code data-dir} is empty (the data set's default location). */

@@ -9,17 +9,19 @@ import org.selfsup.config.TrainConfig;
 import org.selfsup.data.Dataset;
 import org.selfsup.data.ImageStore;
 import org.selfsup.model.SslModel;
-import org.selfsup.train.EpochListener;
+import org.selfsup.train.FaultPoints;
+import org.selfsup.train.TrainingListener;
 
 /**
- * The kNN monitor as a training epoch listener (spec §1.4): every {@code every} epochs (and after the
+ * The kNN monitor as a training listener (spec §1.4): every {@code every} epochs (and after the
  * last one) the frozen backbone, in inference mode, embeds the train split (memory bank) and EVERY
  * test image under the test transform (ToTensor + Normalize), and the weighted kNN vote is scored.
  *
- * <p>Returns {@code knn_top1} and {@code knn_top5} (percent), which the trainer logs as an
- * {@code eval} line; returns null on epochs without evaluation. It only reads the model.
+ * <p>Its evaluation returns {@code knn_top1} and {@code knn_top5} (percent), which the metrics listener
+ * logs as an {@code eval} line; nothing on epochs without evaluation. It only reads the model it watches
+ * ({@link #watching}).
  */
-public final class KnnMonitor implements EpochListener {
+public final class KnnMonitor implements TrainingListener {
     /** Images per forward pass of the monitor. */
     public static final int BATCH = 256;
 
@@ -30,6 +32,7 @@ public final class KnnMonitor implements EpochListener {
     private final int batchSize;
     private final int every;
     private final int epochs;
+    private final SslModel watched;
 
     /**
      * @param bank      labelled train split (memory bank)
@@ -42,6 +45,11 @@ public final class KnnMonitor implements EpochListener {
      */
     public KnnMonitor(ImageStore bank, ImageStore test, EvalTransform transform, Knn knn, int batchSize, int every,
                       int epochs) {
+        this(bank, test, transform, knn, batchSize, every, epochs, null);
+    }
+
+    private KnnMonitor(ImageStore bank, ImageStore test, EvalTransform transform, Knn knn, int batchSize, int every,
+                       int epochs, SslModel watched) {
         this.bank = Objects.requireNonNull(bank);
         this.test = Objects.requireNonNull(test);
         this.transform = Objects.requireNonNull(transform);
@@ -49,6 +57,12 @@ public final class KnnMonitor implements EpochListener {
         this.batchSize = batchSize;
         this.every = every;
         this.epochs = epochs;
+        this.watched = watched;
+    }
+
+    /** This monitor, evaluating {@code model} (the model being trained) at its epochs. */
+    public KnnMonitor watching(SslModel model) {
+        return new KnnMonitor(bank, test, transform, knn, batchSize, every, epochs, Objects.requireNonNull(model));
     }
 
     /** The monitor a run's configuration asks for: {@code knn-every}, {@code knn-k}, {@code knn-t}. */
@@ -63,12 +77,15 @@ public final class KnnMonitor implements EpochListener {
     }
 
     @Override
-    public Map<String, Double> onEpochEnd(int epoch, long step, SslModel model) {
+    public Map<String, Double> evaluate(int epoch, long step) {
         if (!due(epoch)) {
-            return null;
+            return Map.of();
         }
-        org.selfsup.train.FaultPoints.reach("eval"); // test-only pause point (fault-injection tests)
-        KnnResult r = evaluate(model);
+        if (watched == null) {
+            throw new IllegalStateException("the kNN monitor watches no model (see watching)");
+        }
+        FaultPoints.reach("eval"); // test-only pause point (fault-injection tests)
+        KnnResult r = evaluate(watched);
         Map<String, Double> out = new LinkedHashMap<>();
         out.put("knn_top1", r.top1());
         out.put("knn_top5", r.top5());

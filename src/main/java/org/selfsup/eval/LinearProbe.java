@@ -15,8 +15,8 @@ import java.util.function.Consumer;
 import org.selfsup.augment.RandomTransform;
 import org.selfsup.data.Image;
 import org.selfsup.data.ImageStore;
-import org.selfsup.train.optim.Optimizer;
-import org.selfsup.train.optim.Sgd;
+import org.selfsup.optim.Optimizer;
+import org.selfsup.optim.Sgd;
 import org.selfsup.util.Seeds;
 import org.selfsup.util.UserException;
 

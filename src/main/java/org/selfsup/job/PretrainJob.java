@@ -9,9 +9,7 @@ import java.util.List;
 import java.util.Map;
 import org.selfsup.config.TrainConfig;
 import org.selfsup.config.TrainJob;
-import org.selfsup.data.DataOptions;
 import org.selfsup.data.Dataset;
-import org.selfsup.data.DatasetRegistry;
 import org.selfsup.eval.KnnMonitor;
 import org.selfsup.eval.KnnResult;
 import org.selfsup.model.SslModel;
@@ -20,7 +18,6 @@ import org.selfsup.train.MetricsLog;
 import org.selfsup.train.ProgressBar;
 import org.selfsup.train.RunDir;
 import org.selfsup.train.TrainLoop;
-import org.selfsup.train.Trainer;
 import org.selfsup.train.TrainingDivergedException;
 
 /**
@@ -39,19 +36,15 @@ public final class PretrainJob implements TrainJob {
         // refuse a busy or unwritable run folder now, not after loading a large data set (the trainer
         // takes the lock for the whole run below)
         RunDir.open(Path.of(config.runsDir), config.name).close();
-        Dataset ds = DatasetRegistry.load(config.dataset, config.dataDirPath(), new DataOptions());
-        out.printf("data: %s — %d pretraining images, %d train / %d test labelled, views %d px%n",
-                ds.name(), ds.pretrain().size(), ds.train().size(), ds.test().size(), Trainer.viewSize(config, ds));
-        out.flush();
-        KnnMonitor monitor = config.knnEvery > 0 ? KnnMonitor.forRun(config, ds) : null;
-        Trainer trainer = new Trainer(config, out).withDataset(ds).terminal(ProgressBar.isTerminal())
+        Pretraining training = new Pretraining(config, out).terminal(ProgressBar.isTerminal())
                 .requireCheckpoint(resume);
-        if (monitor != null) {
-            trainer.addListener(monitor);
-        }
+        Dataset ds = training.dataset();
+        out.printf("data: %s — %d pretraining images, %d train / %d test labelled, views %d px%n",
+                ds.name(), ds.pretrain().size(), ds.train().size(), ds.test().size(), training.viewSize());
+        out.flush();
         TrainLoop.Result result;
         try {
-            result = trainer.run();
+            result = training.run();
         } catch (TrainingDivergedException e) {
             out.println("error: " + e.getMessage());
             out.flush();
@@ -59,8 +52,9 @@ public final class PretrainJob implements TrainJob {
         }
         Path runDir = config.runDirPath();
         out.printf("trained: %d steps; checkpoints in %s%n", result.state().step(), runDir.resolve("checkpoints"));
+        KnnMonitor monitor = training.monitor();
         if (monitor != null) {
-            summarise(config, ds, monitor, result.state().step(), runDir, out);
+            summarise(training, monitor, result.state().step(), runDir, out);
         }
         Path report = RunReport.render(runDir);
         out.println("report: " + report);
@@ -69,14 +63,14 @@ public final class PretrainJob implements TrainJob {
     }
 
     /** Scores the random-initialisation baseline and writes the summary line and console result. */
-    private static void summarise(TrainConfig config, Dataset ds, KnnMonitor monitor, long step, Path runDir,
+    private static void summarise(Pretraining training, KnnMonitor monitor, long step, Path runDir,
                                   PrintWriter out) {
+        TrainConfig config = training.config();
+        Dataset ds = training.dataset();
         Double trained = lastKnn(runDir.resolve("metrics.jsonl"));
         KnnResult random;
-        // Same spec and seed as the trainer's model: identical initial weights (init is seeded per parameter).
-        try (NDManager manager = NDManager.newBaseManager(Trainer.device(config.device));
-             SslModel init = SslModel.create(Trainer.modelSpec(config).withoutPredictor(), false, false, manager,
-                     Trainer.viewSize(config, ds), config.seed)) {
+        try (NDManager manager = NDManager.newBaseManager(Pretraining.device(config.device));
+             SslModel init = training.createInitialEncoder(manager)) {
             random = monitor.evaluate(init);
         }
         Map<String, Object> summary = new LinkedHashMap<>();

@@ -11,10 +11,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import org.selfsup.config.TrainConfig;
-import org.selfsup.data.DatasetRegistry;
 import org.selfsup.model.ModelSpec;
 import org.selfsup.model.SslModel;
-import org.selfsup.train.optim.Optimizer;
+import org.selfsup.optim.Optimizer;
 import org.selfsup.util.UserException;
 
 /**
@@ -38,6 +37,26 @@ public final class Checkpoint {
      * @param seed          the run seed
      */
     public record Header(String configJson, String modelSpecJson, TrainState state, long seed) {}
+
+    private static final ObjectMapper SPEC_JSON = new ObjectMapper();
+
+    /** A model spec as the JSON a checkpoint header stores. */
+    public static String specJson(ModelSpec spec) {
+        try {
+            return SPEC_JSON.writeValueAsString(spec);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("model spec is not serialisable", e);
+        }
+    }
+
+    /** The model spec of a checkpoint header's JSON. */
+    static ModelSpec specFromJson(String json) {
+        try {
+            return SPEC_JSON.readValue(json, ModelSpec.class);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new UserException("checkpoint: unreadable model spec (" + e.getOriginalMessage() + ")");
+        }
+    }
 
     /** Writes the payload. */
     public static void write(DataOutputStream out, Header h, TrainableModel model, Optimizer optimizer)
@@ -95,8 +114,8 @@ public final class Checkpoint {
         CheckpointFile.PayloadReader<TrainedEncoder> reader = in -> {
             Header h = readHeader(in);
             TrainConfig config = configFromJson(h.configJson());
-            ModelSpec spec = Trainer.specFromJson(h.modelSpecJson());
-            int size = config.imageSize > 0 ? config.imageSize : DatasetRegistry.defaultViewSize(config.dataset);
+            ModelSpec spec = specFromJson(h.modelSpecJson());
+            int size = config.viewSize(null);
             return new TrainedEncoder(config, SslModel.loadBackbone(spec, in, manager, size));
         };
         try {

@@ -32,4 +32,25 @@ public final class LrSchedule {
             default -> throw new IllegalArgumentException("unknown ema-schedule: " + c.emaSchedule);
         };
     }
+
+    /**
+     * The loop's rates of a run: {@link #lr} and, with a target network, {@link #tau} (NaN without one).
+     *
+     * @param stepsPerEpoch steps per epoch
+     * @param total         steps of the run
+     * @param withEma       whether the model has an EMA target
+     */
+    public static TrainLoop.Rates rates(TrainConfig c, int stepsPerEpoch, long total, boolean withEma) {
+        return new TrainLoop.Rates() {
+            @Override
+            public double lr(int epoch, int batch) {
+                return LrSchedule.lr(c, epoch, batch, stepsPerEpoch);
+            }
+
+            @Override
+            public double tau(long step) {
+                return withEma ? LrSchedule.tau(c, step, total) : Double.NaN;
+            }
+        };
+    }
 }

@@ -112,6 +112,16 @@ public final class MetricsLog implements AutoCloseable {
         }
     }
 
+    /** Whether {@code file} holds an {@code eval} line of 0-based {@code epoch}. */
+    public static boolean hasEval(Path file, int epoch) {
+        for (JsonNode n : read(file)) {
+            if ("eval".equals(n.path("type").asText()) && n.path("epoch").asInt(-1) == epoch) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     @Override
     public void close() {
         try {

@@ -8,13 +8,18 @@ import java.util.Map;
 import org.selfsup.method.LossOutput;
 import org.selfsup.method.SslMethod;
 import org.selfsup.method.StepContext;
-import org.selfsup.train.optim.Optimizer;
+import org.selfsup.optim.Optimizer;
 
 /**
  * One training step, shared by {@link TrainLoop} and the step benchmark ({@code selfsup bench step}):
  * EMA (if before-forward), forward + loss under a gradient collector, backward, optimiser step with the
  * given learning rate, zeroed gradients, EMA (if after-step). Nothing is read back to the host: the
  * returned loss arrays live in the caller's per-step manager and are only read when a step is logged.
+ *
+ * <p>This is THE training step: mixed precision (autocast around forward + loss, loss scaling around
+ * backward and the optimiser step) and data parallelism (gradient all-reduce between backward and the
+ * optimiser step) plug in here as small objects given to the constructor, at the two places marked in
+ * {@link #step}; the loop and its listeners do not change for them.
  */
 public final class StepRunner {
     private final SslMethod method;
@@ -62,6 +67,11 @@ public final class StepRunner {
         this.restTable = s.rest();
     }
 
+    /** Zeroes every gradient before the first step (DJL's PyTorch engine accumulates them). */
+    public void zeroGrad() {
+        opt.zeroGrad();
+    }
+
     /** Whether the model has an EMA target (tau is then used). */
     public boolean hasEma() {
         return ema != null;
@@ -86,9 +96,11 @@ public final class StepRunner {
         ParameterStore ps = new ParameterStore(sm, false);
         LossOutput out;
         try (GradientCollector gc = manager.getEngine().newGradientCollector()) {
+            // plug-in point (precision): forward + loss under autocast, backward of the scaled loss
             out = method.loss(model.networks(ps), views, ctx);
             gc.backward(out.total());
         }
+        // plug-in point (data parallel): all-reduce the gradients here, before the optimiser reads them
         long t2 = System.nanoTime();
         if (lrTable != null) {
             opt.step(lrTable.at(ctx.step(), sm));

@@ -8,6 +8,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.List;
 import org.selfsup.method.Networks;
+import org.selfsup.model.SslModel;
 
 /**
  * What the training loop needs from a model: forward passes, the parameters to optimise, the EMA pairs,
@@ -29,4 +30,34 @@ public interface TrainableModel {
 
     /** Restores what {@link #save} wrote, in place of the current values. */
     void load(DataInputStream in) throws IOException;
+
+    /** The loop's view of an {@link SslModel}. */
+    static TrainableModel of(SslModel model) {
+        return new TrainableModel() {
+            @Override
+            public Networks networks(ParameterStore ps) {
+                return model.networks(ps);
+            }
+
+            @Override
+            public List<Parameter> trainableParameters() {
+                return model.trainableParameters();
+            }
+
+            @Override
+            public List<NDArray[]> emaPairs() {
+                return model.emaPairs();
+            }
+
+            @Override
+            public void save(DataOutputStream out) {
+                model.save(out);
+            }
+
+            @Override
+            public void load(DataInputStream in) {
+                model.load(in);
+            }
+        };
+    }
 }

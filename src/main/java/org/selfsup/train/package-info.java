@@ -1,15 +1,17 @@
 /**
- * Training: the one loop for every method ({@link org.selfsup.train.TrainLoop}, driven by
- * {@link org.selfsup.train.Trainer}), schedules as pure functions ({@link org.selfsup.train.Schedules}),
- * the EMA target ({@link org.selfsup.train.Ema}), PyTorch-semantics optimisers ({@code optim}), and the run
- * folder with its checkpoints.
+ * Training: the one loop for every method ({@link org.selfsup.train.TrainLoop}: batches in, steps out),
+ * the one step ({@link org.selfsup.train.StepRunner}), the {@link org.selfsup.train.TrainingListener}s
+ * around it (metrics, checkpoints, divergence and collapse, progress), schedules as pure functions
+ * ({@link org.selfsup.train.Schedules}), the EMA target ({@link org.selfsup.train.Ema}), and the run folder
+ * with its checkpoints. The objects of a run are built from its configuration in one place, the
+ * composition root {@code org.selfsup.job.Pretraining}; the optimisers live in {@code org.selfsup.optim}.
  *
  * <h2>What is saved when</h2>
  * <ul>
  *   <li>{@code runs/NAME/config.yaml}: the effective configuration, at every start.</li>
  *   <li>{@code runs/NAME/metrics.jsonl}: a {@code step} line every {@code log-every} steps (and at each epoch's
- *       last step), an {@code epoch} line per epoch, an {@code eval} line when an epoch listener returns
- *       values. Flushed per line.</li>
+ *       last step), an {@code epoch} line per epoch, an {@code eval} line when a listener's epoch evaluation
+ *       returns values. Flushed per line.</li>
  *   <li>{@code runs/NAME/checkpoints/last.ckpt} after every epoch and every {@code checkpoint-steps} steps;
  *       the one before it is kept as {@code previous.ckpt}; {@code epoch-NNNN.ckpt} every
  *       {@code checkpoint-every} epochs. Each holds config, model spec, counters (k, epoch, batch), seed,
@@ -21,8 +23,8 @@
  * <h2>Resume</h2>
  * Re-running the same command on the same run folder continues from the newest good checkpoint (a
  * damaged one is reported and skipped, and set aside as {@code last.ckpt.corrupt} when the next checkpoint
- * is written), cuts {@code metrics.jsonl} back to that step, and re-runs epoch
- * listeners a kill interrupted. Data order and augmentation are functions of (seed, epoch, index) and the
+ * is written), cuts {@code metrics.jsonl} back to that step, and re-runs an epoch
+ * evaluation a kill interrupted (the final epoch's too: a run is complete when its evaluations are written). Data order and augmentation are functions of (seed, epoch, index) and the
  * schedules of k, so the result is bit-identical to an uninterrupted run (same device and thread count).
  * A different training configuration in the same folder is refused. A folder is locked by the running
  * process ({@code .lock}, an OS lock released when the process dies). A NaN or infinite loss stops the run

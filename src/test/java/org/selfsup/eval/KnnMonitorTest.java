@@ -2,7 +2,6 @@ package org.selfsup.eval;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
@@ -30,13 +29,14 @@ class KnnMonitorTest {
             assertFalse(monitor.due(2));
             assertTrue(monitor.due(3));
             assertTrue(monitor.due(4), "the last epoch is always evaluated");
-            assertNull(monitor.onEpochEnd(0, 10, model));
-            Map<String, Double> r = monitor.onEpochEnd(1, 20, model);
+            KnnMonitor watching = monitor.watching(model);
+            assertTrue(watching.evaluate(0, 10).isEmpty());
+            Map<String, Double> r = watching.evaluate(1, 20);
             double top1 = r.get("knn_top1");
             // 23 images scored: the accuracy is a multiple of 100/23
             assertEquals(Math.round(top1 * 23 / 100.0), top1 * 23 / 100.0, 1e-9);
             // inference mode: evaluating again changes nothing (no BatchNorm statistics drift)
-            assertEquals(top1, monitor.onEpochEnd(3, 40, model).get("knn_top1"));
+            assertEquals(top1, watching.evaluate(3, 40).get("knn_top1"));
             KnnResult direct = KnnMonitor.evaluate(m, Encoders.backbone(model, m), bank, test,
                     EvalTransform.plain(Normalization.CIFAR), new Knn(), 7);
             assertEquals(23, direct.scored());

@@ -21,7 +21,8 @@ import org.selfsup.data.ImageStore;
 import org.selfsup.data.Normalization;
 import org.selfsup.data.SyntheticImages;
 import org.selfsup.train.TrainLoop;
-import org.selfsup.train.Trainer;
+import org.selfsup.train.TrainingListener;
+import org.selfsup.job.Pretraining;
 
 /**
  * Soak: 1,000 tiny BYOL steps (small ResNet width 4, batch 4, 8x8 images; 100 epochs of 10 steps, each
@@ -50,15 +51,17 @@ class MemorySoakTest {
         List<Integer> arrays = new ArrayList<>();
         long[] heapAt = new long[2];
         StringWriter console = new StringWriter();
-        TrainLoop.Result result = new Trainer(config(runs), new PrintWriter(console)).withDataset(ds)
-                .addListener((epoch, step, model) -> {
-                    arrays.add(root.getManagedArrays().size());
-                    if (step == 100) {
-                        heapAt[0] = usedHeapAfterGc(memory);
-                    } else if (step == 1000) {
-                        heapAt[1] = usedHeapAfterGc(memory);
+        TrainLoop.Result result = new Pretraining(config(runs), new PrintWriter(console)).withDataset(ds)
+                .addListener(new TrainingListener() {
+                    @Override
+                    public void onEpochEnd(int epoch, long step, int batches) {
+                        arrays.add(root.getManagedArrays().size());
+                        if (step == 100) {
+                            heapAt[0] = usedHeapAfterGc(memory);
+                        } else if (step == 1000) {
+                            heapAt[1] = usedHeapAfterGc(memory);
+                        }
                     }
-                    return Map.of();
                 }).run();
 
         assertEquals(1000, result.state().step());

@@ -1,5 +1,6 @@
 package org.selfsup.train;
 
+import org.selfsup.job.Pretraining;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -48,7 +49,7 @@ class DeviceAugmentTrainingTest {
     @Test
     void rsaTrainsAndIsDeterministic() throws Exception {
         Dataset ds = TinyRuns.data(8); // one step per epoch
-        new Trainer(deviceConfig("a", "rsa", 16), console).withDataset(ds).run();
+        new Pretraining(deviceConfig("a", "rsa", 16), console).withDataset(ds).run();
         List<Double> losses = new ArrayList<>();
         for (JsonNode n : MetricsLog.read(runs.resolve("a/d/metrics.jsonl"))) {
             if (n.get("type").asText().equals("step")) {
@@ -62,14 +63,14 @@ class DeviceAugmentTrainingTest {
         double last = mean(losses.subList(12, 16));
         assertTrue(last < first, "loss_aw " + first + " -> " + last + " " + losses);
 
-        new Trainer(deviceConfig("b", "rsa", 16), console).withDataset(ds).run();
+        new Pretraining(deviceConfig("b", "rsa", 16), console).withDataset(ds).run();
         byte[] a = TinyRuns.stateBytes(runs.resolve("a/d/checkpoints/last.ckpt"));
         byte[] b = TinyRuns.stateBytes(runs.resolve("b/d/checkpoints/last.ckpt"));
         assertArrayEquals(a, b);
 
         TrainConfig other = deviceConfig("c", "rsa", 16);
         other.seed = 8;
-        new Trainer(other, console).withDataset(ds).run();
+        new Pretraining(other, console).withDataset(ds).run();
         assertFalse(Arrays.equals(a, TinyRuns.stateBytes(runs.resolve("c/d/checkpoints/last.ckpt"))));
     }
 
@@ -81,10 +82,10 @@ class DeviceAugmentTrainingTest {
     @Test
     void devicePathTrainsLikeTheCpuPathOnTheCpuEngine() throws Exception {
         Dataset ds = TinyRuns.data(16);
-        new Trainer(deviceConfig("dev", "byol", 1), console).withDataset(ds).run();
+        new Pretraining(deviceConfig("dev", "byol", 1), console).withDataset(ds).run();
         TrainConfig cpu = deviceConfig("cpu", "byol", 1);
         cpu.augmentOn = "cpu";
-        new Trainer(cpu, console).withDataset(ds).run();
+        new Pretraining(cpu, console).withDataset(ds).run();
         assertArrayEquals(TinyRuns.stateBytes(runs.resolve("cpu/d/checkpoints/last.ckpt")),
                 TinyRuns.stateBytes(runs.resolve("dev/d/checkpoints/last.ckpt")));
     }
@@ -93,12 +94,12 @@ class DeviceAugmentTrainingTest {
     @Test
     void resumeMidEpochIsBitIdentical() throws Exception {
         Dataset ds = TinyRuns.data(24); // 3 steps per epoch
-        new Trainer(deviceConfig("full", "simsiam", 2), console).withDataset(ds).run();
+        new Pretraining(deviceConfig("full", "simsiam", 2), console).withDataset(ds).run();
         TrainConfig cut = deviceConfig("cut", "simsiam", 2);
         cut.checkpointSteps = 2;
-        new Trainer(cut, console).withDataset(ds).stopAfterSteps(5).run(); // last checkpoint: step 4 = epoch 1, batch 1
+        new Pretraining(cut, console).withDataset(ds).stopAfterSteps(5).run(); // last checkpoint: step 4 = epoch 1, batch 1
         assertEquals(new TrainState(4, 1, 1), TinyRuns.header(runs.resolve("cut/d/checkpoints/last.ckpt")).state());
-        new Trainer(cut, console).withDataset(ds).run();
+        new Pretraining(cut, console).withDataset(ds).run();
         assertArrayEquals(TinyRuns.stateBytes(runs.resolve("full/d/checkpoints/last.ckpt")),
                 TinyRuns.stateBytes(runs.resolve("cut/d/checkpoints/last.ckpt")));
     }
@@ -108,7 +109,7 @@ class DeviceAugmentTrainingTest {
     void unsupportedPlanIsAUserError() {
         TrainConfig c = deviceConfig("x", "dssl-simsiam", 1);
         UserException e = assertThrows(UserException.class,
-                () -> new Trainer(c, console).withDataset(TinyRuns.data(8)).run());
+                () -> new Pretraining(c, console).withDataset(TinyRuns.data(8)).run());
         assertTrue(e.getMessage().startsWith("augment-on: device supports the plans byol, simsiam, rsa, rsa-aw"),
                 e.getMessage());
         assertTrue(e.getMessage().contains("dssl-cifar"), e.getMessage());

@@ -14,9 +14,9 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.selfsup.config.TrainConfig;
-import org.selfsup.train.optim.Lars;
-import org.selfsup.train.optim.Optimizer;
-import org.selfsup.train.optim.Sgd;
+import org.selfsup.optim.Lars;
+import org.selfsup.optim.Optimizer;
+import org.selfsup.optim.Sgd;
 
 /**
  * Per-step scalars read from device tables give bit-identical updates to scalars created from the

@@ -1,5 +1,6 @@
 package org.selfsup.train;
 
+import org.selfsup.job.Pretraining;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -43,14 +44,14 @@ class KillResumeTest {
     /** Child process: trains the run in {@code args[0]} to the end (unless killed). */
     public static void main(String[] args) {
         TinyRuns.singleThreaded();
-        new Trainer(config(Path.of(args[0])), new PrintWriter(System.out, true)).withDataset(TinyRuns.data(IMAGES)).run();
+        new Pretraining(config(Path.of(args[0])), new PrintWriter(System.out, true)).withDataset(TinyRuns.data(IMAGES)).run();
     }
 
     @Test
     void killedProcessResumesBitIdentically() throws Exception {
         Dataset ds = TinyRuns.data(IMAGES);
         StringWriter text = new StringWriter();
-        new Trainer(config(runs.resolve("full")), new PrintWriter(text)).withDataset(ds).run();
+        new Pretraining(config(runs.resolve("full")), new PrintWriter(text)).withDataset(ds).run();
 
         Path killed = runs.resolve("killed");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -83,7 +84,7 @@ class KillResumeTest {
 
         // the killed process's lock is gone with it: the same command resumes
         text.getBuffer().setLength(0);
-        new Trainer(config(killed), new PrintWriter(text)).withDataset(ds).run();
+        new Pretraining(config(killed), new PrintWriter(text)).withDataset(ds).run();
         assertTrue(text.toString().contains("resuming"), text.toString());
         assertArrayEquals(TinyRuns.stateBytes(runs.resolve("full/k/checkpoints/last.ckpt")),
                 TinyRuns.stateBytes(last));
@@ -95,16 +96,22 @@ class KillResumeTest {
         TrainConfig c = TinyRuns.config(runs, "hooks", "simsiam", 2);
         StringWriter text = new StringWriter();
         try {
-            new Trainer(c, new PrintWriter(text)).withDataset(ds).addListener((epoch, step, model) -> {
-                throw new IllegalStateException("simulated crash in the kNN monitor");
+            new Pretraining(c, new PrintWriter(text)).withDataset(ds).addListener(new TrainingListener() {
+                @Override
+                public Map<String, Double> evaluate(int epoch, long step) {
+                    throw new IllegalStateException("simulated crash in the kNN monitor");
+                }
             }).run();
         } catch (IllegalStateException expected) {
             // the process would have died here
         }
         List<String> calls = new ArrayList<>();
-        new Trainer(c, new PrintWriter(text)).withDataset(ds).addListener((epoch, step, model) -> {
-            calls.add(epoch + "@" + step);
-            return Map.of("knn_top1", 10.0 + epoch);
+        new Pretraining(c, new PrintWriter(text)).withDataset(ds).addListener(new TrainingListener() {
+            @Override
+            public Map<String, Double> evaluate(int epoch, long step) {
+                calls.add(epoch + "@" + step);
+                return Map.of("knn_top1", 10.0 + epoch);
+            }
         }).run();
         assertEquals(List.of("0@4", "1@8"), calls);
         long evalLines = MetricsLog.read(runs.resolve("hooks/metrics.jsonl")).stream()

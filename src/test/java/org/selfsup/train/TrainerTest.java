@@ -1,5 +1,6 @@
 package org.selfsup.train;
 
+import org.selfsup.job.Pretraining;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -46,19 +47,19 @@ class TrainerTest {
     void resumeIsBitIdentical() throws Exception {
         Dataset ds = TinyRuns.data(32); // 4 steps per epoch
         TrainConfig full = TinyRuns.config(runs.resolve("a"), "r", "rsa", 2);
-        TrainLoop.Result r = new Trainer(full, console).withDataset(ds).run();
+        TrainLoop.Result r = new Pretraining(full, console).withDataset(ds).run();
         assertTrue(r.complete());
         assertEquals(8, r.state().step());
 
         TrainConfig cut = TinyRuns.config(runs.resolve("b"), "r", "rsa", 2);
         cut.checkpointSteps = 3;
-        TrainLoop.Result stopped = new Trainer(cut, console).withDataset(ds).stopAfterSteps(7).run();
+        TrainLoop.Result stopped = new Pretraining(cut, console).withDataset(ds).stopAfterSteps(7).run();
         assertFalse(stopped.complete());
         // checkpoints at steps 3, 4 (epoch end), 6: the run resumes at step 6 = epoch 1, batch 2
         Checkpoint.Header h = TinyRuns.header(runs.resolve("b/r/checkpoints/last.ckpt"));
         assertEquals(new TrainState(6, 1, 2), h.state());
 
-        TrainLoop.Result resumed = new Trainer(cut, console).withDataset(ds).run();
+        TrainLoop.Result resumed = new Pretraining(cut, console).withDataset(ds).run();
         assertTrue(resumed.complete());
         assertTrue(console().contains("resuming"), console());
         assertArrayEquals(TinyRuns.stateBytes(runs.resolve("a/r/checkpoints/last.ckpt")),
@@ -81,7 +82,7 @@ class TrainerTest {
         assertEquals(Schedules.emaTau(0.99, 1, 8), first.get("tau").asDouble(), 1e-12);
         assertEquals(Schedules.rsaBeta(0.4, 1, 8), first.get("beta").asDouble(), 1e-9);
         // a run that is complete does nothing more
-        new Trainer(cut, console).withDataset(ds).run();
+        new Pretraining(cut, console).withDataset(ds).run();
         assertTrue(console().contains("already complete"));
         // the encoder loads from the file or from the run folder, with the run's configuration
         try (NDManager m = NDManager.newBaseManager();
@@ -103,7 +104,7 @@ class TrainerTest {
         // a different training configuration in the same folder is refused, naming the key
         cut.lr = 0.07;
         org.selfsup.util.UserException e = org.junit.jupiter.api.Assertions.assertThrows(
-                org.selfsup.util.UserException.class, () -> new Trainer(cut, console).withDataset(ds).run());
+                org.selfsup.util.UserException.class, () -> new Pretraining(cut, console).withDataset(ds).run());
         assertTrue(e.getMessage().contains("different configuration") && e.getMessage().contains("lr"), e.getMessage());
     }
 
@@ -119,10 +120,12 @@ class TrainerTest {
         NDManager root = system.getParentManager();
         system.close();
         List<Integer> counts = new ArrayList<>();
-        new Trainer(c, console).withDataset(ds)
-                .addListener((epoch, step, model) -> {
-                    counts.add(root.getManagedArrays().size());
-                    return Map.of();
+        new Pretraining(c, console).withDataset(ds)
+                .addListener(new TrainingListener() {
+                    @Override
+                    public void onEpochEnd(int epoch, long step, int batches) {
+                        counts.add(root.getManagedArrays().size());
+                    }
                 }).run();
         assertEquals(10, counts.size());
         // after the first epoch everything is allocated; afterwards the count is constant
@@ -144,7 +147,7 @@ class TrainerTest {
             TrainConfig c = TinyRuns.config(runs, "loss-" + method, method, 20);
             c.lr = 0.1;
             c.checkpointEvery = 0;
-            new Trainer(c, console).withDataset(ds).run();
+            new Pretraining(c, console).withDataset(ds).run();
             String key = method.equals("rsa") ? "loss_aw" : "loss";
             List<Double> losses = new ArrayList<>();
             for (JsonNode n : MetricsLog.read(runs.resolve("loss-" + method).resolve("metrics.jsonl"))) {
@@ -171,7 +174,7 @@ class TrainerTest {
         c.lr = 1e30;
         c.checkpointSteps = 1;
         try {
-            new Trainer(c, console).withDataset(ds).run();
+            new Pretraining(c, console).withDataset(ds).run();
             org.junit.jupiter.api.Assertions.fail("expected divergence");
         } catch (TrainingDivergedException e) {
             assertTrue(e.getMessage().matches("loss is (NaN|-?Infinity) at step \\d+ .*"), e.getMessage());

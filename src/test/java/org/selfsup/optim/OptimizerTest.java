@@ -1,4 +1,4 @@
-package org.selfsup.train.optim;
+package org.selfsup.optim;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,4 +1,4 @@
-package org.selfsup.train.optim;
+package org.selfsup.optim;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;

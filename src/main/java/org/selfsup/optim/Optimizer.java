@@ -1,4 +1,4 @@
-package org.selfsup.train.optim;
+package org.selfsup.optim;
 
 import java.io.DataInputStream;
 import java.io.DataOutputStream;

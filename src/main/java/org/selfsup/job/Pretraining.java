@@ -1,0 +1,317 @@
+package org.selfsup.job;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.selfsup.augment.BatchAssembler;
+import org.selfsup.augment.EpochLoader;
+import org.selfsup.augment.ViewPlan;
+import org.selfsup.augment.device.DevicePlan;
+import org.selfsup.augment.plans.PlanOptions;
+import org.selfsup.augment.plans.ViewPlans;
+import org.selfsup.config.TrainConfig;
+import org.selfsup.data.DataOptions;
+import org.selfsup.data.Dataset;
+import org.selfsup.data.DatasetRegistry;
+import org.selfsup.eval.KnnMonitor;
+import org.selfsup.method.MethodOptions;
+import org.selfsup.method.MethodRegistry;
+import org.selfsup.method.SslMethod;
+import org.selfsup.model.ModelSpec;
+import org.selfsup.model.SslModel;
+import org.selfsup.optim.Optimizer;
+import org.selfsup.optim.Optimizers;
+import org.selfsup.train.BatchSource;
+import org.selfsup.train.Checkpoint;
+import org.selfsup.train.CheckpointListener;
+import org.selfsup.train.CheckpointStore;
+import org.selfsup.train.CpuBatchSource;
+import org.selfsup.train.DeviceBatchSource;
+import org.selfsup.train.DivergenceListener;
+import org.selfsup.train.Ema;
+import org.selfsup.train.LrSchedule;
+import org.selfsup.train.MetricsListener;
+import org.selfsup.train.MetricsLog;
+import org.selfsup.train.ProgressBar;
+import org.selfsup.train.ProgressListener;
+import org.selfsup.train.RunDir;
+import org.selfsup.train.StepRunner;
+import org.selfsup.train.StepSchedules;
+import org.selfsup.train.TrainLoop;
+import org.selfsup.train.TrainState;
+import org.selfsup.train.TrainableModel;
+import org.selfsup.train.TrainingListener;
+import org.selfsup.util.UserException;
+
+/**
+ * The composition root of a pretraining run: turns a {@link TrainConfig} (and its data set) into the
+ * run's objects (view size, view plan, method, model, optimiser, EMA, batch source, step, listeners) and
+ * runs the {@link TrainLoop} in the locked run folder {@code runs/NAME/}. Every other place that needs one
+ * of these objects for a configuration (benchmarks, the random-init baseline) asks this class, so each is
+ * derived once. Re-running with the same configuration and run folder continues from the newest good
+ * checkpoint exactly.
+ */
+public final class Pretraining {
+    private final TrainConfig config;
+    private final PrintWriter console;
+    private final List<TrainingListener> extraListeners = new ArrayList<>();
+    private Dataset dataset;
+    private long stopAfterSteps = Long.MAX_VALUE;
+    private boolean terminal;
+    private boolean requireCheckpoint;
+
+    /**
+     * @param config  the validated effective configuration ({@code name} must be set to {@link #run})
+     * @param console progress bar and messages
+     */
+    public Pretraining(TrainConfig config, PrintWriter console) {
+        this.config = config;
+        this.console = console;
+    }
+
+    /** Adds a listener, called after the run's own ones (metrics, checks, progress, checkpoints, kNN). */
+    public Pretraining addListener(TrainingListener listener) {
+        extraListeners.add(listener);
+        return this;
+    }
+
+    /** Uses an already loaded data set instead of {@code DatasetRegistry.load} (tests, embedding). */
+    public Pretraining withDataset(Dataset ds) {
+        this.dataset = ds;
+        return this;
+    }
+
+    /** Stops after this many steps without a final checkpoint, as a kill would; for tests. */
+    public Pretraining stopAfterSteps(long steps) {
+        this.stopAfterSteps = steps;
+        return this;
+    }
+
+    /** Draws a redrawn progress bar (interactive terminal) instead of plain lines. */
+    public Pretraining terminal(boolean terminal) {
+        this.terminal = terminal;
+        return this;
+    }
+
+    /** With {@code --resume}: fail clearly when the run folder holds no checkpoint. */
+    public Pretraining requireCheckpoint(boolean require) {
+        this.requireCheckpoint = require;
+        return this;
+    }
+
+    /** The configuration. */
+    public TrainConfig config() {
+        return config;
+    }
+
+    /** The data set: the one given, else loaded (once) as the configuration says. */
+    public Dataset dataset() {
+        if (dataset == null) {
+            dataset = DatasetRegistry.load(config.dataset, config.dataDirPath(), new DataOptions());
+        }
+        return dataset;
+    }
+
+    /** The side of the training views. */
+    public int viewSize() {
+        return config.viewSize(dataset());
+    }
+
+    /** The view plan options the configuration asks for. */
+    public static PlanOptions planOptions(TrainConfig c) {
+        return PlanOptions.defaults().withRandAugment(c.randaugN, c.randaugM).withHard(c.hardN, c.hardM)
+                .withGrid(c.grid).withRelativeMagnitudes(c.relativeMagnitudes).withCropScale(c.cropScaleMin, c.cropScaleMax);
+    }
+
+    /** The (CPU) view plan of the run. */
+    public ViewPlan viewPlan() {
+        return ViewPlans.create(config.effectivePlan(), viewSize(), planOptions(config));
+    }
+
+    /** The device plan of the run ({@code augment-on: device}), or null on the CPU path. */
+    public DevicePlan devicePlan() {
+        return onDevice() ? DeviceBatchSource.plan(config.effectivePlan(), viewSize(), planOptions(config)) : null;
+    }
+
+    private boolean onDevice() {
+        return "device".equals(config.augmentOn);
+    }
+
+    /** The method (the loss). */
+    public static SslMethod method(TrainConfig c) {
+        return MethodRegistry.create(c.method, new MethodOptions(c.beta, c.softLossRate));
+    }
+
+    /** The model spec the configuration asks for. */
+    public static ModelSpec modelSpec(TrainConfig c) {
+        return ModelSpec.forMethod(c.method, c.arch, c.width, c.blocks, c.zeroInitResidual);
+    }
+
+    /** The run's model, freshly initialised from the seed, on {@code manager}'s device. */
+    public static SslModel createModel(TrainConfig c, SslMethod method, NDManager manager, int viewSize) {
+        ModelSpec spec = modelSpec(c);
+        return SslModel.create(spec, method.usesTarget(), spec.predictor() != null, manager, viewSize, c.seed);
+    }
+
+    /**
+     * The run's model at its random initialisation, without predictor and target (for the random-init
+     * baseline): the same initial weights as the trained model's (initialisation is seeded per parameter).
+     */
+    public SslModel createInitialEncoder(NDManager manager) {
+        return SslModel.create(modelSpec(config).withoutPredictor(), false, false, manager, viewSize(), config.seed);
+    }
+
+    /** The configured optimiser over {@code model}'s trainable parameters. */
+    public static Optimizer optimizer(TrainConfig c, TrainableModel model, NDManager manager) {
+        return Optimizers.create(c.optimizer, model.trainableParameters(), manager, c.momentum, c.nesterov,
+                c.weightDecay);
+    }
+
+    /** The target-network EMA of {@code model}, or null without a target. */
+    public static Ema ema(TrainableModel model, NDManager manager) {
+        return model.emaPairs().isEmpty() ? null : new Ema(model.emaPairs(), manager);
+    }
+
+    /** The one training step of the run. */
+    public static StepRunner stepRunner(TrainConfig c, SslMethod method, TrainableModel model, Optimizer opt,
+                                        Ema ema, NDManager manager) {
+        return new StepRunner(method, model, opt, ema, Ema.Timing.parse(c.emaTiming), manager);
+    }
+
+    /**
+     * The run's batch source: the device path when {@code devicePlan} is given, else CPU assembly by
+     * {@code assembler}.
+     *
+     * @param stageOn manager under which the next batch is prepared ahead on a background thread; null = on
+     *                the training thread
+     */
+    public BatchSource batchSource(SslMethod method, DevicePlan devicePlan, BatchAssembler assembler,
+                                   NDManager manager, NDManager stageOn) {
+        Dataset ds = dataset();
+        if (devicePlan != null) {
+            return new DeviceBatchSource(devicePlan, ds.normalization(), ds.pretrain(), method.views(), manager,
+                    config.seed, config.batchSize, config.prefetch, config.epochs, stageOn);
+        }
+        return new CpuBatchSource(assembler, method.views(), config.batchSize, config.prefetch, config.epochs,
+                stageOn);
+    }
+
+    /** The CPU view assembler of the run (null on the device path, which needs none). */
+    public BatchAssembler assembler(ViewPlan plan) {
+        if (onDevice()) {
+            return null;
+        }
+        Dataset ds = dataset();
+        return new BatchAssembler(ds.pretrain(), plan, ds.normalization(), Math.max(1, config.threads), config.seed);
+    }
+
+    /** Steps per epoch: floor(N / B); a user error when the batch is larger than the data set. */
+    public int stepsPerEpoch() {
+        Dataset ds = dataset();
+        int steps = EpochLoader.batchCount(ds.pretrain().size(), config.batchSize, true);
+        if (steps == 0) {
+            throw new UserException("batch-size: " + config.batchSize + " is larger than the data set ("
+                    + ds.pretrain().size() + " images in " + ds.pretrain().name() + ")");
+        }
+        return steps;
+    }
+
+    /** The kNN monitor of the run ({@code knn-every} > 0), not yet watching a model; null when off. */
+    public KnnMonitor monitor() {
+        return config.knnEvery > 0 ? KnnMonitor.forRun(config, dataset()) : null;
+    }
+
+    /** The device {@code auto|cpu|gpu} names. */
+    public static Device device(String name) {
+        int gpus = Engine.getInstance().getGpuCount();
+        return switch (name) {
+            case "cpu" -> Device.cpu();
+            case "gpu" -> {
+                if (gpus == 0) {
+                    throw new UserException("device: 'gpu' asked for but no GPU is usable by the PyTorch engine");
+                }
+                yield Device.gpu();
+            }
+            case "auto" -> gpus > 0 ? Device.gpu() : Device.cpu();
+            default -> throw new UserException("device: unknown value '" + name + "' (auto, cpu, gpu)");
+        };
+    }
+
+    /** Trains to the end (or resumes and finishes), with the kNN monitor when {@code knn-every} > 0. */
+    public TrainLoop.Result run() {
+        if (config.name == null || config.name.isBlank()) {
+            throw new UserException("name: a run name is required");
+        }
+        int size = viewSize();
+        ViewPlan plan = viewPlan();
+        SslMethod method = method(config);
+        for (String v : method.views()) {
+            if (!plan.viewNames().contains(v)) {
+                throw new UserException("plan: '" + plan.name() + "' makes views " + plan.viewNames() + " but method '"
+                        + config.method + "' needs " + method.views());
+            }
+        }
+        ModelSpec spec = modelSpec(config);
+        DevicePlan devicePlan = devicePlan();
+        RunDir run = RunDir.open(Path.of(config.runsDir), config.name);
+        try (run;
+             NDManager manager = NDManager.newBaseManager(device(config.device));
+             SslModel model = createModel(config, method, manager, size);
+             BatchAssembler assembler = assembler(plan)) {
+            int steps = stepsPerEpoch();
+            long total = (long) config.epochs * steps;
+            TrainableModel trainable = TrainableModel.of(model);
+            try (Optimizer opt = optimizer(config, trainable, manager)) {
+                CheckpointListener checkpoints = new CheckpointListener(CheckpointStore.forWriting(run.checkpoints()),
+                        run.root(), config.toJson(), Checkpoint.specJson(spec), config.seed, trainable, opt,
+                        config.checkpointSteps, config.checkpointEvery);
+                TrainState from = checkpoints.restore(requireCheckpoint, this::say);
+                run.writeConfig(config.toYaml());
+                try (MetricsLog log = MetricsLog.open(run.metricsFile(), from.step());
+                     Ema ema = ema(trainable, manager);
+                     BatchSource source = batchSource(method, devicePlan, assembler, manager, manager);
+                     StepSchedules schedules = StepSchedules.forRun(config, steps, total, ema != null, manager)) {
+                    StepRunner runner = stepRunner(config, method, trainable, opt, ema, manager);
+                    runner.useDeviceSchedules(schedules);
+                    ProgressBar bar = new ProgressBar(console, terminal, total);
+                    List<TrainingListener> listeners = new ArrayList<>(List.of(
+                            new MetricsListener(log, config.logEvery, config.batchSize, ema != null),
+                            new DivergenceListener(bar, config.collapseStd, run.checkpoints()),
+                            new ProgressListener(bar, config.epochs, total, config.batchSize),
+                            checkpoints));
+                    KnnMonitor monitor = monitor();
+                    if (monitor != null) {
+                        listeners.add(monitor.watching(model));
+                    }
+                    listeners.addAll(extraListeners);
+                    TrainLoop loop = new TrainLoop(source, runner, LrSchedule.rates(config, steps, total, ema != null),
+                            manager, config.epochs, steps, listeners);
+                    loop.stopAfterSteps(stopAfterSteps);
+                    // completion means every evaluation written: a kill after an epoch's checkpoint but
+                    // before its evaluation line (the final epoch's too) re-runs that evaluation first
+                    if (from.batch() == 0 && from.epoch() > 0 && !MetricsLog.hasEval(run.metricsFile(), from.epoch() - 1)) {
+                        loop.evaluate(from.epoch() - 1, from.step());
+                    }
+                    TrainLoop.Result result = loop.run(from);
+                    if (from.step() >= total) {
+                        say("run " + run.root() + " is already complete (" + total + " steps)");
+                    }
+                    return result;
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("training I/O failed in " + run.root(), e);
+        }
+    }
+
+    private void say(String line) {
+        console.println(line);
+        console.flush();
+    }
+}
