@@ -7,6 +7,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.io.TempDir;
 import org.selfsup.util.Names;
 import org.selfsup.util.UserException;
@@ -158,6 +160,45 @@ class ConfigFileTest {
         TrainConfig fresh = ConfigResolver.resolveForResume(null, null,
                 ConfigLayer.fromFlags(Map.of("runs-dir", dir.toString(), "name", "new")));
         assertEquals("demo", fresh.preset);
+    }
+
+    /**
+     * Files that must be refused, each with one line naming the file and the rule broken: too large (a 4 MB
+     * comment took 13 s and 3 GB before the cap), anything after the first JSON value or YAML document, and
+     * bytes that are not UTF-8.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            huge comment     | big.yaml   | is larger than the limit of 64 KiB
+            huge json        | big.json   | is larger than the limit of 64 KiB
+            json junk        | junk.json  | not valid JSON
+            two json objects | two.json   | not valid JSON
+            two yaml docs    | two.yaml   | not valid YAML
+            latin-1 bytes    | latin.yaml | not UTF-8 text
+            """)
+    void malformedFilesAreRefusedNamingTheFile(String label, String file, String message) throws IOException {
+        Path p = dir.resolve(file);
+        switch (label) {
+            case "huge comment" -> Files.writeString(p, "epochs: 1\n# " + "x".repeat(4 << 20) + "\n");
+            case "huge json" -> Files.writeString(p, "{\"epochs\": 1, \"name\": \"" + "x".repeat(65 << 10) + "\"}");
+            case "json junk" -> Files.writeString(p, "{\"epochs\": 1} trailing junk");
+            case "two json objects" -> Files.writeString(p, "{\"epochs\": 1}\n{\"epochs\": 2}\n");
+            case "two yaml docs" -> Files.writeString(p, "epochs: 1\n---\nepochs: 2\n");
+            case "latin-1 bytes" -> Files.write(p, "name: caf\u00e9\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            default -> throw new IllegalArgumentException(label);
+        }
+        UserException e = assertThrows(UserException.class, () -> TrainConfig.fromFile(p));
+        assertTrue(e.getMessage().startsWith("config file " + p), e.getMessage());
+        assertTrue(e.getMessage().contains(message), e.getMessage());
+        assertEquals(1, e.getMessage().lines().count(), e.getMessage());
+    }
+
+    @Test
+    void fileJustUnderTheSizeLimitIsRead() throws IOException {
+        String head = "epochs: 3\n# ";
+        Path p = write("padded.yaml", head + "x".repeat(ConfigIo.MAX_FILE_BYTES - head.length() - 1) + "\n");
+        assertEquals(ConfigIo.MAX_FILE_BYTES, Files.size(p));
+        assertEquals(3, TrainConfig.fromFile(p).epochs);
     }
 
     @Test
