@@ -14,8 +14,8 @@ import picocli.CommandLine;
  * <p>Exit codes: 0 success, 1 internal error (a bug: stack trace printed), 2 user error (bad flag,
  * configuration value or input file, or a file that cannot be read or written — full disk, read-only or
  * missing folder: one line, no stack trace), 3 training stopped because the loss became NaN or infinite,
- * 130 interrupted (Ctrl-C / SIGINT: the JVM's own code 128+2; a checkpoint being written is finished first,
- * see {@code train.AtomicFiles}).
+ * 128 + n when stopped by signal n: 130 for Ctrl-C (SIGINT), 143 for SIGTERM, 129 for SIGHUP (a checkpoint
+ * being written is finished first, see {@code util.AtomicFiles}; {@link StopSignals}).
  */
 @Command(name = "selfsup",
         mixinStandardHelpOptions = true,
@@ -38,9 +38,6 @@ public final class Main implements Runnable {
     public static final int EXIT_INTERNAL_ERROR = 1;
     /** Exit code for user errors: bad flags, configuration values or input files, unwritable outputs. */
     public static final int EXIT_USER_ERROR = 2;
-    /** Exit code after Ctrl-C (SIGINT), as the JVM reports it. */
-    public static final int EXIT_INTERRUPTED = 130;
-
     private static volatile boolean exiting;
 
     @CommandLine.Spec
@@ -123,14 +120,16 @@ public final class Main implements Runnable {
         return what == null || reason.contains(what) ? reason : what + ": " + reason;
     }
 
-    /** Runs the CLI and exits with its code (0 ok, 1 internal error, 2 user error, 3 diverged, 130 interrupted). */
+    /**
+     * Runs the CLI and exits with its code (0 ok, 1 internal error, 2 user error, 3 diverged, 128 + n after
+     * signal n: 130 SIGINT, 143 SIGTERM).
+     */
     public static void main(String[] args) {
-        // Ctrl-C runs the shutdown hooks with the JVM's exit code 130; tell the user how to continue.
+        // A stop signal runs the shutdown hooks with exit code 128 + n; tell the user which and how to continue.
+        StopSignals.install();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             if (!exiting) {
-                System.err.println("selfsup: interrupted (exit code " + EXIT_INTERRUPTED + "); files being written"
-                        + " were completed or left as temporaries. Re-run the same command to resume a training run"
-                        + " from its last checkpoint.");
+                System.err.println(StopSignals.message(StopSignals.received()));
             }
         }, "selfsup-interrupted"));
         int code = EXIT_INTERNAL_ERROR;

@@ -40,8 +40,10 @@ import picocli.CommandLine;
                     + "effective configuration is printed and saved in the run folder <runs-dir>/<name>."},
         footer = {"",
             "Re-running the same command (same --name) continues the run from its last checkpoint.",
-            "Exit codes: 0 done, 1 internal error, 2 bad flag, file or value, 3 loss became NaN or infinite, "
-                    + "130 interrupted."})
+            "Exit codes: 0 done, 1 internal error (a bug: stack trace), 2 bad flag, file or value (one error line), "
+                    + "3 loss became NaN or infinite (the last good checkpoint is kept), 128 + n when stopped by "
+                    + "signal n: 130 Ctrl-C (SIGINT), 143 SIGTERM (kill, job schedulers), 129 SIGHUP. A signal lets "
+                    + "a checkpoint being written finish; re-run to resume."})
 public final class TrainCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandSpec spec;

@@ -37,12 +37,22 @@ class SignalTest {
         assertTrue(p.waitFor(120, TimeUnit.SECONDS), "child did not exit");
         String out = Files.readString(log);
         assertEquals(128 + 15, p.exitValue(), out);
-        assertTrue(out.contains("selfsup: interrupted"), out);
+        assertTrue(out.contains("selfsup: interrupted by SIGTERM (exit code 143)"), out); // said 130 before
         Path ckpts = dir.resolve("runs/s/checkpoints");
         CheckpointFile.verify(ckpts.resolve("last.ckpt"));
         assertTrue(Checkpoint.peek(ckpts.resolve("last.ckpt")).state().step() >= 3, "step 3's checkpoint completed");
         try (Stream<Path> s = Files.list(ckpts)) {
             assertEquals(List.of(), s.filter(f -> f.getFileName().toString().startsWith(".tmp-")).toList());
+        }
+    }
+
+    /** {@code train --help} lists every exit code, the signal ones included. */
+    @Test
+    void trainHelpListsTheExitCodesAndSignals() {
+        String help = org.selfsup.cli.CliRun.execute("train", "--help").out().replaceAll("\\s+", " ");
+        for (String code : List.of("0 done", "1 internal error", "2 bad flag", "3 loss became NaN",
+                "130 Ctrl-C (SIGINT)", "143 SIGTERM", "129 SIGHUP")) {
+            assertTrue(help.contains(code), code + " in: " + help);
         }
     }
 
@@ -69,7 +79,7 @@ class SignalTest {
         org.junit.jupiter.api.Assumptions.assumeTrue(p.exitValue() != 0,
                 "SIGINT is ignored in this environment; the child finished normally");
         assertEquals(130, p.exitValue(), out);
-        assertTrue(out.contains("selfsup: interrupted"), out);
+        assertTrue(out.contains("selfsup: interrupted by SIGINT (exit code 130)"), out);
         Path ckpts = dir.resolve("runs/i/checkpoints");
         CheckpointFile.verify(ckpts.resolve("last.ckpt"));
         assertTrue(Checkpoint.peek(ckpts.resolve("last.ckpt")).state().step() >= 3);
