@@ -18,6 +18,7 @@ import org.selfsup.train.Ema;
 import org.selfsup.train.LrSchedule;
 import org.selfsup.train.StepRunner;
 import org.selfsup.train.StepSchedules;
+import org.selfsup.train.TorchThreads;
 import org.selfsup.train.TrainableModel;
 import org.selfsup.optim.Optimizer;
 
@@ -92,6 +93,7 @@ public final class EpochBench {
         long total = (long) config.epochs * stepsPerEpoch;
         long limit = maxSteps > 0 ? Math.min(maxSteps, total) : total;
         boolean onDevice = "device".equals(config.augmentOn);
+        TorchThreads.apply(config.torchThreads, "torch-threads");
         try (NDManager manager = NDManager.newBaseManager(Pretraining.device(config.device));
              SslModel sslModel = Pretraining.createModel(config, method, manager, size);
              BatchAssembler assembler = training.assembler(plan);

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import org.selfsup.bench.StepBench;
 import org.selfsup.config.TrainConfig;
+import org.selfsup.train.TorchThreads;
 import org.selfsup.util.UserException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -71,13 +72,7 @@ public final class BenchStepCommand implements Runnable {
 
     @Override
     public void run() {
-        if (torchThreads < 0) {
-            throw new UserException("--torch-threads must be >= 0, got " + torchThreads);
-        }
-        if (torchThreads > 0) {
-            ai.djl.engine.Engine.getInstance();
-            ai.djl.pytorch.jni.JniUtils.setNumThreads(torchThreads);
-        }
+        TorchThreads.apply(torchThreads, "--torch-threads");
         if (batch < 2) {
             throw new UserException("--batch must be >= 2 (BatchNorm needs two samples), got " + batch);
         }

@@ -26,7 +26,7 @@ public final class ConfigKeys {
      * between the original and a resuming command. Every other key must match the checkpoint's.
      */
     public static final Set<String> RUN_SETTINGS = Set.of("name", "runs-dir", "data-dir", "threads",
-            "prefetch", "device", "knn-every", "knn-k", "knn-t", "checkpoint-every", "checkpoint-steps",
+            "torch-threads", "prefetch", "device", "knn-every", "knn-k", "knn-t", "checkpoint-every", "checkpoint-steps",
             "log-every", "collapse-std", "preset");
 
     private static final ObjectMapper JSON = new ObjectMapper();

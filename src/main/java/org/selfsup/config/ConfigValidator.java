@@ -85,6 +85,8 @@ final class ConfigValidator {
         atLeast("grid", c.grid, 1);
         atLeast("threads", c.threads, 1);
         atMost("threads", c.threads, 256);
+        atLeast("torch-threads", c.torchThreads, 0);
+        atMost("torch-threads", c.torchThreads, 256);
         atLeast("prefetch", c.prefetch, 1);
         atLeast("knn-every", c.knnEvery, 0);
         atLeast("knn-k", c.knnK, 1);

@@ -166,6 +166,11 @@ public final class TrainConfig {
     @JsonPropertyDescription("Augmentation threads.")
     public int threads = 2;
 
+    @JsonPropertyDescription("PyTorch intra-op threads of this process (also OpenMP's, as OMP_NUM_THREADS would); "
+            + "0 = the engine's default, one per core. 1 makes results bit-identical from run to run and across a "
+            + "resume (same device and build); more threads sum in a varying order and drift by rounding.")
+    public int torchThreads = 0;
+
     @JsonPropertyDescription("Batches prepared ahead of the training step.")
     public int prefetch = 2;
 

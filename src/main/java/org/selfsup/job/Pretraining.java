@@ -43,6 +43,7 @@ import org.selfsup.train.ProgressListener;
 import org.selfsup.train.RunDir;
 import org.selfsup.train.StepRunner;
 import org.selfsup.train.StepSchedules;
+import org.selfsup.train.TorchThreads;
 import org.selfsup.train.TrainLoop;
 import org.selfsup.train.TrainState;
 import org.selfsup.train.TrainableModel;
@@ -248,6 +249,7 @@ public final class Pretraining {
         if (config.name == null || config.name.isBlank()) {
             throw new UserException("name: a run name is required");
         }
+        TorchThreads.apply(config.torchThreads, "torch-threads");
         int size = viewSize();
         ViewPlan plan = viewPlan();
         SslMethod method = method(config);

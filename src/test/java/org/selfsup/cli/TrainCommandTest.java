@@ -227,6 +227,8 @@ class TrainCommandTest {
                 flag("option --blocks: expected a comma-separated list of integers, got '1,,2'", "--blocks", "1,,2"),
                 flag("option --name: '../x' is not a valid run name", "--name", "../x"),
                 flag("option --threads: must be at least 1 (got 0)", "--threads", "0"),
+                flag("option --torch-threads: must be at least 0 (got -1)", "--torch-threads=-1"),
+                flag("option --torch-threads: must be at most 256 (got 257)", "--torch-threads", "257"),
                 flag("option --log-every: must be at least 1 (got 0)", "--log-every", "0"),
                 flag("option --image-size: must be at least 0 (got -1)", "--image-size=-1"),
                 flag("option --width: must be at least 1 (got 0)", "--width", "0"),

@@ -39,6 +39,29 @@ class TrainerTest {
     }
 
     /**
+     * {@code torch-threads} sets the process's PyTorch thread count for the run, and a run may be resumed
+     * with another count (it changes rounding, not the training configuration).
+     */
+    @Test
+    void torchThreadsSetsTheThreadCountAndMayDifferOnResume() {
+        Dataset ds = TinyRuns.data(32);
+        try {
+            ai.djl.pytorch.jni.JniUtils.setNumThreads(2);
+            TrainConfig c = TinyRuns.config(runs, "tt", "byol", 1);
+            c.torchThreads = 1;
+            c.checkpointSteps = 1;
+            assertFalse(new Pretraining(c, console).withDataset(ds).stopAfterSteps(1).run().complete());
+            assertEquals(1, TorchThreads.current());
+            c.torchThreads = 2;
+            assertTrue(new Pretraining(c, console).withDataset(ds).run().complete());
+            assertEquals(2, TorchThreads.current());
+            assertTrue(console().contains("resuming"), console());
+        } finally {
+            TinyRuns.singleThreaded();
+        }
+    }
+
+    /**
      * A run stopped mid-epoch (after a mid-epoch checkpoint, then a few more steps that are lost, as with
      * kill -9) and resumed ends with parameters, BN statistics and momentum bit-identical to an
      * uninterrupted run. RSA exercises the EMA target, beta(k) and four views.
