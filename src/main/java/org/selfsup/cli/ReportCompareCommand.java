@@ -27,7 +27,7 @@ public final class ReportCompareCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Path html = RunComparison.compare(runs, out);
+        Path html = RunComparison.compare(runs, out, spec.commandLine().getErr()::println);
         spec.commandLine().getOut().println("comparison: " + html);
         spec.commandLine().getOut().flush();
         return 0;

@@ -20,7 +20,7 @@ public final class ReportRenderCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Path html = RunReport.render(runDir);
+        Path html = RunReport.render(runDir, spec.commandLine().getErr()::println);
         spec.commandLine().getOut().println("report: " + html);
         spec.commandLine().getOut().flush();
         return 0;

@@ -56,7 +56,7 @@ public final class PretrainJob implements TrainJob {
         if (monitor != null) {
             summarise(training, monitor, result.state().step(), runDir, out);
         }
-        Path report = RunReport.render(runDir);
+        Path report = RunReport.render(runDir, out::println);
         out.println("report: " + report);
         out.flush();
         return 0;
@@ -80,7 +80,7 @@ public final class PretrainJob implements TrainJob {
         summary.put("knn_k", config.knnK);
         summary.put("knn_t", config.knnT);
         summary.put("test_images", ds.test().size());
-        try (MetricsLog log = MetricsLog.open(runDir.resolve("metrics.jsonl"), Long.MAX_VALUE)) {
+        try (MetricsLog log = MetricsLog.open(runDir.resolve("metrics.jsonl"), Long.MAX_VALUE, out::println)) {
             log.write("summary", summary);
         }
         out.printf("kNN top-1 (k=%d, t=%s, all %d test images): trained encoder %s%% | same encoder at random init %.2f%%%n",

@@ -275,7 +275,7 @@ public final class Pretraining {
                         config.checkpointSteps, config.checkpointEvery);
                 TrainState from = checkpoints.restore(requireCheckpoint, this::say);
                 run.writeConfig(config.toYaml());
-                try (MetricsLog log = MetricsLog.open(run.metricsFile(), from.step());
+                try (MetricsLog log = MetricsLog.open(run.metricsFile(), from.step(), this::say);
                      Ema ema = ema(trainable, manager);
                      BatchSource source = batchSource(method, devicePlan, assembler, manager, manager);
                      StepSchedules schedules = StepSchedules.forRun(config, steps, total, ema != null, manager)) {

@@ -1,11 +1,7 @@
 package org.selfsup.report;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,6 +12,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.selfsup.util.JsonLines;
 import org.selfsup.util.UserException;
 
 /**
@@ -24,16 +21,22 @@ import org.selfsup.util.UserException;
  * summary also keeps text fields.
  */
 public final class Metrics {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final List<Map<String, Double>> steps;
     private final List<Map<String, Double>> evals;
     private final List<Map<String, Double>> epochs;
     private final Map<String, Object> summary;
+    private final String damage;
 
-    /** Metrics from already parsed records (used by tests and by {@link #read}). */
+    /** Metrics from already parsed records (used by tests). */
     public Metrics(List<Map<String, Double>> steps, List<Map<String, Double>> evals,
                    List<Map<String, Double>> epochs, Map<String, Object> summary) {
+        this(steps, evals, epochs, summary, null);
+    }
+
+    private Metrics(List<Map<String, Double>> steps, List<Map<String, Double>> evals,
+                    List<Map<String, Double>> epochs, Map<String, Object> summary, String damage) {
+        this.damage = damage;
         this.steps = List.copyOf(steps);
         this.evals = List.copyOf(evals);
         this.epochs = List.copyOf(epochs);
@@ -41,63 +44,50 @@ public final class Metrics {
     }
 
     /**
-     * Parses a metrics file. Lines of unknown type are ignored (forward compatibility); blank lines
-     * are skipped, and so is an unfinished last line (no newline: cut by a kill, or being written).
+     * Parses a metrics file, read as bytes line by line. Lines of unknown type are ignored (forward
+     * compatibility); blank lines are skipped, and so is an unfinished last line (no newline: cut by a kill,
+     * or being written). Damaged lines (not UTF-8, not a JSON object with a {@code type}) are skipped too and
+     * described by {@link #damage()}, so one bad byte does not make a run's report impossible.
      *
-     * @throws UserException if the file is missing, unreadable, not JSON lines, or holds no record
+     * @throws UserException if the file is missing, unreadable, or holds no record
      */
     public static Metrics read(Path file) {
         List<Map<String, Double>> steps = new ArrayList<>();
         List<Map<String, Double>> evals = new ArrayList<>();
         List<Map<String, Double>> epochs = new ArrayList<>();
         Map<String, Object> summary = new LinkedHashMap<>();
-        int records = 0;
+        JsonLines.Read read;
         try {
-            String text = Files.readString(file, StandardCharsets.UTF_8);
-            String[] lines = text.split("\n", -1);
-            for (int i = 0; i < lines.length; i++) {
-                String line = lines[i];
-                int lineNo = i + 1;
-                if (line.isBlank()) {
-                    continue;
-                }
-                // the last line without its newline was being written when the run was killed (or is
-                // being written now): not an error, just not there yet
-                boolean unfinished = i == lines.length - 1;
-                JsonNode node;
-                try {
-                    node = JSON.readTree(line);
-                } catch (JsonProcessingException e) {
-                    if (unfinished) {
-                        break;
-                    }
-                    throw new UserException(file + ":" + lineNo + ": not a JSON object: "
-                            + e.getOriginalMessage());
-                }
-                if (node == null || !node.isObject() || !node.path("type").isTextual()) {
-                    if (unfinished) {
-                        break;
-                    }
-                    throw new UserException(file + ":" + lineNo + ": expected a JSON object with a \"type\" field");
-                }
-                records++;
-                switch (node.get("type").asText()) {
-                    case "step" -> steps.add(numbers(node));
-                    case "eval" -> evals.add(numbers(node));
-                    case "epoch" -> epochs.add(numbers(node));
-                    case "summary" -> summary.putAll(values(node));
-                    default -> { }
-                }
-            }
+            read = JsonLines.read(file);
         } catch (NoSuchFileException e) {
             throw new UserException(file + ": metrics file not found");
         } catch (IOException e) {
             throw new UserException(file + ": cannot read metrics file: " + e.getMessage());
         }
+        List<JsonLines.Damaged> damaged = new ArrayList<>(read.damaged());
+        int records = 0;
+        for (JsonLines.Line line : read.lines()) {
+            JsonNode node = line.node();
+            if (!node.path("type").isTextual()) {
+                damaged.add(new JsonLines.Damaged(line.number(), "a JSON object without a \"type\" field"));
+                continue;
+            }
+            records++;
+            switch (node.get("type").asText()) {
+                case "step" -> steps.add(numbers(node));
+                case "eval" -> evals.add(numbers(node));
+                case "epoch" -> epochs.add(numbers(node));
+                case "summary" -> summary.putAll(values(node));
+                default -> { }
+            }
+        }
         if (records == 0) {
             throw new UserException(file + ": metrics file holds no records");
         }
-        return new Metrics(steps, evals, epochs, summary);
+        damaged.sort(java.util.Comparator.comparingInt(JsonLines.Damaged::number));
+        String damage = JsonLines.describe(damaged);
+        return new Metrics(steps, evals, epochs, summary,
+                damage == null ? null : "warning: " + file + ": skipped " + damage);
     }
 
     private static Map<String, Double> numbers(JsonNode node) {
@@ -128,6 +118,9 @@ public final class Metrics {
     public List<Map<String, Double>> evals() { return evals; }
     public List<Map<String, Double>> epochs() { return epochs; }
     public Map<String, Object> summary() { return summary; }
+
+    /** One warning line saying which damaged lines of the file were skipped, or null when there were none. */
+    public String damage() { return damage; }
 
     /** Field names starting with {@code prefix} that occur in any of {@code records}, in first-seen order. */
     public static List<String> keysWithPrefix(List<Map<String, Double>> records, String prefix) {

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.knowm.xchart.XYChart;
 import org.selfsup.util.AtomicFiles;
 import org.selfsup.util.UserException;
@@ -33,16 +34,21 @@ public final class RunComparison {
     /**
      * Writes the comparison of {@code runDirs} into {@code outDir}.
      *
+     * @param warn receives one line per run whose {@code metrics.jsonl} had damaged lines (skipped)
      * @return the path of {@code compare.html}
      * @throws UserException if no run is given or a run's metrics are missing or malformed
      */
-    public static Path compare(List<Path> runDirs, Path outDir) {
+    public static Path compare(List<Path> runDirs, Path outDir, Consumer<String> warn) {
         if (runDirs.isEmpty()) {
             throw new UserException("report compare: give at least one run directory");
         }
         List<RunInfo> runs = new ArrayList<>();
         for (Path p : runDirs) {
-            runs.add(RunInfo.load(p));
+            RunInfo run = RunInfo.load(p);
+            if (run.metrics().damage() != null) {
+                warn.accept(run.metrics().damage());
+            }
+            runs.add(run);
         }
         List<String> header = header(runs);
         List<List<String>> rows = new ArrayList<>();

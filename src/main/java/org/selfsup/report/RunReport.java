@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.knowm.xchart.XYChart;
 import org.selfsup.util.AtomicFiles;
 
@@ -24,11 +25,15 @@ public final class RunReport {
     /**
      * (Re)builds the report of {@code runDir} from its {@code metrics.jsonl} and {@code config.yaml}.
      *
+     * @param warn receives one line if damaged lines of {@code metrics.jsonl} were skipped
      * @return the path of {@code report.html}
      * @throws org.selfsup.util.UserException if the metrics file is missing or malformed
      */
-    public static Path render(Path runDir) {
+    public static Path render(Path runDir, Consumer<String> warn) {
         RunInfo run = RunInfo.load(runDir);
+        if (run.metrics().damage() != null) {
+            warn.accept(run.metrics().damage());
+        }
         List<String> written = new ArrayList<>();
         StringBuilder charts = new StringBuilder();
         try {

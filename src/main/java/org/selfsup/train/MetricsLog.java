@@ -14,15 +14,17 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.selfsup.util.AtomicFiles;
+import org.selfsup.util.JsonLines;
 
 /**
  * {@code metrics.jsonl}: one JSON object per line (see contracts: {@code type} = step, eval, epoch,
  * summary), flushed after every line so a killed run loses at most the line being written.
  *
  * <p>On resume the log is cut back to the checkpoint: lines whose {@code step} is after the checkpoint's,
- * lines without a step, a previous {@code summary} and a half-written last line are dropped, so the log has no
- * duplicates when the run re-does those steps.
+ * lines without a step, a previous {@code summary}, a half-written last line and damaged lines (not UTF-8,
+ * not JSON: warned about once) are dropped, so the log has no duplicates when the run re-does those steps.
  */
 public final class MetricsLog implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -36,20 +38,26 @@ public final class MetricsLog implements AutoCloseable {
 
     /**
      * Opens {@code file} for appending after keeping only the lines with {@code step <= keepUpToStep}
-     * (0 for a fresh run: everything is dropped).
+     * (0 for a fresh run: everything is dropped). The file is read as bytes, line by line: lines that are
+     * not UTF-8 or not JSON objects (a disk error, an editor) are dropped with one warning to {@code warn}
+     * saying how many, where, and whether any lay before the checkpoint (whose records are then lost).
      */
-    public static MetricsLog open(Path file, long keepUpToStep) {
+    public static MetricsLog open(Path file, long keepUpToStep, Consumer<String> warn) {
         try {
             if (Files.exists(file)) {
+                JsonLines.Read read = JsonLines.read(file);
                 List<String> kept = new ArrayList<>();
-                for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-                    JsonNode node = parse(line);
+                int lastKeptLine = 0;
+                for (JsonLines.Line line : read.lines()) {
+                    JsonNode node = line.node();
                     // a summary is rewritten at the end of every run (re-running a finished run too)
-                    if (node != null && node.has("step") && node.get("step").asLong() <= keepUpToStep
+                    if (node.has("step") && node.get("step").asLong() <= keepUpToStep
                             && !"summary".equals(node.path("type").asText())) {
-                        kept.add(line);
+                        kept.add(line.text());
+                        lastKeptLine = line.number();
                     }
                 }
+                warnDamage(file, read, lastKeptLine, keepUpToStep, warn);
                 AtomicFiles.write(file, (String.join("\n", kept) + (kept.isEmpty() ? "" : "\n"))
                         .getBytes(StandardCharsets.UTF_8));
             }
@@ -61,13 +69,15 @@ public final class MetricsLog implements AutoCloseable {
         }
     }
 
-    private static JsonNode parse(String line) {
-        try {
-            JsonNode n = JSON.readTree(line);
-            return n != null && n.isObject() ? n : null;
-        } catch (IOException e) {
-            return null; // a line cut short by a kill
+    private static void warnDamage(Path file, JsonLines.Read read, int lastKeptLine, long step, Consumer<String> warn) {
+        String damage = read.describeDamage();
+        if (damage == null) {
+            return;
         }
+        long lost = read.damaged().stream().filter(d -> d.number() < lastKeptLine).count();
+        warn.accept("warning: " + file + ": dropped " + damage + "; " + (lost == 0
+                ? "all past the checkpoint's step " + step + ", so nothing kept was lost"
+                : lost + " of them before the checkpoint's step " + step + ": those records are lost"));
     }
 
     /** Appends one record; {@code type} comes first. */
@@ -94,16 +104,13 @@ public final class MetricsLog implements AutoCloseable {
         }
     }
 
-    /** All records currently in {@code file} (for resume checks and tests). */
+    /** All readable records currently in {@code file} (for resume checks and tests); damaged lines are skipped. */
     public static List<JsonNode> read(Path file) {
         try {
             List<JsonNode> out = new ArrayList<>();
             if (Files.exists(file)) {
-                for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-                    JsonNode n = parse(line);
-                    if (n != null) {
-                        out.add(n);
-                    }
+                for (JsonLines.Line line : JsonLines.read(file).lines()) {
+                    out.add(line.node());
                 }
             }
             return out;

@@ -5,17 +5,22 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.selfsup.cli.Main;
 import org.selfsup.util.UserException;
 import picocli.CommandLine;
@@ -45,7 +50,7 @@ class RunReportTest {
     @Test
     void rendersChartsAndHtml() throws IOException {
         Path run = SyntheticRuns.write(tmp, "rsa-demo", 5);
-        Path html = RunReport.render(run);
+        Path html = RunReport.render(run, w -> fail(w));
         for (String chart : List.of("knn", "loss", "shift", "lr", "tau", "beta", "proj_std", "throughput")) {
             Path png = run.resolve("charts").resolve(chart + ".png");
             BufferedImage img = ImageIO.read(png.toFile());
@@ -70,7 +75,7 @@ class RunReportTest {
         Path a = SyntheticRuns.write(tmp, "byol", 2);
         Path b = SyntheticRuns.write(tmp, "rsa", 4.5);
         Path out = tmp.resolve("cmp");
-        RunComparison.compare(List.of(a, b), out);
+        RunComparison.compare(List.of(a, b), out, w -> fail(w));
         String csv = Files.readString(out.resolve("compare.csv"));
         String[] lines = csv.split("\n");
         assertEquals(3, lines.length);
@@ -86,13 +91,56 @@ class RunReportTest {
     }
 
     @Test
-    void badMetricsAreUserErrors() throws IOException {
+    void missingOrEmptyMetricsAreUserErrors() throws IOException {
         Path run = Files.createDirectories(tmp.resolve("bad"));
-        UserException missing = assertThrows(UserException.class, () -> RunReport.render(run));
+        UserException missing = assertThrows(UserException.class, () -> RunReport.render(run, w -> { }));
         assertTrue(missing.getMessage().contains("metrics.jsonl: metrics file not found"), missing.getMessage());
-        Files.writeString(run.resolve("metrics.jsonl"), "{\"type\":\"step\",\"step\":1}\nnot json\n");
-        UserException bad = assertThrows(UserException.class, () -> RunReport.render(run));
-        assertTrue(bad.getMessage().contains("metrics.jsonl:2: not a JSON object"), bad.getMessage());
+        Files.writeString(run.resolve("metrics.jsonl"), "not json\n{\"step\":1}\n");
+        UserException none = assertThrows(UserException.class, () -> RunReport.render(run, w -> { }));
+        assertTrue(none.getMessage().contains("metrics.jsonl: metrics file holds no records"), none.getMessage());
+    }
+
+    /**
+     * A damaged line (a byte that is not UTF-8, text that is not JSON, an object without a type) no longer
+     * makes the report impossible (a non-UTF-8 byte failed the whole file): the line is skipped and one warning
+     * names it; the good lines are all there.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            byte 0xff in a line   | FF       | 1 line (3): not UTF-8 text
+            garbage text          | garbage  | 1 line (3): not a JSON object
+            object without a type | notype   | 1 line (3): a JSON object without a "type" field
+            two damaged lines     | FF+junk  | 2 lines (3, 5): not UTF-8 text (first)
+            """)
+    void damagedLinesAreSkippedWithOneWarning(String label, String damage, String expected) throws IOException {
+        Path run = SyntheticRuns.write(tmp, "damaged", 3);
+        Path file = run.resolve("metrics.jsonl");
+        List<byte[]> lines = new ArrayList<>();
+        for (String l : Files.readAllLines(file)) {
+            lines.add(l.getBytes(StandardCharsets.UTF_8));
+        }
+        int good = lines.size();
+        byte[] bad = switch (damage) {
+            case "FF", "FF+junk" -> new byte[] {'{', '"', 't', (byte) 0xff, '"', '}'};
+            case "garbage" -> "@@@ editor garbage".getBytes(StandardCharsets.UTF_8);
+            case "notype" -> "{\"step\": 3}".getBytes(StandardCharsets.UTF_8);
+            default -> throw new IllegalArgumentException(damage);
+        };
+        lines.add(2, bad);
+        if (damage.equals("FF+junk")) {
+            lines.add(4, "junk".getBytes(StandardCharsets.UTF_8));
+        }
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        for (byte[] l : lines) {
+            bytes.write(l);
+            bytes.write('\n');
+        }
+        Files.write(file, bytes.toByteArray());
+        List<String> warnings = new ArrayList<>();
+        RunReport.render(run, warnings::add);
+        assertEquals(List.of("warning: " + file + ": skipped " + expected), warnings);
+        Metrics m = Metrics.read(file);
+        assertEquals(good, m.steps().size() + m.evals().size() + m.epochs().size() + (m.summary().isEmpty() ? 0 : 1));
     }
 
     @Test

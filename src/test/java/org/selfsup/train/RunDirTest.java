@@ -3,15 +3,21 @@ package org.selfsup.train;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.selfsup.util.UserException;
 
 class RunDirTest {
@@ -56,7 +62,7 @@ class RunDirTest {
     @Test
     void metricsAreCutBackToTheCheckpointOnResume() throws IOException {
         Path f = runs.resolve("metrics.jsonl");
-        try (MetricsLog log = MetricsLog.open(f, 0)) {
+        try (MetricsLog log = MetricsLog.open(f, 0, w -> fail(w))) {
             for (int k = 1; k <= 6; k++) {
                 log.write("step", Map.of("step", k, "loss", 1.0 / k));
             }
@@ -64,7 +70,7 @@ class RunDirTest {
             log.write("summary", Map.of("knn_top1", 50.0));
         }
         Files.writeString(f, "{\"type\":\"step\",\"st", java.nio.file.StandardOpenOption.APPEND); // cut by a kill
-        try (MetricsLog log = MetricsLog.open(f, 4)) {
+        try (MetricsLog log = MetricsLog.open(f, 4, w -> fail(w))) {
             log.write("step", Map.of("step", 5, "loss", Double.NaN));
         }
         List<JsonNode> recs = MetricsLog.read(f);
@@ -74,6 +80,46 @@ class RunDirTest {
         }
         assertEquals("NaN", recs.get(4).get("loss").asText());
         assertEquals(5, Files.readAllLines(f).size(), "the half-written line is gone");
+    }
+
+    /**
+     * Damaged lines in metrics.jsonl (a non-UTF-8 byte made the whole file unreadable, blocking resume; garbage
+     * text was dropped silently): resume keeps every good line up to the checkpoint and warns once, saying
+     * whether anything before the checkpoint was lost. Steps 1..6 are logged, the checkpoint is at step 4.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            0xff byte past the checkpoint   | 5 | FF      | 1 line (6): not UTF-8 text; all past the checkpoint's step 4
+            garbage past the checkpoint     | 6 | garbage | 1 line (7): not a JSON object; all past the checkpoint's step 4
+            0xff byte before the checkpoint | 2 | FF      | 1 line (3): not UTF-8 text; 1 of them before the checkpoint's step 4: those records are lost
+            two damaged lines               | 1 | FF+FF   | 2 lines (2, 3): not UTF-8 text (first); 2 of them before the checkpoint's step 4
+            """)
+    void damagedMetricsLinesDoNotBlockResume(String label, int after, String damage, String expected)
+            throws IOException {
+        Path f = runs.resolve("metrics.jsonl");
+        List<byte[]> lines = new ArrayList<>();
+        for (int k = 1; k <= 6; k++) {
+            lines.add(("{\"type\":\"step\",\"step\":" + k + "}").getBytes(StandardCharsets.UTF_8));
+        }
+        byte[] ff = {'{', '"', 't', 'y', (byte) 0xff, '"', '}'};
+        for (String d : damage.split("\\+")) {
+            lines.add(after, d.equals("FF") ? ff : "<<<<<<< merge garbage".getBytes(StandardCharsets.UTF_8));
+        }
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        for (byte[] l : lines) {
+            bytes.write(l);
+            bytes.write('\n');
+        }
+        Files.write(f, bytes.toByteArray());
+        List<String> warnings = new ArrayList<>();
+        try (MetricsLog log = MetricsLog.open(f, 4, warnings::add)) {
+            log.write("step", Map.of("step", 5));
+        }
+        assertEquals(1, warnings.size(), warnings.toString());
+        assertTrue(warnings.get(0).startsWith("warning: " + f + ": dropped " + expected), warnings.get(0));
+        List<Long> steps = MetricsLog.read(f).stream().map(n -> n.get("step").asLong()).toList();
+        assertEquals(List.of(1L, 2L, 3L, 4L, 5L), steps);
+        assertEquals(5, Files.readAllLines(f, StandardCharsets.UTF_8).size(), "the file is clean UTF-8 again");
     }
 
     @Test
