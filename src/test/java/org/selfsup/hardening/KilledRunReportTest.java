@@ -11,15 +11,15 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code selfsup report render} on a run killed while it wrote a metrics line (the last line has no newline
- * and is cut short) draws the report from the complete lines; a damaged line in the middle is a user error
- * naming file and line.
+ * and is cut short) draws the report from the complete lines, silently; a damaged line in the middle is
+ * skipped with one warning naming file and line (issue 16 item 7: it used to make the report impossible).
  */
 class KilledRunReportTest {
     @TempDir
     Path dir;
 
     @Test
-    void unfinishedLastLineIsIgnoredDamagedMiddleLineIsReported() throws Exception {
+    void unfinishedLastLineIsIgnoredDamagedMiddleLineIsWarnedAbout() throws Exception {
         Path run = dir.resolve("run");
         Files.createDirectories(run);
         Path metrics = run.resolve("metrics.jsonl");
@@ -33,10 +33,11 @@ class KilledRunReportTest {
         ChildRuns.Result r = ChildRuns.inProcess(List.of("report", "render", run.toString()));
         assertEquals(0, r.code(), r.all());
         assertTrue(Files.size(run.resolve("report.html")) > 0);
+        assertEquals("", r.err(), "a line cut by a kill is expected, not warned about");
 
         Files.writeString(metrics, text.toString().replace("\"step\":4,", "\"step\":4"));
         r = ChildRuns.inProcess(List.of("report", "render", run.toString()));
-        assertEquals(2, r.code(), r.all());
-        assertTrue(r.err().startsWith("error: " + metrics + ":4: not a JSON object"), r.err());
+        assertEquals(0, r.code(), r.all());
+        assertEquals("warning: " + metrics + ": skipped 1 line (4): not a JSON object", r.err().strip());
     }
 }
