@@ -42,6 +42,7 @@ final class ConfigValidator {
         oneOf("ema-schedule", c.emaSchedule, TrainConfig.EMA_SCHEDULES);
         oneOf("ema-timing", c.emaTiming, TrainConfig.EMA_TIMINGS);
         oneOf("augment-on", c.augmentOn, TrainConfig.AUGMENT_ON);
+        oneOf("precision", c.precision, TrainConfig.PRECISIONS);
         if (c.device == null || !DEVICE.matcher(c.device).matches()) {
             throw new ConfigValueException("'" + c.device + "' is not a device (auto, cpu, gpu or gpu:N)"
                     + Names.didYouMean(String.valueOf(c.device), List.of("auto", "cpu", "gpu")), "device");

@@ -40,6 +40,7 @@ public final class TrainConfig {
     public static final List<String> EMA_SCHEDULES = List.of("cosine", "constant");
     public static final List<String> EMA_TIMINGS = List.of("before-forward", "after-step");
     public static final List<String> AUGMENT_ON = List.of("cpu", "device");
+    public static final List<String> PRECISIONS = List.of("fp32", "bf16", "fp16");
 
     // ---- run bookkeeping ----
     @JsonPropertyDescription("Run name: the run folder is <runs-dir>/<name>. Empty: the config file's name "
@@ -179,6 +180,20 @@ public final class TrainConfig {
 
     @JsonPropertyDescription("Where views are augmented: cpu (PIL-exact) or device (batched on the device).")
     public String augmentOn = "cpu";
+
+    @JsonPropertyDescription("Arithmetic of the forward passes: fp32, bf16 (autocast to bfloat16) or fp16 "
+            + "(autocast to float16 with dynamic loss scaling). Weights, optimiser state, EMA target, BatchNorm "
+            + "statistics, losses and checkpoints stay float32.")
+    public String precision = "fp32";
+
+    @JsonPropertyDescription("Keep convolution weights (and so activations) in channels-last memory format.")
+    public boolean channelsLast = false;
+
+    @JsonPropertyDescription("Let cuDNN benchmark convolution algorithms (GPU only; not bit-reproducible).")
+    public boolean cudnnBenchmark = false;
+
+    @JsonPropertyDescription("Allow TF32 for float32 matrix multiplications and convolutions (GPU only).")
+    public boolean tf32 = false;
 
     // ---- monitoring and checkpoints ----
     @JsonPropertyDescription("kNN monitor every N epochs (0 = off).")

@@ -13,6 +13,7 @@ public final class AutocastScope implements AutoCloseable {
     private final LibTorch torch;
     private final int deviceType;
     private final Thread owner;
+    private final boolean enables;
     private final boolean previousEnabled;
     private final ScalarType previousDtype;
     private boolean closed;
@@ -21,11 +22,27 @@ public final class AutocastScope implements AutoCloseable {
         this.torch = torch;
         this.deviceType = deviceType;
         this.owner = Thread.currentThread();
-        this.previousEnabled = torch.isAutocastEnabled(deviceType);
-        this.previousDtype = torch.autocastDtype(deviceType);
-        torch.setAutocastDtype(deviceType, dtype);
-        torch.setAutocastEnabled(deviceType, true);
+        this.enables = dtype != null;
+        if (enables) {
+            this.previousEnabled = torch.isAutocastEnabled(deviceType);
+            this.previousDtype = torch.autocastDtype(deviceType);
+            torch.setAutocastDtype(deviceType, dtype);
+            torch.setAutocastEnabled(deviceType, true);
+        } else {
+            this.previousEnabled = false;
+            this.previousDtype = null;
+        }
         torch.incrementAutocastNesting();
+    }
+
+    /**
+     * A region that only holds the weight-cast cache open (autocast nesting + 1) without enabling
+     * autocast: autocast regions opened inside it keep their low-precision weight copies until this region
+     * closes, so a training step casts each weight once although its forward passes are separate regions
+     * (and the loss arithmetic between them runs outside autocast, in float32).
+     */
+    public static AutocastScope cacheRegion(LibTorch torch) {
+        return new AutocastScope(torch, LibTorch.DEVICE_CPU, null);
     }
 
     /**
@@ -56,7 +73,9 @@ public final class AutocastScope implements AutoCloseable {
         if (torch.decrementAutocastNesting() == 0) {
             torch.clearAutocastCache();
         }
-        torch.setAutocastEnabled(deviceType, previousEnabled);
-        torch.setAutocastDtype(deviceType, previousDtype);
+        if (enables) {
+            torch.setAutocastEnabled(deviceType, previousEnabled);
+            torch.setAutocastDtype(deviceType, previousDtype);
+        }
     }
 }

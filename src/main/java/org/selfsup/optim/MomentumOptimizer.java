@@ -1,6 +1,7 @@
 package org.selfsup.optim;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Parameter;
@@ -110,6 +111,30 @@ public abstract class MomentumOptimizer implements Optimizer {
                 buf.muli(momentumC).addi(d);
                 NDArray update = nesterov ? tmp(t, d.add(tmp(t, buf.mul(momentumC)))) : buf;
                 w.subi(tmp(t, update.mul(lrC)));
+            }
+        }
+    }
+
+    /**
+     * The step masked on the device: {@code buf} and {@code p} change only where {@code apply} is true,
+     * through {@code where} so that a non-finite gradient of a skipped step cannot reach them (0 · inf would
+     * be NaN). No host read.
+     */
+    @Override
+    public void step(NDArray lrC, NDArray apply) {
+        for (int i = 0; i < buffers.length; i++) {
+            NDArray w = params.get(i).getArray();
+            try (NDManager t = manager.newSubManager()) {
+                NDArray g = tmp(t, w.getGradient());
+                NDArray d = direction(w, g, t);
+                NDArray stepped = tmp(t, buffers[i].mul(momentumC)).addi(d);
+                NDArray cond = tmp(t, apply.broadcast(w.getShape())); // DJL's where does not broadcast
+                NDArray buf = NDArrays.where(cond, stepped, buffers[i]);
+                buf.attach(manager);
+                buffers[i].close();
+                buffers[i] = buf;
+                NDArray update = nesterov ? tmp(t, d.add(tmp(t, buf.mul(momentumC)))) : buf;
+                w.subi(tmp(t, NDArrays.where(cond, tmp(t, update.mul(lrC)), tmp(t, zeroC.broadcast(w.getShape())))));
             }
         }
     }

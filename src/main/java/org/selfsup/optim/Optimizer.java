@@ -22,6 +22,18 @@ public interface Optimizer extends AutoCloseable {
         step(lr.getFloat());
     }
 
+    /**
+     * As {@link #step(ai.djl.ndarray.NDArray)}, but only where the 0-d boolean {@code apply} on the device is
+     * true: when it is false, parameters and state stay exactly as they are (a step skipped by dynamic loss
+     * scaling). Gradients may then hold inf/NaN; they must not leak into the state. The default reads
+     * {@code apply} back to the host (one sync per step); {@link MomentumOptimizer} decides on the device.
+     */
+    default void step(ai.djl.ndarray.NDArray lr, ai.djl.ndarray.NDArray apply) {
+        if (apply.getBoolean()) {
+            step(lr);
+        }
+    }
+
     /** Sets every parameter's gradient to zero (DJL's PyTorch engine accumulates across backward calls). */
     void zeroGrad();
 

@@ -32,6 +32,7 @@ public final class StepRunner {
     private DeviceSchedule lrTable;
     private DeviceSchedule tauTable;
     private DeviceSchedule restTable;
+    private Precision precision = Precision.fp32();
 
     /**
      * @param method  the loss
@@ -72,6 +73,15 @@ public final class StepRunner {
         opt.zeroGrad();
     }
 
+    /**
+     * Runs the forward passes at {@code p}'s precision (autocast per network call, float32 losses) and, for
+     * fp16, back-propagates the scaled loss. The optimiser given to the constructor must then be
+     * {@code p.optimizer(...)} so that it unscales, skips non-finite steps and updates the scale.
+     */
+    public void usePrecision(Precision p) {
+        this.precision = p;
+    }
+
     /** Whether the model has an EMA target (tau is then used). */
     public boolean hasEma() {
         return ema != null;
@@ -96,9 +106,10 @@ public final class StepRunner {
         ParameterStore ps = new ParameterStore(sm, false);
         LossOutput out;
         try (GradientCollector gc = manager.getEngine().newGradientCollector()) {
-            // plug-in point (precision): forward + loss under autocast, backward of the scaled loss
-            out = method.loss(model.networks(ps), views, ctx);
-            gc.backward(out.total());
+            try (Precision.Region r = precision.stepRegion()) {
+                out = method.loss(precision.wrap(model.networks(ps)), views, ctx);
+            }
+            gc.backward(precision.lossForBackward(out.total()));
         }
         // plug-in point (data parallel): all-reduce the gradients here, before the optimiser reads them
         long t2 = System.nanoTime();
@@ -116,6 +127,13 @@ public final class StepRunner {
         phaseNanos[0] = (t1 - t0) + (t4 - t3);
         phaseNanos[1] = t2 - t1;
         phaseNanos[2] = t3 - t2;
+        LossScaler scaler = precision.scaler();
+        if (scaler != null) {
+            Map<String, NDArray> stats = new java.util.LinkedHashMap<>(out.stats());
+            stats.put("loss_scale", scaler.scaleArray(sm));
+            stats.put("amp_skipped", scaler.skippedArray(sm));
+            out = new LossOutput(out.total(), out.terms(), out.shift(), out.schedule(), stats);
+        }
         return out;
     }
 
