@@ -112,7 +112,7 @@ class PrecisionStepTest {
         List<Double> losses = new ArrayList<>();
         List<Integer> live = new ArrayList<>();
         try (NDManager m = NDManager.newBaseManager(); SslModel model = model(m, method)) {
-            TrainableModel t = Trainer.adapt(model);
+            TrainableModel t = TrainableModel.of(model);
             Precision p = Precision.of(precision, Device.cpu());
             Sgd sgd = new Sgd(t.trainableParameters(), m, 0.9, false, 5e-4);
             try (Optimizer opt = p.optimizer(sgd, t.trainableParameters(), m);
