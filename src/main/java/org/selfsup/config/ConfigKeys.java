@@ -27,7 +27,7 @@ public final class ConfigKeys {
      */
     public static final Set<String> RUN_SETTINGS = Set.of("name", "runs-dir", "data-dir", "threads",
             "torch-threads", "prefetch", "device", "knn-every", "knn-k", "knn-t", "checkpoint-every", "checkpoint-steps",
-            "log-every", "collapse-std", "preset");
+            "log-every", "collapse-std", "preset", "channels-last", "cudnn-benchmark", "tf32");
 
     private static final ObjectMapper JSON = new ObjectMapper();
 

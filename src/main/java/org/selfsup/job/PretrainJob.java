@@ -33,6 +33,8 @@ public final class PretrainJob implements TrainJob {
 
     @Override
     public int run(TrainConfig config, boolean resume, PrintWriter out) {
+        // a GPU that is not there, or a precision this libtorch cannot run, fails before anything is touched
+        Pretraining.checkExecution(config, out);
         // refuse a busy or unwritable run folder now, not after loading a large data set (the trainer
         // takes the lock for the whole run below)
         RunDir.open(Path.of(config.runsDir), config.name).close();

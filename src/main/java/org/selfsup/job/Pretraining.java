@@ -41,6 +41,9 @@ import org.selfsup.train.MetricsLog;
 import org.selfsup.train.ProgressBar;
 import org.selfsup.train.ProgressListener;
 import org.selfsup.train.RunDir;
+import org.selfsup.natives.LibTorch;
+import org.selfsup.train.Acceleration;
+import org.selfsup.train.Precision;
 import org.selfsup.train.StepRunner;
 import org.selfsup.train.StepSchedules;
 import org.selfsup.train.TorchThreads;
@@ -168,10 +171,14 @@ public final class Pretraining {
         return SslModel.create(modelSpec(config).withoutPredictor(), false, false, manager, viewSize(), config.seed);
     }
 
-    /** The configured optimiser over {@code model}'s trainable parameters. */
+    /**
+     * The configured optimiser over {@code model}'s trainable parameters; with {@code precision: fp16}
+     * behind a loss scaler (whose state is saved with the optimiser's).
+     */
     public static Optimizer optimizer(TrainConfig c, TrainableModel model, NDManager manager) {
-        return Optimizers.create(c.optimizer, model.trainableParameters(), manager, c.momentum, c.nesterov,
-                c.weightDecay);
+        Optimizer inner = Optimizers.create(c.optimizer, model.trainableParameters(), manager, c.momentum,
+                c.nesterov, c.weightDecay);
+        return Precision.optimizer(c.precision, inner, model.trainableParameters(), manager);
     }
 
     /** The target-network EMA of {@code model}, or null without a target. */
@@ -179,10 +186,12 @@ public final class Pretraining {
         return model.emaPairs().isEmpty() ? null : new Ema(model.emaPairs(), manager);
     }
 
-    /** The one training step of the run. */
+    /** The one training step of the run, at the configured precision ({@code opt} from {@link #optimizer}). */
     public static StepRunner stepRunner(TrainConfig c, SslMethod method, TrainableModel model, Optimizer opt,
                                         Ema ema, NDManager manager) {
-        return new StepRunner(method, model, opt, ema, Ema.Timing.parse(c.emaTiming), manager);
+        StepRunner runner = new StepRunner(method, model, opt, ema, Ema.Timing.parse(c.emaTiming), manager);
+        runner.usePrecision(Precision.of(c.precision, manager.getDevice()).withLossScaling(opt));
+        return runner;
     }
 
     /**
@@ -228,20 +237,50 @@ public final class Pretraining {
         return config.knnEvery > 0 ? KnnMonitor.forRun(config, dataset()) : null;
     }
 
-    /** The device {@code auto|cpu|gpu} names. */
+    /**
+     * Checks, before anything is loaded or written, that the device exists and the precision can run on
+     * it (a user error naming the key otherwise).
+     */
+    public static void checkExecution(TrainConfig c, PrintWriter out) {
+        Precision.of(c.precision, device(c.device));
+    }
+
+    /**
+     * Applies {@code channels-last}, {@code cudnn-benchmark} and {@code tf32} to {@code model} on its
+     * device, printing one line per switch that is on.
+     */
+    public static void accelerate(TrainConfig c, SslModel model, Device device, PrintWriter out) {
+        for (String note : Acceleration.apply(c.channelsLast, c.cudnnBenchmark, c.tf32, device,
+                model.allParameters())) {
+            out.println(note);
+        }
+        out.flush();
+    }
+
+    /**
+     * The device {@code auto|cpu|gpu|gpu:N} names.
+     *
+     * @throws UserException for {@code gpu}/{@code gpu:N} when the engine has no such GPU, saying why (CPU
+     *                       libtorch, or no CUDA runtime found) and pointing at {@code selfsup doctor}
+     */
     public static Device device(String name) {
         int gpus = Engine.getInstance().getGpuCount();
-        return switch (name) {
-            case "cpu" -> Device.cpu();
-            case "gpu" -> {
-                if (gpus == 0) {
-                    throw new UserException("device: 'gpu' asked for but no GPU is usable by the PyTorch engine");
-                }
-                yield Device.gpu();
+        if ("cpu".equals(name)) {
+            return Device.cpu();
+        } else if ("auto".equals(name)) {
+            return gpus > 0 ? Device.gpu() : Device.cpu();
+        } else if (name != null && name.matches("gpu(:\\d+)?")) {
+            int index = name.equals("gpu") ? 0 : Integer.parseInt(name.substring(4));
+            if (gpus == 0) {
+                throw new UserException("device: '" + name + "' asked for, but " + LibTorch.get().whyNoGpu());
             }
-            case "auto" -> gpus > 0 ? Device.gpu() : Device.cpu();
-            default -> throw new UserException("device: unknown value '" + name + "' (auto, cpu, gpu)");
-        };
+            if (index >= gpus) {
+                throw new UserException("device: '" + name + "' asked for, but the PyTorch engine sees " + gpus
+                        + " GPU" + (gpus == 1 ? "" : "s") + " (gpu:0 to gpu:" + (gpus - 1) + ")");
+            }
+            return Device.gpu(index);
+        }
+        throw new UserException("device: unknown value '" + name + "' (auto, cpu, gpu, gpu:N)");
     }
 
     /** Trains to the end (or resumes and finishes), with the kNN monitor when {@code knn-every} > 0. */
@@ -266,6 +305,7 @@ public final class Pretraining {
              NDManager manager = NDManager.newBaseManager(device(config.device));
              SslModel model = createModel(config, method, manager, size);
              BatchAssembler assembler = assembler(plan)) {
+            accelerate(config, model, manager.getDevice(), console);
             int steps = stepsPerEpoch();
             long total = (long) config.epochs * steps;
             TrainableModel trainable = TrainableModel.of(model);

@@ -103,6 +103,22 @@ public final class LibTorch {
         return version;
     }
 
+    /** Whether this libtorch is a CUDA build (its directory holds {@code libtorch_cuda}). */
+    public boolean isCudaBuild() {
+        return Files.isRegularFile(directory.resolve(System.mapLibraryName("torch_cuda")));
+    }
+
+    /** Why the engine sees no GPU, as the end of a sentence (for error messages). */
+    public String whyNoGpu() {
+        if (!isCudaBuild()) {
+            return "the loaded libtorch " + version + " (" + directory + ") is a CPU build: a GPU needs a CUDA "
+                    + "libtorch 2.7.1, e.g. pip's torch==2.7.1 (run 'selfsup doctor' for the set-up)";
+        }
+        return "libtorch " + version + " in " + directory + " has CUDA, yet the engine counts 0 GPUs: DJL looks "
+                + "for libcudart on the library path (pip: site-packages/nvidia/cuda_runtime/lib on LD_LIBRARY_PATH) "
+                + "and needs a working NVIDIA driver (run 'selfsup doctor')";
+    }
+
     // ---------------------------------------------------------------- stable C shim
 
     /** Address of the first element of {@code array}'s data (device memory for a GPU array). */
@@ -119,6 +135,67 @@ public final class LibTorch {
         check("aoti_torch_get_dtype", cpu.require("aoti_torch_get_dtype", SHIM)
                 .invokeInt(new Object[] {handle(array), ref}));
         return ScalarType.of(ref.getValue());
+    }
+
+    /** The array's strides in elements (as libtorch lays it out; DJL does not expose them). */
+    public long[] strides(NDArray array) {
+        PointerByReference ref = new PointerByReference();
+        check("aoti_torch_get_strides", cpu.require("aoti_torch_get_strides", SHIM)
+                .invokeInt(new Object[] {handle(array), ref}));
+        return ref.getValue().getLongArray(0, array.getShape().dimension());
+    }
+
+    /** Whether a 4-d array is laid out channels-last (NHWC strides over NCHW sizes). */
+    public boolean isChannelsLast(NDArray array) {
+        long[] sz = array.getShape().getShape();
+        return sz.length == 4 && java.util.Arrays.equals(strides(array), channelsLastStrides(sz));
+    }
+
+    private static long[] channelsLastStrides(long[] sz) {
+        return new long[] {sz[1] * sz[2] * sz[3], 1, sz[3] * sz[1], sz[1]};
+    }
+
+    /**
+     * Re-lays a 4-d array out channels-last in place, keeping its values, dtype, device and DJL handle
+     * (PyTorch's {@code module.to(memory_format=torch.channels_last)} for one weight): a channels-last copy
+     * is made with gradients off and assigned into the handle's {@code at::Tensor}. A parameter must then
+     * have its gradient re-attached by the caller ({@code setRequiresGradient(true)}).
+     *
+     * @throws IllegalArgumentException if the array is not 4-d
+     */
+    public void toChannelsLast(NDArray array) {
+        long[] sz = array.getShape().getShape();
+        if (sz.length != 4) {
+            throw new IllegalArgumentException("channels-last needs a 4-d array, not " + array.getShape());
+        }
+        if (isChannelsLast(array)) {
+            return;
+        }
+        Pointer h = handle(array);
+        IntByReference dtype = new IntByReference();
+        IntByReference devType = new IntByReference();
+        IntByReference devIndex = new IntByReference();
+        check("aoti_torch_get_dtype", cpu.require("aoti_torch_get_dtype", SHIM).invokeInt(new Object[] {h, dtype}));
+        check("aoti_torch_get_device_type", cpu.require("aoti_torch_get_device_type", SHIM)
+                .invokeInt(new Object[] {h, devType}));
+        check("aoti_torch_get_device_index", cpu.require("aoti_torch_get_device_index", SHIM)
+                .invokeInt(new Object[] {h, devIndex}));
+        PointerByReference fresh = new PointerByReference();
+        check("aoti_torch_empty_strided", cpu.require("aoti_torch_empty_strided", SHIM).invokeInt(new Object[] {
+            4L, sz, channelsLastStrides(sz), dtype.getValue(), devType.getValue(), devIndex.getValue(), fresh}));
+        Pointer copy = fresh.getValue();
+        boolean grad = byteResult(cpu.require("aoti_torch_grad_mode_is_enabled", SHIM));
+        Function setGrad = cpu.require("aoti_torch_grad_mode_set_enabled", SHIM);
+        try {
+            setGrad.invokeVoid(new Object[] {cBool(false)}); // a plain copy, not a recorded op
+            check("aoti_torch_copy_", cpu.require("aoti_torch_copy_", SHIM).invokeInt(new Object[] {copy, h, 0}));
+            check("aoti_torch_assign_tensors", cpu.require("aoti_torch_assign_tensors", SHIM)
+                    .invokeInt(new Object[] {copy, h}));
+        } finally {
+            setGrad.invokeVoid(new Object[] {cBool(grad)});
+            check("aoti_torch_delete_tensor_object", cpu.require("aoti_torch_delete_tensor_object", SHIM)
+                    .invokeInt(new Object[] {copy}));
+        }
     }
 
     /** Whether this libtorch exports {@code aoti_torch_get_current_cuda_stream} (CPU builds do not). */

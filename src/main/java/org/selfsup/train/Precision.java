@@ -26,8 +26,8 @@ import org.selfsup.util.UserException;
  *   the loss arithmetic runs in float32 outside autocast, while convolutions and linear layers run in
  *   16 bit. A {@link #stepRegion()} around the whole step keeps autocast's cache of 16-bit weight copies
  *   for the step's forward passes and clears it when the step's forward part ends.</li>
- *   <li>fp16 also scales the loss ({@link LossScaler}, GradScaler semantics) through
- *   {@link #optimizer}.</li>
+ *   <li>fp16 also scales the loss ({@link LossScaler}, GradScaler semantics): the optimiser comes from
+ *   {@link #optimizer} and the step's precision from {@link #withLossScaling}.</li>
  * </ul>
  * Weights, gradients, optimiser state, EMA target, BatchNorm statistics and checkpoints stay float32:
  * autocast casts copies, never the parameters.
@@ -58,7 +58,7 @@ public final class Precision {
     private final Kind kind;
     private final LibTorch torch;
     private final int deviceType;
-    private LossScaler scaler;
+    private LossScaler scaler; // set once, by withLossScaling on a fresh instance
 
     private Precision(Kind kind, LibTorch torch, int deviceType) {
         this.kind = kind;
@@ -153,21 +153,34 @@ public final class Precision {
     }
 
     /**
-     * The optimiser to use: fp16 wraps {@code inner} in a {@link ScaledOptimizer} (this precision then
-     * scales the loss, see {@link #lossForBackward}); otherwise {@code inner} itself.
+     * The optimiser for precision {@code name}: fp16 wraps {@code inner} in a {@link ScaledOptimizer} with
+     * a fresh {@link LossScaler} (its state then travels with the optimiser's, into checkpoints);
+     * otherwise {@code inner} itself.
      */
-    public Optimizer optimizer(Optimizer inner, List<Parameter> params, NDManager manager) {
-        if (kind != Kind.FP16) {
+    public static Optimizer optimizer(String name, Optimizer inner, List<Parameter> params, NDManager manager) {
+        if (Kind.parse(name) != Kind.FP16) {
             return inner;
         }
-        if (scaler != null) {
-            throw new IllegalStateException("one precision object scales one optimiser");
-        }
-        scaler = new LossScaler(manager);
-        return new ScaledOptimizer(inner, scaler, params, manager);
+        return new ScaledOptimizer(inner, new LossScaler(manager), params, manager);
     }
 
-    /** The loss scaler (fp16 after {@link #optimizer}), or null. */
+    /**
+     * This precision scaling the loss with {@code opt}'s scaler: required for fp16, where {@code opt} must
+     * come from {@link #optimizer}; other precisions return themselves.
+     */
+    public Precision withLossScaling(Optimizer opt) {
+        if (kind != Kind.FP16) {
+            return this;
+        }
+        if (!(opt instanceof ScaledOptimizer so)) {
+            throw new IllegalArgumentException("fp16 needs the optimiser from Precision.optimizer (a loss scaler)");
+        }
+        Precision p = new Precision(kind, torch, deviceType);
+        p.scaler = so.scaler();
+        return p;
+    }
+
+    /** The loss scaler (fp16 after {@link #withLossScaling}), or null. */
     public LossScaler scaler() {
         return scaler;
     }

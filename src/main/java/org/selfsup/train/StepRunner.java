@@ -75,8 +75,9 @@ public final class StepRunner {
 
     /**
      * Runs the forward passes at {@code p}'s precision (autocast per network call, float32 losses) and, for
-     * fp16, back-propagates the scaled loss. The optimiser given to the constructor must then be
-     * {@code p.optimizer(...)} so that it unscales, skips non-finite steps and updates the scale.
+     * fp16, back-propagates the scaled loss: {@code p} must then be {@code withLossScaling} of the optimiser
+     * given to the constructor (from {@code Precision.optimizer}), which unscales, skips non-finite steps
+     * and updates the scale.
      */
     public void usePrecision(Precision p) {
         this.precision = p;

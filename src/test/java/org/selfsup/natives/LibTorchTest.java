@@ -153,4 +153,36 @@ class LibTorchTest {
         }
         assertEquals(tf32, torch.allowTF32CuBLAS());
     }
+
+    @Test
+    void channelsLastKeepsValuesHandleAndGradient() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            float[] values = new float[2 * 3 * 2 * 2];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = i * 0.5f - 3f;
+            }
+            NDArray w = m.create(values, new Shape(2, 3, 2, 2));
+            w.setRequiresGradient(true);
+            assertFalse(torch.isChannelsLast(w));
+            long handle = ((ai.djl.pytorch.engine.PtNDArray) w).getHandle();
+            torch.toChannelsLast(w);
+            w.setRequiresGradient(true);
+            assertTrue(torch.isChannelsLast(w), java.util.Arrays.toString(torch.strides(w)));
+            assertEquals(handle, ((ai.djl.pytorch.engine.PtNDArray) w).getHandle());
+            assertEquals(new Shape(2, 3, 2, 2), w.getShape());
+            org.junit.jupiter.api.Assertions.assertArrayEquals(values, w.toFloatArray(), "DJL reads the values in NCHW order");
+            // gradients still flow to it, and a convolution with it matches the contiguous weight's
+            NDArray x = m.randomNormal(new Shape(1, 3, 5, 5));
+            NDArray ref = m.create(values, new Shape(2, 3, 2, 2));
+            try (ai.djl.training.GradientCollector gc = ai.djl.engine.Engine.getInstance().newGradientCollector()) {
+                NDArray y = ai.djl.nn.convolutional.Conv2d.conv2d(x, w, null, new Shape(1, 1),
+                        new Shape(0, 0), new Shape(1, 1), 1).singletonOrThrow();
+                NDArray yRef = ai.djl.nn.convolutional.Conv2d.conv2d(x, ref, null, new Shape(1, 1),
+                        new Shape(0, 0), new Shape(1, 1), 1).singletonOrThrow();
+                assertTrue(y.sub(yRef).abs().max().getFloat() < 1e-5f);
+                gc.backward(y.sum());
+            }
+            assertTrue(w.getGradient().abs().sum().getFloat() > 0);
+        }
+    }
 }

@@ -113,11 +113,11 @@ class PrecisionStepTest {
         List<Integer> live = new ArrayList<>();
         try (NDManager m = NDManager.newBaseManager(); SslModel model = model(m, method)) {
             TrainableModel t = TrainableModel.of(model);
-            Precision p = Precision.of(precision, Device.cpu());
             Sgd sgd = new Sgd(t.trainableParameters(), m, 0.9, false, 5e-4);
-            try (Optimizer opt = p.optimizer(sgd, t.trainableParameters(), m);
+            try (Optimizer opt = Precision.optimizer(precision, sgd, t.trainableParameters(), m);
                  Ema ema = new Ema(t.emaPairs(), m)) {
                 StepRunner runner = new StepRunner(method, t, opt, ema, Ema.Timing.BEFORE_FORWARD, m);
+                Precision p = Precision.of(precision, Device.cpu()).withLossScaling(opt);
                 runner.usePrecision(p);
                 for (int k = 1; k <= steps; k++) {
                     try (NDManager sm = m.newSubManager()) {
