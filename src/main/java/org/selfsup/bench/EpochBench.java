@@ -85,6 +85,12 @@ public final class EpochBench {
      * training thread (to measure what staging them ahead saves).
      */
     public static Result run(TrainConfig config, Dataset ds, long maxSteps, boolean stageAhead) {
+        return run(config, ds, maxSteps, stageAhead, new java.io.PrintWriter(java.io.Writer.nullWriter()));
+    }
+
+    /** As {@link #run(TrainConfig, Dataset, long, boolean)}, printing the acceleration notices to {@code notices}. */
+    public static Result run(TrainConfig config, Dataset ds, long maxSteps, boolean stageAhead,
+                             java.io.PrintWriter notices) {
         Pretraining training = new Pretraining(config, null).withDataset(ds);
         int size = training.viewSize();
         ViewPlan plan = training.viewPlan();
@@ -99,6 +105,7 @@ public final class EpochBench {
              BatchAssembler assembler = training.assembler(plan);
              // staged batches live here until a step takes them: not counted as the run's live arrays
              NDManager staging = manager.newSubManager()) {
+            Pretraining.accelerate(config, sslModel, manager.getDevice(), notices);
             TrainableModel model = TrainableModel.of(sslModel);
             try (Optimizer opt = Pretraining.optimizer(config, model, manager);
                  Ema ema = Pretraining.ema(model, manager);

@@ -75,6 +75,11 @@ public final class StepBench {
      * @param warmup  untimed steps first
      */
     public static Result run(TrainConfig config, int views, int steps, int warmup) {
+        return run(config, views, steps, warmup, new java.io.PrintWriter(java.io.Writer.nullWriter()));
+    }
+
+    /** As {@link #run(TrainConfig, int, int, int)}, printing the acceleration notices to {@code notices}. */
+    public static Result run(TrainConfig config, int views, int steps, int warmup, java.io.PrintWriter notices) {
         SslMethod method = Pretraining.method(config);
         int v = views == 0 ? method.views().size() : views;
         if (v != method.views().size()) {
@@ -89,6 +94,7 @@ public final class StepBench {
         float[][] host = syntheticViews(v, b, s, config.seed);
         try (NDManager manager = NDManager.newBaseManager(Pretraining.device(config.device));
              SslModel sslModel = Pretraining.createModel(config, method, manager, s)) {
+            Pretraining.accelerate(config, sslModel, manager.getDevice(), notices);
             TrainableModel model = TrainableModel.of(sslModel);
             StepSchedules schedules = null;
             try (Optimizer opt = Pretraining.optimizer(config, model, manager);

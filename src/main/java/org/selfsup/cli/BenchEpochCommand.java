@@ -60,12 +60,14 @@ public final class BenchEpochCommand implements Runnable {
         if (maxSteps < 0) {
             throw new org.selfsup.util.UserException("--max-steps must be >= 0, got " + maxSteps);
         }
+        org.selfsup.job.Pretraining.checkExecution(config, spec.commandLine().getOut());
         Dataset ds = DatasetRegistry.load(config.dataset, config.dataDirPath(), new DataOptions());
-        EpochBench.Result r = EpochBench.run(config, ds, maxSteps, !noStage);
+        EpochBench.Result r = EpochBench.run(config, ds, maxSteps, !noStage, spec.commandLine().getOut());
         PrintWriter out = spec.commandLine().getOut();
         out.printf(Locale.ROOT, "bench epoch: %s, %s, plan %s on %s (%d images), batch %d, augment-on %s, %d threads, "
-                        + "prefetch %d, device %s, %s%n", config.method, config.arch, config.effectivePlan(), ds.name(),
-                ds.pretrain().size(), config.batchSize, r.augmentOn(), config.threads, config.prefetch, r.device(),
+                        + "prefetch %d, device %s, precision %s%s, %s%n", config.method, config.arch, config.effectivePlan(),
+                ds.name(), ds.pretrain().size(), config.batchSize, r.augmentOn(), config.threads, config.prefetch,
+                r.device(), config.precision, config.channelsLast ? " channels-last" : "",
                 noStage ? "no staging" : "next batch staged on the device ahead");
         out.printf(Locale.ROOT, "  %-24s %d (%.1f s)%n", "steps", r.steps(), r.seconds());
         out.printf(Locale.ROOT, "  %-24s %.1f%n", "source img/s", r.imagesPerSecond());
@@ -94,6 +96,9 @@ public final class BenchEpochCommand implements Runnable {
         o.put("threads", config.threads);
         o.put("prefetch", config.prefetch);
         o.put("device", r.device());
+        o.put("precision", config.precision);
+        o.put("channels_last", config.channelsLast);
+        o.put("tf32", config.tf32);
         o.put("staged", !noStage);
         o.put("steps", r.steps());
         o.put("seconds", round(r.seconds()));

@@ -65,6 +65,23 @@ public final class BenchStepCommand implements Runnable {
     @Option(names = "--seed", defaultValue = "0", description = "Seed of the weights and synthetic views. Default: ${DEFAULT-VALUE}.")
     long seed;
 
+    @Option(names = "--precision", defaultValue = "fp32",
+            description = "Forward arithmetic: fp32, bf16 (autocast) or fp16 (autocast + loss scaling). "
+                    + "Default: ${DEFAULT-VALUE}.")
+    String precision;
+
+    @Option(names = "--channels-last", description = "Convolution weights in channels-last memory format. "
+            + "Default: ${DEFAULT-VALUE}.")
+    boolean channelsLast;
+
+    @Option(names = "--tf32", description = "Allow TF32 in float32 matmuls and convolutions (GPU only). "
+            + "Default: ${DEFAULT-VALUE}.")
+    boolean tf32;
+
+    @Option(names = "--cudnn-benchmark", description = "Let cuDNN time convolution algorithms (GPU only). "
+            + "Default: ${DEFAULT-VALUE}.")
+    boolean cudnnBenchmark;
+
     @Option(names = "--torch-threads", defaultValue = "0",
             description = "PyTorch intra-op threads (0 = the engine's default, one per core). 1 gives stabler "
                     + "figures on a machine shared with other jobs. Default: ${DEFAULT-VALUE}.")
@@ -79,10 +96,17 @@ public final class BenchStepCommand implements Runnable {
         if (size < 8) {
             throw new UserException("--size must be >= 8, got " + size);
         }
-        StepBench.Result r = StepBench.run(config(), views, steps, warmup);
+        if (!TrainConfig.PRECISIONS.contains(precision)) {
+            throw new UserException("--precision: '" + precision + "' is not one of " + String.join(", ",
+                    TrainConfig.PRECISIONS));
+        }
+        TrainConfig config = config();
         PrintWriter out = spec.commandLine().getOut();
-        out.printf(Locale.ROOT, "bench step: %s, %s, batch %d x %d views of %dx%d on %s (%d warm-up + %d timed steps)%n",
-                r.method(), r.arch(), r.batch(), r.views(), r.size(), r.size(), r.device(), warmup, steps);
+        org.selfsup.job.Pretraining.checkExecution(config, out);
+        StepBench.Result r = StepBench.run(config, views, steps, warmup, out);
+        out.printf(Locale.ROOT, "bench step: %s, %s, batch %d x %d views of %dx%d on %s, precision %s%s "
+                        + "(%d warm-up + %d timed steps)%n", r.method(), r.arch(), r.batch(), r.views(), r.size(),
+                r.size(), r.device(), precision, channelsLast ? ", channels-last" : "", warmup, steps);
         row(out, "median step", "%.1f ms", r.medianMs());
         row(out, "source img/s", "%.1f", r.sourceImagesPerSecond());
         row(out, "  forward+backward", "%.1f ms", r.forwardBackwardMs());
@@ -110,6 +134,10 @@ public final class BenchStepCommand implements Runnable {
         c.device = device;
         c.optimizer = optimizer;
         c.seed = seed;
+        c.precision = precision;
+        c.channelsLast = channelsLast;
+        c.tf32 = tf32;
+        c.cudnnBenchmark = cudnnBenchmark;
         return c;
     }
 
@@ -128,6 +156,9 @@ public final class BenchStepCommand implements Runnable {
         o.put("size", r.size());
         o.put("device", r.device());
         o.put("optimizer", optimizer);
+        o.put("precision", precision);
+        o.put("channels_last", channelsLast);
+        o.put("tf32", tf32);
         o.put("torch_threads", torchThreads);
         o.put("warmup", warmup);
         o.put("steps", steps);

@@ -31,6 +31,7 @@ import picocli.CommandLine;
             ReportCommand.class,
             ExportCommand.class,
             EmbedCommand.class,
+            DoctorCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {
