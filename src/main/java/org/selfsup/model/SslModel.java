@@ -111,6 +111,25 @@ public final class SslModel implements AutoCloseable {
         }
     }
 
+    /**
+     * A backbone-only model (projector, predictor and target are null) at its initialisation; for weights
+     * loaded afterwards (e.g. from a torchvision-named file).
+     */
+    public static SslModel backboneOnly(ModelSpec spec, NDManager manager, int inputSize) {
+        return new SslModel(spec, manager, inputSize, false, false, false, 0L);
+    }
+
+    /**
+     * Copies the online backbone and projector into the EMA target (after their weights were replaced,
+     * e.g. by {@code train --init-from}); nothing without a target.
+     */
+    public void syncTarget() {
+        if (targetBackbone != null) {
+            copyValues(backbone, targetBackbone);
+            copyValues(projector, targetProjector);
+        }
+    }
+
     public ModelSpec spec() {
         return spec;
     }

@@ -1,0 +1,150 @@
+package org.selfsup.weights;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import org.selfsup.util.IoMessages;
+import org.selfsup.util.UserException;
+
+/**
+ * Reads a weight file of either format (safetensors, or a PyTorch {@code torch.save} zip; told apart by
+ * content, not by extension) and picks out one network's state dict from it.
+ */
+public final class WeightFiles {
+    private WeightFiles() {}
+
+    /** The tensor every torchvision ResNet state dict has; its key's prefix locates a state dict in a file. */
+    static final String ANCHOR = "conv1.weight";
+
+    /** Every tensor of a file, nested dictionaries flattened to dotted keys ({@code state_dict.module.conv1.weight}). */
+    public record Loaded(Path file, Map<String, Tensor> tensors, Map<String, String> metadata) {}
+
+    /** A state dict selected from a file: keys with the prefix stripped, and a note on how it was chosen. */
+    public record Selected(Map<String, Tensor> tensors, String prefix, String note) {}
+
+    /**
+     * Reads {@code file}.
+     *
+     * @throws UserException if it is neither format, or damaged
+     */
+    public static Loaded read(Path file) {
+        byte[] head;
+        long size;
+        try (InputStream in = Files.newInputStream(file)) {
+            size = Files.size(file);
+            head = in.readNBytes(16);
+        } catch (NoSuchFileException e) {
+            throw new UserException(file + ": does not exist");
+        } catch (IOException e) {
+            throw new UserException(file + ": cannot read: " + IoMessages.reason(e), e);
+        }
+        if (TorchCheckpoint.isZip(head) || TorchCheckpoint.isPickle(head)) {
+            Map<String, Tensor> flat = new LinkedHashMap<>();
+            flatten("", TorchCheckpoint.read(file), flat);
+            if (flat.isEmpty()) {
+                throw new UserException(file + ": a PyTorch checkpoint without any tensor");
+            }
+            return new Loaded(file, flat, Map.of());
+        }
+        if (!Safetensors.looksLike(head, size)) {
+            throw new UserException(file + ": neither a safetensors file nor a PyTorch checkpoint (" + size
+                    + " bytes; a safetensors file starts with an 8-byte header length that fits the file, then '{')");
+        }
+        Safetensors.Contents c = Safetensors.read(file);
+        return new Loaded(file, c.tensors(), c.metadata());
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void flatten(String prefix, Object value, Map<String, Tensor> out) {
+        if (value instanceof Tensor t) {
+            out.put(prefix.isEmpty() ? "" : prefix.substring(0, prefix.length() - 1), t);
+        } else if (value instanceof Map<?, ?> m) {
+            for (Map.Entry<?, ?> e : m.entrySet()) {
+                flatten(prefix + e.getKey() + ".", e.getValue(), out);
+            }
+        } else if (value instanceof List<?> l) {
+            for (int i = 0; i < l.size(); i++) {
+                flatten(prefix + i + ".", l.get(i), out);
+            }
+        } else if (value instanceof Object[] a) {
+            for (int i = 0; i < a.length; i++) {
+                flatten(prefix + i + ".", a[i], out);
+            }
+        }
+    }
+
+    /**
+     * The state dict under {@code keyPrefix} (keys with it stripped). With {@code keyPrefix} null the
+     * prefix is found: the part before {@code conv1.weight}, when exactly one such key exists (so
+     * {@code module.}, {@code state_dict.}, {@code online_network.} and the like are stripped, and said
+     * so). A given prefix may also follow wrapping dictionary keys: {@code module.encoder_q.} selects
+     * {@code state_dict.module.encoder_q.*}.
+     *
+     * @throws UserException when the prefix is ambiguous or selects nothing, listing the candidates
+     */
+    public static Selected select(Loaded loaded, String keyPrefix) {
+        List<String> candidates = new ArrayList<>();
+        for (String k : loaded.tensors().keySet()) {
+            if (k.equals(ANCHOR) || k.endsWith("." + ANCHOR)) {
+                candidates.add(k.substring(0, k.length() - ANCHOR.length()));
+            }
+        }
+        String prefix;
+        String note;
+        if (keyPrefix != null) {
+            String p = keyPrefix.isEmpty() || keyPrefix.endsWith(".") ? keyPrefix : keyPrefix + ".";
+            List<String> matching = candidates.stream().filter(c -> c.equals(p) || c.endsWith("." + p)).toList();
+            if (matching.size() == 1) {
+                prefix = matching.get(0);
+            } else if (matching.isEmpty() && loaded.tensors().keySet().stream().anyMatch(k -> k.startsWith(p))) {
+                prefix = p;
+            } else {
+                throw new UserException("--key-prefix: " + (matching.isEmpty() ? "no" : "more than one")
+                        + " state dict under '" + keyPrefix + "' in " + loaded.file() + " (ResNet state dicts found "
+                        + "under: " + describe(candidates) + ")");
+            }
+            note = prefix.equals(p) ? null : "using the tensors under '" + prefix + "'";
+        } else if (candidates.size() == 1) {
+            prefix = candidates.get(0);
+            note = prefix.isEmpty() ? null : "stripped the prefix '" + prefix + "' (the only ResNet state dict in the "
+                    + "file; --key-prefix chooses another)";
+        } else if (candidates.isEmpty()) {
+            throw new UserException(loaded.file() + ": no ResNet state dict (no '" + ANCHOR + "' under any prefix; "
+                    + "first keys: " + first(new ArrayList<>(loaded.tensors().keySet()), 5) + ")");
+        } else {
+            throw new UserException(loaded.file() + ": several ResNet state dicts, choose one with --key-prefix: "
+                    + describe(candidates));
+        }
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        loaded.tensors().forEach((k, v) -> {
+            if (k.startsWith(prefix)) {
+                out.put(k.substring(prefix.length()), v);
+            }
+        });
+        return new Selected(out, prefix, note);
+    }
+
+    private static String describe(List<String> prefixes) {
+        if (prefixes.isEmpty()) {
+            return "none";
+        }
+        List<String> shown = new ArrayList<>();
+        for (String p : new TreeSet<>(prefixes)) {
+            shown.add(p.isEmpty() ? "(no prefix)" : "'" + p + "'");
+        }
+        return String.join(", ", shown);
+    }
+
+    /** The first {@code n} items, with a count of the rest. */
+    static String first(List<String> items, int n) {
+        String shown = String.join(", ", items.subList(0, Math.min(n, items.size())));
+        return items.size() > n ? shown + ", ... (" + items.size() + " in all)" : shown;
+    }
+}
