@@ -7,11 +7,11 @@ import org.selfsup.eval.FolderEmbedder;
 import org.selfsup.eval.Normalizations;
 import org.selfsup.eval.EvalData;
 import org.selfsup.eval.Encoders;
-import org.selfsup.train.Checkpoint;
 import org.selfsup.train.TrainedEncoder;
 import org.selfsup.util.UserException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -24,9 +24,8 @@ public final class EmbedCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--checkpoint", required = true, paramLabel = "FILE",
-            description = "Checkpoint file, or a run directory (uses its checkpoints/last.ckpt).")
-    Path checkpoint;
+    @Mixin
+    EncoderOptions encoder;
 
     @Option(names = "--images", required = true, paramLabel = "DIR", description = "Folder of images.")
     Path images;
@@ -48,7 +47,7 @@ public final class EmbedCommand implements Callable<Integer> {
         }
         FolderEmbedder.imageFiles(images);
         try (NDManager manager = NDManager.newBaseManager();
-             TrainedEncoder enc = Checkpoint.loadEncoder(checkpoint, manager)) {
+             TrainedEncoder enc = encoder.open(manager, null, spec.commandLine().getErr())) {
             int n = new FolderEmbedder(Encoders.backbone(enc.model(), manager),
                     EvalData.inputSize(enc.config()), Normalizations.of(enc.config()),
                     batchSize, l2).embed(manager, images, out);

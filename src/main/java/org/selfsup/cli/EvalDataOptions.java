@@ -1,16 +1,16 @@
 package org.selfsup.cli;
 
 import java.nio.file.Path;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** Options shared by the evaluation commands: which checkpoint, and which labelled data to score. */
+/** Options shared by the evaluation commands: which encoder, and which labelled data to score. */
 final class EvalDataOptions {
-    @Option(names = "--checkpoint", required = true, paramLabel = "FILE",
-            description = "Checkpoint file, or a run directory (uses its checkpoints/last.ckpt).")
-    Path checkpoint;
+    @Mixin
+    EncoderOptions encoder;
 
     @Option(names = "--dataset", paramLabel = "NAME",
-            description = "Data set to evaluate on (default: the checkpoint's).")
+            description = "Data set to evaluate on (default: the checkpoint's, or the --weights sidecar's).")
     String dataset;
 
     @Option(names = "--data-dir", paramLabel = "DIR",

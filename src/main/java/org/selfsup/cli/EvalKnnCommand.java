@@ -13,7 +13,6 @@ import org.selfsup.eval.KnnResult;
 import org.selfsup.eval.Encoders;
 import org.selfsup.eval.EvalData;
 import org.selfsup.model.SslModel;
-import org.selfsup.train.Checkpoint;
 import org.selfsup.train.TrainedEncoder;
 import org.selfsup.util.UserException;
 import picocli.CommandLine.Command;
@@ -62,7 +61,7 @@ public final class EvalKnnCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         try (NDManager manager = NDManager.newBaseManager();
-             TrainedEncoder enc = Checkpoint.loadEncoder(data.checkpoint, manager)) {
+             TrainedEncoder enc = data.encoder.open(manager, data.dataset, spec.commandLine().getErr())) {
             Dataset ds = EvalData.load(enc.config(), data.dataset, data.dataDir);
             Knn knn = new Knn(k, t, 1024, 16384);
             EvalTransform transform = EvalTransform.plain(ds.normalization());

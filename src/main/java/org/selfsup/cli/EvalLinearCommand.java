@@ -18,7 +18,6 @@ import org.selfsup.eval.EvalTransform;
 import org.selfsup.eval.LinearProbe;
 import org.selfsup.eval.ProbeProtocol;
 import org.selfsup.eval.ProbeResult;
-import org.selfsup.train.Checkpoint;
 import org.selfsup.train.TrainedEncoder;
 import org.selfsup.util.AtomicFiles;
 import org.selfsup.util.IoMessages;
@@ -97,7 +96,7 @@ public final class EvalLinearCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         ProbeResult r;
         try (NDManager manager = NDManager.newBaseManager();
-             TrainedEncoder enc = Checkpoint.loadEncoder(data.checkpoint, manager)) {
+             TrainedEncoder enc = data.encoder.open(manager, data.dataset, spec.commandLine().getErr())) {
             Dataset ds = EvalData.load(enc.config(), data.dataset, data.dataDir);
             int size = EvalData.inputSize(enc.config());
             EvalTransform test = ds.test().height() > size || ds.test().width() > size

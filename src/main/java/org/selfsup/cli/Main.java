@@ -30,6 +30,7 @@ import picocli.CommandLine;
             BenchCommand.class,
             ReportCommand.class,
             ExportCommand.class,
+            ImportCommand.class,
             EmbedCommand.class,
             DoctorCommand.class,
             CommandLine.HelpCommand.class

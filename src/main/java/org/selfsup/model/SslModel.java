@@ -101,7 +101,19 @@ public final class SslModel implements AutoCloseable {
      * @throws org.selfsup.util.UserException if a backbone parameter is missing or has the wrong shape
      */
     public static SslModel loadBackbone(ModelSpec spec, DataInputStream in, NDManager manager, int inputSize) {
-        SslModel model = new SslModel(spec, manager, inputSize, false, false, false, 0L);
+        return loadOnline(spec, in, manager, inputSize, false);
+    }
+
+    /**
+     * The online networks read from a stream written by {@link #save}: the backbone, and with
+     * {@code withHeads} also the projector and (when the spec has one) the predictor; never the target.
+     *
+     * @throws org.selfsup.util.UserException if a parameter is missing or has the wrong shape
+     */
+    public static SslModel loadOnline(ModelSpec spec, DataInputStream in, NDManager manager, int inputSize,
+                                      boolean withHeads) {
+        SslModel model = new SslModel(spec, manager, inputSize, withHeads, withHeads && spec.predictor() != null,
+                false, 0L);
         try {
             ParamIo.assign(ParamIo.read(in), model.named, false);
             return model;

@@ -111,12 +111,20 @@ public final class Checkpoint {
      * @throws UserException if the file is missing, corrupt or not a selfsup checkpoint
      */
     public static TrainedEncoder loadEncoder(Path file, NDManager manager) {
+        return loadEncoder(file, manager, false);
+    }
+
+    /**
+     * {@link #loadEncoder(Path, NDManager)}, with {@code withHeads} also the online projector and predictor
+     * (for exporting them).
+     */
+    public static TrainedEncoder loadEncoder(Path file, NDManager manager, boolean withHeads) {
         CheckpointFile.PayloadReader<TrainedEncoder> reader = in -> {
             Header h = readHeader(in);
             TrainConfig config = configFromJson(h.configJson());
             ModelSpec spec = specFromJson(h.modelSpecJson());
             int size = config.viewSize(null);
-            return new TrainedEncoder(config, SslModel.loadBackbone(spec, in, manager, size));
+            return new TrainedEncoder(config, SslModel.loadOnline(spec, in, manager, size, withHeads));
         };
         try {
             if (Files.isDirectory(file)) {

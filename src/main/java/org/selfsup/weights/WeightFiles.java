@@ -20,8 +20,10 @@ import org.selfsup.util.UserException;
 public final class WeightFiles {
     private WeightFiles() {}
 
-    /** The tensor every torchvision ResNet state dict has; its key's prefix locates a state dict in a file. */
+    /** The stem conv every torchvision ResNet state dict has; its key's prefix locates a state dict in a file. */
     static final String ANCHOR = "conv1.weight";
+    /** A prefix that ends inside a residual block ({@code layer1.0.conv1.weight} is not a stem). */
+    private static final java.util.regex.Pattern IN_BLOCK = java.util.regex.Pattern.compile("(^|.*\\.)layer\\d+\\.\\d+\\.$");
 
     /** Every tensor of a file, nested dictionaries flattened to dotted keys ({@code state_dict.module.conv1.weight}). */
     public record Loaded(Path file, Map<String, Tensor> tensors, Map<String, String> metadata) {}
@@ -82,7 +84,7 @@ public final class WeightFiles {
 
     /**
      * The state dict under {@code keyPrefix} (keys with it stripped). With {@code keyPrefix} null the
-     * prefix is found: the part before {@code conv1.weight}, when exactly one such key exists (so
+     * prefix is found: the part before the stem's {@code conv1.weight}, when exactly one such key exists (so
      * {@code module.}, {@code state_dict.}, {@code online_network.} and the like are stripped, and said
      * so). A given prefix may also follow wrapping dictionary keys: {@code module.encoder_q.} selects
      * {@code state_dict.module.encoder_q.*}.
@@ -93,7 +95,10 @@ public final class WeightFiles {
         List<String> candidates = new ArrayList<>();
         for (String k : loaded.tensors().keySet()) {
             if (k.equals(ANCHOR) || k.endsWith("." + ANCHOR)) {
-                candidates.add(k.substring(0, k.length() - ANCHOR.length()));
+                String p = k.substring(0, k.length() - ANCHOR.length());
+                if (!IN_BLOCK.matcher(p).matches()) {
+                    candidates.add(p);
+                }
             }
         }
         String prefix;

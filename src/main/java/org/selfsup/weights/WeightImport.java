@@ -61,13 +61,17 @@ public final class WeightImport {
                 misShaped.add(name + " has dtype " + t.dtype() + ", not a floating type");
             }
         }
-        if (!missing.isEmpty()) {
-            throw new UserException(source + ": " + missing.size() + " backbone tensors missing: "
-                    + WeightFiles.first(missing, 4) + " (another architecture, or a wrong --key-prefix?)");
-        }
-        if (!misShaped.isEmpty()) {
-            throw new UserException(source + ": " + misShaped.size() + " tensors do not fit the " + model.spec().arch()
-                    + " model: " + WeightFiles.first(misShaped, 3));
+        if (!missing.isEmpty() || !misShaped.isEmpty()) {
+            List<String> parts = new ArrayList<>();
+            if (!misShaped.isEmpty()) {
+                parts.add(misShaped.size() + " tensors do not fit the " + model.spec().arch() + " model: "
+                        + WeightFiles.first(misShaped, 3));
+            }
+            if (!missing.isEmpty()) {
+                parts.add(missing.size() + " backbone tensors missing: " + WeightFiles.first(missing, 4));
+            }
+            throw new UserException(source + ": " + String.join("; ", parts)
+                    + " (another architecture, or a wrong --key-prefix?)");
         }
         if (!missingHeads.isEmpty() && strict) {
             throw new UserException(source + ": " + missingHeads.size() + " head tensors missing: "

@@ -1,0 +1,103 @@
+package org.selfsup.cli;
+
+import ai.djl.ndarray.NDManager;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import org.selfsup.eval.ImportedEncoder;
+import org.selfsup.eval.TorchvisionExport;
+import org.selfsup.train.TrainedEncoder;
+import org.selfsup.util.IoMessages;
+import org.selfsup.util.UserException;
+import org.selfsup.weights.Safetensors;
+import org.selfsup.weights.Tensor;
+import org.selfsup.weights.WeightExport;
+import org.selfsup.weights.WeightFiles;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** Check torchvision-named weights against an architecture, and convert them to safetensors. */
+@Command(name = "import", mixinStandardHelpOptions = true,
+        description = {"Read torchvision-named ResNet weights (safetensors, or a PyTorch .pth/.pt torch.save zip such as "
+                + "torchvision's or a paper's released checkpoint), select the encoder's state dict (--key-prefix, or "
+                + "detected), and check it against an architecture: every backbone tensor present with the right shape.",
+            "With --out, also write the backbone as a clean safetensors file (torchvision names, float32, the arch in "
+                + "its metadata) that train --init-from, eval --weights and embed --weights read directly."})
+public final class ImportCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--from", required = true, paramLabel = "FILE", description = "Weights file (.safetensors, .pth, .pt).")
+    Path from;
+
+    @Option(names = "--arch", paramLabel = "NAME",
+            description = "resnet18-cifar, resnet18, resnet34 or resnet50 (default: the file's sidecar or metadata; "
+                    + "without one the tensors are only listed).")
+    String arch;
+
+    @Option(names = "--key-prefix", paramLabel = "PREFIX",
+            description = "The state dict's key prefix, e.g. module.encoder_q., online_network., module. (default: "
+                    + "detected when the file holds one ResNet state dict, and reported).")
+    String keyPrefix;
+
+    @Option(names = "--strict", defaultValue = "true", arity = "1", paramLabel = "BOOL",
+            description = "false: ignore (and list) tensors a torchvision ResNet does not have, instead of refusing "
+                    + "the file (default: ${DEFAULT-VALUE}).")
+    boolean strict;
+
+    @Option(names = "--out", paramLabel = "FILE", description = "Write the checked backbone as safetensors to FILE.")
+    Path out;
+
+    @Override
+    public Integer call() {
+        PrintWriter o = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        WeightFiles.Loaded loaded = WeightFiles.read(from);
+        String a = arch != null ? arch : ImportedEncoder.archOf(loaded, TorchvisionExport.readSidecar(from));
+        if (a == null) {
+            if (out != null) {
+                throw new UserException("--arch: required with --out (the file names no architecture)");
+            }
+            WeightFiles.Selected s = WeightFiles.select(loaded, keyPrefix);
+            Map<String, Integer> dtypes = new TreeMap<>();
+            s.tensors().values().forEach(t -> dtypes.merge(t.dtype().toString(), 1, Integer::sum));
+            o.printf("%s: %d tensors under '%s' %s; give --arch to check them against an architecture%n", from,
+                    s.tensors().size(), s.prefix(), dtypes);
+            if (s.note() != null) {
+                o.println(s.note());
+            }
+            o.flush();
+            return 0;
+        }
+        try (NDManager manager = NDManager.newBaseManager();
+             TrainedEncoder enc = ImportedEncoder.load(from, a, keyPrefix, null, strict, manager, line -> {
+                 err.println(line);
+                 err.flush();
+             })) {
+            Map<String, Tensor> state = WeightExport.stateDict(enc.model(), false, 0);
+            o.printf("%s: fits %s (%d backbone tensors, %d-d features)%n", from, a, state.size(),
+                    enc.model().spec().featureDim());
+            if (out != null) {
+                Map<String, String> metadata = new LinkedHashMap<>();
+                metadata.put("format", "pt");
+                metadata.put("arch", a);
+                metadata.put("stem", enc.model().spec().cifarStem() ? "cifar" : "imagenet");
+                metadata.put("source", from.getFileName().toString());
+                try {
+                    Safetensors.write(out, state, metadata);
+                } catch (IOException e) {
+                    throw new UserException("--out: cannot write " + out + ": " + IoMessages.reason(e), e);
+                }
+                o.printf("wrote %s%n", out);
+            }
+            o.flush();
+        }
+        return 0;
+    }
+}

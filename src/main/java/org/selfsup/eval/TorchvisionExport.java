@@ -1,0 +1,121 @@
+package org.selfsup.eval;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.selfsup.data.Normalization;
+import org.selfsup.model.ModelSpec;
+import org.selfsup.model.SslModel;
+import org.selfsup.model.TorchvisionNames;
+import org.selfsup.train.TrainedEncoder;
+import org.selfsup.util.AtomicFiles;
+import org.selfsup.util.IoMessages;
+import org.selfsup.util.UserException;
+import org.selfsup.weights.Safetensors;
+import org.selfsup.weights.Tensor;
+import org.selfsup.weights.WeightExport;
+
+/**
+ * A trained backbone as a safetensors file with torchvision's names ({@code FILE.safetensors}, loadable
+ * by {@code torchvision.models.resnet*().load_state_dict(..., strict=False)} with only {@code fc.*}
+ * missing) and a JSON sidecar {@code FILE.json} describing how to build and feed it ({@link Sidecar}).
+ */
+public final class TorchvisionExport {
+    private TorchvisionExport() {}
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    /**
+     * What the safetensors file holds and how to use it.
+     *
+     * @param arch            selfsup's architecture name
+     * @param torchvisionArch the torchvision constructor ({@code resnet18}, {@code resnet34}, {@code resnet50}), or
+     *                        null for {@code small} (no torchvision counterpart)
+     * @param stem            {@code cifar} (conv1 3x3 stride 1 padding 1, no max-pool: build torchvision's module and
+     *                        set {@code conv1 = Conv2d(3, 64, 3, 1, 1, bias=False)}, {@code maxpool = Identity()}) or
+     *                        {@code imagenet} (torchvision's own)
+     * @param inputSize       side of the square training views
+     * @param featureDim      length of the pooled feature vector (torchvision's {@code fc.in_features})
+     * @param mean            Normalize mean per channel, after scaling pixels to [0, 1]
+     * @param std             Normalize std per channel
+     * @param method          the SSL method it was trained with
+     * @param dataset         the training data set
+     * @param run             the source checkpoint (file or run folder)
+     * @param headsPrefixes   the prefixes of the head tensors when exported with heads, else empty
+     * @param modelSpec       selfsup's full model spec (rebuilds the exact backbone and heads)
+     */
+    public record Sidecar(String arch, @JsonProperty("torchvision_arch") String torchvisionArch, String stem,
+                          @JsonProperty("input_size") int inputSize, @JsonProperty("feature_dim") int featureDim,
+                          float[] mean, float[] std, String method, String dataset, String run,
+                          @JsonProperty("heads_prefixes") List<String> headsPrefixes,
+                          @JsonProperty("model_spec") ModelSpec modelSpec) {
+        /** The normalisation as a value. */
+        public Normalization normalization() {
+            return new Normalization(mean, std);
+        }
+    }
+
+    /** The sidecar's path for a weights file: {@code x.safetensors} -> {@code x.json}. */
+    public static Path sidecarPath(Path weights) {
+        String name = weights.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        return weights.resolveSibling((dot > 0 ? name.substring(0, dot) : name) + ".json");
+    }
+
+    /** The sidecar next to {@code weights}, or null if there is none. */
+    public static Sidecar readSidecar(Path weights) {
+        Path f = sidecarPath(weights);
+        if (!Files.isRegularFile(f)) {
+            return null;
+        }
+        try {
+            return JSON.readValue(f.toFile(), Sidecar.class);
+        } catch (IOException e) {
+            throw new UserException(f + ": not a selfsup weights sidecar: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Writes {@code out} (safetensors) and its sidecar, each atomically.
+     *
+     * @param includeHeads also write the projector and predictor under {@code projector.}/{@code predictor.}
+     */
+    public static Sidecar export(TrainedEncoder enc, Path checkpoint, Normalization norm, Path out, boolean includeHeads) {
+        SslModel model = enc.model();
+        ModelSpec spec = model.spec();
+        List<String> heads = !includeHeads ? List.of() : model.predictor() != null
+                ? List.of(TorchvisionNames.PROJECTOR, TorchvisionNames.PREDICTOR) : List.of(TorchvisionNames.PROJECTOR);
+        Sidecar sidecar = new Sidecar(spec.arch(), torchvisionArch(spec), spec.cifarStem() ? "cifar" : "imagenet",
+                EvalData.inputSize(enc.config()), spec.featureDim(), norm.mean(), norm.std(), enc.config().method,
+                enc.config().dataset, checkpoint.toString(), heads, spec);
+        Map<String, Tensor> tensors = WeightExport.stateDict(model, includeHeads, 0);
+        Map<String, String> metadata = new LinkedHashMap<>();
+        metadata.put("format", "pt");
+        metadata.put("arch", spec.arch());
+        metadata.put("stem", sidecar.stem());
+        try {
+            Safetensors.write(out, tensors, metadata);
+            AtomicFiles.writeString(sidecarPath(out), JSON.writeValueAsString(sidecar));
+        } catch (IOException e) {
+            throw new UserException("--out: cannot write " + out + ": " + IoMessages.reason(e), e);
+        }
+        return sidecar;
+    }
+
+    private static String torchvisionArch(ModelSpec spec) {
+        return switch (spec.arch()) {
+            case "resnet18", "resnet18-cifar" -> "resnet18";
+            case "resnet34" -> "resnet34";
+            case "resnet50" -> "resnet50";
+            default -> null;
+        };
+    }
+}
