@@ -92,6 +92,18 @@ public final class TrainConfig {
     @JsonPropertyDescription("Zero-initialise the last BatchNorm gamma of every residual block.")
     public boolean zeroInitResidual = true;
 
+    @JsonPropertyDescription("Start from torchvision-named weights instead of the random initialisation: a "
+            + "safetensors file or a PyTorch .pth/.pt (see 'selfsup import'); the backbone, and the projector/"
+            + "predictor when the file has them (projector./predictor.); empty = none.")
+    public String initFrom = "";
+
+    @JsonPropertyDescription("init-from: the state dict's key prefix, e.g. module.encoder_q. (empty = detected).")
+    public String initKeyPrefix = "";
+
+    @JsonPropertyDescription("init-from: also require the heads (false: heads missing from the file, and tensors "
+            + "a ResNet does not have, are skipped with a warning).")
+    public boolean initStrict = true;
+
     // ---- optimisation ----
     @JsonPropertyDescription("Number of pretraining epochs.")
     public int epochs = 200;

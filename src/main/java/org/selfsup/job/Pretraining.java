@@ -29,6 +29,8 @@ import org.selfsup.optim.Optimizer;
 import org.selfsup.optim.Optimizers;
 import org.selfsup.train.BatchSource;
 import org.selfsup.train.Checkpoint;
+import org.selfsup.weights.WeightFiles;
+import org.selfsup.weights.WeightImport;
 import org.selfsup.train.CheckpointListener;
 import org.selfsup.train.CheckpointStore;
 import org.selfsup.train.CpuBatchSource;
@@ -300,6 +302,7 @@ public final class Pretraining {
         }
         ModelSpec spec = modelSpec(config);
         DevicePlan devicePlan = devicePlan();
+        WeightFiles.Selected init = initialWeights(); // read and checked before the run folder is touched
         RunDir run = RunDir.open(Path.of(config.runsDir), config.name);
         try (run;
              NDManager manager = NDManager.newBaseManager(device(config.device));
@@ -308,6 +311,14 @@ public final class Pretraining {
             accelerate(config, model, manager.getDevice(), console);
             int steps = stepsPerEpoch();
             long total = (long) config.epochs * steps;
+            if (init != null) {
+                WeightImport.Report r = WeightImport.apply(init.tensors(), model, config.initStrict,
+                        "init-from " + config.initFrom);
+                r.warnings().forEach(w -> say("warning: init-from " + config.initFrom + ": " + w));
+                say("init-from: " + r.loaded() + " tensors from " + config.initFrom
+                        + (r.missingHeads().isEmpty() ? "" : " (heads keep their fresh initialisation)")
+                        + " (a resumed run continues from its checkpoint instead)");
+            }
             TrainableModel trainable = TrainableModel.of(model);
             try (Optimizer opt = optimizer(config, trainable, manager)) {
                 CheckpointListener checkpoints = new CheckpointListener(CheckpointStore.forWriting(run.checkpoints()),
@@ -349,6 +360,23 @@ public final class Pretraining {
             }
         } catch (IOException e) {
             throw new UncheckedIOException("training I/O failed in " + run.root(), e);
+        }
+    }
+
+    /** The {@code init-from} state dict, or null without one. */
+    private WeightFiles.Selected initialWeights() {
+        if (config.initFrom == null || config.initFrom.isBlank()) {
+            return null;
+        }
+        try {
+            WeightFiles.Selected s = WeightFiles.select(WeightFiles.read(Path.of(config.initFrom)),
+                    config.initKeyPrefix == null || config.initKeyPrefix.isEmpty() ? null : config.initKeyPrefix);
+            if (s.note() != null) {
+                say("init-from: " + s.note());
+            }
+            return s;
+        } catch (UserException e) {
+            throw new UserException("init-from: " + e.getMessage(), e);
         }
     }
 

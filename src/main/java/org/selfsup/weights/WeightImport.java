@@ -75,7 +75,8 @@ public final class WeightImport {
         }
         if (!missingHeads.isEmpty() && strict) {
             throw new UserException(source + ": " + missingHeads.size() + " head tensors missing: "
-                    + WeightFiles.first(missingHeads, 4) + " (--strict false keeps the heads' fresh initialisation)");
+                    + WeightFiles.first(missingHeads, 4) + " (--strict false, for train --init-strict false, keeps the heads' "
+                    + "fresh initialisation)");
         }
         List<String> unexpected = new ArrayList<>();
         int ignored = 0;
