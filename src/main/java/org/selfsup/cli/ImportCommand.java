@@ -84,10 +84,7 @@ public final class ImportCommand implements Callable<Integer> {
             o.printf("%s: fits %s (%d backbone tensors, %d-d features)%n", from, a, state.size(),
                     enc.model().spec().featureDim());
             if (out != null) {
-                Map<String, String> metadata = new LinkedHashMap<>();
-                metadata.put("format", "pt");
-                metadata.put("arch", a);
-                metadata.put("stem", enc.model().spec().cifarStem() ? "cifar" : "imagenet");
+                Map<String, String> metadata = new LinkedHashMap<>(WeightExport.metadata(enc.model().spec()));
                 metadata.put("source", from.getFileName().toString());
                 try {
                     Safetensors.write(out, state, metadata);

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.selfsup.data.Normalization;
@@ -97,12 +96,8 @@ public final class TorchvisionExport {
                 EvalData.inputSize(enc.config()), spec.featureDim(), norm.mean(), norm.std(), enc.config().method,
                 enc.config().dataset, checkpoint.toString(), heads, spec);
         Map<String, Tensor> tensors = WeightExport.stateDict(model, includeHeads, 0);
-        Map<String, String> metadata = new LinkedHashMap<>();
-        metadata.put("format", "pt");
-        metadata.put("arch", spec.arch());
-        metadata.put("stem", sidecar.stem());
         try {
-            Safetensors.write(out, tensors, metadata);
+            Safetensors.write(out, tensors, WeightExport.metadata(spec));
             AtomicFiles.writeString(sidecarPath(out), JSON.writeValueAsString(sidecar));
         } catch (IOException e) {
             throw new UserException("--out: cannot write " + out + ": " + IoMessages.reason(e), e);

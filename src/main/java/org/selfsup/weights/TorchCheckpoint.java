@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Enumeration;
@@ -88,16 +86,9 @@ public final class TorchCheckpoint {
      * @throws UserException naming the file and what is wrong with it
      */
     public static Object read(Path file) {
-        long fileSize;
-        byte[] head;
-        try (InputStream in = Files.newInputStream(file)) {
-            fileSize = Files.size(file);
-            head = in.readNBytes(8);
-        } catch (NoSuchFileException e) {
-            throw new UserException(file + ": does not exist");
-        } catch (IOException e) {
-            throw new UserException(file + ": cannot read: " + IoMessages.reason(e), e);
-        }
+        WeightFiles.Head h = WeightFiles.head(file);
+        long fileSize = h.size();
+        byte[] head = h.bytes();
         if (isPickle(head)) {
             throw new UserException(file + ": a legacy (pre-1.6, non-zip) torch.save file, which is not supported; "
                     + "re-save it with PyTorch >= 1.6: torch.save(torch.load(f), f2)");

@@ -4,12 +4,25 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Parameter;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.selfsup.model.ModelSpec;
 import org.selfsup.model.SslModel;
 import org.selfsup.model.TorchvisionNames;
 
 /** An {@link SslModel}'s weights as a torchvision-named state dict (float32, plus int64 BatchNorm counters). */
 public final class WeightExport {
     private WeightExport() {}
+
+    /**
+     * The safetensors {@code __metadata__} of an export: {@code format: pt} (the convention of PyTorch
+     * loaders), the arch and the stem, so that a file without its sidecar still names its architecture.
+     */
+    public static Map<String, String> metadata(ModelSpec spec) {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("format", "pt");
+        m.put("arch", spec.arch());
+        m.put("stem", spec.cifarStem() ? "cifar" : "imagenet");
+        return m;
+    }
 
     /**
      * The backbone (and with {@code includeHeads} the projector and predictor the model has) in PyTorch's

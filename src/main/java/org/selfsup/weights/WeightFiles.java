@@ -25,6 +25,20 @@ public final class WeightFiles {
     /** A prefix that ends inside a residual block ({@code layer1.0.conv1.weight} is not a stem). */
     private static final java.util.regex.Pattern IN_BLOCK = java.util.regex.Pattern.compile("(^|.*\\.)layer\\d+\\.\\d+\\.$");
 
+    /** The first bytes of a file (format detection) and its size. */
+    record Head(byte[] bytes, long size) {}
+
+    /** Reads the first 16 bytes of {@code file}; a missing or unreadable file is a UserException naming it. */
+    static Head head(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            return new Head(in.readNBytes(16), Files.size(file));
+        } catch (NoSuchFileException e) {
+            throw new UserException(file + ": does not exist");
+        } catch (IOException e) {
+            throw new UserException(file + ": cannot read: " + IoMessages.reason(e), e);
+        }
+    }
+
     /** Every tensor of a file, nested dictionaries flattened to dotted keys ({@code state_dict.module.conv1.weight}). */
     public record Loaded(Path file, Map<String, Tensor> tensors, Map<String, String> metadata) {}
 
@@ -37,16 +51,9 @@ public final class WeightFiles {
      * @throws UserException if it is neither format, or damaged
      */
     public static Loaded read(Path file) {
-        byte[] head;
-        long size;
-        try (InputStream in = Files.newInputStream(file)) {
-            size = Files.size(file);
-            head = in.readNBytes(16);
-        } catch (NoSuchFileException e) {
-            throw new UserException(file + ": does not exist");
-        } catch (IOException e) {
-            throw new UserException(file + ": cannot read: " + IoMessages.reason(e), e);
-        }
+        Head h = head(file);
+        byte[] head = h.bytes();
+        long size = h.size();
         if (TorchCheckpoint.isZip(head) || TorchCheckpoint.isPickle(head)) {
             Map<String, Tensor> flat = new LinkedHashMap<>();
             flatten("", TorchCheckpoint.read(file), flat);

@@ -98,6 +98,17 @@ class CommandValidationTest {
                 c("does-not-exist", "export --checkpoint /does-not-exist.ckpt --out OUT"),
                 c("file.txt", "export --checkpoint FILE --out OUT"),
                 c("--out", "export --checkpoint CKPT"),
+                c("--format", "export --checkpoint CKPT --out OUT --format onnx"),
+                c("--include-heads", "export --checkpoint CKPT --out OUT --include-heads"),
+                c("--out", "export --checkpoint CKPT --out EMPTY --format safetensors"),
+                // import and --weights
+                c("--from", "import"),
+                c("does-not-exist", "import --from /does-not-exist.pth"),
+                c("file.txt", "import --from FILE"),
+                c("--strict", "import --from FILE --strict maybe"),
+                c("--weights", "eval knn --checkpoint CKPT --weights FILE"),
+                c("--arch", "eval knn --checkpoint CKPT --arch resnet50"),
+                c("file.txt", "eval linear --weights FILE --protocol fast"),
                 // embed
                 c("--batch-size", "embed --checkpoint CKPT --images EMPTY --out OUT --batch-size 0"),
                 c("does-not-exist", "embed --checkpoint CKPT --images /does-not-exist --out OUT"),
