@@ -65,6 +65,7 @@ public final class AugmentPreviewCommand implements Runnable {
 
     @Override
     public void run() {
+        OutputFlags.required("--out", out);
         if (count < 1 || count > 256) {
             throw new UserException("--count must be in 1..256, got " + count);
         }

@@ -42,6 +42,7 @@ public final class EmbedCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        OutputFlags.required("--out", out);
         if (batchSize <= 0) {
             throw new UserException("--batch-size: must be positive, got " + batchSize);
         }

@@ -50,6 +50,7 @@ public final class ExportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        OutputFlags.required("--out", out);
         String f = format.toLowerCase(Locale.ROOT);
         if (!f.equals("djl") && !f.equals("safetensors")) {
             throw new UserException("--format: unknown '" + format + "' (expected djl or safetensors)");

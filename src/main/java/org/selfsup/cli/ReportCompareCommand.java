@@ -27,6 +27,7 @@ public final class ReportCompareCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        OutputFlags.required("--out", out);
         Path html = RunComparison.compare(runs, out, spec.commandLine().getErr()::println);
         spec.commandLine().getOut().println("comparison: " + html);
         spec.commandLine().getOut().flush();

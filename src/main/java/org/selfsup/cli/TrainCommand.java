@@ -101,11 +101,12 @@ public final class TrainCommand implements Callable<Integer> {
             out.flush();
             return 0;
         }
+        TrainJob j = job != null ? job : new PretrainJob();
+        j.check(config, resume); // a busy folder or nothing to resume: one error line, not the configuration first
         out.println("run folder: " + config.runDirPath());
         out.println("effective configuration:");
         config.toYaml().lines().forEach(line -> out.println("  " + line));
         out.flush();
-        TrainJob j = job != null ? job : new PretrainJob();
         return j.run(config, resume, out);
     }
 

@@ -10,6 +10,14 @@ import java.io.PrintWriter;
 @FunctionalInterface
 public interface TrainJob {
     /**
+     * Checks, before anything is printed or loaded, that the run can start: its folder is not in use and is
+     * writable and, with {@code resume}, holds a checkpoint (without creating the folder when it does not).
+     *
+     * @throws org.selfsup.util.UserException naming the folder and the problem
+     */
+    default void check(TrainConfig config, boolean resume) {}
+
+    /**
      * Trains (or continues) the run described by {@code config}.
      *
      * @param config the validated effective configuration

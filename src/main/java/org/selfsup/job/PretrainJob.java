@@ -2,7 +2,9 @@ package org.selfsup.job;
 
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,11 +16,14 @@ import org.selfsup.eval.KnnMonitor;
 import org.selfsup.eval.KnnResult;
 import org.selfsup.model.SslModel;
 import org.selfsup.report.RunReport;
+import org.selfsup.train.CheckpointStore;
 import org.selfsup.train.MetricsLog;
 import org.selfsup.train.ProgressBar;
 import org.selfsup.train.RunDir;
 import org.selfsup.train.TrainLoop;
 import org.selfsup.train.TrainingDivergedException;
+import org.selfsup.util.IoMessages;
+import org.selfsup.util.UserException;
 
 /**
  * The whole pretraining job behind {@code selfsup train}: load the data, train with the kNN monitor,
@@ -31,13 +36,31 @@ public final class PretrainJob implements TrainJob {
     /** Exit code of a run stopped by a NaN or infinite loss. */
     public static final int EXIT_DIVERGED = 3;
 
+    /**
+     * {@inheritDoc} Refuses a busy or unwritable run folder now, not after loading a large data set (the
+     * training takes the lock for the whole run later).
+     */
+    @Override
+    public void check(TrainConfig config, boolean resume) {
+        Path checkpoints = config.runDirPath().resolve("checkpoints");
+        try {
+            if (resume && new CheckpointStore(checkpoints).candidates().isEmpty()) {
+                throw new UserException("--resume: " + (Files.isDirectory(config.runDirPath())
+                        ? "run folder " + config.runDirPath() + " has no checkpoint to resume from"
+                        : "there is no run folder " + config.runDirPath() + " to resume")
+                        + " (check --name and --runs-dir, or leave out --resume to start the run)");
+            }
+        } catch (IOException e) {
+            throw new UserException("cannot read " + checkpoints + ": " + IoMessages.reason(e), e);
+        }
+        RunDir.open(Path.of(config.runsDir), config.name).close();
+    }
+
     @Override
     public int run(TrainConfig config, boolean resume, PrintWriter out) {
         // a GPU that is not there, or a precision this libtorch cannot run, fails before anything is touched
         Pretraining.checkExecution(config, out);
-        // refuse a busy or unwritable run folder now, not after loading a large data set (the trainer
-        // takes the lock for the whole run below)
-        RunDir.open(Path.of(config.runsDir), config.name).close();
+        check(config, resume);
         Pretraining training = new Pretraining(config, out).terminal(ProgressBar.isTerminal())
                 .requireCheckpoint(resume);
         Dataset ds = training.dataset();

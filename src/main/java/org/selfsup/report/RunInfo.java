@@ -82,7 +82,9 @@ public record RunInfo(String name, Path dir, Metrics metrics, String configText,
         rows.add(new String[] {"final loss", Html.num(Metrics.last(metrics.steps(), "loss"))});
         rows.add(new String[] {"last step", Html.num(Metrics.last(metrics.steps(), "step"))});
         rows.add(new String[] {"epochs logged", String.valueOf(metrics.epochs().size())});
-        rows.add(new String[] {"training time (s)", Html.num(trainingSeconds())});
+        boolean resumed = metrics.epochs().stream().anyMatch(e -> e.containsKey("resumed_at_batch"));
+        rows.add(new String[] {resumed ? "training time (s; epochs resumed mid-way count only their part after the"
+                + " resume)" : "training time (s)", Html.num(trainingSeconds())});
         return rows;
     }
 }

@@ -7,6 +7,9 @@ import java.util.Map;
  * Writes {@code metrics.jsonl}: a {@code step} line for every step whose values were read back (every
  * {@code log-every} steps, each epoch's last step, and any step another listener asked for, e.g. a
  * mid-epoch checkpoint), an {@code epoch} line per epoch, an {@code eval} line per evaluated epoch.
+ * An epoch line's {@code seconds} and {@code img_per_s} time its {@code batches} in this process; an epoch
+ * resumed mid-way also carries {@code resumed_at_batch} (its first batch here), since the earlier batches'
+ * time is not known.
  * Step lines carry the learning rate, tau (with a target network), the step's values, images per second
  * and the mean wait for data since the previous step line.
  */
@@ -19,6 +22,7 @@ public final class MetricsListener implements TrainingListener {
     private long stepsSinceLine;
     private long waitNsSinceLine;
     private long epochStartNs;
+    private int epochFirstBatch;
 
     /**
      * @param log       the open log (already cut back to the resumed step)
@@ -41,6 +45,7 @@ public final class MetricsListener implements TrainingListener {
     @Override
     public void onEpochStart(int epoch, int firstBatch) {
         epochStartNs = System.nanoTime();
+        epochFirstBatch = firstBatch;
     }
 
     @Override
@@ -76,6 +81,12 @@ public final class MetricsListener implements TrainingListener {
         rec.put("step", step);
         rec.put("seconds", seconds);
         rec.put("img_per_s", batches * (double) batchSize / Math.max(seconds, 1e-9));
+        rec.put("batches", batches);
+        if (epochFirstBatch > 0) {
+            // the batches before the resume ran in an earlier process whose time is not known here: say that
+            // seconds and img_per_s cover only this process's part of the epoch
+            rec.put("resumed_at_batch", epochFirstBatch);
+        }
         log.write("epoch", rec);
     }
 

@@ -19,7 +19,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Bad flag values for every command except {@code train} (whose 73 cases live in {@code TrainCommandTest}):
  * each gives exit code 2 and one {@code error:} line naming the flag (or the bad file), no stack trace.
  * Placeholders: {@code CKPT} a real tiny checkpoint, {@code RUN} its run folder, {@code FILE} a regular
- * file, {@code EMPTY} an empty folder, {@code OUT} a fresh output path.
+ * file, {@code EMPTY} an empty folder, {@code OUT} a fresh output path, {@code NOTHING} the empty string.
  */
 class CommandValidationTest {
     @TempDir
@@ -112,7 +112,13 @@ class CommandValidationTest {
                 // embed
                 c("--batch-size", "embed --checkpoint CKPT --images EMPTY --out OUT --batch-size 0"),
                 c("does-not-exist", "embed --checkpoint CKPT --images /does-not-exist --out OUT"),
-                c("--images", "embed --checkpoint CKPT --out OUT"));
+                c("--images", "embed --checkpoint CKPT --out OUT"),
+                // an empty --out is the current directory: refused, not written into (issue 16 item 10)
+                c("--out: must not be empty", "export --checkpoint CKPT --out NOTHING"),
+                c("--out: must not be empty", "embed --checkpoint CKPT --images EMPTY --out NOTHING"),
+                c("--out: must not be empty", "augment preview --out NOTHING"),
+                c("--out: must not be empty", "augment preview --out=NOTHING"),
+                c("--out: must not be empty", "report compare RUN --out NOTHING"));
     }
 
     private static Arguments c(String named, String command) {
@@ -130,6 +136,8 @@ class CommandValidationTest {
                 case "FILE" -> dir.resolve("file.txt").toString();
                 case "EMPTY" -> dir.resolve("empty").toString();
                 case "OUT" -> dir.resolve("out-" + Math.abs(command.hashCode())).toString();
+                case "NOTHING" -> "";
+                case "--out=NOTHING" -> "--out=";
                 default -> a;
             });
         }

@@ -1,0 +1,58 @@
+package org.selfsup.hardening;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.selfsup.train.RunDir;
+
+/**
+ * What {@code selfsup train} checks before it prints the configuration or loads data: with {@code --resume}
+ * there must be a checkpoint (and a missing run folder is not created), and the run folder must not be in
+ * use (the lock error used to come after the whole configuration was printed).
+ */
+class RunStartTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void resumingAMissingRunLeavesNoFolder() {
+        Path runs = dir.resolve("runs");
+        ChildRuns.Result r = ChildRuns.inProcess(List.of("train", "--resume", "--name", "missing",
+                "--runs-dir", runs.toString()));
+        assertEquals(2, r.code(), r.all());
+        assertEquals("error: --resume: there is no run folder " + runs.resolve("missing") + " to resume (check --name"
+                + " and --runs-dir, or leave out --resume to start the run)", r.err().strip());
+        assertEquals("", r.out(), "nothing printed before the error");
+        assertFalse(Files.exists(runs.resolve("missing")), "no empty run folder left behind");
+    }
+
+    @Test
+    void resumingAFolderWithoutCheckpointSaysSo() throws Exception {
+        Path runs = dir.resolve("runs");
+        Files.createDirectories(runs.resolve("empty/checkpoints"));
+        ChildRuns.Result r = ChildRuns.inProcess(List.of("train", "--resume", "--name", "empty",
+                "--runs-dir", runs.toString()));
+        assertEquals(2, r.code(), r.all());
+        assertTrue(r.err().startsWith("error: --resume: run folder " + runs.resolve("empty")
+                + " has no checkpoint to resume from"), r.err());
+    }
+
+    @Test
+    void aLockedFolderFailsBeforeTheConfigurationIsPrinted() {
+        Path runs = dir.resolve("runs");
+        try (RunDir held = RunDir.open(runs, "busy")) {
+            ChildRuns.Result r = ChildRuns.inProcess(List.of("train", "--name", "busy", "--runs-dir",
+                    runs.toString()));
+            assertEquals(2, r.code(), r.all());
+            assertTrue(r.err().startsWith("error: run folder " + runs.resolve("busy") + " is in use"), r.err());
+            assertEquals(1, r.err().lines().count(), r.err());
+            assertEquals("", r.out(), "the configuration is not printed before the lock error");
+        }
+    }
+}
