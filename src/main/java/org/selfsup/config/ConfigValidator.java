@@ -11,6 +11,16 @@ import org.selfsup.util.Names;
 final class ConfigValidator {
     private ConfigValidator() {}
 
+    // Bounds of the values that size allocations, far above any published recipe (ResNet widths 64-256,
+    // batches up to 32k, 1000 epochs) but below what overflows or asks for terabytes at once. Whether a
+    // legal configuration fits the device is checked at run start (train.MemoryCheck).
+    static final int MAX_WIDTH = 1024;
+    static final int MAX_BLOCKS = 64;
+    static final int MAX_BATCH = 65536;
+    static final int MAX_EPOCHS = 100_000;
+    static final int MAX_PREFETCH = 64;
+    static final int MAX_IMAGE_SIZE = 4096;
+
     private static final Pattern RUN_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
     private static final Pattern DEVICE = Pattern.compile("auto|cpu|gpu|gpu:\\d+");
 
@@ -51,10 +61,11 @@ final class ConfigValidator {
 
     private static void checkRanges(TrainConfig c) {
         atLeast("image-size", c.imageSize, 0);
-        atMost("image-size", c.imageSize, 4096);
+        atMost("image-size", c.imageSize, MAX_IMAGE_SIZE);
         unitInterval("crop-scale-min", c.cropScaleMin, false);
         unitInterval("crop-scale-max", c.cropScaleMax, false);
         atLeast("width", c.width, 1);
+        atMost("width", c.width, MAX_WIDTH);
         if (c.blocks == null || c.blocks.isEmpty()) {
             throw new ConfigValueException("must list at least one stage", "blocks");
         }
@@ -62,12 +73,18 @@ final class ConfigValidator {
             if (b < 1) {
                 throw new ConfigValueException("every stage needs at least 1 block (got " + b + ")", "blocks");
             }
+            if (b > MAX_BLOCKS) {
+                throw new ConfigValueException("a stage has at most " + MAX_BLOCKS + " blocks (got " + b + ")",
+                        "blocks");
+            }
         }
         atLeast("epochs", c.epochs, 1);
+        atMost("epochs", c.epochs, MAX_EPOCHS);
         if (c.batchSize < 2) {
             throw new ConfigValueException("must be at least 2: BatchNorm needs more than one sample (got "
                     + c.batchSize + ")", "batch-size");
         }
+        atMost("batch-size", c.batchSize, MAX_BATCH);
         positive("lr", c.lr);
         if (c.momentum < 0 || c.momentum >= 1) {
             throw new ConfigValueException("must be in [0, 1) (got " + c.momentum + ")", "momentum");
@@ -89,6 +106,7 @@ final class ConfigValidator {
         atLeast("torch-threads", c.torchThreads, 0);
         atMost("torch-threads", c.torchThreads, 256);
         atLeast("prefetch", c.prefetch, 1);
+        atMost("prefetch", c.prefetch, MAX_PREFETCH);
         atLeast("knn-every", c.knnEvery, 0);
         atLeast("knn-k", c.knnK, 1);
         positive("knn-t", c.knnT);

@@ -53,7 +53,7 @@ public final class PretrainJob implements TrainJob {
         } catch (IOException e) {
             throw new UserException("cannot read " + checkpoints + ": " + IoMessages.reason(e), e);
         }
-        RunDir.open(Path.of(config.runsDir), config.name).close();
+        RunDir.probe(Path.of(config.runsDir), config.name);
     }
 
     @Override

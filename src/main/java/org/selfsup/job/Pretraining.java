@@ -38,6 +38,7 @@ import org.selfsup.train.DeviceBatchSource;
 import org.selfsup.train.DivergenceListener;
 import org.selfsup.train.Ema;
 import org.selfsup.train.LrSchedule;
+import org.selfsup.train.MemoryCheck;
 import org.selfsup.train.MetricsListener;
 import org.selfsup.train.MetricsLog;
 import org.selfsup.train.ProgressBar;
@@ -301,6 +302,10 @@ public final class Pretraining {
             }
         }
         ModelSpec spec = modelSpec(config);
+        // before the run folder, the model or a batch exists: an absurd size is one error line, not an
+        // allocation failure (or the machine swapping) later
+        MemoryCheck.check(spec, size, config.batchSize, method.views().size(), method.usesTarget(),
+                device(config.device));
         DevicePlan devicePlan = devicePlan();
         WeightFiles.Selected init = initialWeights(); // read and checked before the run folder is touched
         RunDir run = RunDir.open(Path.of(config.runsDir), config.name);

@@ -74,6 +74,34 @@ public final class RunDir implements AutoCloseable {
         }
     }
 
+    /**
+     * Checks that {@code runsDir/name} can be created, written and locked, as {@link #open} would, and
+     * then removes what the check created: a run that fails before training starts (a data or memory
+     * error) leaves no empty run folder behind.
+     *
+     * @throws UserException as {@link #open}
+     */
+    public static void probe(Path runsDir, String name) {
+        Path root = runsDir.resolve(name).toAbsolutePath().normalize();
+        Path firstCreated = null;
+        for (Path p = root; p != null && !Files.exists(p); p = p.getParent()) {
+            firstCreated = p;
+        }
+        open(runsDir, name).close();
+        if (firstCreated == null) {
+            return;
+        }
+        try {
+            Files.deleteIfExists(root.resolve(LOCK));
+            Files.deleteIfExists(root.resolve("checkpoints"));
+            for (Path p = root; p != null && p.startsWith(firstCreated); p = p.getParent()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            // another process started using the folder meanwhile, or it is not ours to remove: leave it
+        }
+    }
+
     /** The run folder. */
     public Path root() {
         return root;

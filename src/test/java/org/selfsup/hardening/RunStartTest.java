@@ -55,4 +55,17 @@ class RunStartTest {
             assertEquals("", r.out(), "the configuration is not printed before the lock error");
         }
     }
+
+    /** A size that cannot fit is refused before the run folder, the model or a batch exists. */
+    @Test
+    void aTrainingThatCannotFitIsRefusedUpFront() {
+        Path runs = dir.resolve("runs");
+        ChildRuns.Result r = ChildRuns.inProcess(List.of("train", "--name", "huge", "--runs-dir", runs.toString(),
+                "--image-size", "4096", "--batch-size", "65536", "--device", "cpu"));
+        assertEquals(2, r.code(), r.all());
+        assertTrue(r.err().startsWith("error: batch-size 65536 x 4 views of 4096 px on small width 16: training needs"
+                + " at least "), r.err());
+        assertEquals(1, r.err().lines().count(), r.err());
+        assertFalse(Files.exists(runs.resolve("huge")), "no run folder");
+    }
 }
