@@ -1,5 +1,8 @@
 package org.selfsup.model;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * Sizes of a {@link ModelSpec}'s networks computed from the spec alone, without building them: parameter
  * counts and the activations one image leaves for the backward pass. Used to refuse a configuration whose
@@ -9,27 +12,40 @@ package org.selfsup.model;
 public final class ModelSize {
     private ModelSize() {}
 
+    /** One residual block: input and bottleneck widths, output width, whether it halves the side. */
+    private record Block(long in, long planes, long out, boolean strided) {
+        boolean projects() {
+            return strided || in != out; // 1x1 conv + BN shortcut
+        }
+    }
+
+    /** The residual blocks of the backbone in order, as {@link ResNet} builds them. */
+    private static List<Block> blocks(ModelSpec spec) {
+        List<Block> out = new ArrayList<>();
+        int expansion = spec.bottleneck() ? 4 : 1;
+        long in = spec.width();
+        for (int stage = 0; stage < spec.blocks().size(); stage++) {
+            long planes = (long) spec.width() << stage;
+            for (int i = 0; i < spec.blocks().get(stage); i++) {
+                out.add(new Block(in, planes, planes * expansion, stage > 0 && i == 0));
+                in = planes * expansion;
+            }
+        }
+        return out;
+    }
+
     /** Parameters of the backbone (convolutions and BatchNorm affine weights, as {@link ResNet} builds it). */
     public static long backboneParameters(ModelSpec spec) {
         long w = spec.width();
         int k = spec.cifarStem() ? 3 : 7;
         long params = 3 * w * k * k + 2 * w;
-        int expansion = spec.bottleneck() ? 4 : 1;
-        long in = w;
-        for (int stage = 0; stage < spec.blocks().size(); stage++) {
-            long planes = w << stage;
-            long out = planes * expansion;
-            for (int i = 0; i < spec.blocks().get(stage); i++) {
-                boolean strided = stage > 0 && i == 0;
-                if (spec.bottleneck()) {
-                    params += in * planes + 2 * planes + planes * planes * 9 + 2 * planes + planes * out + 2 * out;
-                } else {
-                    params += in * planes * 9 + 2 * planes + planes * planes * 9 + 2 * planes;
-                }
-                if (strided || in != out) {
-                    params += in * out + 2 * out; // 1x1 conv + BN shortcut
-                }
-                in = out;
+        for (Block b : blocks(spec)) {
+            long in = b.in();
+            long p = b.planes();
+            params += spec.bottleneck() ? in * p + 2 * p + p * p * 9 + 2 * p + p * b.out() + 2 * b.out()
+                    : in * p * 9 + 2 * p + p * p * 9 + 2 * p;
+            if (b.projects()) {
+                params += in * b.out() + 2 * b.out();
             }
         }
         return params;
@@ -65,27 +81,20 @@ public final class ModelSize {
      * 1.06 MB per extra view against 0.58 MB counted here ({@code bench step} at batch 64 and 1024).
      */
     public static long activationsPerImage(ModelSpec spec, int size) {
-        long s = spec.cifarStem() ? size : half(half(size)); // 7x7 stride-2 conv, then 3x3 stride-2 max-pool
-        long w = spec.width();
-        long values = w * (spec.cifarStem() ? s * s : (long) half(size) * half(size));
-        int expansion = spec.bottleneck() ? 4 : 1;
-        long in = w;
-        for (int stage = 0; stage < spec.blocks().size(); stage++) {
-            long planes = w << stage;
-            long out = planes * expansion;
-            for (int i = 0; i < spec.blocks().get(stage); i++) {
-                boolean strided = stage > 0 && i == 0;
-                long before = s;
-                if (strided) {
-                    s = half((int) s);
-                }
-                long area = s * s;
-                values += spec.bottleneck() ? planes * before * before + planes * area + out * area
-                        : 2 * planes * area;
-                if (strided || in != out) {
-                    values += out * area;
-                }
-                in = out;
+        // CIFAR stem at full size; ImageNet stem: 7x7 stride-2 conv, then a 3x3 stride-2 max-pool
+        long s = spec.cifarStem() ? size : half(half(size));
+        long stem = spec.cifarStem() ? (long) size * size : (long) half(size) * half(size);
+        long values = spec.width() * stem;
+        for (Block b : blocks(spec)) {
+            long before = s;
+            if (b.strided()) {
+                s = half(s);
+            }
+            long area = s * s;
+            values += spec.bottleneck() ? b.planes() * before * before + b.planes() * area + b.out() * area
+                    : 2 * b.planes() * area;
+            if (b.projects()) {
+                values += b.out() * area;
             }
         }
         return 2 * values;
