@@ -11,11 +11,17 @@ import java.lang.reflect.Modifier;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.selfsup.method.MethodOption;
+import org.selfsup.method.MethodRegistry;
 
-/** The keys of {@link TrainConfig}, in declaration order, with their fields and descriptions. */
+/**
+ * The keys of {@link TrainConfig}: its fields in declaration order, then the methods' own options (declared
+ * by each method, see {@code MethodRegistry.options()}), with their types and descriptions.
+ */
 public final class ConfigKeys {
     private ConfigKeys() {}
 
@@ -43,14 +49,32 @@ public final class ConfigKeys {
         return Collections.unmodifiableMap(map);
     }
 
-    /** Every key, kebab-case, in declaration order. */
+    private static final Map<String, MethodOption> OPTIONS = MethodRegistry.options();
+    private static final Set<String> ALL = allKeys();
+
+    private static Set<String> allKeys() {
+        Set<String> keys = new LinkedHashSet<>(FIELDS.keySet());
+        for (String k : OPTIONS.keySet()) {
+            if (!keys.add(k)) {
+                throw new IllegalStateException("method option '" + k + "' clashes with a configuration field");
+            }
+        }
+        return Collections.unmodifiableSet(keys);
+    }
+
+    /** Every key, kebab-case: the fields in declaration order, then the method options. */
     public static Set<String> all() {
-        return FIELDS.keySet();
+        return ALL;
     }
 
     /** Whether {@code key} is a configuration key. */
     public static boolean contains(String key) {
-        return FIELDS.containsKey(key);
+        return ALL.contains(key);
+    }
+
+    /** The Java type of a key's value ({@code double} for method options). */
+    static Class<?> type(String key) {
+        return OPTIONS.containsKey(key) ? double.class : field(key).getType();
     }
 
     /** The field behind a key. */
@@ -87,13 +111,20 @@ public final class ConfigKeys {
 
     /** The documentation of a key. */
     public static String description(String key) {
+        if (OPTIONS.containsKey(key)) {
+            return OPTIONS.get(key).description();
+        }
         JsonPropertyDescription d = field(key).getAnnotation(JsonPropertyDescription.class);
-        return d == null ? "" : d.value();
+        String text = d == null ? "" : d.value();
+        if (key.equals("method")) {
+            return text + ": " + String.join(", ", MethodRegistry.NAMES) + "."; // the registry's list, not a copy
+        }
+        return text;
     }
 
     /** A short type label for help texts: int, number, true|false, text, int list. */
     public static String typeLabel(String key) {
-        Class<?> t = field(key).getType();
+        Class<?> t = type(key);
         if (t == int.class || t == long.class) {
             return "int";
         } else if (t == double.class) {
@@ -108,11 +139,14 @@ public final class ConfigKeys {
 
     /** Whether a key holds a boolean (a flag that may be given without a value). */
     public static boolean isBoolean(String key) {
-        return field(key).getType() == boolean.class;
+        return type(key) == boolean.class;
     }
 
     /** The value of a key in a configuration. */
     public static Object get(TrainConfig config, String key) {
+        if (OPTIONS.containsKey(key)) {
+            return config.methodOption(key);
+        }
         try {
             return field(key).get(config);
         } catch (IllegalAccessException e) {
@@ -121,6 +155,10 @@ public final class ConfigKeys {
     }
 
     static void set(TrainConfig config, String key, Object value) {
+        if (OPTIONS.containsKey(key)) {
+            config.setMethodOption(key, value);
+            return;
+        }
         try {
             field(key).set(config, value);
         } catch (IllegalAccessException e) {

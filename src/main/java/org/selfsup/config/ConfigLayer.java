@@ -144,7 +144,7 @@ public final class ConfigLayer {
     void applyTo(TrainConfig config) {
         for (Map.Entry<String, Object> e : values.entrySet()) {
             String key = e.getKey();
-            Class<?> type = ConfigKeys.field(key).getType();
+            Class<?> type = ConfigKeys.type(key);
             Object value;
             try {
                 value = e.getValue() instanceof JsonNode n

@@ -2,6 +2,9 @@ package org.selfsup.config;
 
 import java.util.List;
 import java.util.regex.Pattern;
+import org.selfsup.augment.plans.ViewPlans;
+import org.selfsup.method.MethodOption;
+import org.selfsup.method.MethodRegistry;
 import org.selfsup.util.Names;
 
 /**
@@ -91,8 +94,12 @@ final class ConfigValidator {
         }
         nonNegative("weight-decay", c.weightDecay);
         atLeast("warmup-epochs", c.warmupEpochs, 0);
-        unitInterval("beta", c.beta, true);
-        unitInterval("soft-loss-rate", c.softLossRate, true);
+        for (MethodOption o : MethodRegistry.options().values()) {
+            String problem = o.problem(c.methodOption(o.key()));
+            if (problem != null) {
+                throw new ConfigValueException(problem, o.key());
+            }
+        }
         unitInterval("ema-base", c.emaBase, true);
         atLeast("randaug-n", c.randaugN, 0);
         atMost("randaug-n", c.randaugN, 16);
@@ -122,8 +129,8 @@ final class ConfigValidator {
                     + c.cropScaleMax, "crop-scale-min", "crop-scale-max");
         }
         String plan = c.effectivePlan();
-        List<String> need = MethodPlans.methodViews(c.method);
-        List<String> give = MethodPlans.planViews(plan);
+        List<String> need = MethodRegistry.get(c.method).views();
+        List<String> give = ViewPlans.viewNames(plan);
         if (!need.equals(give)) {
             throw new ConfigValueException("plan '" + plan + "' gives views " + String.join(", ", give)
                     + " but method " + c.method + " needs " + String.join(", ", need), "plan", "method");

@@ -1,14 +1,20 @@
 package org.selfsup.config;
 
+import com.fasterxml.jackson.annotation.JsonAnyGetter;
+import com.fasterxml.jackson.annotation.JsonAnySetter;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.selfsup.data.Dataset;
 import org.selfsup.data.DatasetRegistry;
+import org.selfsup.method.MethodDefinition;
+import org.selfsup.method.MethodOptions;
+import org.selfsup.method.MethodRegistry;
 import org.selfsup.util.UserException;
 
 /**
@@ -26,9 +32,8 @@ import org.selfsup.util.UserException;
  */
 @JsonNaming(PropertyNamingStrategies.KebabCaseStrategy.class)
 public final class TrainConfig {
-    /** Method names (package {@code org.selfsup.method}). */
-    public static final List<String> METHODS =
-            List.of("byol", "simsiam", "rsa", "dssl-simsiam", "dssl-byol", "heavy-symmetric");
+    /** Method names (the method registry's). */
+    public static final List<String> METHODS = MethodRegistry.NAMES;
     /** Backbone names (package {@code org.selfsup.model}). */
     public static final List<String> ARCHS = List.of("resnet18-cifar", "resnet18", "resnet34", "resnet50", "small");
     /** Training view plan names (package {@code org.selfsup.augment}); {@code eval} is not a training plan. */
@@ -54,7 +59,7 @@ public final class TrainConfig {
     public String preset = "";
 
     // ---- method ----
-    @JsonPropertyDescription("Self-supervised method: byol, simsiam, rsa, dssl-simsiam, dssl-byol, heavy-symmetric.")
+    @JsonPropertyDescription("Self-supervised method")
     public String method = "rsa";
 
     @JsonPropertyDescription("View plan: byol, simsiam, rsa, rsa-aw, dssl-cifar, dssl-imagenet, dssl-byol-harder, "
@@ -135,14 +140,7 @@ public final class TrainConfig {
     @JsonPropertyDescription("Linear warm-up epochs (warmup-cosine-step and dssl-epoch only).")
     public int warmupEpochs = 0;
 
-    // ---- method parameters ----
-    @JsonPropertyDescription("RSA beta0: initial weight of the aggressive-aggressive pair, decayed by a half "
-            + "cosine to 0.")
-    public double beta = 0.4;
-
-    @JsonPropertyDescription("DSSL lambda: weight of the reverse (standard -> heavy) term; 0 = purely directional.")
-    public double softLossRate = 0.1;
-
+    // ---- method parameters (each method's own options are declared by the method: see methodOption) ----
     @JsonPropertyDescription("Base EMA decay tau of the target network.")
     public double emaBase = 0.99;
 
@@ -230,6 +228,44 @@ public final class TrainConfig {
             + "below this (healthy is about 1/sqrt(dim)).")
     public double collapseStd = 0.01;
 
+    /**
+     * The methods' own options (keys declared in each method's {@code MethodDefinition}, e.g. RSA's
+     * {@code beta}), by key; written after the other keys, flat, as if they were fields.
+     */
+    private final Map<String, Double> methodOptions = new LinkedHashMap<>(MethodRegistry.optionDefaults());
+
+    /** The value of method option {@code key}. */
+    public double methodOption(String key) {
+        Double v = methodOptions.get(key);
+        if (v == null) {
+            throw new IllegalArgumentException("not a method option: " + key);
+        }
+        return v;
+    }
+
+    /** Sets method option {@code key} (a number); does not validate. */
+    @JsonAnySetter
+    public void setMethodOption(String key, Object value) {
+        if (!methodOptions.containsKey(key)) {
+            throw new IllegalArgumentException("not a configuration key: " + key);
+        }
+        if (!(value instanceof Number n)) {
+            throw new IllegalArgumentException(key + ": expected a number, got " + value);
+        }
+        methodOptions.put(key, n.doubleValue());
+    }
+
+    /** Every method option, by key (what the configuration files hold after the fields). */
+    @JsonAnyGetter
+    public Map<String, Double> methodOptionValues() {
+        return java.util.Collections.unmodifiableMap(methodOptions);
+    }
+
+    /** The method options as the methods take them. */
+    public MethodOptions methodOptions() {
+        return new MethodOptions(methodOptions);
+    }
+
     /** The learning rate the schedules start from: {@code lr * batch-size / 256} (floating point) when linear. */
     public double effectiveLr() {
         return "linear".equals(lrScaling) ? lr * batchSize / 256.0 : lr;
@@ -240,7 +276,8 @@ public final class TrainConfig {
         if (plan != null && !plan.isBlank()) {
             return plan;
         }
-        return MethodPlans.defaultPlan(method);
+        // an unknown method keeps its own name, so that validation reports the method, not a plan
+        return MethodRegistry.find(method).map(MethodDefinition::defaultPlan).orElse(method);
     }
 
     /**

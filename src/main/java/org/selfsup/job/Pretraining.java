@@ -20,7 +20,6 @@ import org.selfsup.data.DataOptions;
 import org.selfsup.data.Dataset;
 import org.selfsup.data.DatasetRegistry;
 import org.selfsup.eval.KnnMonitor;
-import org.selfsup.method.MethodOptions;
 import org.selfsup.method.MethodRegistry;
 import org.selfsup.method.SslMethod;
 import org.selfsup.model.ModelSpec;
@@ -152,12 +151,12 @@ public final class Pretraining {
 
     /** The method (the loss). */
     public static SslMethod method(TrainConfig c) {
-        return MethodRegistry.create(c.method, new MethodOptions(c.beta, c.softLossRate));
+        return MethodRegistry.create(c.method, c.methodOptions());
     }
 
     /** The model spec the configuration asks for. */
     public static ModelSpec modelSpec(TrainConfig c) {
-        return ModelSpec.forMethod(c.method, c.arch, c.width, c.blocks, c.zeroInitResidual);
+        return MethodRegistry.modelSpec(c.method, c.arch, c.width, c.blocks, c.zeroInitResidual);
     }
 
     /** The run's model, freshly initialised from the seed, on {@code manager}'s device. */

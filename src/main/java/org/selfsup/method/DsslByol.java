@@ -1,11 +1,15 @@
 package org.selfsup.method;
 
+import org.selfsup.model.Networks;
 import static org.selfsup.method.Losses.average;
 import static org.selfsup.method.Losses.negativeCosine;
 
 import ai.djl.ndarray.NDArray;
 import java.util.List;
 import java.util.Map;
+import org.selfsup.model.ModelSpec;
+import org.selfsup.model.HeadSpec;
+import org.selfsup.model.Backbone;
 
 /**
  * DSSL on BYOL (methods.md §3.5), with target projections z' from the EMA network (detached):
@@ -17,19 +21,27 @@ import java.util.Map;
  * but its BatchNorm running statistics see those batches twice.
  */
 public final class DsslByol implements SslMethod {
-    @Override
-    public String name() {
-        return "dssl-byol";
+    /** DSSL on BYOL: views of the dssl-byol-harder plan, an EMA target, lucidrains' BYOL heads. */
+    public static final MethodDefinition DEFINITION = MethodDefinition.named("dssl-byol")
+            .summary("DSSL on BYOL: BYOL loss on standard views, heavy views to their own view's target")
+            .views("x1", "x2", "x11", "x21").withTarget().defaultPlan("dssl-byol-harder")
+            .heads(DsslByol::heads)
+            .loss(o -> new DsslByol());
+
+    /**
+     * lucidrains' BYOL heads (DSSL-BYOL): torchvision init; projector and predictor
+     * Linear(4096)+BN+ReLU+Linear(256) with biases (widths scaled by D/512 for {@code small}).
+     */
+    static ModelSpec heads(Backbone b, Boolean zeroInitResidual) {
+        int hidden = b.scaled(4096);
+        int out = b.scaled(256);
+        return b.spec(zeroInitResidual != null && zeroInitResidual, ModelSpec.INIT_TORCHVISION,
+                HeadSpec.twoLayer(hidden, out, true), HeadSpec.twoLayer(hidden, out, true));
     }
 
     @Override
-    public List<String> views() {
-        return List.of("x1", "x2", "x11", "x21");
-    }
-
-    @Override
-    public boolean usesTarget() {
-        return true;
+    public MethodDefinition definition() {
+        return DEFINITION;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package org.selfsup.method;
 
+import org.selfsup.model.Networks;
 import static org.selfsup.method.Losses.average;
 import static org.selfsup.method.Losses.negativeCosine;
 
@@ -19,6 +20,15 @@ import java.util.Map;
  * lambda = 0.1 reproduces the CIFAR code; lambda = 0 the purely directional ImageNet form L_S + L_A.
  */
 public final class DsslSimSiam implements SslMethod {
+    /** DSSL on SimSiam: standard x1, x2 and heavy x11, x21 of the dssl-cifar plan, no target. */
+    public static final MethodDefinition DEFINITION = MethodDefinition.named("dssl-simsiam")
+            .summary("DSSL on SimSiam: symmetric loss on standard views, heavy views pulled to their own")
+            .views("x1", "x2", "x11", "x21").defaultPlan("dssl-cifar")
+            .heads(SimSiam::dsslCodeHeads)
+            .option(MethodOption.unitInterval("soft-loss-rate", 0.1, "DSSL lambda: weight of the reverse "
+                    + "(standard -> heavy) term; 0 = purely directional."))
+            .loss(o -> new DsslSimSiam(o.get("soft-loss-rate")));
+
     private final double lambda;
 
     /** @param softLossRate lambda, the reverse-term weight */
@@ -27,18 +37,8 @@ public final class DsslSimSiam implements SslMethod {
     }
 
     @Override
-    public String name() {
-        return "dssl-simsiam";
-    }
-
-    @Override
-    public List<String> views() {
-        return List.of("x1", "x2", "x11", "x21");
-    }
-
-    @Override
-    public boolean usesTarget() {
-        return false;
+    public MethodDefinition definition() {
+        return DEFINITION;
     }
 
     @Override

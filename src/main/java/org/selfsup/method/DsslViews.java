@@ -1,5 +1,6 @@
 package org.selfsup.method;
 
+import org.selfsup.model.Networks;
 import ai.djl.ndarray.NDArray;
 import java.util.Map;
 

@@ -1,5 +1,6 @@
 package org.selfsup.method;
 
+import org.selfsup.model.Networks;
 import static org.selfsup.method.Losses.average;
 import static org.selfsup.method.Losses.negativeCosine;
 
@@ -18,19 +19,16 @@ import java.util.Map;
  * (x1 with x21) are not used.
  */
 public final class HeavySymmetric implements SslMethod {
-    @Override
-    public String name() {
-        return "heavy-symmetric";
-    }
+    /** The heavy-symmetric baseline: views of the dssl-cifar plan, no target, DSSL's SimSiam heads. */
+    public static final MethodDefinition DEFINITION = MethodDefinition.named("heavy-symmetric")
+            .summary("Baseline: SimSiam's symmetric loss on the standard pair and on each standard-heavy pair")
+            .views("x1", "x2", "x11", "x21").defaultPlan("dssl-cifar")
+            .heads(SimSiam::dsslCodeHeads)
+            .loss(o -> new HeavySymmetric());
 
     @Override
-    public List<String> views() {
-        return List.of("x1", "x2", "x11", "x21");
-    }
-
-    @Override
-    public boolean usesTarget() {
-        return false;
+    public MethodDefinition definition() {
+        return DEFINITION;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package org.selfsup.method;
 
+import org.selfsup.model.Networks;
 import static org.selfsup.method.Losses.normalizedMse;
 
 import ai.djl.ndarray.NDArray;
@@ -15,6 +16,15 @@ import java.util.Map;
  * prediction, stop-gradient), d the normalised MSE, beta(k) from {@link RsaBeta}; batch loss = mean.
  */
 public final class Rsa implements SslMethod {
+    /** RSA: weak views w1, w2 and aggressive a1, a2 of the rsa plan, an EMA target, RSA's heads. */
+    public static final MethodDefinition DEFINITION = MethodDefinition.named("rsa")
+            .summary("RSA: aggressive views to the weak views' target, plus a decaying aggressive-pair term")
+            .views("w1", "w2", "a1", "a2").withTarget().defaultPlan("rsa")
+            .heads(Byol::rsaCodeHeads)
+            .option(MethodOption.unitInterval("beta", 0.4, "RSA beta0: initial weight of the "
+                    + "aggressive-aggressive pair, decayed by a half cosine to 0."))
+            .loss(o -> new Rsa(o.get("beta")));
+
     private final double beta0;
 
     /** @param beta0 initial aggressive-pair weight (RSA default 0.4, CIFAR-100 0.3) */
@@ -27,18 +37,8 @@ public final class Rsa implements SslMethod {
     }
 
     @Override
-    public String name() {
-        return "rsa";
-    }
-
-    @Override
-    public List<String> views() {
-        return List.of("w1", "w2", "a1", "a2");
-    }
-
-    @Override
-    public boolean usesTarget() {
-        return true;
+    public MethodDefinition definition() {
+        return DEFINITION;
     }
 
     @Override

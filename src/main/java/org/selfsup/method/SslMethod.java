@@ -1,5 +1,6 @@
 package org.selfsup.method;
 
+import org.selfsup.model.Networks;
 import ai.djl.ndarray.NDArray;
 import java.util.List;
 import java.util.Map;
@@ -9,14 +10,23 @@ import java.util.Map;
  * the loop, optimiser, EMA and logging belong to the trainer.
  */
 public interface SslMethod {
+    /** The method's declaration (name, views, target, default plan, heads, options). */
+    MethodDefinition definition();
+
     /** Registry name, e.g. {@code "rsa"}. */
-    String name();
+    default String name() {
+        return definition().name();
+    }
 
     /** Names of the views this method reads; the view plan must provide each of them. */
-    List<String> views();
+    default List<String> views() {
+        return definition().views();
+    }
 
     /** Whether the method needs an EMA target network (BYOL, RSA, DSSL-BYOL). */
-    boolean usesTarget();
+    default boolean usesTarget() {
+        return definition().usesTarget();
+    }
 
     /**
      * The loss for one batch.

@@ -2,8 +2,6 @@ package org.selfsup.model;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.util.List;
-import java.util.Locale;
-import org.selfsup.method.MethodRegistry;
 import org.selfsup.util.UserException;
 
 /**
@@ -26,7 +24,7 @@ import org.selfsup.util.UserException;
 public record ModelSpec(String arch, int width, List<Integer> blocks, boolean zeroInitResidual, String init,
                         HeadSpec projector, HeadSpec predictor) {
 
-    /** The architecture names {@link #forMethod} accepts. */
+    /** The architecture names. */
     public static final List<String> ARCHS = List.of("resnet18-cifar", "resnet18", "resnet34", "resnet50", "small");
     /** Initialisation schemes. */
     public static final String INIT_TORCHVISION = "torchvision";
@@ -72,82 +70,5 @@ public record ModelSpec(String arch, int width, List<Integer> blocks, boolean ze
     /** The spec without its predictor (for a backbone-only or predictor-less model). */
     public ModelSpec withoutPredictor() {
         return new ModelSpec(arch, width, blocks, zeroInitResidual, init, projector, null);
-    }
-
-    /** {@link #forMethod(String, String, int, List, Boolean)} with the small arch's defaults (width 16, blocks 1,1,1,1). */
-    public static ModelSpec forMethod(String method, String arch) {
-        return forMethod(method, arch, 16, List.of(1, 1, 1, 1), null);
-    }
-
-    /**
-     * The model a method trains, with its original code's heads and initialisation.
-     *
-     * <ul>
-     *   <li>{@code byol}, {@code rsa} (RSA code): torchvision init, zero-init-residual; projector
-     *       Linear(D,1024)+BN+ReLU+Linear(1024,128,no bias), predictor 128-1024-128 alike
-     *       (ResNet-50: 4096/256).</li>
-     *   <li>{@code simsiam}, {@code dssl-simsiam}, {@code heavy-symmetric} (DSSL SimSiam code): uniform init;
-     *       CIFAR-style projector Linear(D,2048)+BN+ReLU+Linear(2048,2048)+BN(affine=False), predictor
-     *       Linear(2048,512)+BN+ReLU+Linear(512,2048); ResNet-50: three 2048 layers, the last BN affine.</li>
-     *   <li>{@code dssl-byol} (lucidrains BYOL): torchvision init; projector and predictor
-     *       Linear(4096)+BN+ReLU+Linear(256) with biases.</li>
-     * </ul>
-     * For {@code small} the head widths scale with the feature width D (factor D/512, at least 8).
-     *
-     * @param width            base width ({@code small} only; ignored otherwise)
-     * @param blocks           blocks per stage ({@code small} only; ignored otherwise)
-     * @param zeroInitResidual null for the method's default
-     * @throws UserException for an unknown method or arch
-     */
-    public static ModelSpec forMethod(String method, String arch, int width, List<Integer> blocks,
-                                      Boolean zeroInitResidual) {
-        String m = method.toLowerCase(Locale.ROOT);
-        String a = arch.toLowerCase(Locale.ROOT);
-        int w = a.equals("small") ? width : 64;
-        List<Integer> b = switch (a) {
-            case "small" -> blocks;
-            case "resnet18", "resnet18-cifar" -> List.of(2, 2, 2, 2);
-            case "resnet34", "resnet50" -> List.of(3, 4, 6, 3);
-            default -> throw new UserException("arch: unknown '" + arch + "' (expected one of "
-                    + String.join(", ", ARCHS) + ")");
-        };
-        boolean r50 = a.equals("resnet50");
-        int d = w * 8 * (r50 ? 4 : 1);
-        double s = a.equals("small") ? d / 512.0 : 1.0;
-        switch (m) {
-            case "byol", "rsa" -> {
-                int hidden = r50 ? 4096 : scaled(1024, s);
-                int out = r50 ? 256 : scaled(128, s);
-                return new ModelSpec(a, w, b, zeroInitResidual == null || zeroInitResidual, INIT_TORCHVISION,
-                        HeadSpec.twoLayer(hidden, out, false), HeadSpec.twoLayer(hidden, out, false));
-            }
-            case "simsiam", "dssl-simsiam", "heavy-symmetric" -> {
-                int dim = scaled(2048, s);
-                int bottleneck = scaled(512, s);
-                HeadSpec projector = r50
-                        ? new HeadSpec(List.of(
-                                new HeadSpec.Layer(dim, true, HeadSpec.Norm.AFFINE, true),
-                                new HeadSpec.Layer(dim, true, HeadSpec.Norm.AFFINE, true),
-                                new HeadSpec.Layer(dim, true, HeadSpec.Norm.AFFINE, false)))
-                        : new HeadSpec(List.of(
-                                new HeadSpec.Layer(dim, true, HeadSpec.Norm.AFFINE, true),
-                                new HeadSpec.Layer(dim, true, HeadSpec.Norm.PLAIN, false)));
-                HeadSpec predictor = HeadSpec.twoLayer(bottleneck, dim, true);
-                return new ModelSpec(a, w, b, zeroInitResidual != null && zeroInitResidual, INIT_UNIFORM,
-                        projector, predictor);
-            }
-            case "dssl-byol" -> {
-                int hidden = scaled(4096, s);
-                int out = scaled(256, s);
-                return new ModelSpec(a, w, b, zeroInitResidual != null && zeroInitResidual, INIT_TORCHVISION,
-                        HeadSpec.twoLayer(hidden, out, true), HeadSpec.twoLayer(hidden, out, true));
-            }
-            default -> throw new UserException("method: unknown '" + method
-                    + "' (expected one of " + String.join(", ", MethodRegistry.NAMES) + ")");
-        }
-    }
-
-    private static int scaled(int dim, double s) {
-        return Math.max(8, (int) Math.round(dim * s));
     }
 }

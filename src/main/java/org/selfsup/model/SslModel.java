@@ -16,7 +16,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.selfsup.method.Networks;
 
 /**
  * The networks of one self-supervised model: online backbone, projector and (optional) predictor, and

@@ -2,8 +2,10 @@
  * Backbones, heads and the SSL model container.
  *
  * <ul>
- *   <li>{@link org.selfsup.model.ModelSpec}: what to build (arch, width, blocks, init, heads), with
- *       {@link org.selfsup.model.ModelSpec#forMethod} giving each method's original heads.</li>
+ *   <li>{@link org.selfsup.model.ModelSpec}: what to build (arch, width, blocks, init, heads); each method
+ *       gives its original heads for a {@link org.selfsup.model.Backbone} (the model layer knows no
+ *       methods).</li>
+ *   <li>{@link org.selfsup.model.Networks}: the forward passes a method's loss uses.</li>
  *   <li>{@link org.selfsup.model.ResNet} and {@link org.selfsup.model.Mlp}: torchvision-style ResNets
  *       and MLP heads from DJL blocks, initialised as PyTorch/torchvision would, from seeded Java
  *       streams (identical on every device).</li>

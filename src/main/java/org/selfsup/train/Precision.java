@@ -7,7 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import java.util.List;
 import java.util.function.Supplier;
-import org.selfsup.method.Networks;
+import org.selfsup.model.Networks;
 import org.selfsup.natives.AutocastScope;
 import org.selfsup.natives.LibTorch;
 import org.selfsup.natives.ScalarType;

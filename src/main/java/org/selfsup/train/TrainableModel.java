@@ -7,7 +7,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.List;
-import org.selfsup.method.Networks;
+import org.selfsup.model.Networks;
 import org.selfsup.model.SslModel;
 
 /**

@@ -91,7 +91,7 @@ class TrainCommandTest {
         assertEquals(0, r.code(), r.err());
         assertEquals("rsa-cifar10", job.config.preset);
         assertEquals(128, job.config.batchSize);
-        assertEquals(0.25, job.config.beta, 0);
+        assertEquals(0.25, job.config.methodOption("beta"), 0);
         assertEquals(0.05, job.config.effectiveLr(), 1e-12);
         assertTrue(job.config.nesterov);
         assertEquals(List.of(2, 2), job.config.blocks);

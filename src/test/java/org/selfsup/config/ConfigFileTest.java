@@ -108,7 +108,7 @@ class ConfigFileTest {
         assertEquals("cifar10", c.dataset);      // preset
         assertEquals(128, c.batchSize);          // file over preset
         assertEquals(50, c.epochs);              // file over preset
-        assertEquals(0.3, c.beta, 0);            // flag over file
+        assertEquals(0.3, c.methodOption("beta"), 0);            // flag over file
         assertEquals(7, c.seed);                 // flag
         assertEquals(0.05, c.effectiveLr(), 1e-12);
         assertEquals("exp", c.name);             // config file name
@@ -118,7 +118,7 @@ class ConfigFileTest {
     @Test
     void presetComesFromFlagElseFileElseDemo() throws IOException {
         Path p = write("p.yaml", "preset: rsa-cifar100\nname: x\n");
-        assertEquals(0.3, ConfigResolver.resolve(null, p, ConfigLayer.empty("f")).beta, 0);
+        assertEquals(0.3, ConfigResolver.resolve(null, p, ConfigLayer.empty("f")).methodOption("beta"), 0);
         TrainConfig overridden = ConfigResolver.resolve("rsa-stl10", p, ConfigLayer.empty("f"));
         assertEquals("rsa-stl10", overridden.preset);
         assertEquals("stl10", overridden.dataset);
@@ -145,7 +145,7 @@ class ConfigFileTest {
         Map<String, String> flags = Map.of("runs-dir", dir.toString(), "name", "long", "epochs", "300");
         TrainConfig c = ConfigResolver.resolveForResume(null, null, ConfigLayer.fromFlags(flags));
         assertEquals("cifar100", c.dataset);
-        assertEquals(0.3, c.beta, 0);
+        assertEquals(0.3, c.methodOption("beta"), 0);
         assertEquals(300, c.epochs);
         // Flags that are only valid on top of the saved config (demo has no warm-up schedule).
         TrainConfig dssl = Presets.find("dssl-simsiam-cifar10").orElseThrow().config();

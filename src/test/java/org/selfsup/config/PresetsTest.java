@@ -38,18 +38,18 @@ class PresetsTest {
         assertEquals(0.9, c10.momentum, 0);
         assertEquals(200, c10.epochs);
         assertEquals("cosine-epoch", c10.lrSchedule);
-        assertEquals(0.4, c10.beta, 0);
+        assertEquals(0.4, c10.methodOption("beta"), 0);
         assertEquals(32, c10.imageSize);
         assertEquals("cifar10", c10.dataset);
 
         TrainConfig c100 = preset("rsa-cifar100");
-        assertEquals(0.3, c100.beta, 0);
+        assertEquals(0.3, c100.methodOption("beta"), 0);
         assertEquals("cifar100", c100.dataset);
 
         TrainConfig stl = preset("rsa-stl10");
         assertEquals(64, stl.imageSize);
         assertEquals("stl10", stl.dataset);
-        assertEquals(0.4, stl.beta, 0);
+        assertEquals(0.4, stl.methodOption("beta"), 0);
     }
 
     @Test
@@ -81,7 +81,7 @@ class PresetsTest {
         assertEquals(512, cifar.batchSize);
         assertEquals("dssl-epoch", cifar.lrSchedule);
         assertEquals(10, cifar.warmupEpochs);
-        assertEquals(0.1, cifar.softLossRate, 0);
+        assertEquals(0.1, cifar.methodOption("soft-loss-rate"), 0);
         assertEquals(2, cifar.randaugN);
         assertEquals(9, cifar.randaugM);
         assertEquals("dssl-cifar", cifar.effectivePlan());
@@ -90,7 +90,7 @@ class PresetsTest {
         assertEquals(0.1, in.effectiveLr(), 1e-12);
         assertEquals("none", in.lrScaling);
         assertEquals(100, in.epochs);
-        assertEquals(0.0, in.softLossRate, 0);
+        assertEquals(0.0, in.methodOption("soft-loss-rate"), 0);
         assertEquals("dssl-imagenet", in.effectivePlan());
         assertEquals("resnet50", in.arch);
 

@@ -11,6 +11,7 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.selfsup.method.MethodRegistry;
 import org.selfsup.cli.CliRun;
 import org.selfsup.cli.Main;
 import org.selfsup.config.TrainConfig;
@@ -29,7 +30,7 @@ class EvalCommandsTest {
     @BeforeAll
     static void checkpoint() throws Exception {
         TrainConfig config = TestCheckpoints.syntheticConfig();
-        ModelSpec spec = ModelSpec.forMethod("rsa", "small", 8, List.of(1, 1, 1, 1), null);
+        ModelSpec spec = MethodRegistry.modelSpec("rsa", "small", 8, List.of(1, 1, 1, 1), null);
         ckpt = tmp.resolve("run/checkpoints/last.ckpt");
         Files.createDirectories(ckpt.getParent());
         try (NDManager m = NDManager.newBaseManager(); SslModel model = SslModel.create(spec, true, true, m, 16, 4)) {

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.selfsup.method.MethodRegistry;
 import org.selfsup.config.TrainConfig;
 import org.selfsup.data.Image;
 import org.selfsup.data.ImageStore;
@@ -33,7 +34,7 @@ class ExportedEncoderTest {
     @Test
     void checkpointToExportReproducesFeatures() throws Exception {
         TrainConfig config = TestCheckpoints.syntheticConfig();
-        ModelSpec spec = ModelSpec.forMethod("rsa", "small", 8, List.of(1, 1, 1, 1), null);
+        ModelSpec spec = MethodRegistry.modelSpec("rsa", "small", 8, List.of(1, 1, 1, 1), null);
         ImageStore images = SyntheticImages.generate("syn", 5, 2, 16, 1, 0);
         Path ckpt = tmp.resolve("c.ckpt");
         Normalization norm = Normalization.CIFAR;

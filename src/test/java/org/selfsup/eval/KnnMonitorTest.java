@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDManager;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.selfsup.method.MethodRegistry;
 import org.selfsup.data.ImageStore;
 import org.selfsup.data.Normalization;
 import org.selfsup.data.SyntheticImages;
@@ -20,7 +21,7 @@ class KnnMonitorTest {
         ImageStore bank = SyntheticImages.generate("syn/train", 40, 3, 16, 1, 0);
         ImageStore test = SyntheticImages.generate("syn/test", 23, 3, 16, 1, 1);
         try (NDManager m = NDManager.newBaseManager();
-             SslModel model = SslModel.create(ModelSpec.forMethod("rsa", "small", 8, List.of(1, 1, 1, 1), null),
+             SslModel model = SslModel.create(MethodRegistry.modelSpec("rsa", "small", 8, List.of(1, 1, 1, 1), null),
                      false, false, m, 16, 3)) {
             KnnMonitor monitor = new KnnMonitor(bank, test, EvalTransform.plain(Normalization.CIFAR), new Knn(), 16,
                     2, 5);

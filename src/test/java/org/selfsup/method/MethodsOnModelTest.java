@@ -29,7 +29,7 @@ class MethodsOnModelTest {
     void everyMethodStepsOnATinyModelWithoutLeaking() {
         for (String name : MethodRegistry.NAMES) {
             SslMethod method = MethodRegistry.create(name, MethodOptions.defaults());
-            ModelSpec spec = ModelSpec.forMethod(name, "small", 4, List.of(1, 1, 1, 1), null);
+            ModelSpec spec = MethodRegistry.modelSpec(name, "small", 4, List.of(1, 1, 1, 1), null);
             try (NDManager root = NDManager.newBaseManager();
                  SslModel model = SslModel.create(spec, method.usesTarget(), true, root, 8, 11)) {
                 ParameterStore ps = new ParameterStore(root, false);
@@ -90,7 +90,7 @@ class MethodsOnModelTest {
     void everyMethodReducesItsLossOnFixedViews() {
         for (String name : MethodRegistry.NAMES) {
             SslMethod method = MethodRegistry.create(name, MethodOptions.defaults());
-            ModelSpec spec = ModelSpec.forMethod(name, "small", 4, List.of(1, 1, 1, 1), null);
+            ModelSpec spec = MethodRegistry.modelSpec(name, "small", 4, List.of(1, 1, 1, 1), null);
             try (NDManager root = NDManager.newBaseManager();
                  SslModel model = SslModel.create(spec, method.usesTarget(), true, root, 8, 5)) {
                 ParameterStore ps = new ParameterStore(root, false);

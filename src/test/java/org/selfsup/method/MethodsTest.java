@@ -268,7 +268,9 @@ class MethodsTest {
         UserException e = assertThrows(UserException.class, () -> MethodRegistry.create("moco", opts));
         assertTrue(e.getMessage().startsWith("method: unknown 'moco'"), e.getMessage());
         assertTrue(e.getMessage().contains("heavy-symmetric"), e.getMessage());
-        assertThrows(UserException.class, () -> new MethodOptions(1.5, 0.1));
-        assertThrows(UserException.class, () -> new MethodOptions(0.4, -0.1));
+        // each method's own options carry their valid ranges
+        assertEquals("must be in [0, 1] (got 1.5)", MethodRegistry.options().get("beta").problem(1.5));
+        assertEquals("must be in [0, 1] (got -0.1)", MethodRegistry.options().get("soft-loss-rate").problem(-0.1));
+        assertEquals(null, MethodRegistry.options().get("beta").problem(0.4));
     }
 }

@@ -19,14 +19,14 @@ class ModelSpecTest {
 
     @Test
     void rsaAndByolHeadsFollowRsaCode() {
-        ModelSpec r18 = ModelSpec.forMethod("rsa", "resnet18-cifar");
+        ModelSpec r18 = MethodRegistry.modelSpec("rsa", "resnet18-cifar");
         assertEquals(List.of(layer(1024, true, HeadSpec.Norm.AFFINE, true), layer(128, false, HeadSpec.Norm.NONE, false)),
                 r18.projector().layers());
         assertEquals(r18.projector(), r18.predictor());
         assertTrue(r18.zeroInitResidual());
         assertEquals(ModelSpec.INIT_TORCHVISION, r18.init());
         assertEquals(512, r18.featureDim());
-        ModelSpec r50 = ModelSpec.forMethod("byol", "resnet50");
+        ModelSpec r50 = MethodRegistry.modelSpec("byol", "resnet50");
         assertEquals(List.of(layer(4096, true, HeadSpec.Norm.AFFINE, true), layer(256, false, HeadSpec.Norm.NONE, false)),
                 r50.projector().layers());
         assertEquals(2048, r50.featureDim());
@@ -36,7 +36,7 @@ class ModelSpecTest {
     @Test
     void simSiamFamilyHeadsFollowDsslCode() {
         for (String method : List.of("simsiam", "dssl-simsiam", "heavy-symmetric")) {
-            ModelSpec cifar = ModelSpec.forMethod(method, "resnet18-cifar");
+            ModelSpec cifar = MethodRegistry.modelSpec(method, "resnet18-cifar");
             assertEquals(List.of(layer(2048, true, HeadSpec.Norm.AFFINE, true), layer(2048, true, HeadSpec.Norm.PLAIN, false)),
                     cifar.projector().layers(), method);
             assertEquals(List.of(layer(512, true, HeadSpec.Norm.AFFINE, true), layer(2048, true, HeadSpec.Norm.NONE, false)),
@@ -44,10 +44,10 @@ class ModelSpecTest {
             assertFalse(cifar.zeroInitResidual());
             assertEquals(ModelSpec.INIT_UNIFORM, cifar.init());
         }
-        ModelSpec imagenet = ModelSpec.forMethod("dssl-simsiam", "resnet50");
+        ModelSpec imagenet = MethodRegistry.modelSpec("dssl-simsiam", "resnet50");
         assertEquals(List.of(layer(2048, true, HeadSpec.Norm.AFFINE, true), layer(2048, true, HeadSpec.Norm.AFFINE, true),
                 layer(2048, true, HeadSpec.Norm.AFFINE, false)), imagenet.projector().layers());
-        ModelSpec byol = ModelSpec.forMethod("dssl-byol", "resnet50");
+        ModelSpec byol = MethodRegistry.modelSpec("dssl-byol", "resnet50");
         assertEquals(List.of(layer(4096, true, HeadSpec.Norm.AFFINE, true), layer(256, true, HeadSpec.Norm.NONE, false)),
                 byol.projector().layers());
         assertEquals(ModelSpec.INIT_TORCHVISION, byol.init());
@@ -56,24 +56,24 @@ class ModelSpecTest {
 
     @Test
     void smallHeadsScaleWithTheFeatureWidth() {
-        ModelSpec small = ModelSpec.forMethod("rsa", "small", 16, List.of(1, 1, 1, 1), false);
+        ModelSpec small = MethodRegistry.modelSpec("rsa", "small", 16, List.of(1, 1, 1, 1), false);
         assertEquals(128, small.featureDim());
         assertEquals(256, small.projector().layers().get(0).out());
         assertEquals(32, small.projector().outDim());
         assertFalse(small.zeroInitResidual());
-        ModelSpec simsiam = ModelSpec.forMethod("simsiam", "small", 16, List.of(2, 1, 1, 1), null);
+        ModelSpec simsiam = MethodRegistry.modelSpec("simsiam", "small", 16, List.of(2, 1, 1, 1), null);
         assertEquals(512, simsiam.projector().outDim());
         assertEquals(128, simsiam.predictor().layers().get(0).out());
         assertEquals(List.of(2, 1, 1, 1), simsiam.blocks());
         // Standard architectures ignore width/blocks.
-        assertEquals(64, ModelSpec.forMethod("rsa", "resnet18", 16, List.of(1, 1, 1, 1), null).width());
+        assertEquals(64, MethodRegistry.modelSpec("rsa", "resnet18", 16, List.of(1, 1, 1, 1), null).width());
     }
 
     @Test
     void everyRegisteredMethodHasASpec() {
         for (String method : MethodRegistry.NAMES) {
             for (String arch : ModelSpec.ARCHS) {
-                ModelSpec spec = ModelSpec.forMethod(method, arch);
+                ModelSpec spec = MethodRegistry.modelSpec(method, arch);
                 assertEquals(spec.projector().outDim(), spec.predictor().outDim(), method + " " + arch);
             }
         }
@@ -81,26 +81,26 @@ class ModelSpecTest {
 
     @Test
     void badNamesAreUserErrorsNamingTheKey() {
-        UserException arch = assertThrows(UserException.class, () -> ModelSpec.forMethod("rsa", "vgg16"));
+        UserException arch = assertThrows(UserException.class, () -> MethodRegistry.modelSpec("rsa", "vgg16"));
         assertTrue(arch.getMessage().startsWith("arch: unknown 'vgg16'"), arch.getMessage());
-        UserException method = assertThrows(UserException.class, () -> ModelSpec.forMethod("moco", "small"));
+        UserException method = assertThrows(UserException.class, () -> MethodRegistry.modelSpec("moco", "small"));
         assertTrue(method.getMessage().startsWith("method: unknown 'moco'"), method.getMessage());
         UserException blocks = assertThrows(UserException.class,
-                () -> ModelSpec.forMethod("rsa", "small", 8, List.of(1, 1), null));
+                () -> MethodRegistry.modelSpec("rsa", "small", 8, List.of(1, 1), null));
         assertTrue(blocks.getMessage().startsWith("blocks:"), blocks.getMessage());
-        assertThrows(UserException.class, () -> ModelSpec.forMethod("rsa", "small", 0, List.of(1, 1, 1, 1), null));
+        assertThrows(UserException.class, () -> MethodRegistry.modelSpec("rsa", "small", 0, List.of(1, 1, 1, 1), null));
     }
 
     @Test
     void jsonRoundTrip() throws Exception {
         ObjectMapper json = new ObjectMapper();
-        for (ModelSpec spec : List.of(ModelSpec.forMethod("dssl-simsiam", "small", 8, List.of(1, 2, 1, 1), null),
-                ModelSpec.forMethod("rsa", "resnet50"), ModelSpec.forMethod("rsa", "small").withoutPredictor())) {
+        for (ModelSpec spec : List.of(MethodRegistry.modelSpec("dssl-simsiam", "small", 8, List.of(1, 2, 1, 1), null),
+                MethodRegistry.modelSpec("rsa", "resnet50"), MethodRegistry.modelSpec("rsa", "small").withoutPredictor())) {
             String text = json.writeValueAsString(spec);
             assertEquals(spec, json.readValue(text, ModelSpec.class), text);
             assertFalse(text.contains("featureDim"), text);
         }
-        assertNull(json.readValue(json.writeValueAsString(ModelSpec.forMethod("rsa", "small").withoutPredictor()),
+        assertNull(json.readValue(json.writeValueAsString(MethodRegistry.modelSpec("rsa", "small").withoutPredictor()),
                 ModelSpec.class).predictor());
     }
 }

@@ -13,6 +13,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.engine.Engine;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.selfsup.method.MethodRegistry;
 
 class ResNetTest {
     @org.junit.jupiter.api.BeforeAll
@@ -30,7 +31,7 @@ class ResNetTest {
     @Test
     void resnet18CifarMatchesTorchvisionShapeAndParameterCount() {
         try (NDManager m = NDManager.newBaseManager();
-             SslModel model = SslModel.create(ModelSpec.forMethod("rsa", "resnet18-cifar"), false, true, m, 32, 1)) {
+             SslModel model = SslModel.create(MethodRegistry.modelSpec("rsa", "resnet18-cifar"), false, true, m, 32, 1)) {
             // torchvision resnet18 without fc: 11,176,512; the 3x3 CIFAR conv1 has 1,728 instead of 9,408 weights.
             assertEquals(11_176_512L - 9_408 + 1_728, trainableCount(model, SslModel.BACKBONE));
             assertEquals(11_168_832L, trainableCount(model, SslModel.BACKBONE));
@@ -46,7 +47,7 @@ class ResNetTest {
     @Test
     void resnet50HasTorchvisionParameterCountAnd2048Features() {
         try (NDManager m = NDManager.newBaseManager();
-             SslModel model = SslModel.create(ModelSpec.forMethod("byol", "resnet50"), false, false, m, 32, 1)) {
+             SslModel model = SslModel.create(MethodRegistry.modelSpec("byol", "resnet50"), false, false, m, 32, 1)) {
             assertEquals(23_508_032L, trainableCount(model, SslModel.BACKBONE));
             ParameterStore ps = new ParameterStore(m, false);
             NDArray x = m.randomNormal(new Shape(2, 3, 32, 32));
@@ -57,7 +58,7 @@ class ResNetTest {
     @Test
     void resnet34HasTorchvisionParameterCount() {
         try (NDManager m = NDManager.newBaseManager();
-             SslModel model = SslModel.create(ModelSpec.forMethod("byol", "resnet34"), false, false, m, 32, 1)) {
+             SslModel model = SslModel.create(MethodRegistry.modelSpec("byol", "resnet34"), false, false, m, 32, 1)) {
             // torchvision resnet34: 21,797,672 including fc 512*1000+1000.
             assertEquals(21_797_672L - 513_000, trainableCount(model, SslModel.BACKBONE));
         }
@@ -65,7 +66,7 @@ class ResNetTest {
 
     @Test
     void smallResNetTrainsForwardAndBackward() {
-        ModelSpec spec = ModelSpec.forMethod("simsiam", "small", 8, List.of(1, 1, 1, 1), null);
+        ModelSpec spec = MethodRegistry.modelSpec("simsiam", "small", 8, List.of(1, 1, 1, 1), null);
         try (NDManager m = NDManager.newBaseManager();
              SslModel model = SslModel.create(spec, false, true, m, 16, 3)) {
             ParameterStore ps = new ParameterStore(m, false);
@@ -97,7 +98,7 @@ class ResNetTest {
 
     @Test
     void uniformInitForTheDsslSimSiamFamily() {
-        ModelSpec spec = ModelSpec.forMethod("dssl-simsiam", "small", 8, List.of(1, 1, 1, 1), null);
+        ModelSpec spec = MethodRegistry.modelSpec("dssl-simsiam", "small", 8, List.of(1, 1, 1, 1), null);
         try (NDManager m = NDManager.newBaseManager(); SslModel model = SslModel.create(spec, false, true, m, 16, 7)) {
             var named = model.namedParameters();
             // Every conv U(+-1/sqrt(fan_in)), e.g. the 3x3 8->8 conv of stage 1: fan_in 72; no zero-init.
@@ -112,7 +113,7 @@ class ResNetTest {
 
     @Test
     void initFollowsTorchvisionRules() {
-        ModelSpec spec = ModelSpec.forMethod("rsa", "small", 8, List.of(1, 1, 1, 1), null);
+        ModelSpec spec = MethodRegistry.modelSpec("rsa", "small", 8, List.of(1, 1, 1, 1), null);
         try (NDManager m = NDManager.newBaseManager();
              SslModel model = SslModel.create(spec, false, true, m, 16, 7)) {
             var named = model.namedParameters();

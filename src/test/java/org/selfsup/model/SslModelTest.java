@@ -23,7 +23,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.selfsup.method.Networks;
+import org.selfsup.method.MethodRegistry;
 import org.selfsup.util.UserException;
 
 class SslModelTest {
@@ -32,7 +32,7 @@ class SslModelTest {
         org.selfsup.model.TorchThreads.single();
     }
 
-    static final ModelSpec SPEC = ModelSpec.forMethod("rsa", "small", 8, List.of(1, 1, 1, 1), null);
+    static final ModelSpec SPEC = MethodRegistry.modelSpec("rsa", "small", 8, List.of(1, 1, 1, 1), null);
 
     static float[] values(Parameter p) {
         return p.getArray().toFloatArray();
@@ -79,7 +79,7 @@ class SslModelTest {
                 assertEquals(pair[0].getShape(), pair[1].getShape());
             }
             // Non-affine BN (SimSiam CIFAR projector output) has frozen gamma/beta: not trainable, not averaged.
-            ModelSpec simsiam = ModelSpec.forMethod("simsiam", "small", 8, List.of(1, 1, 1, 1), null);
+            ModelSpec simsiam = MethodRegistry.modelSpec("simsiam", "small", 8, List.of(1, 1, 1, 1), null);
             try (SslModel s = SslModel.create(simsiam, true, true, m, 16, 5)) {
                 long affineFlags = s.namedParameters().entrySet().stream()
                         .filter(e -> e.getKey().startsWith("projector/") && e.getKey().endsWith("gamma"))
@@ -173,7 +173,7 @@ class SslModelTest {
                 }
             }
             // A model of another layout refuses the stream with a clear message.
-            try (SslModel c = SslModel.create(ModelSpec.forMethod("rsa", "small", 16, List.of(1, 1, 1, 1), null),
+            try (SslModel c = SslModel.create(MethodRegistry.modelSpec("rsa", "small", 16, List.of(1, 1, 1, 1), null),
                     true, true, m, 16, 5)) {
                 UserException e = assertThrows(UserException.class,
                         () -> c.load(new DataInputStream(new ByteArrayInputStream(bytes))));

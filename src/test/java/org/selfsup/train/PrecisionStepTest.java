@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.selfsup.method.LossOutput;
 import org.selfsup.method.MethodOptions;
 import org.selfsup.method.MethodRegistry;
-import org.selfsup.method.Networks;
+import org.selfsup.model.Networks;
 import org.selfsup.method.SslMethod;
 import org.selfsup.method.StepContext;
 import org.selfsup.model.ModelSpec;
@@ -48,7 +48,7 @@ class PrecisionStepTest {
     }
 
     private static SslModel model(NDManager m, SslMethod method) {
-        ModelSpec spec = ModelSpec.forMethod("byol", "small", 8, List.of(1, 1, 1, 1), false); // no zero-init: every weight gets a gradient
+        ModelSpec spec = org.selfsup.method.MethodRegistry.modelSpec("byol", "small", 8, List.of(1, 1, 1, 1), false); // no zero-init: every weight gets a gradient
         return SslModel.create(spec, method.usesTarget(), true, m, 16, 3);
     }
 

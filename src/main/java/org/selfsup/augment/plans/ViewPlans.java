@@ -18,6 +18,15 @@ public final class ViewPlans {
             "byol", "simsiam", "rsa", "rsa-aw", "dssl-cifar", "dssl-imagenet", "dssl-byol-harder", "heavy-pair", "eval", "probe-train");
 
     /**
+     * The view names plan {@code name} makes, in output order (they do not depend on the size or options).
+     *
+     * @throws UserException if the name is unknown
+     */
+    public static List<String> viewNames(String name) {
+        return create(name, 32, PlanOptions.defaults()).viewNames();
+    }
+
+    /**
      * The plan called {@code name} for views of {@code size x size}.
      *
      * @throws UserException if the name is unknown or the size is not positive

@@ -1,10 +1,10 @@
-package org.selfsup.method;
+package org.selfsup.model;
 
 import ai.djl.ndarray.NDArray;
 
 /**
  * The networks a method's loss runs its views through. Implemented by
- * {@code org.selfsup.model.SslModel#networks(ParameterStore)}, given the trainer's parameter store.
+ * {@link SslModel#networks(ai.djl.training.ParameterStore)}, given the trainer's parameter store.
  *
  * <p>Every call is a separate forward pass, so BatchNorm statistics are per view, as in the
  * original code (four passes per RSA/DSSL step, never one concatenated batch).
@@ -23,7 +23,7 @@ public interface Networks {
      * Target (EMA) projection g_xi(f_xi(x)): BatchNorm in training mode (batch statistics, running
      * statistics updated), result detached from the gradient.
      *
-     * @throws IllegalStateException if the method declared {@link SslMethod#usesTarget()} false
+     * @throws IllegalStateException if the model has no target network
      */
     NDArray targetProject(NDArray x);
 

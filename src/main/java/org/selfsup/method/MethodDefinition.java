@@ -1,0 +1,112 @@
+package org.selfsup.method;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Function;
+import org.selfsup.model.Backbone;
+import org.selfsup.model.ModelSpec;
+
+/**
+ * Everything the rest of selfsup knows about a method, declared in the method's own file and listed
+ * once in {@link MethodRegistry}: its name and one-line summary, the views its loss reads, whether it
+ * trains an EMA target, its default view plan, its heads and initialisation for each backbone, its own
+ * options (keys, defaults, ranges) and how to make its loss from their values. Configuration
+ * validation, flag help, the model and the trainer all read this; nothing needs a method object for it.
+ *
+ * @param name        registry name and {@code method} value, e.g. {@code rsa}
+ * @param summary     one line for listings
+ * @param views       the view names the loss reads; the view plan must make exactly these
+ * @param usesTarget  whether the model needs an EMA target network
+ * @param defaultPlan the view plan used when {@code plan} is empty
+ * @param heads       the model spec (initialisation, projector, predictor) for a backbone
+ * @param options     the method's own options
+ * @param factory     the loss, from the options' values
+ */
+public record MethodDefinition(String name, String summary, List<String> views, boolean usesTarget,
+                               String defaultPlan, Heads heads, List<MethodOption> options,
+                               Function<MethodOptions, SslMethod> factory) {
+    /** A method's heads and initialisation for a backbone (the original code's, per backbone). */
+    @FunctionalInterface
+    public interface Heads {
+        /**
+         * @param zeroInitResidual the {@code zero-init-residual} setting, or null for the method's default
+         */
+        ModelSpec spec(Backbone backbone, Boolean zeroInitResidual);
+    }
+
+    public MethodDefinition {
+        Objects.requireNonNull(name);
+        views = List.copyOf(views);
+        options = List.copyOf(options);
+        Objects.requireNonNull(defaultPlan);
+        Objects.requireNonNull(heads);
+        Objects.requireNonNull(factory);
+    }
+
+    /** The loss, configured by {@code options}. */
+    public SslMethod create(MethodOptions options) {
+        return factory.apply(options);
+    }
+
+    /** The model spec of this method on {@code backbone}. */
+    public ModelSpec modelSpec(Backbone backbone, Boolean zeroInitResidual) {
+        return heads.spec(backbone, zeroInitResidual);
+    }
+
+    /** Starts a definition of the method {@code name}. */
+    public static Builder named(String name) {
+        return new Builder(name);
+    }
+
+    /** Fluent construction, so each method's file reads as a declaration. */
+    public static final class Builder {
+        private final String name;
+        private String summary = "";
+        private List<String> views = List.of();
+        private boolean usesTarget;
+        private String defaultPlan;
+        private Heads heads;
+        private final List<MethodOption> options = new ArrayList<>();
+
+        private Builder(String name) {
+            this.name = name;
+        }
+
+        public Builder summary(String s) {
+            this.summary = s;
+            return this;
+        }
+
+        public Builder views(String... names) {
+            this.views = List.of(names);
+            return this;
+        }
+
+        /** The method trains an EMA target network. */
+        public Builder withTarget() {
+            this.usesTarget = true;
+            return this;
+        }
+
+        public Builder defaultPlan(String plan) {
+            this.defaultPlan = plan;
+            return this;
+        }
+
+        public Builder heads(Heads h) {
+            this.heads = h;
+            return this;
+        }
+
+        public Builder option(MethodOption o) {
+            options.add(o);
+            return this;
+        }
+
+        /** The definition, with the loss made by {@code factory}. */
+        public MethodDefinition loss(Function<MethodOptions, SslMethod> factory) {
+            return new MethodDefinition(name, summary, views, usesTarget, defaultPlan, heads, options, factory);
+        }
+    }
+}
