@@ -112,14 +112,16 @@ public final class ConfigKeys {
     /** The documentation of a key. */
     public static String description(String key) {
         if (OPTIONS.containsKey(key)) {
-            return OPTIONS.get(key).description();
+            return OPTIONS.get(key).description() + " Method: " + String.join(", ", MethodRegistry.declaring(key)) + ".";
         }
         JsonPropertyDescription d = field(key).getAnnotation(JsonPropertyDescription.class);
         String text = d == null ? "" : d.value();
-        if (key.equals("method")) {
-            return text + ": " + String.join(", ", MethodRegistry.NAMES) + "."; // the registry's list, not a copy
-        }
-        return text;
+        // the registries' lists, not copies of them
+        return switch (key) {
+            case "method" -> String.format(text, String.join(", ", MethodRegistry.NAMES));
+            case "plan" -> String.format(text, String.join(", ", TrainConfig.PLANS));
+            default -> text;
+        };
     }
 
     /** A short type label for help texts: int, number, true|false, text, int list. */

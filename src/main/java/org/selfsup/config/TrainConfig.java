@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.selfsup.augment.plans.ViewPlans;
 import org.selfsup.data.Dataset;
 import org.selfsup.data.DatasetRegistry;
 import org.selfsup.method.MethodDefinition;
@@ -35,10 +36,9 @@ public final class TrainConfig {
     /** Method names (the method registry's). */
     public static final List<String> METHODS = MethodRegistry.NAMES;
     /** Backbone names (package {@code org.selfsup.model}). */
-    public static final List<String> ARCHS = List.of("resnet18-cifar", "resnet18", "resnet34", "resnet50", "small");
+    public static final List<String> ARCHS = org.selfsup.model.ModelSpec.ARCHS;
     /** Training view plan names (package {@code org.selfsup.augment}); {@code eval} is not a training plan. */
-    public static final List<String> PLANS = List.of(
-            "byol", "simsiam", "rsa", "rsa-aw", "dssl-cifar", "dssl-imagenet", "dssl-byol-harder", "heavy-pair");
+    public static final List<String> PLANS = ViewPlans.TRAINING_NAMES;
     public static final List<String> LR_SCALINGS = List.of("linear", "none");
     public static final List<String> OPTIMIZERS = org.selfsup.optim.Optimizers.NAMES;
     public static final List<String> LR_SCHEDULES = List.of("cosine-epoch", "warmup-cosine-step", "dssl-epoch");
@@ -59,11 +59,10 @@ public final class TrainConfig {
     public String preset = "";
 
     // ---- method ----
-    @JsonPropertyDescription("Self-supervised method")
+    @JsonPropertyDescription("Self-supervised method: %s.")
     public String method = "rsa";
 
-    @JsonPropertyDescription("View plan: byol, simsiam, rsa, rsa-aw, dssl-cifar, dssl-imagenet, dssl-byol-harder, "
-            + "heavy-pair. Empty: the method's default plan.")
+    @JsonPropertyDescription("View plan: %s. Empty: the method's default plan.")
     public String plan = "";
 
     // ---- data ----

@@ -89,6 +89,12 @@ public final class MethodRegistry {
         return OPTIONS;
     }
 
+    /** The methods that declare option {@code key}. */
+    public static List<String> declaring(String key) {
+        return ALL.stream().filter(d -> d.options().stream().anyMatch(o -> o.key().equals(key)))
+                .map(MethodDefinition::name).toList();
+    }
+
     /** Each option's default, by key. */
     public static Map<String, Double> optionDefaults() {
         Map<String, Double> out = new LinkedHashMap<>();
