@@ -65,7 +65,7 @@ class ViewPlansTest {
         assertEquals(0.4, o.jitter());
         assertThrows(IllegalArgumentException.class, () -> PlanOptions.of(2, 31, 8, 16, 4, false));
         // RandAugment(0, M) as the heavy transform: x11 is exactly x1
-        ComposedPlan p = ViewPlans.dsslCifar(32, PlanOptions.defaults().withRandAugment(0, 9));
+        ComposedPlan p = ViewPlans.dsslCifar(PlanOptions.defaults().withRandAugment(0, 9)).build(32);
         List<Image> v = p.views(TestImages.image(32, 32, 3), new SplittableRandom(3));
         assertEquals(v.get(0), v.get(2));
         assertEquals(v.get(1), v.get(3));
@@ -123,7 +123,7 @@ class ViewPlansTest {
     void rsaAggressiveViewKeepsTheWeakViewsGeometry() {
         // a1 = T2(w1): when colour jitter, grey and blur are all skipped (prob 0.2 * 0.8 * 0.5 = 0.08)
         // a1 is exactly w1; it must never be another crop of the image
-        ComposedPlan plan = ViewPlans.rsa(32, PlanOptions.defaults());
+        ComposedPlan plan = ViewPlans.rsa(PlanOptions.defaults()).build(32);
         Image img = TestImages.image(32, 32, 7);
         int equal = 0;
         int n = 1000;
@@ -143,7 +143,7 @@ class ViewPlansTest {
         Image img = TestImages.image(32, 32, 8);
         int n = 2000;
         int[] grey = new int[4];
-        ComposedPlan rsa = ViewPlans.rsa(32, PlanOptions.defaults());
+        ComposedPlan rsa = ViewPlans.rsa(PlanOptions.defaults()).build(32);
         for (int s = 0; s < n; s++) {
             List<Image> v = rsa.views(img, new SplittableRandom(s));
             for (int k = 0; k < 4; k++) {

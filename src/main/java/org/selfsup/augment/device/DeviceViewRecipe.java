@@ -34,22 +34,4 @@ public record DeviceViewRecipe(String name, String source, double scaleMin, doub
     public static DeviceViewRecipe weak(String name, double scaleMin, double scaleMax) {
         return new DeviceViewRecipe(name, null, scaleMin, scaleMax, 0.5, 0, 0, 0, 0, 0, 0, 0, 0.1, 2.0, 0);
     }
-
-    /**
-     * BYOL-style aggressive view of the source: crop, flip, CJ(j, j, j, hue) p0.8, grey 0.2, blur p0.5
-     * (defaults j = 0.4, hue = 0.1).
-     */
-    public static DeviceViewRecipe aggressiveFull(String name, double scaleMin, double scaleMax, double jitter, double hue) {
-        return new DeviceViewRecipe(name, null, scaleMin, scaleMax, 0.5, 0.8, jitter, jitter, jitter, hue, 0.2, 0.5, 0.1, 2.0, 0);
-    }
-
-    /** SimSiam/DSSL-CIFAR standard view: as {@link #aggressiveFull} without blur. */
-    public static DeviceViewRecipe standard(String name, double scaleMin, double scaleMax, double jitter, double hue) {
-        return new DeviceViewRecipe(name, null, scaleMin, scaleMax, 0.5, 0.8, jitter, jitter, jitter, hue, 0.2, 0, 0.1, 2.0, 0);
-    }
-
-    /** RSA's aggressive add-on applied to {@code source}: CJ p0.8, grey 0.2, blur p0.5 (no crop, no flip). */
-    public static DeviceViewRecipe aggressiveOn(String name, String source, double jitter, double hue) {
-        return new DeviceViewRecipe(name, source, 0, 0, 0, 0.8, jitter, jitter, jitter, hue, 0.2, 0.5, 0.1, 2.0, 0);
-    }
 }

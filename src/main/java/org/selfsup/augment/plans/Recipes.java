@@ -1,61 +1,59 @@
 package org.selfsup.augment.plans;
 
-import org.selfsup.augment.RandomTransform;
-import org.selfsup.augment.random.ColorJitter;
-import org.selfsup.augment.random.RandAugment;
-import org.selfsup.augment.random.RandomApply;
-import org.selfsup.augment.random.RandomEither;
-import org.selfsup.augment.random.RandomGaussianBlur;
-import org.selfsup.augment.random.RandomGrayscale;
-import org.selfsup.augment.random.RandomGridShuffle;
-import org.selfsup.augment.random.RandomHorizontalFlip;
-import org.selfsup.augment.random.RandomResizedCrop;
+import org.selfsup.augment.plans.Recipe.Blur;
+import org.selfsup.augment.plans.Recipe.Crop;
+import org.selfsup.augment.plans.Recipe.Either;
+import org.selfsup.augment.plans.Recipe.Flip;
+import org.selfsup.augment.plans.Recipe.Gray;
+import org.selfsup.augment.plans.Recipe.Grid;
+import org.selfsup.augment.plans.Recipe.Jitter;
+import org.selfsup.augment.plans.Recipe.RandAug;
 
 /**
- * The transform stacks the plans are made of (methods.md §1.3, §2.2, §3.3–3.5). All crops use
- * {@code RandomResizedCrop(size, scale=(scaleMin, scaleMax))}, ratio (3/4, 4/3).
+ * The transform stacks the plans are made of (methods.md §1.3, §2.2, §3.3–3.5), as {@link Recipe}s. All
+ * crops are {@code RandomResizedCrop(size, scale=(scaleMin, scaleMax))}, ratio (3/4, 4/3).
  */
 public final class Recipes {
     private Recipes() {}
 
     /** RSA's weak T1: RandomResizedCrop then RandomHorizontalFlip(0.5). */
-    public static RandomTransform weak(int size, PlanOptions o) {
-        return new RandomResizedCrop(size, o.scaleMin(), o.scaleMax()).then(new RandomHorizontalFlip(0.5));
+    public static Recipe weak(PlanOptions o) {
+        return Recipe.of(new Crop(o.scaleMin(), o.scaleMax()), new Flip(0.5));
     }
 
     /** RSA's aggressive add-on T2: RandomApply(CJ, 0.8), RandomGrayscale(0.2), RandomApply(blur, 0.5). */
-    public static RandomTransform aggressiveAddOn(PlanOptions o) {
+    public static Recipe aggressiveAddOn(PlanOptions o) {
         return colour(o.jitter(), o.hue()).then(blur());
     }
 
     /** aggressive_full: weak then the aggressive add-on, applied to the source image (BYOL pair). */
-    public static RandomTransform aggressiveFull(int size, PlanOptions o) {
-        return weak(size, o).then(aggressiveAddOn(o));
+    public static Recipe aggressiveFull(PlanOptions o) {
+        return weak(o).then(aggressiveAddOn(o));
     }
 
     /** DSSL-CIFAR standard t: crop, flip, RandomApply(CJ, 0.8), gray 0.2; no blur. */
-    public static RandomTransform standard(int size, PlanOptions o) {
-        return weak(size, o).then(colour(o.jitter(), o.hue()));
+    public static Recipe standard(PlanOptions o) {
+        return weak(o).then(colour(o.jitter(), o.hue()));
     }
 
     /** DSSL-ImageNet standard t: {@link #standard} then RandomApply(blur, 0.5) (= aggressive_full). */
-    public static RandomTransform standardWithBlur(int size, PlanOptions o) {
-        return aggressiveFull(size, o);
+    public static Recipe standardWithBlur(PlanOptions o) {
+        return aggressiveFull(o);
     }
 
     /** DSSL's heavy t̂ on CIFAR: RandAugment(N, M). */
-    public static RandomTransform randAugment(PlanOptions o) {
-        return new RandAugment(o.randAugN(), o.randAugM(), o.relativeMagnitudes());
+    public static Recipe randAugment(PlanOptions o) {
+        return Recipe.of(new RandAug(o.randAugN(), o.randAugM(), o.relativeMagnitudes()));
     }
 
     /** DSSL-ImageNet heavy t̂: RandAugment(N, M) with p 0.9, else GridShuffle(grid x grid). */
-    public static RandomTransform heavyImagenet(PlanOptions o) {
-        return new RandomEither(0.9, randAugment(o), new RandomGridShuffle(o.grid(), 1.0));
+    public static Recipe heavyImagenet(PlanOptions o) {
+        return Recipe.of(new Either(0.9, randAugment(o), Recipe.of(new Grid(o.grid(), 1.0))));
     }
 
     /** DSSL-BYOL "harder" standard t: RandAugment(N, M) on the original image, then standard with blur. */
-    public static RandomTransform harderStandard(int size, PlanOptions o) {
-        return randAugment(o).then(standardWithBlur(size, o));
+    public static Recipe harderStandard(PlanOptions o) {
+        return randAugment(o).then(standardWithBlur(o));
     }
 
     /**
@@ -63,22 +61,21 @@ public final class Recipes {
      * RandomApply(CJ(hardJitter, hardJitter, hardJitter, hue), 0.8), gray 0.2, RandomApply(blur, 0.5),
      * GridShuffle(grid) with p 0.1.
      */
-    public static RandomTransform harderHeavy(int size, PlanOptions o) {
-        return new RandAugment(o.hardN(), o.hardM(), o.relativeMagnitudes())
-                .then(weak(size, o))
+    public static Recipe harderHeavy(PlanOptions o) {
+        return Recipe.of(new RandAug(o.hardN(), o.hardM(), o.relativeMagnitudes()))
+                .then(weak(o))
                 .then(colour(o.hardJitter(), o.hue()))
                 .then(blur())
-                .then(new RandomGridShuffle(o.grid(), 0.1));
+                .then(Recipe.of(new Grid(o.grid(), 0.1)));
     }
 
     /** RandomApply(ColorJitter(s, s, s, hue), 0.8) then RandomGrayscale(0.2). */
-    static RandomTransform colour(double strength, double hue) {
-        return new RandomApply(new ColorJitter(strength, strength, strength, hue), 0.8)
-                .then(new RandomGrayscale(0.2));
+    static Recipe colour(double strength, double hue) {
+        return Recipe.of(new Jitter(strength, strength, strength, hue, 0.8), new Gray(0.2));
     }
 
     /** RandomApply(GaussianBlur(sigma in [0.1, 2]), 0.5). */
-    static RandomTransform blur() {
-        return new RandomApply(new RandomGaussianBlur(), 0.5);
+    static Recipe blur() {
+        return Recipe.of(new Blur(0.5, 0.1, 2.0));
     }
 }

@@ -1,7 +1,7 @@
 package org.selfsup.augment.plans;
 
 import java.util.List;
-import org.selfsup.augment.RandomTransform;
+import org.selfsup.augment.plans.PlanDeclaration.View;
 import org.selfsup.augment.ViewPlan;
 import org.selfsup.util.UserException;
 
@@ -17,13 +17,17 @@ public final class ViewPlans {
     public static final List<String> NAMES = List.of(
             "byol", "simsiam", "rsa", "rsa-aw", "dssl-cifar", "dssl-imagenet", "dssl-byol-harder", "heavy-pair", "eval", "probe-train");
 
+    /** The plans a method can train on (all but the evaluation plans {@code eval} and {@code probe-train}). */
+    public static final List<String> TRAINING_NAMES = NAMES.stream()
+            .filter(n -> !n.equals("eval") && !n.equals("probe-train")).toList();
+
     /**
      * The view names plan {@code name} makes, in output order (they do not depend on the size or options).
      *
      * @throws UserException if the name is unknown
      */
     public static List<String> viewNames(String name) {
-        return create(name, 32, PlanOptions.defaults()).viewNames();
+        return declaration(name, PlanOptions.defaults()).viewNames();
     }
 
     /**
@@ -35,18 +39,27 @@ public final class ViewPlans {
         if (size <= 0) {
             throw new UserException("view size must be positive: " + size);
         }
+        return declaration(name, opts).build(size);
+    }
+
+    /**
+     * The declaration of plan {@code name} (the one source of both the CPU plan and the device plan).
+     *
+     * @throws UserException if the name is unknown
+     */
+    public static PlanDeclaration declaration(String name, PlanOptions opts) {
         PlanOptions o = opts == null ? PlanOptions.defaults() : opts;
         return switch (name) {
-            case "byol" -> byol(size, o);
-            case "simsiam" -> simsiam(size, o);
-            case "rsa" -> rsa(size, o);
-            case "rsa-aw" -> rsaAw(size, o);
-            case "dssl-cifar" -> dsslCifar(size, o);
-            case "dssl-imagenet" -> dsslImagenet(size, o);
-            case "dssl-byol-harder" -> dsslByolHarder(size, o);
-            case "heavy-pair" -> heavyPair(size, o);
-            case "eval" -> eval(size, o);
-            case "probe-train" -> probeTrain(size, o);
+            case "byol" -> byol(o);
+            case "simsiam" -> simsiam(o);
+            case "rsa" -> rsa(o);
+            case "rsa-aw" -> rsaAw(o);
+            case "dssl-cifar" -> dsslCifar(o);
+            case "dssl-imagenet" -> dsslImagenet(o);
+            case "dssl-byol-harder" -> dsslByolHarder(o);
+            case "heavy-pair" -> heavyPair(o);
+            case "eval" -> eval(o);
+            case "probe-train" -> probeTrain(o);
             default -> throw new UserException("unknown view plan '" + name + "' (known: " + String.join(", ", NAMES) + ")");
         };
     }
@@ -56,20 +69,20 @@ public final class ViewPlans {
      * RandomApply(CJ(0.4, 0.4, 0.4, 0.1), 0.8), gray 0.2, RandomApply(blur σ∈[0.1, 2], 0.5)
      * (RSA's {@code --augs aa}, the usual BYOL pair).
      */
-    public static ComposedPlan byol(int size, PlanOptions o) {
-        return new ComposedPlan("byol", size, List.of(
-                ViewSpec.fromImage("v1", Recipes.aggressiveFull(size, o)),
-                ViewSpec.fromImage("v2", Recipes.aggressiveFull(size, o))));
+    public static PlanDeclaration byol(PlanOptions o) {
+        return new PlanDeclaration("byol", List.of(
+                View.fromImage("v1", Recipes.aggressiveFull(o)),
+                View.fromImage("v2", Recipes.aggressiveFull(o))));
     }
 
     /**
      * {@code simsiam}: views {@code v1, v2}, each DSSL-CIFAR's standard t = RRC(0.2–1), flip,
      * RandomApply(CJ(0.4, 0.4, 0.4, 0.1), 0.8), gray 0.2 (no blur).
      */
-    public static ComposedPlan simsiam(int size, PlanOptions o) {
-        return new ComposedPlan("simsiam", size, List.of(
-                ViewSpec.fromImage("v1", Recipes.standard(size, o)),
-                ViewSpec.fromImage("v2", Recipes.standard(size, o))));
+    public static PlanDeclaration simsiam(PlanOptions o) {
+        return new PlanDeclaration("simsiam", List.of(
+                View.fromImage("v1", Recipes.standard(o)),
+                View.fromImage("v2", Recipes.standard(o))));
     }
 
     /**
@@ -77,35 +90,35 @@ public final class ViewPlans {
      * aggressive views {@code a1 = T2(w1)}, {@code a2 = T2(w2)} with T2 = RandomApply(CJ, 0.8), gray 0.2,
      * RandomApply(blur, 0.5) applied on the weak view. Order {@code [w1, w2, a1, a2]}.
      */
-    public static ComposedPlan rsa(int size, PlanOptions o) {
-        return new ComposedPlan("rsa", size, List.of(
-                ViewSpec.fromImage("w1", Recipes.weak(size, o)),
-                ViewSpec.fromImage("w2", Recipes.weak(size, o)),
-                ViewSpec.derived("a1", "w1", Recipes.aggressiveAddOn(o)),
-                ViewSpec.derived("a2", "w2", Recipes.aggressiveAddOn(o))));
+    public static PlanDeclaration rsa(PlanOptions o) {
+        return new PlanDeclaration("rsa", List.of(
+                View.fromImage("w1", Recipes.weak(o)),
+                View.fromImage("w2", Recipes.weak(o)),
+                View.derived("a1", "w1", Recipes.aggressiveAddOn(o)),
+                View.derived("a2", "w2", Recipes.aggressiveAddOn(o))));
     }
 
     /** {@code rsa-aw} (RSA's {@code --augs aw}): {@code v1 = aggressive_full(x)}, {@code v2 = weak_full(x)}. */
-    public static ComposedPlan rsaAw(int size, PlanOptions o) {
-        return new ComposedPlan("rsa-aw", size, List.of(
-                ViewSpec.fromImage("v1", Recipes.aggressiveFull(size, o)),
-                ViewSpec.fromImage("v2", Recipes.weak(size, o))));
+    public static PlanDeclaration rsaAw(PlanOptions o) {
+        return new PlanDeclaration("rsa-aw", List.of(
+                View.fromImage("v1", Recipes.aggressiveFull(o)),
+                View.fromImage("v2", Recipes.weak(o))));
     }
 
     /**
      * {@code dssl-cifar}: standard views {@code x1, x2} as {@link #simsiam}; heavy views
      * {@code x11 = RandAugment(N, M)(x1)}, {@code x21 = RandAugment(N, M)(x2)} (default N=2, M=9).
      */
-    public static ComposedPlan dsslCifar(int size, PlanOptions o) {
-        return dssl("dssl-cifar", size, Recipes.standard(size, o), Recipes.randAugment(o), Recipes.randAugment(o));
+    public static PlanDeclaration dsslCifar(PlanOptions o) {
+        return dssl("dssl-cifar", Recipes.standard(o), Recipes.randAugment(o), Recipes.randAugment(o));
     }
 
     /**
      * {@code dssl-imagenet}: standard views {@code x1, x2} = standard stack with RandomApply(blur, 0.5);
      * heavy views {@code x11, x21} from them = RandAugment(N, M) with p 0.9, else GridShuffle 4x4.
      */
-    public static ComposedPlan dsslImagenet(int size, PlanOptions o) {
-        return dssl("dssl-imagenet", size, Recipes.standardWithBlur(size, o), Recipes.heavyImagenet(o), Recipes.heavyImagenet(o));
+    public static PlanDeclaration dsslImagenet(PlanOptions o) {
+        return dssl("dssl-imagenet", Recipes.standardWithBlur(o), Recipes.heavyImagenet(o), Recipes.heavyImagenet(o));
     }
 
     /**
@@ -115,9 +128,9 @@ public final class ViewPlans {
      * RandomApply(CJ(0.5, 0.5, 0.5, 0.1), 0.8), gray 0.2, RandomApply(blur, 0.5), GridShuffle 4x4 with
      * p 0.1. The heavy view is re-cropped, so it does not share its source's crop.
      */
-    public static ComposedPlan dsslByolHarder(int size, PlanOptions o) {
-        return dssl("dssl-byol-harder", size, Recipes.harderStandard(size, o),
-                Recipes.harderHeavy(size, o), Recipes.harderHeavy(size, o));
+    public static PlanDeclaration dsslByolHarder(PlanOptions o) {
+        return dssl("dssl-byol-harder", Recipes.harderStandard(o),
+                Recipes.harderHeavy(o), Recipes.harderHeavy(o));
     }
 
     /**
@@ -125,10 +138,10 @@ public final class ViewPlans {
      * standard view of the image (heavy(standard(x))), made from the image in one go: the naive
      * "train on heavy views symmetrically" baseline.
      */
-    public static ComposedPlan heavyPair(int size, PlanOptions o) {
-        return new ComposedPlan("heavy-pair", size, List.of(
-                ViewSpec.fromImage("v1", Recipes.standard(size, o).then(Recipes.randAugment(o))),
-                ViewSpec.fromImage("v2", Recipes.standard(size, o).then(Recipes.randAugment(o)))));
+    public static PlanDeclaration heavyPair(PlanOptions o) {
+        return new PlanDeclaration("heavy-pair", List.of(
+                View.fromImage("v1", Recipes.standard(o).then(Recipes.randAugment(o))),
+                View.fromImage("v2", Recipes.standard(o).then(Recipes.randAugment(o)))));
     }
 
     /**
@@ -136,9 +149,9 @@ public final class ViewPlans {
      * {@link EvalTransform} (optional resize to {@code evalResize}, centre crop to {@code size}), then
      * ToTensor + Normalize in the batch assembler.
      */
-    public static ComposedPlan eval(int size, PlanOptions o) {
-        return new ComposedPlan("eval", size, List.of(
-                ViewSpec.fromImage("x", new EvalTransform(size, o.evalResize()))));
+    public static PlanDeclaration eval(PlanOptions o) {
+        return new PlanDeclaration("eval", List.of(
+                View.fromImage("x", Recipe.of(new Recipe.EvalGeometry(o.evalResize())))));
     }
 
     /**
@@ -146,17 +159,16 @@ public final class ViewPlans {
      * training augmentation of DSSL's {@code main_lincls.py} (which resizes bicubically; selfsup's crop
      * is bilinear, as there is no PIL-exact bicubic op).
      */
-    public static ComposedPlan probeTrain(int size, PlanOptions o) {
-        return new ComposedPlan("probe-train", size, List.of(
-                ViewSpec.fromImage("x", Recipes.weak(size, o.withCropScale(0.8, 1.0)))));
+    public static PlanDeclaration probeTrain(PlanOptions o) {
+        return new PlanDeclaration("probe-train", List.of(
+                View.fromImage("x", Recipes.weak(o.withCropScale(0.8, 1.0)))));
     }
 
-    private static ComposedPlan dssl(String name, int size, RandomTransform standard,
-                                     RandomTransform heavy1, RandomTransform heavy2) {
-        return new ComposedPlan(name, size, List.of(
-                ViewSpec.fromImage("x1", standard),
-                ViewSpec.fromImage("x2", standard),
-                ViewSpec.derived("x11", "x1", heavy1),
-                ViewSpec.derived("x21", "x2", heavy2)));
+    private static PlanDeclaration dssl(String name, Recipe standard, Recipe heavy1, Recipe heavy2) {
+        return new PlanDeclaration(name, List.of(
+                View.fromImage("x1", standard),
+                View.fromImage("x2", standard),
+                View.derived("x11", "x1", heavy1),
+                View.derived("x21", "x2", heavy2)));
     }
 }
