@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDManager;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.selfsup.eval.FolderEmbedder;
-import org.selfsup.eval.Normalizations;
+import org.selfsup.eval.DatasetNormalization;
 import org.selfsup.eval.EvalData;
 import org.selfsup.eval.Encoders;
 import org.selfsup.train.TrainedEncoder;
@@ -50,7 +50,7 @@ public final class EmbedCommand implements Callable<Integer> {
         try (NDManager manager = NDManager.newBaseManager();
              TrainedEncoder enc = encoder.open(manager, null, spec.commandLine().getErr())) {
             int n = new FolderEmbedder(Encoders.backbone(enc.model(), manager),
-                    EvalData.inputSize(enc.config()), Normalizations.of(enc.config()),
+                    EvalData.inputSize(enc.config()), DatasetNormalization.of(enc.config()),
                     batchSize, l2).embed(manager, images, out);
             spec.commandLine().getOut().printf("embedded %d images (%d-d) to %s%n", n, enc.model().spec().featureDim(), out);
             spec.commandLine().getOut().flush();

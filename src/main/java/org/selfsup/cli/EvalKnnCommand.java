@@ -6,7 +6,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.selfsup.data.Dataset;
 import org.selfsup.eval.EvalData;
-import org.selfsup.eval.EvalTransform;
+import org.selfsup.eval.TestTransform;
 import org.selfsup.eval.Knn;
 import org.selfsup.eval.KnnMonitor;
 import org.selfsup.eval.KnnResult;
@@ -64,7 +64,7 @@ public final class EvalKnnCommand implements Callable<Integer> {
              TrainedEncoder enc = data.encoder.open(manager, data.dataset, spec.commandLine().getErr())) {
             Dataset ds = EvalData.load(enc.config(), data.dataset, data.dataDir);
             Knn knn = new Knn(k, t, 1024, 16384);
-            EvalTransform transform = EvalTransform.plain(ds.normalization());
+            TestTransform transform = TestTransform.plain(ds.normalization());
             KnnResult r = KnnMonitor.evaluate(manager, Encoders.backbone(enc.model(), manager), ds.train(), ds.test(),
                     transform, knn, batchSize);
             out.printf(Locale.ROOT, "kNN (k=%d, t=%s) on %s: top-1 %.2f%%  top-5 %.2f%%  (%d test images, bank %d)%n",

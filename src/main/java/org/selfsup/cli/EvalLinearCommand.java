@@ -14,7 +14,7 @@ import org.selfsup.augment.random.RandomResizedCrop;
 import org.selfsup.data.Dataset;
 import org.selfsup.eval.Encoders;
 import org.selfsup.eval.EvalData;
-import org.selfsup.eval.EvalTransform;
+import org.selfsup.eval.TestTransform;
 import org.selfsup.eval.LinearProbe;
 import org.selfsup.eval.ProbeProtocol;
 import org.selfsup.eval.ProbeResult;
@@ -99,8 +99,8 @@ public final class EvalLinearCommand implements Callable<Integer> {
              TrainedEncoder enc = data.encoder.open(manager, data.dataset, spec.commandLine().getErr())) {
             Dataset ds = EvalData.load(enc.config(), data.dataset, data.dataDir);
             int size = EvalData.inputSize(enc.config());
-            EvalTransform test = ds.test().height() > size || ds.test().width() > size
-                    ? EvalTransform.centerCrop(ds.normalization(), size) : EvalTransform.plain(ds.normalization());
+            TestTransform test = ds.test().height() > size || ds.test().width() > size
+                    ? TestTransform.centerCrop(ds.normalization(), size) : TestTransform.plain(ds.normalization());
             RandomTransform augment = new RandomResizedCrop(size, p.cropScale(), 1.0)
                     .then(new RandomHorizontalFlip(0.5));
             long s = seed != null ? seed : enc.config().seed;

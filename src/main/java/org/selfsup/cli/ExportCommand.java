@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.selfsup.eval.ExportedEncoder;
-import org.selfsup.eval.Normalizations;
+import org.selfsup.eval.DatasetNormalization;
 import org.selfsup.eval.TorchvisionExport;
 import org.selfsup.train.Checkpoint;
 import org.selfsup.train.TrainedEncoder;
@@ -65,7 +65,7 @@ public final class ExportCommand implements Callable<Integer> {
         }
         try (NDManager manager = NDManager.newBaseManager();
              TrainedEncoder enc = Checkpoint.loadEncoder(checkpoint, manager, includeHeads)) {
-            var norm = Normalizations.of(enc.config());
+            var norm = DatasetNormalization.of(enc.config());
             if (safetensors) {
                 TorchvisionExport.Sidecar s = TorchvisionExport.export(enc, checkpoint, norm, out, includeHeads);
                 spec.commandLine().getOut().printf("exported %s backbone%s (%d-d features, %dx%d input) to %s "

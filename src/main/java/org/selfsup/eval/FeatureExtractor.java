@@ -37,7 +37,7 @@ public final class FeatureExtractor {
      *
      * @param l2Normalise whether each row is divided by its L2 norm (eps 1e-12, as {@code F.normalize})
      */
-    public FeatureMatrix extract(NDManager manager, ImageStore store, EvalTransform transform, boolean l2Normalise) {
+    public FeatureMatrix extract(NDManager manager, ImageStore store, TestTransform transform, boolean l2Normalise) {
         return extract(manager, store.size(), i -> transform.apply(store.image(i)), transform.normalization(),
                 l2Normalise);
     }

@@ -27,7 +27,7 @@ public final class KnnMonitor implements TrainingListener {
 
     private final ImageStore bank;
     private final ImageStore test;
-    private final EvalTransform transform;
+    private final TestTransform transform;
     private final Knn knn;
     private final int batchSize;
     private final int every;
@@ -43,12 +43,12 @@ public final class KnnMonitor implements TrainingListener {
      * @param every     evaluate after every {@code every}-th epoch; 0 = never
      * @param epochs    total epochs of the run (the last epoch is always evaluated when {@code every > 0})
      */
-    public KnnMonitor(ImageStore bank, ImageStore test, EvalTransform transform, Knn knn, int batchSize, int every,
+    public KnnMonitor(ImageStore bank, ImageStore test, TestTransform transform, Knn knn, int batchSize, int every,
                       int epochs) {
         this(bank, test, transform, knn, batchSize, every, epochs, null);
     }
 
-    private KnnMonitor(ImageStore bank, ImageStore test, EvalTransform transform, Knn knn, int batchSize, int every,
+    private KnnMonitor(ImageStore bank, ImageStore test, TestTransform transform, Knn knn, int batchSize, int every,
                        int epochs, SslModel watched) {
         this.bank = Objects.requireNonNull(bank);
         this.test = Objects.requireNonNull(test);
@@ -67,7 +67,7 @@ public final class KnnMonitor implements TrainingListener {
 
     /** The monitor a run's configuration asks for: {@code knn-every}, {@code knn-k}, {@code knn-t}. */
     public static KnnMonitor forRun(TrainConfig config, Dataset ds) {
-        return new KnnMonitor(ds.train(), ds.test(), EvalTransform.plain(ds.normalization()),
+        return new KnnMonitor(ds.train(), ds.test(), TestTransform.plain(ds.normalization()),
                 new Knn(config.knnK, config.knnT, 1024, 16384), BATCH, config.knnEvery, config.epochs);
     }
 
@@ -108,7 +108,7 @@ public final class KnnMonitor implements TrainingListener {
      * test image.
      */
     public static KnnResult evaluate(NDManager manager, FeatureEncoder encoder, ImageStore bank, ImageStore test,
-                                     EvalTransform transform, Knn knn, int batchSize) {
+                                     TestTransform transform, Knn knn, int batchSize) {
         if (bank.numClasses() == 0 || test.numClasses() == 0) {
             throw new IllegalArgumentException("kNN needs labelled splits: " + bank.name() + ", " + test.name());
         }

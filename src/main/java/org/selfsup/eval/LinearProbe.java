@@ -65,7 +65,7 @@ public final class LinearProbe {
      * @param valFraction   fraction of {@code train} held out for validation, in [0, 1)
      */
     public ProbeResult run(NDManager manager, FeatureEncoder encoder, int extractBatch, ImageStore train,
-                           ImageStore test, EvalTransform testTransform, RandomTransform trainAugment,
+                           ImageStore test, TestTransform testTransform, RandomTransform trainAugment,
                            double valFraction) {
         if (protocol.augment()) {
             Objects.requireNonNull(trainAugment, "protocol " + protocol.name() + " needs a training augmentation");

@@ -46,13 +46,13 @@ class ExportedEncoderTest {
                         .features(ImageTensors.toBatch(m, List.of(images.rgb(0), images.rgb(1)), norm));
                 TestCheckpoints.write(ckpt, config, spec, model, 3);
                 expected = new FeatureExtractor(Encoders.backbone(model, m), 5).extract(m, images,
-                        EvalTransform.plain(norm), false).rows(0, 5);
+                        TestTransform.plain(norm), false).rows(0, 5);
             }
             try (TrainedEncoder enc = Checkpoint.loadEncoder(ckpt, m)) {
                 assertEquals(16, EvalData.inputSize(enc.config()));
                 assertEquals("synthetic", enc.config().dataset);
                 float[] loaded = new FeatureExtractor(Encoders.backbone(enc.model(), m), 2).extract(m, images,
-                        EvalTransform.plain(norm), false).rows(0, 5);
+                        TestTransform.plain(norm), false).rows(0, 5);
                 assertArrayEquals(expected, loaded, 1e-6f);
                 ExportedEncoder.Info info = ExportedEncoder.export(enc, ckpt, norm, tmp.resolve("export"));
                 assertEquals(64, info.featureDim());

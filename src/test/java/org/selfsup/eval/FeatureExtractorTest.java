@@ -57,16 +57,16 @@ class FeatureExtractorTest {
             return mean.concat(mean.mul(2), 1);
         };
         try (NDManager m = NDManager.newBaseManager()) {
-            FeatureMatrix raw = new FeatureExtractor(enc, 3).extract(m, store, EvalTransform.plain(unit), false);
+            FeatureMatrix raw = new FeatureExtractor(enc, 3).extract(m, store, TestTransform.plain(unit), false);
             assertEquals(7, raw.rows());
             for (int i = 0; i < n; i++) {
                 assertArrayEquals(new float[] {10f * (i + 1) / 255, 20f * (i + 1) / 255}, raw.row(i), 1e-6f);
             }
-            FeatureMatrix l2 = new FeatureExtractor(enc, 4).extract(m, store, EvalTransform.plain(unit), true);
+            FeatureMatrix l2 = new FeatureExtractor(enc, 4).extract(m, store, TestTransform.plain(unit), true);
             float s = (float) (1 / Math.sqrt(5));
             assertArrayEquals(new float[] {s, 2 * s}, l2.row(6), 1e-6f);
             assertArrayEquals(raw.rows(2, 5), new FeatureExtractor(enc, 7).extract(m, store,
-                    EvalTransform.plain(unit), false).rows(2, 5), 0f);
+                    TestTransform.plain(unit), false).rows(2, 5), 0f);
         }
     }
 }

@@ -23,7 +23,7 @@ class KnnMonitorTest {
         try (NDManager m = NDManager.newBaseManager();
              SslModel model = SslModel.create(MethodRegistry.modelSpec("rsa", "small", 8, List.of(1, 1, 1, 1), null),
                      false, false, m, 16, 3)) {
-            KnnMonitor monitor = new KnnMonitor(bank, test, EvalTransform.plain(Normalization.CIFAR), new Knn(), 16,
+            KnnMonitor monitor = new KnnMonitor(bank, test, TestTransform.plain(Normalization.CIFAR), new Knn(), 16,
                     2, 5);
             assertFalse(monitor.due(0));
             assertTrue(monitor.due(1));
@@ -39,11 +39,11 @@ class KnnMonitorTest {
             // inference mode: evaluating again changes nothing (no BatchNorm statistics drift)
             assertEquals(top1, watching.evaluate(3, 40).get("knn_top1"));
             KnnResult direct = KnnMonitor.evaluate(m, Encoders.backbone(model, m), bank, test,
-                    EvalTransform.plain(Normalization.CIFAR), new Knn(), 7);
+                    TestTransform.plain(Normalization.CIFAR), new Knn(), 7);
             assertEquals(23, direct.scored());
             assertEquals(40, direct.k(), "k = 200 clamped to the 40-image bank");
             assertEquals(top1, direct.top1(), 1e-9);
-            assertFalse(new KnnMonitor(bank, test, EvalTransform.plain(Normalization.CIFAR), new Knn(), 16, 0, 5)
+            assertFalse(new KnnMonitor(bank, test, TestTransform.plain(Normalization.CIFAR), new Knn(), 16, 0, 5)
                     .due(4), "knn-every 0 = off");
         }
     }

@@ -140,7 +140,7 @@ class LinearProbeTest {
         };
         ProbeProtocol p = ProbeProtocol.MSF.withEpochs(3).withBatchSize(16);
         ProbeResult r = new LinearProbe(p, 7, s -> { }).run(manager, pool, 10, train, test,
-                EvalTransform.plain(Normalization.CIFAR), flipUpDownNever, 0.25);
+                TestTransform.plain(Normalization.CIFAR), flipUpDownNever, 0.25);
         assertEquals(37, r.testImages());
         assertEquals(16, r.valImages());
         assertEquals(3 * 48, flips[0], "each training image augmented once per epoch");

@@ -31,7 +31,7 @@ class MethodsOnModelTest {
             SslMethod method = MethodRegistry.create(name, MethodOptions.defaults());
             ModelSpec spec = MethodRegistry.modelSpec(name, "small", 4, List.of(1, 1, 1, 1), null);
             try (NDManager root = NDManager.newBaseManager();
-                 SslModel model = SslModel.create(spec, method.usesTarget(), true, root, 8, 11)) {
+                 SslModel model = SslModel.create(spec, method.usesTarget(), spec.predictor() != null, root, 8, 11)) {
                 ParameterStore ps = new ParameterStore(root, false);
                 int before = -1;
                 for (int k = 1; k <= 3; k++) {
@@ -92,7 +92,7 @@ class MethodsOnModelTest {
             SslMethod method = MethodRegistry.create(name, MethodOptions.defaults());
             ModelSpec spec = MethodRegistry.modelSpec(name, "small", 4, List.of(1, 1, 1, 1), null);
             try (NDManager root = NDManager.newBaseManager();
-                 SslModel model = SslModel.create(spec, method.usesTarget(), true, root, 8, 5)) {
+                 SslModel model = SslModel.create(spec, method.usesTarget(), spec.predictor() != null, root, 8, 5)) {
                 ParameterStore ps = new ParameterStore(root, false);
                 Map<String, NDArray> views = fixedViews(root, method.views(), 9);
                 float first = Float.NaN;

@@ -121,11 +121,11 @@ public record Recipe(List<Step> steps) {
         }
     }
 
-    /** The deterministic test geometry ({@link EvalTransform}): optional resize, centre crop. */
+    /** The deterministic test geometry ({@link ResizeCenterCrop}): optional resize, centre crop. */
     public record EvalGeometry(int resize) implements Step {
         @Override
         public RandomTransform transform(int size) {
-            return new EvalTransform(size, resize);
+            return new ResizeCenterCrop(size, resize);
         }
     }
 }

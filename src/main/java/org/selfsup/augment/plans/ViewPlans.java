@@ -146,7 +146,7 @@ public final class ViewPlans {
 
     /**
      * {@code eval}: one view {@code x}, the test transform: no randomness, only the geometry of
-     * {@link EvalTransform} (optional resize to {@code evalResize}, centre crop to {@code size}), then
+     * {@link ResizeCenterCrop} (optional resize to {@code evalResize}, centre crop to {@code size}), then
      * ToTensor + Normalize in the batch assembler.
      */
     public static PlanDeclaration eval(PlanOptions o) {

@@ -17,7 +17,7 @@ import org.selfsup.data.Image;
  * {@code resize = 36} selfsup does the same geometry with bilinear resampling (there is no PIL-exact
  * bicubic op); RSA evaluates CIFAR at its native size (no resize, the identity here).
  */
-public final class EvalTransform implements RandomTransform {
+public final class ResizeCenterCrop implements RandomTransform {
     private final int size;
     private final int resize;
 
@@ -25,7 +25,7 @@ public final class EvalTransform implements RandomTransform {
      * @param size   output side
      * @param resize intermediate side (bilinear resize of the centre square), 0 for none
      */
-    public EvalTransform(int size, int resize) {
+    public ResizeCenterCrop(int size, int resize) {
         if (size <= 0 || resize < 0 || (resize > 0 && resize < size)) {
             throw new IllegalArgumentException("eval transform needs 0 < size <= resize (or resize 0): " + size + ", " + resize);
         }

@@ -5,8 +5,8 @@ import org.selfsup.data.DatasetRegistry;
 import org.selfsup.data.Normalization;
 
 /** The per-channel normalisation a run's data set uses, without loading the images when it is fixed. */
-public final class Normalizations {
-    private Normalizations() {}
+public final class DatasetNormalization {
+    private DatasetNormalization() {}
 
     /** The normalisation of {@code config.dataset} (synthetic data is loaded to compute its statistics). */
     public static Normalization of(TrainConfig config) {

@@ -15,23 +15,23 @@ import org.selfsup.data.Normalization;
  * @param preprocess    applied to the uint8 RGB image first; {@link #IDENTITY} for the plain
  *                      ToTensor + Normalize of the kNN monitor (§1.4, no resize)
  */
-public record EvalTransform(Normalization normalization, ImageOp preprocess) {
+public record TestTransform(Normalization normalization, ImageOp preprocess) {
     /** No geometric change. */
     public static final ImageOp IDENTITY = img -> img;
 
-    public EvalTransform {
+    public TestTransform {
         Objects.requireNonNull(normalization);
         Objects.requireNonNull(preprocess);
     }
 
     /** ToTensor + Normalize only. */
-    public static EvalTransform plain(Normalization normalization) {
-        return new EvalTransform(normalization, IDENTITY);
+    public static TestTransform plain(Normalization normalization) {
+        return new TestTransform(normalization, IDENTITY);
     }
 
     /** {@code CenterCrop(size)} then ToTensor + Normalize. */
-    public static EvalTransform centerCrop(Normalization normalization, int size) {
-        return new EvalTransform(normalization, new CenterCrop(size));
+    public static TestTransform centerCrop(Normalization normalization, int size) {
+        return new TestTransform(normalization, new CenterCrop(size));
     }
 
     /** The preprocessed uint8 RGB image (grey images are repeated to 3 channels first). */
