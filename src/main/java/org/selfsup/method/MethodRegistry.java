@@ -17,14 +17,15 @@ import org.selfsup.util.UserException;
 public final class MethodRegistry {
     private MethodRegistry() {}
 
-    /** Every method, in listing order. */
-    public static final List<MethodDefinition> ALL = List.of(
-            Byol.DEFINITION,
-            SimSiam.DEFINITION,
-            Rsa.DEFINITION,
-            DsslSimSiam.DEFINITION,
-            DsslByol.DEFINITION,
-            HeavySymmetric.DEFINITION);
+    /** Every method, in listing order: one line per method (an array, so every line ends alike). */
+    public static final List<MethodDefinition> ALL = List.of(new MethodDefinition[] {
+        Byol.DEFINITION,
+        SimSiam.DEFINITION,
+        Rsa.DEFINITION,
+        DsslSimSiam.DEFINITION,
+        DsslByol.DEFINITION,
+        HeavySymmetric.DEFINITION,
+    });
 
     /** Every registered method name. */
     public static final List<String> NAMES = ALL.stream().map(MethodDefinition::name).toList();
