@@ -192,8 +192,8 @@ class TrainCommandTest {
                 flag("option --randaug-m: RandAugment magnitude must be in 0-30 (got 31)", "--randaug-m", "31"),
                 flag("option --hard-m: RandAugment magnitude must be in 0-30 (got -1)", "--hard-m=-1"),
                 flag("option --epochs: must be at least 1 (got 0)", "--epochs", "0"),
-                flag("option --method: 'rsaa' is not one of byol, simsiam, rsa, dssl-simsiam, dssl-byol, "
-                        + "heavy-symmetric (did you mean 'rsa'?)", "--method", "rsaa"),
+                flag("option --method: 'rsaa' is not one of " + String.join(", ", TrainConfig.METHODS)
+                        + " (did you mean 'rsa'?)", "--method", "rsaa"),
                 flag("option --arch: 'resnet19' is not one of resnet18-cifar, resnet18, resnet34, resnet50, small "
                         + "(did you mean 'resnet18'?)", "--arch", "resnet19"),
                 flag("option --optimizer: 'adam' is not one of sgd, lars", "--optimizer", "adam"),
