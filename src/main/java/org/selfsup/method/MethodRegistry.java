@@ -25,6 +25,7 @@ public final class MethodRegistry {
         DsslSimSiam.DEFINITION,
         DsslByol.DEFINITION,
         HeavySymmetric.DEFINITION,
+        SimClr.DEFINITION,
     });
 
     /** Every registered method name. */
