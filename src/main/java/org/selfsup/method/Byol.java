@@ -1,14 +1,14 @@
 package org.selfsup.method;
 
-import org.selfsup.model.Networks;
 import static org.selfsup.method.Losses.normalizedMse;
 
 import ai.djl.ndarray.NDArray;
 import java.util.List;
 import java.util.Map;
-import org.selfsup.model.ModelSpec;
-import org.selfsup.model.HeadSpec;
 import org.selfsup.model.Backbone;
+import org.selfsup.model.HeadSpec;
+import org.selfsup.model.ModelSpec;
+import org.selfsup.model.Networks;
 
 /**
  * BYOL as in RSA's code (methods.md §2.4, last note): {@code l = d(q(v1), z'(v2)) + d(q(v2), z'(v1))},

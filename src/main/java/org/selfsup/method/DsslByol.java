@@ -1,15 +1,15 @@
 package org.selfsup.method;
 
-import org.selfsup.model.Networks;
 import static org.selfsup.method.Losses.average;
 import static org.selfsup.method.Losses.negativeCosine;
 
 import ai.djl.ndarray.NDArray;
 import java.util.List;
 import java.util.Map;
-import org.selfsup.model.ModelSpec;
-import org.selfsup.model.HeadSpec;
 import org.selfsup.model.Backbone;
+import org.selfsup.model.HeadSpec;
+import org.selfsup.model.ModelSpec;
+import org.selfsup.model.Networks;
 
 /**
  * DSSL on BYOL (methods.md §3.5), with target projections z' from the EMA network (detached):

@@ -1,12 +1,12 @@
 package org.selfsup.method;
 
-import org.selfsup.model.Networks;
 import static org.selfsup.method.Losses.average;
 import static org.selfsup.method.Losses.negativeCosine;
 
 import ai.djl.ndarray.NDArray;
 import java.util.List;
 import java.util.Map;
+import org.selfsup.model.Networks;
 
 /**
  * DSSL on SimSiam (methods.md §3.3/§3.4). Standard views x1, x2, heavy views x11 (from x1), x21 (from x2),

@@ -1,8 +1,8 @@
 package org.selfsup.method;
 
-import org.selfsup.model.Networks;
 import ai.djl.ndarray.NDArray;
 import java.util.Map;
+import org.selfsup.model.Networks;
 
 /**
  * Online projections z and predictions p of DSSL's four views: standard views x1, x2 and the heavy views

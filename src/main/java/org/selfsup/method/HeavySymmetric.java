@@ -1,12 +1,12 @@
 package org.selfsup.method;
 
-import org.selfsup.model.Networks;
 import static org.selfsup.method.Losses.average;
 import static org.selfsup.method.Losses.negativeCosine;
 
 import ai.djl.ndarray.NDArray;
 import java.util.List;
 import java.util.Map;
+import org.selfsup.model.Networks;
 
 /**
  * The naive "w/ T̂" baseline of the DSSL tables: heavy views added with the base SimSiam SYMMETRIC loss,

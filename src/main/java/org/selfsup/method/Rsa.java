@@ -1,11 +1,11 @@
 package org.selfsup.method;
 
-import org.selfsup.model.Networks;
 import static org.selfsup.method.Losses.normalizedMse;
 
 import ai.djl.ndarray.NDArray;
 import java.util.List;
 import java.util.Map;
+import org.selfsup.model.Networks;
 
 /**
  * RSA (methods.md §2.4): the online network sees only the aggressive views a1, a2, the EMA target only

@@ -1,15 +1,15 @@
 package org.selfsup.method;
 
-import org.selfsup.model.Networks;
 import static org.selfsup.method.Losses.average;
 import static org.selfsup.method.Losses.negativeCosine;
 
 import ai.djl.ndarray.NDArray;
 import java.util.List;
 import java.util.Map;
-import org.selfsup.model.ModelSpec;
-import org.selfsup.model.HeadSpec;
 import org.selfsup.model.Backbone;
+import org.selfsup.model.HeadSpec;
+import org.selfsup.model.ModelSpec;
+import org.selfsup.model.Networks;
 
 /** SimSiam (no target): {@code L = 0.5 D(p1, z2) + 0.5 D(p2, z1)}, stop-gradient on z. */
 public final class SimSiam implements SslMethod {

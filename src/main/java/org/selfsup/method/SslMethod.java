@@ -1,9 +1,9 @@
 package org.selfsup.method;
 
-import org.selfsup.model.Networks;
 import ai.djl.ndarray.NDArray;
 import java.util.List;
 import java.util.Map;
+import org.selfsup.model.Networks;
 
 /**
  * A self-supervised method: the views it consumes, the networks it needs, and its loss. Nothing else:

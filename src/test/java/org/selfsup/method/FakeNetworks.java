@@ -1,8 +1,8 @@
 package org.selfsup.method;
 
-import org.selfsup.model.Networks;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import org.selfsup.model.Networks;
 
 /**
  * Linear stand-ins for the networks: features(x) = x, project(x) = x P, predict(z) = z Q,

@@ -1,8 +1,8 @@
 package org.selfsup.augment.plans;
 
 import java.util.List;
-import org.selfsup.augment.plans.PlanDeclaration.View;
 import org.selfsup.augment.ViewPlan;
+import org.selfsup.augment.plans.PlanDeclaration.View;
 import org.selfsup.util.UserException;
 
 /**
