@@ -88,7 +88,9 @@ public final class ConfigKeys {
 
     /**
      * The training keys (all but {@link #RUN_SETTINGS}) whose values differ between a saved configuration
-     * and the current one, each as {@code key (checkpoint: saved, now: current)}, in key order.
+     * and the current one, each as {@code key (checkpoint: saved, now: current)}, in key order. A key the
+     * saved configuration does not have (it was written before the key existed, e.g. a method option added
+     * since) counts as having its default value, so such a run still resumes.
      *
      * @param savedJson the configuration a checkpoint holds, as JSON
      * @param nowJson   the current configuration, as JSON
@@ -97,10 +99,12 @@ public final class ConfigKeys {
         try {
             JsonNode saved = JSON.readTree(savedJson);
             JsonNode now = JSON.readTree(nowJson);
+            JsonNode defaults = JSON.readTree(new TrainConfig().toJson());
             List<String> diffs = new ArrayList<>();
             now.fieldNames().forEachRemaining(key -> {
-                if (!RUN_SETTINGS.contains(key) && !now.get(key).equals(saved.get(key))) {
-                    diffs.add(key + " (checkpoint: " + saved.get(key) + ", now: " + now.get(key) + ")");
+                JsonNode before = saved.has(key) ? saved.get(key) : defaults.get(key);
+                if (!RUN_SETTINGS.contains(key) && !now.get(key).equals(before)) {
+                    diffs.add(key + " (checkpoint: " + before + ", now: " + now.get(key) + ")");
                 }
             });
             return diffs;

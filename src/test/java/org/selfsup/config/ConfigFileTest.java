@@ -209,6 +209,24 @@ class ConfigFileTest {
     }
 
     @Test
+    void resumeComparesOnlyTrainingKeysAndTakesKeysAddedSinceAsDefaults() {
+        TrainConfig saved = new TrainConfig();
+        TrainConfig now = saved.copy();
+        now.threads = 7; // a run setting: may differ
+        assertEquals(List.of(), ConfigKeys.trainingDifferences(saved.toJson(), now.toJson()));
+        now.lr = 0.2;
+        assertEquals(List.of("lr (checkpoint: 0.1, now: 0.2)"), ConfigKeys.trainingDifferences(saved.toJson(), now.toJson()));
+        // a checkpoint written before a method option existed resumes when the option is at its default
+        String older = saved.toJson().replace(",\"temperature\":0.5", "");
+        assertTrue(!older.contains("temperature"), older);
+        assertEquals(List.of(), ConfigKeys.trainingDifferences(older, saved.toJson()));
+        TrainConfig hotter = saved.copy();
+        hotter.setMethodOption("temperature", 0.2);
+        assertEquals(List.of("temperature (checkpoint: 0.5, now: 0.2)"),
+                ConfigKeys.trainingDifferences(older, hotter.toJson()));
+    }
+
+    @Test
     void textRoundTripsForCheckpoints() {
         TrainConfig c = unusual();
         assertEquals(c, TrainConfig.fromJson(c.toJson(), "checkpoint x"));
