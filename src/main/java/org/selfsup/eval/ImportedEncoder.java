@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDManager;
 import java.nio.file.Path;
 import java.util.function.Consumer;
 import org.selfsup.config.TrainConfig;
+import org.selfsup.method.MethodRegistry;
 import org.selfsup.model.ModelSpec;
 import org.selfsup.model.SslModel;
 import org.selfsup.train.TrainedEncoder;
@@ -53,7 +54,7 @@ public final class ImportedEncoder {
             throw new UserException("--arch: small has free width and depth; it needs the export's sidecar "
                     + TorchvisionExport.sidecarPath(weights).getFileName());
         } else {
-            spec = ModelSpec.forMethod("byol", a).withoutPredictor();
+            spec = MethodRegistry.modelSpec("byol", a).withoutPredictor();
         }
         TrainConfig config = new TrainConfig();
         config.arch = spec.arch();

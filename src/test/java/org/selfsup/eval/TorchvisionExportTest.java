@@ -23,6 +23,7 @@ import org.selfsup.config.TrainConfig;
 import org.selfsup.data.ImageStore;
 import org.selfsup.data.Normalization;
 import org.selfsup.data.SyntheticImages;
+import org.selfsup.method.MethodRegistry;
 import org.selfsup.model.ModelSpec;
 import org.selfsup.model.SslModel;
 import org.selfsup.train.TrainedEncoder;
@@ -44,7 +45,7 @@ class TorchvisionExportTest {
     static void exported() throws Exception {
         org.selfsup.model.TorchThreads.single();
         TrainConfig config = TestCheckpoints.syntheticConfig();
-        ModelSpec spec = ModelSpec.forMethod("rsa", "small", 8, List.of(1, 1, 1, 1), null);
+        ModelSpec spec = MethodRegistry.modelSpec("rsa", "small", 8, List.of(1, 1, 1, 1), null);
         ckpt = tmp.resolve("c.ckpt");
         try (NDManager m = NDManager.newBaseManager(); SslModel model = SslModel.create(spec, true, true, m, 16, 4)) {
             // non-trivial BatchNorm running statistics, so the test sees whether they travel
@@ -57,7 +58,7 @@ class TorchvisionExportTest {
                 }
             }
             features = new FeatureExtractor(Encoders.backbone(model, m), 4).extract(m, IMAGES,
-                    EvalTransform.plain(Normalization.CIFAR), false).rows(0, 4);
+                    TestTransform.plain(Normalization.CIFAR), false).rows(0, 4);
         }
         file = tmp.resolve("out/encoder.safetensors");
         CliRun r = CliRun.execute("export", "--checkpoint", ckpt.toString(), "--format", "safetensors",
@@ -84,7 +85,7 @@ class TorchvisionExportTest {
         assertEquals(64, s.featureDim());
         assertEquals("rsa", s.method());
         assertEquals(List.of("projector.", "predictor."), s.headsPrefixes());
-        assertArrayEquals(Normalizations.of(TestCheckpoints.syntheticConfig()).mean(), s.mean());
+        assertArrayEquals(DatasetNormalization.of(TestCheckpoints.syntheticConfig()).mean(), s.mean());
     }
 
     @Test
@@ -96,7 +97,7 @@ class TorchvisionExportTest {
             enc.model().namedParameters().forEach((k, p) ->
                     assertArrayEquals(original.get(k), p.getArray().toFloatArray(), k));
             float[] f = new FeatureExtractor(Encoders.backbone(enc.model(), m), 4).extract(m, IMAGES,
-                    EvalTransform.plain(Normalization.CIFAR), false).rows(0, 4);
+                    TestTransform.plain(Normalization.CIFAR), false).rows(0, 4);
             assertArrayEquals(features, f, "bit-identical features");
             assertEquals(16, EvalData.inputSize(enc.config()));
         }

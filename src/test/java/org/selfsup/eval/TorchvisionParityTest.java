@@ -24,6 +24,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.selfsup.method.MethodRegistry;
 import org.selfsup.model.ModelSpec;
 import org.selfsup.model.SslModel;
 import org.selfsup.train.TrainedEncoder;
@@ -96,7 +97,7 @@ class TorchvisionParityTest {
     @CsvSource({"resnet18-cifar, 32", "resnet50, 64"})
     void sameFeaturesBothWays(String arch, int size) throws Exception {
         Assumptions.assumeTrue(unavailable == null, () -> "skipped: " + unavailable);
-        ModelSpec spec = ModelSpec.forMethod("simsiam", arch).withoutPredictor();
+        ModelSpec spec = MethodRegistry.modelSpec("simsiam", arch).withoutPredictor();
         Random random = new Random(7);
         Path data = tmp.resolve("data.safetensors");
         Path export = tmp.resolve("export.safetensors");

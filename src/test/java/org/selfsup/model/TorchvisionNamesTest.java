@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.TreeSet;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.selfsup.method.MethodRegistry;
 
 class TorchvisionNamesTest {
     @BeforeAll
@@ -21,7 +22,7 @@ class TorchvisionNamesTest {
     void coversEveryParameterOfEveryArchAndHead() {
         for (String method : List.of("byol", "simsiam", "dssl-byol")) {
             for (String arch : List.of("resnet18-cifar", "resnet50", "small")) {
-                ModelSpec spec = ModelSpec.forMethod(method, arch);
+                ModelSpec spec = MethodRegistry.modelSpec(method, arch);
                 try (NDManager m = NDManager.newBaseManager();
                      SslModel model = SslModel.create(spec, false, true, m, 32, 0)) {
                     Map<String, String> names = TorchvisionNames.withHeads(spec).toTorch();
@@ -38,7 +39,7 @@ class TorchvisionNamesTest {
 
     @Test
     void resnet18NamesAreTorchvisions() {
-        ModelSpec spec = ModelSpec.forMethod("byol", "resnet18-cifar");
+        ModelSpec spec = MethodRegistry.modelSpec("byol", "resnet18-cifar");
         TorchvisionNames names = TorchvisionNames.backbone(spec);
         Map<String, String> t = names.toTorch();
         assertEquals("conv1.weight", t.get("backbone/01Conv2d_weight"));
@@ -56,7 +57,7 @@ class TorchvisionNamesTest {
 
     @Test
     void resnet50HasBottlenecksAndImagenetStem() {
-        Map<String, String> t = TorchvisionNames.backbone(ModelSpec.forMethod("byol", "resnet50")).toTorch();
+        Map<String, String> t = TorchvisionNames.backbone(MethodRegistry.modelSpec("byol", "resnet50")).toTorch();
         assertEquals("layer1.0.conv3.weight", t.get("backbone/05ParallelBlock_01SequentialBlock_07Conv2d_weight"));
         assertEquals("layer1.0.downsample.0.weight", t.get("backbone/05ParallelBlock_02SequentialBlock_01Conv2d_weight"));
         assertEquals("layer4.2.bn3.weight", t.get("backbone/20ParallelBlock_01SequentialBlock_08BatchNorm_gamma"));
@@ -66,7 +67,7 @@ class TorchvisionNamesTest {
 
     @Test
     void headsAreSequentialIndices() {
-        ModelSpec spec = ModelSpec.forMethod("simsiam", "resnet18-cifar");
+        ModelSpec spec = MethodRegistry.modelSpec("simsiam", "resnet18-cifar");
         Map<String, String> t = TorchvisionNames.withHeads(spec).toTorch();
         assertEquals("projector.0.weight", t.get("projector/01Linear_weight"));
         assertEquals("projector.1.weight", t.get("projector/02BatchNorm_gamma"));
