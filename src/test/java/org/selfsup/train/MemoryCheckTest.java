@@ -11,6 +11,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.selfsup.method.MethodRegistry;
 import org.selfsup.model.ModelSize;
 import org.selfsup.model.ModelSpec;
 import org.selfsup.model.SslModel;
@@ -34,14 +35,14 @@ class MemoryCheckTest {
         // the CIFAR stem: a 3x3 conv instead of 7x7 (9,408 - 1,728 fewer)
         "resnet18-cifar, 11168832"})
     void backboneParametersMatchThePublishedCounts(String arch, long expected) {
-        assertEquals(expected, ModelSize.backboneParameters(ModelSpec.forMethod("byol", arch, 64,
+        assertEquals(expected, ModelSize.backboneParameters(MethodRegistry.modelSpec("byol", arch, 64,
                 List.of(2, 2, 2, 2), true)));
     }
 
     @Test
     void onlineParametersMatchABuiltModel() {
         TinyRuns.singleThreaded();
-        ModelSpec spec = ModelSpec.forMethod("rsa", "small", 8, List.of(1, 2, 1, 1), true);
+        ModelSpec spec = MethodRegistry.modelSpec("rsa", "small", 8, List.of(1, 2, 1, 1), true);
         try (NDManager m = NDManager.newBaseManager(ai.djl.Device.cpu());
              SslModel model = SslModel.create(spec, true, spec.predictor() != null, m, 16, 0)) {
             long built = 0;
@@ -65,7 +66,7 @@ class MemoryCheckTest {
             """)
     void refusesOnlyWhatCannotFit(String label, String arch, int width, int size, int batch, int views, long freeGb,
                                   String verdict) {
-        ModelSpec spec = ModelSpec.forMethod(views == 4 ? "rsa" : "simsiam", arch, width, List.of(1, 1, 1, 1), true);
+        ModelSpec spec = MethodRegistry.modelSpec(views == 4 ? "rsa" : "simsiam", arch, width, List.of(1, 1, 1, 1), true);
         MemoryCheck.Need need = MemoryCheck.Need.of(spec, size, batch, views, views == 4);
         String what = "batch-size " + batch;
         if (verdict.equals("runs")) {
