@@ -4,7 +4,7 @@ import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.selfsup.data.ImageStore;
+import org.selfsup.data.ImageSet;
 import org.selfsup.data.Normalization;
 
 /**
@@ -61,7 +61,7 @@ public final class AugBenchmark {
      * @param seconds       seconds per timed window
      * @param repeats       number of timed windows
      */
-    public static Result run(ImageStore store, ViewPlan plan, Normalization norm, int threads, int batch,
+    public static Result run(ImageSet store, ViewPlan plan, Normalization norm, int threads, int batch,
                              double warmupSeconds, double seconds, int repeats) {
         if (store.size() < batch) {
             throw new IllegalArgumentException("need at least one batch of images: " + store.size() + " < " + batch);

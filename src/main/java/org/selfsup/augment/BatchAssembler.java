@@ -10,7 +10,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.selfsup.data.Image;
-import org.selfsup.data.ImageStore;
+import org.selfsup.data.ImageSet;
 import org.selfsup.data.Normalization;
 import org.selfsup.util.Seeds;
 
@@ -19,8 +19,9 @@ import org.selfsup.util.Seeds;
  *
  * <p>The views of image {@code i} in epoch {@code e} come only from
  * {@code Seeds.stream(seed, Seeds.AUGMENT, e, i)}, so a batch is bit-identical whatever the thread
- * count, the batch composition or the order in which batches are made. Grey stores are converted to
- * RGB ({@link Image#toRgb()}) before the plan runs.
+ * count, the batch composition or the order in which batches are made. Images come as RGB
+ * ({@link ImageSet#rgb}: grey repeated, streamed files decoded at full resolution on these threads)
+ * before the plan runs.
  *
  * <p>Threads: a fixed pool of {@code threads - 1} workers plus the calling thread pull images from a
  * shared counter (dynamic load balancing; no thread is created per batch). Normalisation uses a
@@ -32,7 +33,7 @@ import org.selfsup.util.Seeds;
 public final class BatchAssembler implements AutoCloseable {
     private static final AtomicInteger POOL_IDS = new AtomicInteger();
 
-    private final ImageStore store;
+    private final ImageSet store;
     private final ViewPlan plan;
     private final int threads;
     private final long seed;
@@ -46,14 +47,11 @@ public final class BatchAssembler implements AutoCloseable {
      * @param threads number of threads working on a batch (including the caller), at least 1
      * @param seed    run seed
      */
-    public BatchAssembler(ImageStore store, ViewPlan plan, Normalization norm, int threads, long seed) {
+    public BatchAssembler(ImageSet store, ViewPlan plan, Normalization norm, int threads, long seed) {
         this.store = Objects.requireNonNull(store);
         this.plan = Objects.requireNonNull(plan);
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be >= 1: " + threads);
-        }
-        if (store.channels() != 1 && store.channels() != 3) {
-            throw new IllegalArgumentException(store.name() + ": images must have 1 or 3 channels, not " + store.channels());
         }
         this.threads = threads;
         this.seed = seed;
@@ -61,7 +59,7 @@ public final class BatchAssembler implements AutoCloseable {
         this.pool = threads > 1 ? Executors.newFixedThreadPool(threads - 1, daemonThreads()) : null;
     }
 
-    public ImageStore store() { return store; }
+    public ImageSet store() { return store; }
     public ViewPlan plan() { return plan; }
     public int threads() { return threads; }
     public long seed() { return seed; }

@@ -15,7 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import javax.imageio.ImageIO;
 import org.selfsup.data.Image;
-import org.selfsup.data.ImageStore;
+import org.selfsup.data.ImageSet;
 import org.selfsup.util.Seeds;
 
 /**
@@ -42,12 +42,17 @@ public final class PreviewGrid {
     }
 
     /** Renders the grid for the images at {@code indices}. */
-    public static BufferedImage render(ImageStore store, ViewPlan plan, int[] indices, long seed, int scale) {
+    public static BufferedImage render(ImageSet store, ViewPlan plan, int[] indices, long seed, int scale) {
         if (scale < 1) {
             throw new IllegalArgumentException("scale must be >= 1: " + scale);
         }
         List<String> names = plan.viewNames();
-        int cell = Math.max(Math.max(store.height(), store.width()), plan.size()) * scale;
+        int side = plan.size();
+        for (int i : indices) {
+            Image src = store.rgb(i);
+            side = Math.max(side, store.fullResolution() ? 0 : Math.max(src.height(), src.width()));
+        }
+        int cell = side * scale;
         int cols = names.size() + 1;
         int width = GAP + cols * (cell + GAP);
         int height = HEADER + GAP + indices.length * (cell + GAP);
@@ -66,13 +71,24 @@ public final class PreviewGrid {
             Image src = store.rgb(i);
             List<Image> views = plan.views(src, Seeds.stream(seed, Seeds.AUGMENT, 0, i));
             int y = HEADER + GAP + r * (cell + GAP);
-            blit(out, src, GAP, y, scale);
+            blit(out, fit(src, side), GAP, y, scale);
             for (int c = 0; c < views.size(); c++) {
                 blit(out, views.get(c), GAP + (c + 1) * (cell + GAP), y, scale);
             }
         }
         g.dispose();
         return out;
+    }
+
+    /** {@code img} shrunk (aspect kept) so that its longer side is at most {@code side}: full-resolution sources. */
+    private static Image fit(Image img, int side) {
+        int longer = Math.max(img.height(), img.width());
+        if (longer <= side) {
+            return img;
+        }
+        int h = Math.max(1, (int) ((long) img.height() * side / longer));
+        int w = Math.max(1, (int) ((long) img.width() * side / longer));
+        return new org.selfsup.augment.ops.ResizedCrop(0, 0, img.height(), img.width(), h, w).apply(img);
     }
 
     /** Writes {@code img} as PNG to {@code file} atomically (temporary file in the same folder, then rename). */

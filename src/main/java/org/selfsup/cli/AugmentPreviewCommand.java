@@ -8,7 +8,7 @@ import org.selfsup.augment.plans.PlanOptions;
 import org.selfsup.augment.plans.ViewPlans;
 import org.selfsup.data.Dataset;
 import org.selfsup.data.DatasetRegistry;
-import org.selfsup.data.ImageStore;
+import org.selfsup.data.ImageSet;
 import org.selfsup.util.UserException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -86,12 +86,15 @@ public final class AugmentPreviewCommand implements Runnable {
             throw new UserException("--plan: " + e.getMessage(), e); // name the flag
         }
         Dataset ds = DatasetRegistry.load(dataset, dataDir, null);
-        ImageStore store = switch (split) {
+        ImageSet store = switch (split) {
             case "pretrain" -> ds.pretrain();
             case "train" -> ds.train();
             case "test" -> ds.test();
             default -> throw new UserException("--split must be pretrain, train or test, got '" + split + "'");
         };
+        if (store == null) {
+            throw new UserException("--split test: " + dataset + " has no test split");
+        }
         if (store.size() == 0) {
             throw new UserException("--split " + split + " of " + dataset + " has no images");
         }
@@ -103,7 +106,8 @@ public final class AugmentPreviewCommand implements Runnable {
             throw new UserException("--out: " + e.getMessage(), e);
         }
         spec.commandLine().getOut().printf("wrote %s: %d %s images (%s split of %s) with %s views %s%n",
-                out, idx.length, store.height() + "x" + store.width(), split, dataset, viewPlan.name(), viewPlan.viewNames());
+                out, idx.length, store.fullResolution() ? "full-resolution"
+                        : store.rgb(idx[0]).height() + "x" + store.rgb(idx[0]).width(), split, dataset, viewPlan.name(), viewPlan.viewNames());
         spec.commandLine().getOut().flush();
     }
 }

@@ -11,6 +11,7 @@ import org.selfsup.augment.plans.ViewPlans;
 import org.selfsup.data.Dataset;
 import org.selfsup.data.DatasetRegistry;
 import org.selfsup.data.ImageStats;
+import org.selfsup.data.ImageSet;
 import org.selfsup.data.ImageStore;
 import org.selfsup.data.Normalization;
 import org.selfsup.data.SyntheticImages;
@@ -84,13 +85,14 @@ public final class BenchAugCommand implements Runnable {
         } catch (UserException e) {
             throw new UserException("--plan: " + e.getMessage(), e); // name the flag
         }
-        ImageStore store;
+        ImageSet store;
         Normalization norm;
         int viewSize = size;
         String source;
         if (dataset == null) {
-            store = SyntheticImages.generate("bench", images, 10, size, 0, 0);
-            norm = ImageStats.normalizationOf(store);
+            ImageStore generated = SyntheticImages.generate("bench", images, 10, size, 0, 0);
+            store = generated;
+            norm = ImageStats.normalizationOf(generated);
             source = "synthetic " + size + "x" + size;
         } else {
             Dataset ds = DatasetRegistry.load(dataset, dataDir, null);
@@ -103,7 +105,8 @@ public final class BenchAugCommand implements Runnable {
             }
             norm = ds.normalization();
             viewSize = size > 0 ? size : ds.viewSize();
-            source = dataset + " " + store.height() + "x" + store.width() + "x" + store.channels();
+            source = dataset + (store.fullResolution() ? " full-resolution files decoded every epoch ("
+                    + org.selfsup.data.ImageDecoder.describe() + ")" : " " + store.rgb(0).height() + "x" + store.rgb(0).width() + " in memory");
         }
         ViewPlan viewPlan = ViewPlans.create(planName, viewSize, PlanOptions.defaults());
         AugBenchmark.Result r = AugBenchmark.run(store, viewPlan, norm, threads, batch, warmup, seconds, repeats);

@@ -6,7 +6,10 @@ import java.util.List;
 import java.util.Locale;
 import org.selfsup.data.Dataset;
 import org.selfsup.data.ImageStats;
+import org.selfsup.data.ImageDecoder;
+import org.selfsup.data.ImageSet;
 import org.selfsup.data.ImageStore;
+import org.selfsup.data.StreamedImages;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -32,27 +35,49 @@ public final class DataInfoCommand implements Runnable {
                 fmt(d.normalization().mean()), fmt(d.normalization().std()));
         out.printf(Locale.ROOT, "%-26s %8s %9s %8s  %-22s %s%n", "split", "images", "size", "channels",
                 "mean (0..1)", "std (0..1)");
-        List<ImageStore> splits = new ArrayList<>();
+        List<ImageSet> splits = new ArrayList<>();
         if (d.pretrain() != d.train()) {
             splits.add(d.pretrain());
         }
         splits.add(d.train());
-        splits.add(d.test());
-        for (ImageStore s : splits) {
-            double[][] ms = ImageStats.meanStd(s);
-            out.printf(Locale.ROOT, "%-26s %8d %9s %8d  %-22s %s%n", s.name(), s.size(),
-                    s.height() + "x" + s.width(), s.channels(), fmt(ms[0]), fmt(ms[1]));
+        if (d.test() != null) {
+            splits.add(d.test());
+        }
+        List<String> notes = new ArrayList<>();
+        for (ImageSet s : splits) {
+            if (s instanceof ImageStore m) {
+                double[][] ms = ImageStats.meanStd(m);
+                out.printf(Locale.ROOT, "%-26s %8d %9s %8d  %-22s %s%n", s.name(), s.size(),
+                        m.height() + "x" + m.width(), m.channels(), fmt(ms[0]), fmt(ms[1]));
+            } else {
+                out.printf(Locale.ROOT, "%-26s %8d %9s %8d  %s%n", s.name(), s.size(), "full-res", 3,
+                        "streamed from files, decoded every epoch");
+                if (s instanceof StreamedImages st) {
+                    st.notes().forEach(n -> notes.add(s.name() + ": " + n));
+                }
+            }
+        }
+        if (d.fullResolution()) {
+            out.println("decoder: " + ImageDecoder.describe() + ", as PIL 9.4 Image.open(f).convert('RGB')");
         }
         if (d.pretrain() == d.train()) {
             out.println("pretraining uses the train split");
         }
-        int[] tr = ImageStats.classCounts(d.train());
-        int[] te = ImageStats.classCounts(d.test());
-        out.printf(Locale.ROOT, "classes: %d%n", d.numClasses());
-        out.printf(Locale.ROOT, "  %5s  %-24s %8s %8s%n", "label", "name", "train", "test");
-        for (int c = 0; c < d.numClasses(); c++) {
-            out.printf(Locale.ROOT, "  %5d  %-24s %8d %8d%n", c, d.train().classNames().get(c), tr[c],
-                    c < te.length ? te[c] : 0);
+        if (d.whyNoEvaluation() != null) {
+            out.println("no evaluation (kNN monitor, probes): " + d.whyNoEvaluation());
+        }
+        notes.forEach(n -> out.println("note: " + n));
+        if (d.numClasses() > 0) {
+            int[] tr = ImageStats.classCounts(d.train());
+            int[] te = d.test() == null ? new int[0] : ImageStats.classCounts(d.test());
+            out.printf(Locale.ROOT, "classes: %d%n", d.numClasses());
+            out.printf(Locale.ROOT, "  %5s  %-24s %8s %8s%n", "label", "name", "train", "test");
+            for (int c = 0; c < d.numClasses(); c++) {
+                out.printf(Locale.ROOT, "  %5d  %-24s %8d %8d%n", c, d.train().classNames().get(c), tr[c],
+                        c < te.length ? te[c] : 0);
+            }
+        } else {
+            out.println("classes: none (unlabelled)");
         }
         out.flush();
     }

@@ -30,32 +30,32 @@ public final class DatasetOptions {
     public boolean download;
 
     @Option(names = "--image-size", paramLabel = "PX", defaultValue = "0",
-            description = "View size in pixels; 0 = the data set's default (CIFAR 32, STL-10 64, (Fashion-)MNIST 28, "
-                    + "folders 224, which is also their decode size) (default: ${DEFAULT-VALUE}).")
+            description = "View size in pixels, 0..1024; 0 = the data set's default (CIFAR 32, STL-10 64, (Fashion-)MNIST 28, "
+                    + "folders 224; folders are decoded at full resolution) (default: ${DEFAULT-VALUE}).")
     public int imageSize;
 
     @Option(names = "--on-bad-image", paramLabel = "skip|fail", defaultValue = "skip",
-            description = "Unreadable image in a folder or list: skip it with a warning, or fail (default: ${DEFAULT-VALUE}).")
+            description = "Unreadable image in a folder or list: skip it with one warning naming it, or fail naming it "
+                    + "(default: ${DEFAULT-VALUE}).")
     public String onBadImage = "skip";
 
+    @Option(names = "--labels", paramLabel = "folders|none", defaultValue = "folders",
+            description = "Image folders: one sub-folder per class, or none (every image below the folder is unlabelled) "
+                    + "(default: ${DEFAULT-VALUE}).")
+    public String labels = "folders";
+
     @Option(names = "--cache-dir", paramLabel = "DIR",
-            description = "Cache of decoded folder/list images and of downloads (default: ~/.cache/selfsup).")
+            description = "Cache of downloads and folder indexes (default: ~/.cache/selfsup).")
     public Path cacheDir;
 
     /** The options as a {@link DataOptions}; throws UserException for a bad flag value. */
     public DataOptions toDataOptions() {
         DataOptions o = new DataOptions();
-        if (imageSize < 0) {
-            throw new UserException("--image-size must be >= 0, got " + imageSize);
-        }
         o.imageSize = imageSize;
+        o.unlabelled = DataOptions.unlabelled(labels);
         o.download = download;
         o.cacheDir = cacheDir;
-        o.onBadImage = switch (onBadImage.toLowerCase(Locale.ROOT)) {
-            case "skip" -> BadImagePolicy.SKIP;
-            case "fail" -> BadImagePolicy.FAIL;
-            default -> throw new UserException("--on-bad-image must be skip or fail, got '" + onBadImage + "'");
-        };
+        o.onBadImage = DataOptions.policy(onBadImage);
         return o;
     }
 

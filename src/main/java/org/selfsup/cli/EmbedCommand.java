@@ -40,18 +40,23 @@ public final class EmbedCommand implements Callable<Integer> {
             description = "Divide each embedding by its L2 norm (default: ${DEFAULT-VALUE}).")
     boolean l2;
 
+    @Option(names = "--on-bad-image", paramLabel = "skip|fail", defaultValue = "skip",
+            description = "An image that cannot be read: leave it out with a warning, or fail naming it (default: ${DEFAULT-VALUE}).")
+    String onBadImage;
+
     @Override
     public Integer call() {
         OutputFlags.required("--out", out);
         if (batchSize <= 0) {
             throw new UserException("--batch-size: must be positive, got " + batchSize);
         }
-        FolderEmbedder.imageFiles(images);
+        org.selfsup.data.BadImagePolicy policy = org.selfsup.data.DataOptions.policy(onBadImage);
+        FolderEmbedder.images(images, policy);
         try (NDManager manager = NDManager.newBaseManager();
              TrainedEncoder enc = encoder.open(manager, null, spec.commandLine().getErr())) {
             int n = new FolderEmbedder(Encoders.backbone(enc.model(), manager),
                     EvalData.inputSize(enc.config()), DatasetNormalization.of(enc.config()),
-                    batchSize, l2).embed(manager, images, out);
+                    batchSize, l2).embed(manager, images, out, policy);
             spec.commandLine().getOut().printf("embedded %d images (%d-d) to %s%n", n, enc.model().spec().featureDim(), out);
             spec.commandLine().getOut().flush();
         }

@@ -64,7 +64,10 @@ public final class EvalKnnCommand implements Callable<Integer> {
              TrainedEncoder enc = data.encoder.open(manager, data.dataset, spec.commandLine().getErr())) {
             Dataset ds = EvalData.load(enc.config(), data.dataset, data.dataDir);
             Knn knn = new Knn(k, t, 1024, 16384);
-            TestTransform transform = TestTransform.plain(ds.normalization());
+            if (ds.whyNoEvaluation() != null) {
+                throw new UserException(ds.name() + ": no kNN evaluation possible: " + ds.whyNoEvaluation());
+            }
+            TestTransform transform = TestTransform.of(ds, EvalData.inputSize(enc.config()));
             KnnResult r = KnnMonitor.evaluate(manager, Encoders.backbone(enc.model(), manager), ds.train(), ds.test(),
                     transform, knn, batchSize);
             out.printf(Locale.ROOT, "kNN (k=%d, t=%s) on %s: top-1 %.2f%%  top-5 %.2f%%  (%d test images, bank %d)%n",

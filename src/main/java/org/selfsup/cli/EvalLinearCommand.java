@@ -99,7 +99,11 @@ public final class EvalLinearCommand implements Callable<Integer> {
              TrainedEncoder enc = data.encoder.open(manager, data.dataset, spec.commandLine().getErr())) {
             Dataset ds = EvalData.load(enc.config(), data.dataset, data.dataDir);
             int size = EvalData.inputSize(enc.config());
-            TestTransform test = ds.test().height() > size || ds.test().width() > size
+            if (ds.whyNoEvaluation() != null) {
+                throw new UserException(ds.name() + ": no linear probe possible: " + ds.whyNoEvaluation());
+            }
+            TestTransform test = ds.fullResolution() ? TestTransform.resizeCenterCrop(ds.normalization(), size)
+                    : ds.test().rgb(0).height() > size || ds.test().rgb(0).width() > size
                     ? TestTransform.centerCrop(ds.normalization(), size) : TestTransform.plain(ds.normalization());
             RandomTransform augment = new RandomResizedCrop(size, p.cropScale(), 1.0)
                     .then(new RandomHorizontalFlip(0.5));

@@ -56,6 +56,8 @@ final class ConfigValidator {
         oneOf("ema-timing", c.emaTiming, TrainConfig.EMA_TIMINGS);
         oneOf("augment-on", c.augmentOn, TrainConfig.AUGMENT_ON);
         oneOf("precision", c.precision, TrainConfig.PRECISIONS);
+        oneOf("on-bad-image", c.onBadImage, TrainConfig.ON_BAD_IMAGE);
+        oneOf("labels", c.labels, TrainConfig.LABELS);
         if (c.device == null || !DEVICE.matcher(c.device).matches()) {
             throw new ConfigValueException("'" + c.device + "' is not a device (auto, cpu, gpu or gpu:N)"
                     + Names.didYouMean(String.valueOf(c.device), List.of("auto", "cpu", "gpu")), "device");

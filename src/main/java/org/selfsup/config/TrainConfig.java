@@ -46,6 +46,8 @@ public final class TrainConfig {
     public static final List<String> EMA_TIMINGS = List.of("before-forward", "after-step");
     public static final List<String> AUGMENT_ON = List.of("cpu", "device");
     public static final List<String> PRECISIONS = List.of("fp32", "bf16", "fp16");
+    public static final List<String> ON_BAD_IMAGE = List.of("skip", "fail");
+    public static final List<String> LABELS = List.of("folders", "none");
 
     // ---- run bookkeeping ----
     @JsonPropertyDescription("Run name: the run folder is <runs-dir>/<name>. Empty: the config file's name "
@@ -76,6 +78,14 @@ public final class TrainConfig {
 
     @JsonPropertyDescription("View size in pixels. 0: the data set's default view size.")
     public int imageSize = 0;
+
+    @JsonPropertyDescription("Image folders, list files and shards: an unreadable image is skipped with one "
+            + "warning (its samples use the next readable image) or fails the run naming the file: skip or fail.")
+    public String onBadImage = "skip";
+
+    @JsonPropertyDescription("Image folders: folders (one sub-folder per class) or none (every image below the "
+            + "folder is an unlabelled pretraining sample; no kNN monitor).")
+    public String labels = "folders";
 
     @JsonPropertyDescription("Smallest area fraction of RandomResizedCrop in the standard/weak views.")
     public double cropScaleMin = 0.2;
@@ -289,6 +299,15 @@ public final class TrainConfig {
             return imageSize;
         }
         return loaded != null ? loaded.viewSize() : DatasetRegistry.defaultViewSize(dataset);
+    }
+
+    /** The data options of this run: image size, {@code on-bad-image}, {@code labels}. */
+    public org.selfsup.data.DataOptions dataOptions() {
+        org.selfsup.data.DataOptions o = new org.selfsup.data.DataOptions();
+        o.imageSize = imageSize;
+        o.onBadImage = org.selfsup.data.DataOptions.policy(onBadImage);
+        o.unlabelled = org.selfsup.data.DataOptions.unlabelled(labels);
+        return o;
     }
 
     /** The data folder, or null when {@code data-dir} is empty (the data set's default location). */

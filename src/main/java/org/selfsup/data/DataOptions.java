@@ -7,14 +7,19 @@ import java.nio.file.Path;
  * usable default, so {@code new DataOptions()} loads a data set the standard way.
  */
 public final class DataOptions {
+    /** Largest view size in pixels a data set is loaded for. */
+    public static final int MAX_VIEW_SIZE = 1024;
+
     /**
      * View size in pixels; 0 = the data set's default (CIFAR 32, STL-10 64, (Fashion-)MNIST 28, folders
-     * 224). For image folders and list files it is also the size images are decoded and cached at.
+     * 224). Folders and lists are decoded at their full resolution whatever the view size.
      */
     public int imageSize = 0;
+    /** Image folders: every image below the folder is an unlabelled sample ({@code --labels none}). */
+    public boolean unlabelled = false;
     /** What folder/list readers do with an unreadable image. */
     public BadImagePolicy onBadImage = BadImagePolicy.SKIP;
-    /** Directory of the decoded-image cache; null = {@code ~/.cache/selfsup}. */
+    /** Directory of the folder indexes and downloads; null = {@code ~/.cache/selfsup}. */
     public Path cacheDir = null;
     /** Download the data set's official files first if they are missing (Fashion-MNIST, CIFAR, STL-10). */
     public boolean download = false;
@@ -38,6 +43,24 @@ public final class DataOptions {
     public int syntheticSize = 32;
     /** Synthetic data: generator seed. */
     public long syntheticSeed = 0;
+
+    /** {@code --on-bad-image skip|fail} as a policy; a UserException for another value. */
+    public static BadImagePolicy policy(String value) {
+        return switch (value == null ? "" : value.toLowerCase(java.util.Locale.ROOT)) {
+            case "skip" -> BadImagePolicy.SKIP;
+            case "fail" -> BadImagePolicy.FAIL;
+            default -> throw new org.selfsup.util.UserException("--on-bad-image must be skip or fail, got '" + value + "'");
+        };
+    }
+
+    /** {@code --labels folders|none}: whether image folders are unlabelled; a UserException for another value. */
+    public static boolean unlabelled(String value) {
+        return switch (value == null ? "" : value.toLowerCase(java.util.Locale.ROOT)) {
+            case "folders" -> false;
+            case "none" -> true;
+            default -> throw new org.selfsup.util.UserException("--labels must be folders or none, got '" + value + "'");
+        };
+    }
 
     /** The cache directory in effect ({@link #cacheDir} or {@code ~/.cache/selfsup}). */
     public Path effectiveCacheDir() {

@@ -23,8 +23,8 @@ import org.selfsup.util.UserException;
  * <tr><td>cifar10</td><td>{@code cifar-10-batches-bin/}</td><td>train</td><td>32</td></tr>
  * <tr><td>cifar100</td><td>{@code cifar-100-binary/}</td><td>train</td><td>32</td></tr>
  * <tr><td>stl10</td><td>{@code stl10_binary/}</td><td>train+unlabeled</td><td>64</td></tr>
- * <tr><td>imagefolder</td><td>{@code train/CLASS/*.jpg}, {@code val/CLASS/*.jpg}</td><td>train</td><td>224</td></tr>
- * <tr><td>listfile</td><td>{@code train.txt}, {@code test.txt}, images under {@code all/}</td><td>train</td><td>224</td></tr>
+ * <tr><td>imagefolder</td><td>{@code train/CLASS/*.jpg}, optional {@code val/CLASS/*.jpg} (streamed)</td><td>train</td><td>224</td></tr>
+ * <tr><td>listfile</td><td>{@code train.txt}, optional {@code test.txt}, images under {@code all/} (streamed)</td><td>train</td><td>224</td></tr>
  * <tr><td>synthetic</td><td>none (generated)</td><td>train</td><td>32</td></tr>
  * </table>
  */
@@ -60,8 +60,9 @@ public final class DatasetRegistry {
     public static Dataset load(String name, Path dataDir, DataOptions opts) {
         DataOptions o = opts != null ? opts : new DataOptions();
         String n = checkName(name);
-        if (o.imageSize < 0) {
-            throw new UserException("--image-size must be >= 0, got " + o.imageSize);
+        if (o.imageSize < 0 || o.imageSize > DataOptions.MAX_VIEW_SIZE) {
+            throw new UserException("--image-size must be in 0.." + DataOptions.MAX_VIEW_SIZE + " (0 = the data set's "
+                    + "default), got " + o.imageSize);
         }
         Path dir = dataDir;
         if (o.download && Downloads.supports(n)) {
@@ -90,16 +91,24 @@ public final class DatasetRegistry {
             case "imagefolder" -> {
                 int s = size(o, 224);
                 Path root = requireDir(n, dir);
-                Path test = Files.isDirectory(root.resolve("val")) ? root.resolve("val") : root.resolve("test");
-                yield same(n, ImageFolderReader.read(n + "/train", root.resolve("train"), s, o),
-                        ImageFolderReader.read(n + "/" + test.getFileName(), test, s, o), Normalization.IMAGENET, s);
+                Path trainDir = root.resolve("train");
+                if (!Files.isDirectory(trainDir)) {
+                    throw new UserException(trainDir + ": not found (an image folder holds train/ and optionally "
+                            + "val/ or test/, each with one folder per class)");
+                }
+                StreamedImages train = ImageFolderReader.read(n + "/train", trainDir, null, o);
+                Path testDir = Files.isDirectory(root.resolve("val")) ? root.resolve("val") : root.resolve("test");
+                StreamedImages test = Files.isDirectory(testDir) && !o.unlabelled
+                        ? ImageFolderReader.read(n + "/" + testDir.getFileName(), testDir, train.classNames(), o) : null;
+                yield same(n, train, test, Normalization.IMAGENET, s);
             }
             case "listfile" -> {
                 int s = size(o, 224);
                 Path root = requireDir(n, dir);
-                ImageStore train = ListFileReader.read(n + "/train", root, root.resolve(o.trainList), null, s, o);
-                ImageStore test = ListFileReader.read(n + "/test", root, root.resolve(o.testList),
-                        train.classNames(), s, o);
+                StreamedImages train = ListFileReader.read(n + "/train", root, root.resolve(o.trainList), null, o);
+                Path testList = root.resolve(o.testList);
+                StreamedImages test = Files.exists(testList)
+                        ? ListFileReader.read(n + "/test", root, testList, train.classNames(), o) : null;
                 yield same(n, train, test, Normalization.IMAGENET, s);
             }
             case "synthetic" -> {
@@ -172,7 +181,7 @@ public final class DatasetRegistry {
         }
     }
 
-    private static Dataset same(String n, ImageStore train, ImageStore test, Normalization norm, int viewSize) {
+    private static Dataset same(String n, ImageSet train, ImageSet test, Normalization norm, int viewSize) {
         return new Dataset(n, train, train, test, norm, viewSize);
     }
 

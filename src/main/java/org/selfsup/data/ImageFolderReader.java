@@ -1,9 +1,15 @@
 package org.selfsup.data;
 
 import java.io.IOException;
+import java.nio.file.FileSystemLoopException;
+import java.nio.file.FileVisitOption;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -11,24 +17,41 @@ import java.util.stream.Stream;
 import org.selfsup.util.UserException;
 
 /**
- * Reader for image folders with one sub-folder per class, like torchvision's {@code ImageFolder}: the
- * sorted sub-folder names are the classes (label = index in that order), every image file below a class
- * folder (recursively, sorted by path) is one sample. Images are decoded and resized by
- * {@link ImageDecoding} and cached by {@link DecodedImageCache}.
+ * Reader for image folders, like torchvision's {@code ImageFolder}: one sub-folder per class (the
+ * sorted sub-folder names are the classes), every image file below a class folder (recursively, sorted
+ * by path, following symbolic links) is one sample. With {@code --labels none} every image file below
+ * the folder is an unlabelled sample, whatever the sub-folders are.
+ *
+ * <p>Classes are matched by name across splits: the test split's labels are the train split's indices
+ * of the same names (a test class unknown to train is an error naming it), so a class missing from one
+ * split, or an empty class folder, never shifts the others' labels. An empty class folder is reported
+ * (a warning and a {@code data info} note). Images are streamed ({@link StreamedImages}); files whose
+ * header is bad, and symbolic-link loops, are skipped with a warning or fail the load
+ * ({@link BadImagePolicy}).
  */
 public final class ImageFolderReader {
     /** File extensions treated as images (lower case). */
-    public static final Set<String> EXTENSIONS = Set.of("jpg", "jpeg", "png", "bmp", "gif", "tif", "tiff");
+    public static final Set<String> EXTENSIONS = Set.of("jpg", "jpeg", "png", "bmp", "gif", "tif", "tiff", "webp");
 
     private ImageFolderReader() {}
 
     /**
-     * Reads {@code dir} (e.g. {@code root/train}) into a store of {@code size x size} RGB images.
+     * Indexes {@code dir} (e.g. {@code root/train}).
      *
-     * @throws UserException if the folder does not exist or holds no class folders or no images
+     * @param trainClasses the train split's class names when reading a test split, else null
+     * @throws UserException if the folder does not exist or holds no class folders, or (a training split)
+     *                       no readable image; an empty test split is returned empty
      */
-    public static ImageStore read(String name, Path dir, int size, DataOptions o) {
+    public static StreamedImages read(String name, Path dir, List<String> trainClasses, DataOptions o) {
         BinaryFiles.requireDirectory(dir, name);
+        ImageIndexer index = new ImageIndexer(name, o.onBadImage);
+        List<String> notes = new ArrayList<>();
+        if (o.unlabelled) {
+            for (Path f : imageFiles(dir, index)) {
+                index.add(new ImageIndexer.Candidate(f, f.toString(), -1));
+            }
+            return finish(index, dir, List.of(), notes, true);
+        }
         List<Path> classDirs;
         try (Stream<Path> s = Files.list(dir)) {
             classDirs = s.filter(Files::isDirectory).filter(p -> !p.getFileName().toString().startsWith("."))
@@ -37,22 +60,47 @@ public final class ImageFolderReader {
             throw new UserException(dir + ": cannot list (" + e.getMessage() + ")");
         }
         if (classDirs.isEmpty()) {
-            throw new UserException(dir + ": no class sub-folders (expected one folder of images per class)");
+            throw new UserException(dir + ": no class sub-folders (expected one folder of images per class; "
+                    + "for a folder of unlabelled images use --labels none)");
         }
         List<String> classNames = new ArrayList<>();
-        List<DecodedImageCache.Entry> entries = new ArrayList<>();
-        for (int label = 0; label < classDirs.size(); label++) {
-            Path cd = classDirs.get(label);
+        for (Path cd : classDirs) {
             classNames.add(cd.getFileName().toString());
-            for (Path f : imageFiles(cd)) {
-                entries.add(new DecodedImageCache.Entry(f, label));
+        }
+        List<String> names = trainClasses != null ? trainClasses : classNames;
+        List<String> empty = new ArrayList<>();
+        for (Path cd : classDirs) {
+            String cls = cd.getFileName().toString();
+            int label = names.indexOf(cls);
+            if (label < 0) {
+                throw new UserException(cd + ": class '" + cls + "' is not a class of the training split (its classes: "
+                        + abbreviate(names) + ")");
+            }
+            int before = index.size() + index.refused().size();
+            for (Path f : imageFiles(cd, index)) {
+                index.add(new ImageIndexer.Candidate(f, f.toString(), label));
+            }
+            if (index.size() + index.refused().size() == before) {
+                empty.add(cls);
             }
         }
-        if (entries.isEmpty()) {
-            throw new UserException(dir + ": no image files (" + String.join(", ", EXTENSIONS.stream().sorted().toList())
-                    + ") in its class folders");
+        if (!empty.isEmpty()) {
+            String msg = "empty class folder(s) in " + dir + ": " + abbreviate(empty);
+            org.slf4j.LoggerFactory.getLogger(ImageFolderReader.class).warn(msg);
+            notes.add(msg);
         }
-        return DecodedImageCache.load(name, dir, entries, classNames, size, o);
+        return finish(index, dir, names, notes, trainClasses == null);
+    }
+
+    /** The split; an empty one is an error for a training split, and left to the caller for a test split. */
+    private static StreamedImages finish(ImageIndexer index, Path dir, List<String> classNames, List<String> notes,
+                                         boolean required) {
+        if (index.size() == 0 && required) {
+            String why = index.refused().isEmpty() ? "no image files (" + String.join(", ", EXTENSIONS.stream().sorted().toList()) + ")"
+                    : "no readable image (" + index.refused().size() + " skipped)";
+            throw new UserException(dir + ": " + why);
+        }
+        return index.build(classNames, notes);
     }
 
     /** Whether {@code p}'s extension is an image extension. */
@@ -62,14 +110,38 @@ public final class ImageFolderReader {
         return dot > 0 && EXTENSIONS.contains(n.substring(dot + 1).toLowerCase(Locale.ROOT));
     }
 
-    private static List<Path> imageFiles(Path classDir) {
-        // Follow links: ImageNet copies are often trees of symbolic links.
-        try (Stream<Path> s = Files.walk(classDir, java.nio.file.FileVisitOption.FOLLOW_LINKS)) {
-            return s.filter(Files::isRegularFile).filter(ImageFolderReader::isImage).sorted().toList();
-        } catch (java.io.UncheckedIOException e) {
-            throw new UserException(classDir + ": cannot list (" + e.getCause().getMessage() + ")");
+    /**
+     * The image files under {@code dir}, sorted, following symbolic links (ImageNet copies are often
+     * trees of links); a link loop or an unlistable folder is refused through {@code index}.
+     */
+    static List<Path> imageFiles(Path dir, ImageIndexer index) {
+        List<Path> files = new ArrayList<>();
+        try {
+            Files.walkFileTree(dir, EnumSet.of(FileVisitOption.FOLLOW_LINKS), Integer.MAX_VALUE, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+                    if (attrs.isRegularFile() && isImage(file)) {
+                        files.add(file);
+                    }
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFileFailed(Path file, IOException e) {
+                    index.refuse(file.toString(), e instanceof FileSystemLoopException ? "symbolic link loop"
+                            : "cannot list (" + e.getMessage() + ")");
+                    return FileVisitResult.CONTINUE;
+                }
+            });
         } catch (IOException e) {
-            throw new UserException(classDir + ": cannot list (" + e.getMessage() + ")");
+            throw new UserException(dir + ": cannot list (" + e.getMessage() + ")");
         }
+        files.sort(null);
+        return files;
+    }
+
+    static String abbreviate(List<String> names) {
+        return names.size() <= 8 ? String.join(", ", names)
+                : String.join(", ", names.subList(0, 8)) + ", ... (" + names.size() + " in all)";
     }
 }

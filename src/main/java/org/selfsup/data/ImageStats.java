@@ -33,7 +33,7 @@ public final class ImageStats {
     }
 
     /** Counts of each label in {@code 0..numClasses-1}; unlabelled images (-1) are not counted. */
-    public static int[] classCounts(ImageStore store) {
+    public static int[] classCounts(ImageSet store) {
         int[] counts = new int[store.numClasses()];
         for (int l : store.labels()) {
             if (l >= 0 && l < counts.length) {

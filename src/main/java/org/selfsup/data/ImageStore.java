@@ -10,7 +10,7 @@ import java.util.Objects;
  * <p>Images are kept as one array each so a store may exceed the 2 GiB limit of a single Java array
  * (STL-10's unlabelled split is 2.7 GB).
  */
-public final class ImageStore {
+public final class ImageStore implements ImageSet {
     private final String name;
     private final int height;
     private final int width;
@@ -49,18 +49,20 @@ public final class ImageStore {
         }
     }
 
-    public String name() { return name; }
-    public int size() { return pixels.length; }
+    @Override public String name() { return name; }
+    @Override public int size() { return pixels.length; }
     public int height() { return height; }
     public int width() { return width; }
     public int channels() { return channels; }
-    public List<String> classNames() { return classNames; }
-    public int numClasses() { return classNames.size(); }
+    @Override public List<String> classNames() { return classNames; }
+    @Override public int numClasses() { return classNames.size(); }
 
     /** Label of image {@code i}, or -1 if unlabelled. */
+    @Override
     public int label(int i) { return labels[i]; }
 
     /** All labels (the backing array: do not modify). */
+    @Override
     public int[] labels() { return labels; }
 
     /** Raw HWC bytes of image {@code i} (the backing array: do not modify). */
@@ -72,11 +74,28 @@ public final class ImageStore {
     }
 
     /** Image {@code i} as 3-channel RGB (grey is repeated to 3 channels). */
+    @Override
     public Image rgb(int i) {
         return image(i).toRgb();
     }
 
+    /**
+     * {@code set} as an in-memory store of one image size, for the code paths that need one (batched
+     * device augmentation, IDX export, pixel statistics).
+     *
+     * @param purpose what needs it, for the message, e.g. {@code "--augment-on device"}
+     * @throws org.selfsup.util.UserException if {@code set} streams its images from files
+     */
+    public static ImageStore inMemory(ImageSet set, String purpose) {
+        if (set instanceof ImageStore s) {
+            return s;
+        }
+        throw new org.selfsup.util.UserException(purpose + " needs a data set held in memory at one image size "
+                + "(CIFAR, STL-10, MNIST, synthetic); " + set.name() + " streams full-resolution pictures from files");
+    }
+
     /** A store with the images at {@code indices}, in that order (shares pixel arrays). */
+    @Override
     public ImageStore subset(String newName, int[] indices) {
         byte[][] p = new byte[indices.length][];
         int[] l = new int[indices.length];

@@ -1,7 +1,11 @@
 package org.selfsup.data;
 
 import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,33 +15,45 @@ import org.selfsup.util.UserException;
  * Reader for DSSL's list-file format: one {@code relative/path label} per line (the label after the last
  * run of white space, so paths may contain spaces), images under {@code root/all/} by default. DSSL's
  * ImageNet lists use 1-based labels ({@link DataOptions#listLabelBase}, default 1). Blank lines and lines
- * starting with {@code #} are ignored. Decoding and caching are shared with {@link ImageFolderReader}.
+ * starting with {@code #} are ignored. The file is read as UTF-8 whatever the locale.
  *
- * <p>Class names: the first folder of the paths of a class when every class has exactly one such folder
- * (e.g. ImageNet's {@code n01440764}), else the label as written in the file.
+ * <p>Paths may be absolute or climb out of the image folder with {@code ../}: such entries are allowed
+ * (datasets are often trees of links) and counted in a note that {@code data info} prints. Labels are
+ * bounded by {@link #MAX_CLASSES}. Class names: the first folder of the paths of a class when every class
+ * has exactly one such folder (e.g. ImageNet's {@code n01440764}), else the label as written in the file.
  */
 public final class ListFileReader {
+    /** Largest number of classes a list may use (labels above are an error, not a huge allocation). */
+    public static final int MAX_CLASSES = 100_000;
+
     private ListFileReader() {}
 
     /**
-     * Reads the images listed in {@code listFile}.
+     * Indexes the images listed in {@code listFile}.
      *
      * @param root       data root; images are under {@code root/<listImageDir>/}
      * @param classNames classes to use (e.g. the training list's for the test list), or null to derive them
      */
-    public static ImageStore read(String name, Path root, Path listFile, List<String> classNames, int size, DataOptions o) {
+    public static StreamedImages read(String name, Path root, Path listFile, List<String> classNames, DataOptions o) {
         BinaryFiles.requireDirectory(root, name);
         BinaryFiles.requireFile(listFile);
         List<String> lines;
         try {
-            lines = Files.readAllLines(listFile);
+            lines = List.of(StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(Files.readAllBytes(listFile))).toString().split("\r?\n"));
+        } catch (CharacterCodingException e) {
+            throw new UserException(listFile + ": not UTF-8 text");
         } catch (IOException e) {
             throw new UserException(listFile + ": cannot read (" + e.getMessage() + ")");
         }
         Path imageDir = o.listImageDir == null || o.listImageDir.isEmpty() ? root : root.resolve(o.listImageDir);
-        List<DecodedImageCache.Entry> entries = new ArrayList<>();
+        Path normDir = imageDir.toAbsolutePath().normalize();
+        ImageIndexer index = new ImageIndexer(name, o.onBadImage);
         List<String> rel = new ArrayList<>();
         int maxLabel = -1;
+        int outside = 0;
+        String firstOutside = null;
+        List<ImageIndexer.Candidate> candidates = new ArrayList<>();
         for (int ln = 0; ln < lines.size(); ln++) {
             String line = lines.get(ln).strip();
             if (line.isEmpty() || line.startsWith("#")) {
@@ -49,29 +65,57 @@ public final class ListFileReader {
                 throw new UserException(where + ": expected 'relative/path label', got '" + line + "'");
             }
             String path = line.substring(0, sp).strip();
-            int label;
+            String text = line.substring(sp + 1);
+            long raw;
             try {
-                label = Integer.parseInt(line.substring(sp + 1)) - o.listLabelBase;
+                raw = Long.parseLong(text);
             } catch (NumberFormatException e) {
-                throw new UserException(where + ": label '" + line.substring(sp + 1) + "' is not an integer");
+                throw new UserException(where + ": label '" + text + "' is not an integer");
             }
+            long label = raw - o.listLabelBase;
             if (label < 0) {
-                throw new UserException(where + ": label " + (label + o.listLabelBase) + " is below the label base "
-                        + o.listLabelBase);
+                throw new UserException(where + ": label " + raw + " is below the label base " + o.listLabelBase);
+            }
+            if (label >= MAX_CLASSES) {
+                throw new UserException(where + ": label " + raw + " is above the limit of " + MAX_CLASSES
+                        + " classes (label base " + o.listLabelBase + ")");
             }
             if (classNames != null && label >= classNames.size()) {
-                throw new UserException(where + ": label " + (label + o.listLabelBase) + " out of range (" + classNames.size()
-                        + " classes, base " + o.listLabelBase + ")");
+                throw new UserException(where + ": label " + raw + " out of range (" + classNames.size()
+                        + " classes in the training list, base " + o.listLabelBase + ")");
             }
-            maxLabel = Math.max(maxLabel, label);
-            entries.add(new DecodedImageCache.Entry(imageDir.resolve(path), label));
+            Path file;
+            try {
+                file = imageDir.resolve(path);
+            } catch (InvalidPathException e) {
+                index.refuse(where + " '" + path + "'", "path cannot be represented in this locale's file-name encoding ("
+                        + System.getProperty("sun.jnu.encoding") + "); run with a UTF-8 locale");
+                continue;
+            }
+            if (!file.toAbsolutePath().normalize().startsWith(normDir)) {
+                outside++;
+                firstOutside = firstOutside == null ? path : firstOutside;
+            }
+            maxLabel = Math.max(maxLabel, (int) label);
+            candidates.add(new ImageIndexer.Candidate(file, file.toString(), (int) label));
             rel.add(path);
         }
-        if (entries.isEmpty()) {
+        if (candidates.isEmpty() && index.refused().isEmpty() && classNames == null) {
             throw new UserException(listFile + ": no entries");
         }
-        List<String> names = classNames != null ? classNames : deriveNames(entries, rel, maxLabel + 1, o.listLabelBase);
-        return DecodedImageCache.load(name, imageDir, entries, names, size, o);
+        List<String> names = classNames != null ? classNames : deriveNames(candidates, rel, maxLabel + 1, o.listLabelBase);
+        for (ImageIndexer.Candidate c : candidates) {
+            index.add(c);
+        }
+        if (index.size() == 0 && classNames == null) {
+            throw new UserException(listFile + ": no readable image (" + index.refused().size() + " skipped)");
+        }
+        List<String> notes = new ArrayList<>();
+        if (outside > 0) {
+            notes.add(outside + " entr" + (outside == 1 ? "y points" : "ies point") + " outside " + imageDir
+                    + " (absolute or ../ paths, allowed; first: " + firstOutside + ")");
+        }
+        return index.build(names, notes);
     }
 
     private static int lastWhitespace(String s) {
@@ -83,7 +127,7 @@ public final class ListFileReader {
         return -1;
     }
 
-    private static List<String> deriveNames(List<DecodedImageCache.Entry> entries, List<String> rel, int n, int base) {
+    private static List<String> deriveNames(List<ImageIndexer.Candidate> entries, List<String> rel, int n, int base) {
         String[] folder = new String[n];
         boolean unique = true;
         for (int i = 0; i < entries.size() && unique; i++) {

@@ -2,7 +2,6 @@ package org.selfsup.eval;
 
 import java.nio.file.Path;
 import org.selfsup.config.TrainConfig;
-import org.selfsup.data.DataOptions;
 import org.selfsup.data.Dataset;
 import org.selfsup.data.DatasetRegistry;
 
@@ -26,8 +25,6 @@ public final class EvalData {
         if (dir == null && dataset == null && config.dataDir != null && !config.dataDir.isBlank()) {
             dir = Path.of(config.dataDir);
         }
-        DataOptions opts = new DataOptions();
-        opts.imageSize = config.imageSize;
-        return DatasetRegistry.load(name, dir, opts);
+        return DatasetRegistry.load(name, dir, config.dataOptions());
     }
 }

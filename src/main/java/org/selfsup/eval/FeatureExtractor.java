@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.function.IntFunction;
 import org.selfsup.data.Image;
-import org.selfsup.data.ImageStore;
+import org.selfsup.data.ImageSet;
 import org.selfsup.data.Normalization;
 
 /**
@@ -37,8 +37,8 @@ public final class FeatureExtractor {
      *
      * @param l2Normalise whether each row is divided by its L2 norm (eps 1e-12, as {@code F.normalize})
      */
-    public FeatureMatrix extract(NDManager manager, ImageStore store, TestTransform transform, boolean l2Normalise) {
-        return extract(manager, store.size(), i -> transform.apply(store.image(i)), transform.normalization(),
+    public FeatureMatrix extract(NDManager manager, ImageSet store, TestTransform transform, boolean l2Normalise) {
+        return extract(manager, store.size(), i -> transform.apply(store.rgb(i)), transform.normalization(),
                 l2Normalise);
     }
 

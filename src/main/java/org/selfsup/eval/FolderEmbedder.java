@@ -7,20 +7,28 @@ import java.io.OutputStreamWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.Locale;
-import java.util.stream.Stream;
+import org.selfsup.augment.ImageOp;
+import org.selfsup.augment.ops.CenterCrop;
+import org.selfsup.augment.ops.Resize;
+import org.selfsup.data.BadImageException;
+import org.selfsup.data.BadImagePolicy;
+import org.selfsup.data.DataOptions;
 import org.selfsup.data.Image;
-import org.selfsup.data.ImageDecoding;
+import org.selfsup.data.ImageFolderReader;
 import org.selfsup.data.Normalization;
+import org.selfsup.data.StreamedImages;
 import org.selfsup.util.AtomicFiles;
 import org.selfsup.util.UserException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Embeds every PNG/JPEG file under a folder (recursively, in path order) and writes one CSV row per
- * image: its path relative to the folder, then the feature values.
+ * Embeds every image file under a folder (recursively, in path order) and writes one CSV row per
+ * image: its path relative to the folder, then the feature values. Images are resized (shorter side) and
+ * centre-cropped to the encoder's input size.
  */
 public final class FolderEmbedder {
+    private static final Logger LOG = LoggerFactory.getLogger(FolderEmbedder.class);
     private final FeatureExtractor extractor;
     private final int inputSize;
     private final Normalization norm;
@@ -41,41 +49,47 @@ public final class FolderEmbedder {
         this.l2Normalise = l2Normalise;
     }
 
-    /** The image files under {@code dir}, sorted. */
-    public static List<Path> imageFiles(Path dir) {
+    /**
+     * The images under {@code dir} (recursively, sorted by path), header-checked: a bad file is skipped
+     * with a warning or fails, as {@code policy} says.
+     */
+    public static StreamedImages images(Path dir, BadImagePolicy policy) {
         if (!Files.isDirectory(dir)) {
             throw new UserException("--images: " + dir + ": not a directory");
         }
-        try (Stream<Path> s = Files.walk(dir)) {
-            List<Path> files = s.filter(Files::isRegularFile).filter(p -> {
-                String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
-                return n.endsWith(".png") || n.endsWith(".jpg") || n.endsWith(".jpeg");
-            }).sorted().toList();
-            if (files.isEmpty()) {
-                throw new UserException("--images: " + dir + ": no .png, .jpg or .jpeg files");
-            }
-            return files;
-        } catch (IOException e) {
-            throw new UserException("--images: cannot list " + dir + ": " + e.getMessage());
-        }
+        DataOptions o = new DataOptions();
+        o.unlabelled = true;
+        o.onBadImage = policy;
+        return ImageFolderReader.read("--images " + dir, dir, null, o);
     }
 
     /**
-     * Writes the CSV atomically (temporary sibling, then rename).
+     * Writes the CSV atomically (temporary sibling, then rename). Images are decoded one batch at a time;
+     * one that cannot be decoded is left out with a warning (or fails, with {@link BadImagePolicy#FAIL}).
      *
      * @return the number of images embedded
      */
-    public int embed(NDManager manager, Path dir, Path csv) {
-        List<Path> files = imageFiles(dir);
-        Image[] images = new Image[files.size()];
-        for (int i = 0; i < files.size(); i++) {
+    public int embed(NDManager manager, Path dir, Path csv, BadImagePolicy policy) {
+        StreamedImages set = images(dir, policy);
+        ImageOp resize = new Resize(inputSize);
+        ImageOp crop = new CenterCrop(inputSize);
+        boolean[] bad = new boolean[set.size()];
+        FeatureMatrix f = extractor.extract(manager, set.size(), i -> {
             try {
-                images[i] = new Image(inputSize, inputSize, 3, ImageDecoding.decodeResized(files.get(i), inputSize));
-            } catch (IOException e) {
-                throw new UserException("--images: " + files.get(i) + ": " + e.getMessage());
+                return crop.apply(resize.apply(set.decodeOrThrow(i)));
+            } catch (BadImageException e) {
+                if (policy == BadImagePolicy.FAIL) {
+                    throw new UserException(set.displayName(i) + ": " + e.getMessage() + " (--on-bad-image fail)");
+                }
+                LOG.warn("{}: {}; left out", set.displayName(i), e.getMessage());
+                bad[i] = true;
+                return Image.blank(inputSize, inputSize, 3);
             }
+        }, norm, l2Normalise);
+        int written = 0;
+        for (boolean b : bad) {
+            written += b ? 0 : 1;
         }
-        FeatureMatrix f = extractor.extract(manager, images.length, i -> images[i], norm, l2Normalise);
         try {
             AtomicFiles.write(csv, out -> {
                 BufferedWriter w = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8));
@@ -84,8 +98,11 @@ public final class FolderEmbedder {
                     w.write(",f" + d);
                 }
                 w.newLine();
-                for (int i = 0; i < files.size(); i++) {
-                    w.write(csvCell(dir.relativize(files.get(i)).toString()));
+                for (int i = 0; i < set.size(); i++) {
+                    if (bad[i]) {
+                        continue;
+                    }
+                    w.write(csvCell(dir.relativize(set.source(i).file()).toString()));
                     for (float v : f.row(i)) {
                         w.write(',');
                         w.write(Float.toString(v));
@@ -97,7 +114,7 @@ public final class FolderEmbedder {
         } catch (IOException e) {
             throw new UserException("--out: cannot write " + csv + ": " + org.selfsup.util.IoMessages.reason(e));
         }
-        return files.size();
+        return written;
     }
 
     private static String csvCell(String s) {

@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.Objects;
 import org.selfsup.config.TrainConfig;
 import org.selfsup.data.Dataset;
-import org.selfsup.data.ImageStore;
+import org.selfsup.data.ImageSet;
 import org.selfsup.model.SslModel;
 import org.selfsup.train.FaultPoints;
 import org.selfsup.train.TrainingListener;
@@ -25,8 +25,8 @@ public final class KnnMonitor implements TrainingListener {
     /** Images per forward pass of the monitor. */
     public static final int BATCH = 256;
 
-    private final ImageStore bank;
-    private final ImageStore test;
+    private final ImageSet bank;
+    private final ImageSet test;
     private final TestTransform transform;
     private final Knn knn;
     private final int batchSize;
@@ -43,12 +43,12 @@ public final class KnnMonitor implements TrainingListener {
      * @param every     evaluate after every {@code every}-th epoch; 0 = never
      * @param epochs    total epochs of the run (the last epoch is always evaluated when {@code every > 0})
      */
-    public KnnMonitor(ImageStore bank, ImageStore test, TestTransform transform, Knn knn, int batchSize, int every,
+    public KnnMonitor(ImageSet bank, ImageSet test, TestTransform transform, Knn knn, int batchSize, int every,
                       int epochs) {
         this(bank, test, transform, knn, batchSize, every, epochs, null);
     }
 
-    private KnnMonitor(ImageStore bank, ImageStore test, TestTransform transform, Knn knn, int batchSize, int every,
+    private KnnMonitor(ImageSet bank, ImageSet test, TestTransform transform, Knn knn, int batchSize, int every,
                        int epochs, SslModel watched) {
         this.bank = Objects.requireNonNull(bank);
         this.test = Objects.requireNonNull(test);
@@ -67,7 +67,7 @@ public final class KnnMonitor implements TrainingListener {
 
     /** The monitor a run's configuration asks for: {@code knn-every}, {@code knn-k}, {@code knn-t}. */
     public static KnnMonitor forRun(TrainConfig config, Dataset ds) {
-        return new KnnMonitor(ds.train(), ds.test(), TestTransform.plain(ds.normalization()),
+        return new KnnMonitor(ds.train(), ds.test(), TestTransform.of(ds, config.viewSize(ds)),
                 new Knn(config.knnK, config.knnT, 1024, 16384), BATCH, config.knnEvery, config.epochs);
     }
 
@@ -107,7 +107,7 @@ public final class KnnMonitor implements TrainingListener {
      * One kNN evaluation: embeds bank and test under {@code transform} (L2-normalised) and scores every
      * test image.
      */
-    public static KnnResult evaluate(NDManager manager, FeatureEncoder encoder, ImageStore bank, ImageStore test,
+    public static KnnResult evaluate(NDManager manager, FeatureEncoder encoder, ImageSet bank, ImageSet test,
                                      TestTransform transform, Knn knn, int batchSize) {
         if (bank.numClasses() == 0 || test.numClasses() == 0) {
             throw new IllegalArgumentException("kNN needs labelled splits: " + bank.name() + ", " + test.name());

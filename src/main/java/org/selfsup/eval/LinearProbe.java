@@ -14,7 +14,7 @@ import java.util.SplittableRandom;
 import java.util.function.Consumer;
 import org.selfsup.augment.RandomTransform;
 import org.selfsup.data.Image;
-import org.selfsup.data.ImageStore;
+import org.selfsup.data.ImageSet;
 import org.selfsup.optim.Optimizer;
 import org.selfsup.optim.Sgd;
 import org.selfsup.util.Seeds;
@@ -64,15 +64,15 @@ public final class LinearProbe {
      *                      does not augment, may then be null
      * @param valFraction   fraction of {@code train} held out for validation, in [0, 1)
      */
-    public ProbeResult run(NDManager manager, FeatureEncoder encoder, int extractBatch, ImageStore train,
-                           ImageStore test, TestTransform testTransform, RandomTransform trainAugment,
+    public ProbeResult run(NDManager manager, FeatureEncoder encoder, int extractBatch, ImageSet train,
+                           ImageSet test, TestTransform testTransform, RandomTransform trainAugment,
                            double valFraction) {
         if (protocol.augment()) {
             Objects.requireNonNull(trainAugment, "protocol " + protocol.name() + " needs a training augmentation");
         }
         int[][] split = split(train.size(), valFraction, seed);
-        ImageStore fit = train.subset(train.name() + "/probe-train", split[0]);
-        ImageStore val = split[1].length == 0 ? null : train.subset(train.name() + "/probe-val", split[1]);
+        ImageSet fit = train.subset(train.name() + "/probe-train", split[0]);
+        ImageSet val = split[1].length == 0 ? null : train.subset(train.name() + "/probe-val", split[1]);
         boolean l2 = protocol.standardize();
         FeatureExtractor extractor = new FeatureExtractor(encoder, extractBatch);
         FeatureMatrix testF = extractor.extract(manager, test, testTransform, l2);

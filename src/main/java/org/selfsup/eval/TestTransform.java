@@ -3,6 +3,7 @@ package org.selfsup.eval;
 import java.util.Objects;
 import org.selfsup.augment.ImageOp;
 import org.selfsup.augment.ops.CenterCrop;
+import org.selfsup.augment.ops.Resize;
 import org.selfsup.data.Image;
 import org.selfsup.data.Normalization;
 
@@ -32,6 +33,26 @@ public record TestTransform(Normalization normalization, ImageOp preprocess) {
     /** {@code CenterCrop(size)} then ToTensor + Normalize. */
     public static TestTransform centerCrop(Normalization normalization, int size) {
         return new TestTransform(normalization, new CenterCrop(size));
+    }
+
+    /**
+     * The papers' ImageNet test geometry for full-resolution pictures: {@code Resize(size * 256 / 224)}
+     * (shorter side, 256 for 224) then {@code CenterCrop(size)}, then ToTensor + Normalize.
+     */
+    public static TestTransform resizeCenterCrop(Normalization normalization, int size) {
+        Resize resize = new Resize(resizeSide(size));
+        CenterCrop crop = new CenterCrop(size);
+        return new TestTransform(normalization, img -> crop.apply(resize.apply(img)));
+    }
+
+    /** The shorter side images are resized to before a centre crop of {@code size}: {@code size * 256 / 224}. */
+    public static int resizeSide(int size) {
+        return size * 256 / 224;
+    }
+
+    /** The test transform of a data set: the ImageNet geometry for streamed pictures, else ToTensor + Normalize. */
+    public static TestTransform of(org.selfsup.data.Dataset ds, int size) {
+        return ds.fullResolution() ? resizeCenterCrop(ds.normalization(), size) : plain(ds.normalization());
     }
 
     /** The preprocessed uint8 RGB image (grey images are repeated to 3 channels first). */

@@ -64,8 +64,12 @@ public final class PretrainJob implements TrainJob {
         Pretraining training = new Pretraining(config, out).terminal(ProgressBar.isTerminal())
                 .requireCheckpoint(resume);
         Dataset ds = training.dataset();
-        out.printf("data: %s — %d pretraining images, %d train / %d test labelled, views %d px%n",
-                ds.name(), ds.pretrain().size(), ds.train().size(), ds.test().size(), training.viewSize());
+        out.printf("data: %s — %d pretraining images, %d train / %s test labelled, views %d px%s%n",
+                ds.name(), ds.pretrain().size(), ds.train().size(), ds.test() == null ? "no" : ds.test().size(),
+                training.viewSize(), ds.fullResolution() ? " (full-resolution files, streamed)" : "");
+        if (config.knnEvery > 0 && training.monitor() == null) {
+            out.println("kNN monitor off: " + ds.name() + " " + ds.whyNoEvaluation() + " (pretraining only)");
+        }
         out.flush();
         TrainLoop.Result result;
         try {

@@ -16,7 +16,7 @@ import org.selfsup.augment.device.DevicePlan;
 import org.selfsup.augment.plans.PlanOptions;
 import org.selfsup.augment.plans.ViewPlans;
 import org.selfsup.config.TrainConfig;
-import org.selfsup.data.DataOptions;
+import org.selfsup.data.ImageStore;
 import org.selfsup.data.Dataset;
 import org.selfsup.data.DatasetRegistry;
 import org.selfsup.eval.KnnMonitor;
@@ -119,7 +119,7 @@ public final class Pretraining {
     /** The data set: the one given, else loaded (once) as the configuration says. */
     public Dataset dataset() {
         if (dataset == null) {
-            dataset = DatasetRegistry.load(config.dataset, config.dataDirPath(), new DataOptions());
+            dataset = DatasetRegistry.load(config.dataset, config.dataDirPath(), config.dataOptions());
         }
         return dataset;
     }
@@ -207,7 +207,8 @@ public final class Pretraining {
                                    NDManager manager, NDManager stageOn) {
         Dataset ds = dataset();
         if (devicePlan != null) {
-            return new DeviceBatchSource(devicePlan, ds.normalization(), ds.pretrain(), method.views(), manager,
+            return new DeviceBatchSource(devicePlan, ds.normalization(),
+                    ImageStore.inMemory(ds.pretrain(), "--augment-on device"), method.views(), manager,
                     config.seed, config.batchSize, config.prefetch, config.epochs, stageOn);
         }
         return new CpuBatchSource(assembler, method.views(), config.batchSize, config.prefetch, config.epochs,
@@ -234,9 +235,25 @@ public final class Pretraining {
         return steps;
     }
 
-    /** The kNN monitor of the run ({@code knn-every} > 0), not yet watching a model; null when off. */
+    /**
+     * The kNN monitor of the run ({@code knn-every} > 0), not yet watching a model; null when off, or when
+     * the data set has nothing to evaluate on (no test split, unlabelled images).
+     *
+     * @throws UserException when evaluation is asked for but the test split exists and has no usable image
+     */
     public KnnMonitor monitor() {
-        return config.knnEvery > 0 ? KnnMonitor.forRun(config, dataset()) : null;
+        if (config.knnEvery <= 0) {
+            return null;
+        }
+        Dataset ds = dataset();
+        if (ds.whyNoEvaluation() != null) {
+            if (ds.evaluationAbsent()) {
+                return null;
+            }
+            throw new UserException("knn-every " + config.knnEvery + ": no kNN monitor possible, " + ds.name() + " "
+                    + ds.whyNoEvaluation() + " (fix the split, or set --knn-every 0 to pretrain only)");
+        }
+        return KnnMonitor.forRun(config, ds);
     }
 
     /**

@@ -21,8 +21,8 @@ class DatasetRegistryTest {
         assertEquals(2_000, d.test().size());
         assertEquals(d.train(), d.pretrain());
         assertEquals(28, d.viewSize());
-        assertEquals(28, d.train().height());
-        assertEquals(1, d.train().channels());
+        assertEquals(28, mem(d.train()).height());
+        assertEquals(1, mem(d.train()).channels());
         assertEquals(10, d.numClasses());
         assertEquals("Ankle boot", d.train().classNames().get(9));
         int[] tr = ImageStats.classCounts(d.train());
@@ -33,7 +33,7 @@ class DatasetRegistryTest {
         }
         assertEquals(Normalization.FASHION_MNIST, d.normalization());
         // The subset's mean is close to the full training set's 0.2860.
-        double mean = ImageStats.meanStd(d.train())[0][0];
+        double mean = ImageStats.meanStd(mem(d.train()))[0][0];
         assertEquals(0.286, mean, 0.01);
     }
 
@@ -69,7 +69,7 @@ class DatasetRegistryTest {
         assertEquals(30, d.train().size());
         assertEquals(32, d.viewSize());
         assertArrayEquals(src.labels(), d.test().labels());
-        assertArrayEquals(src.pixels(29), d.train().pixels(29));
+        assertArrayEquals(src.pixels(29), mem(d.train()).pixels(29));
     }
 
     @Test
@@ -85,9 +85,9 @@ class DatasetRegistryTest {
         assertEquals(16, a.viewSize());
         assertArrayEquals(new int[] {10, 10, 10, 10}, ImageStats.classCounts(a.train()));
         for (int i = 0; i < 40; i++) {
-            assertArrayEquals(a.train().pixels(i), b.train().pixels(i));
+            assertArrayEquals(mem(a.train()).pixels(i), mem(b.train()).pixels(i));
         }
-        assertTrue(!java.util.Arrays.equals(a.train().pixels(0), a.test().pixels(0)));
+        assertTrue(!java.util.Arrays.equals(mem(a.train()).pixels(0), mem(a.test()).pixels(0)));
     }
 
     @Test
@@ -96,5 +96,9 @@ class DatasetRegistryTest {
         assertEquals(32, DatasetRegistry.defaultViewSize("cifar100"));
         assertEquals(64, DatasetRegistry.defaultViewSize("stl10"));
         assertEquals(224, DatasetRegistry.defaultViewSize("imagefolder"));
+    }
+
+    private static ImageStore mem(ImageSet s) {
+        return (ImageStore) s;
     }
 }

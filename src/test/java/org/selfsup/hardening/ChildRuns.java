@@ -39,8 +39,8 @@ final class ChildRuns {
     static Path writeData(Path dir) throws IOException {
         var fm = DatasetRegistry.load("fashion-mnist", null, new DataOptions());
         Files.createDirectories(dir);
-        write(dir, "train", fm.train().subset("train", IntStream.range(0, 32).toArray()));
-        write(dir, "t10k", fm.test().subset("test", IntStream.range(0, 16).toArray()));
+        write(dir, "train", ((org.selfsup.data.ImageStore) fm.train()).subset("train", IntStream.range(0, 32).toArray()));
+        write(dir, "t10k", ((org.selfsup.data.ImageStore) fm.test()).subset("test", IntStream.range(0, 16).toArray()));
         return dir;
     }
 

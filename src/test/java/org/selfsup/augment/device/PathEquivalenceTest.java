@@ -63,7 +63,7 @@ class PathEquivalenceTest {
     void greyFashionMnistImagesGiveTheSameViews() {
         org.selfsup.data.Dataset fm = org.selfsup.data.DatasetRegistry.load("fashion-mnist", null, null);
         int[] first = DeviceAugmenterTest.range(N);
-        compare("rsa", fm.pretrain().subset("fm", first), 28, fm.normalization());
+        compare("rsa", ((org.selfsup.data.ImageStore) fm.pretrain()).subset("fm", first), 28, fm.normalization());
     }
 
     private static void compare(String planName, ImageStore store, int size, Normalization norm) {

@@ -1,0 +1,197 @@
+package org.selfsup.data;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.UnaryOperator;
+import org.selfsup.util.UserException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A split whose images stay in their files and are decoded ({@link ImageDecoder}, PIL-exact) at full
+ * resolution every time one is asked for: image folders, list files and tar shards. Memory is the
+ * index (a path, an offset, a length and a label per image), not the pixels.
+ *
+ * <p>A file found unreadable while decoding (e.g. a truncated JPEG, which the index's header check
+ * cannot see) is, with {@link BadImagePolicy#SKIP}, warned about once, and its place is taken by the
+ * next readable image in index order: batch sizes and the order of all other samples stay a function
+ * of the seed. With {@link BadImagePolicy#FAIL} it is a {@link UserException} naming the file.
+ */
+public final class StreamedImages implements ImageSet {
+    private static final Logger LOG = LoggerFactory.getLogger(StreamedImages.class);
+
+    /**
+     * Where one image's bytes are.
+     *
+     * @param file   the file (a whole image file, or a tar shard)
+     * @param offset first byte of the image in {@code file}; -1 for the whole file
+     * @param length number of bytes (the whole file's size when {@code offset} is -1)
+     */
+    public record Source(Path file, long offset, long length) {
+        /** The whole file {@code file} of {@code length} bytes. */
+        public static Source whole(Path file, long length) {
+            return new Source(file, -1, length);
+        }
+
+        /** Human-readable location for messages ({@code shard.tar:key.jpg} style for members). */
+        public String describe() {
+            return offset < 0 ? file.toString() : file + " (bytes " + offset + ".." + (offset + length) + ")";
+        }
+    }
+
+    private final String name;
+    private final Source[] sources;
+    private final String[] displayNames;
+    private final int[] labels;
+    private final List<String> classNames;
+    private final BadImagePolicy policy;
+    private final UnaryOperator<Image> afterDecode;
+    private final List<String> notes;
+    private final Set<Integer> bad = ConcurrentHashMap.newKeySet();
+
+    /**
+     * @param sources      where each image is
+     * @param displayNames how each image is named in messages (null: {@link Source#describe()})
+     * @param labels       one per image, -1 for unlabelled
+     * @param classNames   class names by label (empty for unlabelled data)
+     * @param afterDecode  applied to every decoded image (identity, or the pre-resize of the optional store)
+     * @param notes        facts {@code data info} prints about the split (skipped files, empty classes...)
+     */
+    public StreamedImages(String name, Source[] sources, String[] displayNames, int[] labels, List<String> classNames,
+                          BadImagePolicy policy, UnaryOperator<Image> afterDecode, List<String> notes) {
+        this.name = Objects.requireNonNull(name);
+        this.sources = Objects.requireNonNull(sources);
+        this.displayNames = displayNames;
+        this.labels = Objects.requireNonNull(labels);
+        this.classNames = List.copyOf(classNames);
+        this.policy = Objects.requireNonNull(policy);
+        this.afterDecode = afterDecode == null ? UnaryOperator.identity() : afterDecode;
+        this.notes = List.copyOf(notes);
+        if (sources.length != labels.length) {
+            throw new IllegalArgumentException(name + ": " + sources.length + " files but " + labels.length + " labels");
+        }
+    }
+
+    @Override public String name() { return name; }
+    @Override public int size() { return sources.length; }
+    @Override public int label(int i) { return labels[i]; }
+    @Override public int[] labels() { return labels; }
+    @Override public List<String> classNames() { return classNames; }
+    @Override public boolean fullResolution() { return true; }
+
+    /** Where image {@code i} is. */
+    public Source source(int i) { return sources[i]; }
+
+    /** Facts about the split for {@code data info} (skipped files, empty class folders, paths outside the root). */
+    public List<String> notes() { return notes; }
+
+    /** The policy for unreadable files. */
+    public BadImagePolicy policy() { return policy; }
+
+    /** How image {@code i} is named in messages. */
+    public String displayName(int i) {
+        return displayNames != null ? displayNames[i] : sources[i].describe();
+    }
+
+    @Override
+    public Image rgb(int i) {
+        int n = sources.length;
+        for (int k = 0; k < n; k++) {
+            int j = (i + k) % n;
+            if (bad.contains(j)) {
+                continue;
+            }
+            try {
+                return afterDecode.apply(ImageDecoder.decode(read(sources[j])));
+            } catch (BadImageException e) {
+                if (policy == BadImagePolicy.FAIL) {
+                    throw new UserException(displayName(j) + ": " + e.getMessage() + " (--on-bad-image fail)");
+                }
+                if (bad.add(j)) {
+                    LOG.warn("{}: {}; skipped (its samples use the next readable image)", displayName(j), e.getMessage());
+                }
+            }
+        }
+        throw new UserException(name + ": none of its " + n + " images is readable");
+    }
+
+    /** Image {@code i} decoded as is, or the reason it cannot be: for {@code data pack} and checks. */
+    public Image decodeOrThrow(int i) throws BadImageException {
+        return ImageDecoder.decode(read(sources[i]));
+    }
+
+    /** The raw bytes of image {@code i}. */
+    public byte[] bytes(int i) throws BadImageException {
+        return read(sources[i]);
+    }
+
+    @Override
+    public StreamedImages subset(String newName, int[] indices) {
+        Source[] s = new Source[indices.length];
+        String[] d = displayNames == null ? null : new String[indices.length];
+        int[] l = new int[indices.length];
+        for (int k = 0; k < indices.length; k++) {
+            s[k] = sources[indices[k]];
+            l[k] = labels[indices[k]];
+            if (d != null) {
+                d[k] = displayNames[indices[k]];
+            }
+        }
+        return new StreamedImages(newName, s, d, l, classNames, policy, afterDecode, List.of());
+    }
+
+    /** This split with {@code op} applied after every decode (e.g. the pre-resize). */
+    public StreamedImages withAfterDecode(UnaryOperator<Image> op) {
+        return new StreamedImages(name, sources, displayNames, labels, classNames, policy, op, notes);
+    }
+
+    /** Reads a source's bytes, turning I/O failures into reasons. */
+    static byte[] read(Source s) throws BadImageException {
+        try {
+            if (s.offset < 0) {
+                return Files.readAllBytes(s.file);
+            }
+            if (s.length > Integer.MAX_VALUE - 16) {
+                throw new BadImageException("member of " + s.length + " bytes is too large");
+            }
+            byte[] out = new byte[(int) s.length];
+            try (FileChannel ch = FileChannel.open(s.file, StandardOpenOption.READ)) {
+                ByteBuffer buf = ByteBuffer.wrap(out);
+                long pos = s.offset;
+                while (buf.hasRemaining()) {
+                    int r = ch.read(buf, pos);
+                    if (r < 0) {
+                        throw new BadImageException("file ends inside the image (shard truncated?)");
+                    }
+                    pos += r;
+                }
+            }
+            return out;
+        } catch (BadImageException e) {
+            throw e;
+        } catch (AccessDeniedException e) {
+            throw new BadImageException("permission denied");
+        } catch (NoSuchFileException e) {
+            throw new BadImageException("file not found (removed since the folder was indexed?)");
+        } catch (OutOfMemoryError e) {
+            throw new BadImageException("file of " + s.length + " bytes does not fit in memory");
+        } catch (IOException e) {
+            throw new BadImageException("cannot read (" + e.getMessage() + ")");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return name + "[" + sources.length + " streamed images, " + classNames.size() + " classes]";
+    }
+}

@@ -1,0 +1,96 @@
+#!/usr/bin/python3
+"""torchvision side of `selfsup bench aug` on an image folder: ImageFolder + the same view plan +
+DataLoader(num_workers=2), source images per second after one warm-up batch.
+
+Run with Debian's interpreter (python3-torch 1.13, torchvision 0.14, PIL 9.4):
+  /usr/bin/python3 tools/bench_torchvision.py --data-dir DIR --plan rsa --size 224 [--workers 2 --batch 64 --seconds 20]
+DIR holds train/CLASS/*.jpg (e.g. written by `selfsup data generate`).
+
+Plans mirror selfsup's (docs/methods.md): rsa = weak RRC(0.2-1)+flip twice, each followed by the
+aggressive add-on (ColorJitter(0.4,0.4,0.4,0.1) p0.8, grey 0.2, PIL GaussianBlur sigma 0.1-2 p0.5): 4 views;
+byol = aggressive_full twice; dssl-imagenet = standard+blur twice plus a heavy view of each
+(torchvision RandAugment(2, 9) with p 0.9, else a 4x4 grid shuffle).
+"""
+import argparse, json, os, random, time
+import torch
+from PIL import ImageFilter
+from torchvision import datasets, transforms as T
+
+MEAN, STD = [0.485, 0.456, 0.406], [0.229, 0.224, 0.225]
+
+
+class Blur:
+    def __call__(self, img):
+        return img.filter(ImageFilter.GaussianBlur(radius=random.uniform(0.1, 2.0)))
+
+
+class GridShuffle:
+    def __init__(self, n=4):
+        self.n = n
+
+    def __call__(self, img):
+        w, h = img.size
+        tw, th = w // self.n, h // self.n
+        tiles = [img.crop((x * tw, y * th, (x + 1) * tw, (y + 1) * th)) for y in range(self.n) for x in range(self.n)]
+        random.shuffle(tiles)
+        out = img.copy()
+        for k, t in enumerate(tiles):
+            out.paste(t, ((k % self.n) * tw, (k // self.n) * th))
+        return out
+
+
+def plan(name, size):
+    weak = T.Compose([T.RandomResizedCrop(size, scale=(0.2, 1.0)), T.RandomHorizontalFlip()])
+    addon = T.Compose([T.RandomApply([T.ColorJitter(0.4, 0.4, 0.4, 0.1)], p=0.8), T.RandomGrayscale(0.2),
+                       T.RandomApply([Blur()], p=0.5)])
+    tensor = T.Compose([T.ToTensor(), T.Normalize(MEAN, STD)])
+    if name == "byol":
+        full = T.Compose([weak, addon])
+        return lambda img: [tensor(full(img)), tensor(full(img))]
+    if name == "rsa":
+        def views(img):
+            w1, w2 = weak(img), weak(img)
+            return [tensor(w1), tensor(w2), tensor(addon(w1)), tensor(addon(w2))]
+        return views
+    if name == "dssl-imagenet":
+        std = T.Compose([weak, addon])
+        heavy = T.RandomChoice([T.RandAugment(2, 9)] * 9 + [GridShuffle(4)])
+        def views(img):
+            x1, x2 = std(img), std(img)
+            return [tensor(x1), tensor(x2), tensor(heavy(x1)), tensor(heavy(x2))]
+        return views
+    raise SystemExit("unknown plan " + name)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--data-dir", required=True)
+    ap.add_argument("--plan", default="rsa")
+    ap.add_argument("--size", type=int, default=224)
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--batch", type=int, default=64)
+    ap.add_argument("--seconds", type=float, default=20)
+    a = ap.parse_args()
+    torch.set_num_threads(1)
+    ds = datasets.ImageFolder(os.path.join(a.data_dir, "train"), transform=plan(a.plan, a.size))
+    dl = torch.utils.data.DataLoader(ds, batch_size=a.batch, shuffle=True, num_workers=a.workers, drop_last=True,
+                                     persistent_workers=a.workers > 0)
+    images, start = 0, None
+    while True:
+        for k, (views, _) in enumerate(dl):
+            if start is None:  # the first batch warms the workers up
+                start = time.perf_counter()
+                continue
+            images += views[0].shape[0]
+            if time.perf_counter() - start >= a.seconds:
+                break
+        if start is not None and time.perf_counter() - start >= a.seconds:
+            break
+    secs = time.perf_counter() - start
+    print(json.dumps({"bench": "torchvision", "plan": a.plan, "size": a.size, "workers": a.workers, "batch": a.batch,
+                      "images": images, "seconds": round(secs, 2), "src_img_per_s": round(images / secs, 1),
+                      "torch": torch.__version__}))
+
+
+if __name__ == "__main__":
+    main()
