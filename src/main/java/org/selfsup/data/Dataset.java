@@ -26,11 +26,11 @@ public record Dataset(String name, ImageSet pretrain, ImageSet train, ImageSet t
      * or unlabelled training images.
      */
     public String whyNoEvaluation() {
-        if (test == null) {
-            return "it has no test split";
-        }
         if (train.numClasses() == 0) {
             return "its training images are unlabelled";
+        }
+        if (test == null) {
+            return "it has no test split";
         }
         if (test.size() == 0) {
             return "its test split " + test.name() + " has no usable image";

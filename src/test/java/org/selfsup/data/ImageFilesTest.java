@@ -161,4 +161,92 @@ class ImageFilesTest {
         UserException e6 = assertThrows(UserException.class, () -> ListFileReader.read("l", root, list, null, o));
         assertTrue(e6.getMessage().startsWith(root.resolve("all/missing.png").toString()), e6.getMessage());
     }
+
+    /** Issue 16 item 1: train/{a,b,b2,c} and val/{a,c}: val's c keeps train's label of c; b2 is reported empty. */
+    @Test
+    void classesAreMatchedByNameAcrossSplits() throws IOException {
+        Path root = dir.resolve("root");
+        png(root.resolve("train/a/1.png"), 1);
+        png(root.resolve("train/b/1.png"), 2);
+        Files.createDirectories(root.resolve("train/b2"));
+        png(root.resolve("train/c/1.png"), 3);
+        png(root.resolve("val/a/1.png"), 4);
+        png(root.resolve("val/c/1.png"), 5);
+        Dataset d = DatasetRegistry.load("imagefolder", root, opts());
+        assertEquals(List.of("a", "b", "b2", "c"), d.test().classNames());
+        assertArrayEquals(new int[] {0, 3}, d.test().labels());
+        assertTrue(((StreamedImages) d.train()).notes().toString().contains("empty class folder(s)"),
+                ((StreamedImages) d.train()).notes().toString());
+        png(root.resolve("val/d/1.png"), 6);
+        UserException e = assertThrows(UserException.class, () -> DatasetRegistry.load("imagefolder", root, opts()));
+        assertTrue(e.getMessage().startsWith(root.resolve("val/d") + ": class 'd' is not a class of the training split"),
+                e.getMessage());
+    }
+
+    /** Unlabelled collections: --labels none reads every image below the folder; a train-only folder has no test split. */
+    @Test
+    void unlabelledAndTrainOnlyFolders() throws IOException {
+        Path root = dir.resolve("photos");
+        png(root.resolve("train/2019/x.png"), 1);
+        png(root.resolve("train/y.png"), 2);
+        DataOptions o = opts();
+        o.unlabelled = true;
+        Dataset d = DatasetRegistry.load("imagefolder", root, o);
+        assertEquals(2, d.train().size());
+        assertArrayEquals(new int[] {-1, -1}, d.train().labels());
+        assertEquals("its training images are unlabelled", d.whyNoEvaluation());
+        // the same folder read as classes: 2019 is the one class, the loose file is not a sample (as torchvision)
+        assertEquals(List.of("2019"), DatasetRegistry.load("imagefolder", root, opts()).train().classNames());
+        png(root.resolve("train/2019/z.png"), 3);
+        Files.delete(root.resolve("train/y.png"));
+        Dataset trainOnly = DatasetRegistry.load("imagefolder", root, opts());
+        assertEquals(null, trainOnly.test());
+        assertEquals("it has no test split", trainOnly.whyNoEvaluation());
+        assertTrue(trainOnly.evaluationAbsent());
+    }
+
+    /** An empty test split (all images unreadable) is kept empty, so training can refuse it naming the split. */
+    @Test
+    void unusableTestSplitIsReportedNotHidden() throws IOException {
+        Path root = dir.resolve("root");
+        png(root.resolve("train/a/1.png"), 1);
+        Files.createDirectories(root.resolve("val/a"));
+        Files.write(root.resolve("val/a/1.png"), new byte[0]);
+        Dataset d = DatasetRegistry.load("imagefolder", root, opts());
+        assertEquals(0, d.test().size());
+        assertEquals("its test split imagefolder/val has no usable image", d.whyNoEvaluation());
+        assertTrue(!d.evaluationAbsent());
+    }
+
+    /** Issue 16 items 5 and 10: a huge list label is a fast error; paths outside the image folder are noted. */
+    @Test
+    void listLabelsAreBoundedAndOutsidePathsNoted() throws IOException {
+        Path root = dir.resolve("list");
+        png(root.resolve("all/a.png"), 1);
+        png(dir.resolve("outside/b.png"), 2);
+        Path list = root.resolve("train.txt");
+        Files.writeString(list, "a.png 1000000000\n");
+        UserException e = assertThrows(UserException.class, () -> ListFileReader.read("l", root, list, null, opts()));
+        assertEquals(list + ":1: label 1000000000 is above the limit of 100000 classes (label base 1)", e.getMessage());
+        Files.writeString(list, "a.png 1\n../../outside/b.png 1\n" + dir.resolve("outside/b.png") + " 1\n");
+        StreamedImages s = ListFileReader.read("l", root, list, null, opts());
+        assertEquals(3, s.size());
+        assertTrue(s.notes().get(0).startsWith("2 entries point outside " + root.resolve("all")), s.notes().toString());
+    }
+
+    /** Issue 16 item 6: a file name that is not valid UTF-8 (made with the shell) is listed and read. */
+    @Test
+    void nonUtf8FileNamesAreRead() throws Exception {
+        Path train = dir.resolve("train");
+        png(train.resolve("a/plain.png"), 1);
+        png(train.resolve("a/caf\u00e9 \u00fc.png"), 2);
+        Process p = new ProcessBuilder("sh", "-c", "cp plain.png \"$(printf 'bad\\377name.png')\"")
+                .directory(train.resolve("a").toFile()).inheritIO().start();
+        assertEquals(0, p.waitFor());
+        StreamedImages s = ImageFolderReader.read("t", train, null, opts());
+        assertEquals(3, s.size());
+        for (int i = 0; i < 3; i++) {
+            assertEquals(8, s.rgb(i).width(), s.displayName(i));
+        }
+    }
 }
