@@ -249,4 +249,22 @@ class ImageFilesTest {
             assertEquals(8, s.rgb(i).width(), s.displayName(i));
         }
     }
+
+    /** Issue 16 item 6: under LANG=C (an ASCII locale) a folder with non-ASCII names is still read whole. */
+    @Test
+    void nonAsciiNamesUnderAsciiLocale() throws Exception {
+        Path train = dir.resolve("root/train");
+        png(train.resolve("caf\u00e9/\u00e9t\u00e9 1.png"), 1);
+        png(train.resolve("caf\u00e9/plain.png"), 2);
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder pb = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"), "-Dai.djl.offline=true",
+                "org.selfsup.cli.Main", "data", "info", "--dataset", "imagefolder", "--data-dir", dir.resolve("root").toString())
+                .redirectErrorStream(true);
+        pb.environment().put("LANG", "C");
+        pb.environment().put("LC_ALL", "C");
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), out);
+        assertTrue(out.contains("imagefolder/train                 2"), out);
+    }
 }
