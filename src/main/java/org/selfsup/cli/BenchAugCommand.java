@@ -106,7 +106,7 @@ public final class BenchAugCommand implements Runnable {
             norm = ds.normalization();
             viewSize = size > 0 ? size : ds.viewSize();
             source = dataset + (store.fullResolution() ? " full-resolution files decoded every epoch ("
-                    + org.selfsup.data.ImageDecoder.describe() + ")" : " " + store.rgb(0).height() + "x" + store.rgb(0).width() + " in memory");
+                    + org.selfsup.data.ImageDecoder.describe() + ")" : " " + store.rgb(0).height() + "x" + store.rgb(0).width() + "x3 in memory");
         }
         ViewPlan viewPlan = ViewPlans.create(planName, viewSize, PlanOptions.defaults());
         AugBenchmark.Result r = AugBenchmark.run(store, viewPlan, norm, threads, batch, warmup, seconds, repeats);

@@ -3,8 +3,6 @@ package org.selfsup.data;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -109,14 +107,8 @@ public final class ImageIndexer {
                 }
             }
             throw new BadImageException("image file is truncated (no JPEG frame header)");
-        } catch (BadImageException e) {
-            throw e;
-        } catch (AccessDeniedException e) {
-            throw new BadImageException("permission denied");
-        } catch (NoSuchFileException e) {
-            throw new BadImageException("file not found");
         } catch (IOException e) {
-            throw new BadImageException("cannot read (" + e.getMessage() + ")");
+            throw StreamedImages.readFailure(e);
         }
     }
 }

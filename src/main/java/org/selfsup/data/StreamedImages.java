@@ -177,17 +177,22 @@ public final class StreamedImages implements ImageSet {
                 }
             }
             return out;
-        } catch (BadImageException e) {
-            throw e;
-        } catch (AccessDeniedException e) {
-            throw new BadImageException("permission denied");
-        } catch (NoSuchFileException e) {
-            throw new BadImageException("file not found (removed since the folder was indexed?)");
         } catch (OutOfMemoryError e) {
             throw new BadImageException("file of " + s.length + " bytes does not fit in memory");
         } catch (IOException e) {
-            throw new BadImageException("cannot read (" + e.getMessage() + ")");
+            throw readFailure(e);
         }
+    }
+
+    /** An I/O failure on an image file as a reason (permission denied, file not found, ...). */
+    static BadImageException readFailure(IOException e) {
+        if (e instanceof AccessDeniedException) {
+            return new BadImageException("permission denied");
+        }
+        if (e instanceof NoSuchFileException) {
+            return new BadImageException("file not found");
+        }
+        return new BadImageException("cannot read (" + e.getMessage() + ")");
     }
 
     @Override

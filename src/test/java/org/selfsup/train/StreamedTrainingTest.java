@@ -18,6 +18,7 @@ import org.selfsup.augment.ops.ResizedCrop;
 import org.selfsup.augment.random.CropBox;
 import org.selfsup.augment.random.RandomResizedCrop;
 import org.selfsup.config.TrainConfig;
+import org.selfsup.job.Pretraining;
 import org.selfsup.data.BadImagePolicy;
 import org.selfsup.data.DataOptions;
 import org.selfsup.data.Dataset;
@@ -58,14 +59,14 @@ class StreamedTrainingTest {
         PrintWriter console = new PrintWriter(new StringWriter(), true);
         TrainConfig full = TinyRuns.config(tmp.resolve("a"), "s", "byol", 2);
         full.dataset = "imagefolder";
-        assertTrue(new Trainer(full, console).withDataset(ds).run().complete());
+        assertTrue(new Pretraining(full, console).withDataset(ds).run().complete());
 
         TrainConfig cut = TinyRuns.config(tmp.resolve("b"), "s", "byol", 2);
         cut.dataset = "imagefolder";
         cut.checkpointSteps = 3;
-        assertFalse(new Trainer(cut, console).withDataset(ds).stopAfterSteps(7).run().complete());
+        assertFalse(new Pretraining(cut, console).withDataset(ds).stopAfterSteps(7).run().complete());
         assertEquals(new TrainState(6, 1, 2), TinyRuns.header(tmp.resolve("b/s/checkpoints/last.ckpt")).state());
-        assertTrue(new Trainer(cut, console).withDataset(folder(BadImagePolicy.SKIP)).run().complete());
+        assertTrue(new Pretraining(cut, console).withDataset(folder(BadImagePolicy.SKIP)).run().complete());
         assertArrayEquals(TinyRuns.stateBytes(tmp.resolve("a/s/checkpoints/last.ckpt")),
                 TinyRuns.stateBytes(tmp.resolve("b/s/checkpoints/last.ckpt")));
     }
@@ -77,7 +78,7 @@ class StreamedTrainingTest {
         TrainConfig c = TinyRuns.config(tmp.resolve("f"), "f", "byol", 1);
         c.dataset = "imagefolder";
         UserException e = assertThrows(UserException.class,
-                () -> new Trainer(c, new PrintWriter(new StringWriter(), true)).withDataset(ds).run());
+                () -> new Pretraining(c, new PrintWriter(new StringWriter(), true)).withDataset(ds).run());
         assertTrue(e.getMessage().startsWith(tmp.resolve("data/train/c1/i0b.jpg") + ": image file is truncated"),
                 e.getMessage());
     }
