@@ -14,8 +14,9 @@ import org.selfsup.util.Seeds;
 /**
  * The batches of one epoch, shuffled and assembled ahead of time on a background thread.
  *
- * <p>The order of the images is a permutation drawn from {@code Seeds.stream(seed, Seeds.SHUFFLE,
- * epoch)} (Fisher–Yates), so it depends only on the run seed and the epoch. Training drops the last
+ * <p>The order of the images is the store's {@link org.selfsup.data.ImageSet#epochOrder}: a permutation
+ * drawn from {@code Seeds.stream(seed, Seeds.SHUFFLE, epoch)} (Fisher–Yates; tar shards: WebDataset's
+ * shard-then-buffer shuffle), so it depends only on the run seed and the epoch. Training drops the last
  * partial batch (torch {@code drop_last=True}); evaluation can keep it. A loader can start at any
  * batch index to resume mid-epoch: batch {@code k} always holds the same images and views.
  *
@@ -55,7 +56,7 @@ public final class EpochLoader implements Iterable<ViewBatch>, Iterator<ViewBatc
      * @param prefetch   batches assembled ahead of the consumer (0 = none)
      */
     public EpochLoader(BatchAssembler assembler, int epoch, int batchSize, boolean dropLast, int startBatch, int prefetch) {
-        this(assembler, epoch, shuffle(assembler.seed(), epoch, assembler.store().size()), batchSize, dropLast,
+        this(assembler, epoch, assembler.store().epochOrder(assembler.seed(), epoch), batchSize, dropLast,
                 startBatch, prefetch);
     }
 

@@ -25,13 +25,15 @@ import org.selfsup.util.UserException;
  * <tr><td>stl10</td><td>{@code stl10_binary/}</td><td>train+unlabeled</td><td>64</td></tr>
  * <tr><td>imagefolder</td><td>{@code train/CLASS/*.jpg}, optional {@code val/CLASS/*.jpg} (streamed)</td><td>train</td><td>224</td></tr>
  * <tr><td>listfile</td><td>{@code train.txt}, optional {@code test.txt}, images under {@code all/} (streamed)</td><td>train</td><td>224</td></tr>
+ * <tr><td>shards</td><td>{@code train/*.tar}, optional {@code val/*.tar}, WebDataset {@code KEY.jpg + KEY.cls}
+ *     (streamed)</td><td>train</td><td>224</td></tr>
  * <tr><td>synthetic</td><td>none (generated)</td><td>train</td><td>32</td></tr>
  * </table>
  */
 public final class DatasetRegistry {
     /** Valid data set names. */
     public static final List<String> NAMES = List.of(
-            "fashion-mnist", "mnist", "cifar10", "cifar100", "stl10", "imagefolder", "listfile", "synthetic");
+            "fashion-mnist", "mnist", "cifar10", "cifar100", "stl10", "imagefolder", "listfile", "shards", "synthetic");
 
     /** Fashion-MNIST class names, by label. */
     public static final List<String> FASHION_MNIST_CLASSES = List.of(
@@ -109,6 +111,15 @@ public final class DatasetRegistry {
                 Path testList = root.resolve(o.testList);
                 StreamedImages test = Files.exists(testList)
                         ? ListFileReader.read(n + "/test", root, testList, train.classNames(), o) : null;
+                yield same(n, train, test, Normalization.IMAGENET, s);
+            }
+            case "shards" -> {
+                int s = size(o, 224);
+                Path root = requireDir(n, dir);
+                StreamedImages train = TarShards.read(n + "/train", root.resolve("train"), null, o);
+                Path testDir = Files.isDirectory(root.resolve("val")) ? root.resolve("val") : root.resolve("test");
+                StreamedImages test = Files.isDirectory(testDir)
+                        ? TarShards.read(n + "/" + testDir.getFileName(), testDir, train.classNames(), o) : null;
                 yield same(n, train, test, Normalization.IMAGENET, s);
             }
             case "synthetic" -> {

@@ -35,6 +35,15 @@ public interface ImageSet {
     /** The images at {@code indices}, in that order. */
     ImageSet subset(String newName, int[] indices);
 
+    /**
+     * The order in which an epoch visits the images: a uniformly random permutation from
+     * {@code Seeds.stream(seed, Seeds.SHUFFLE, epoch)} (Fisher–Yates); tar shards use WebDataset's
+     * shard-then-buffer order instead ({@link TarShards#epochOrder}).
+     */
+    default int[] epochOrder(long seed, int epoch) {
+        return org.selfsup.util.Seeds.permutation(size(), org.selfsup.util.Seeds.stream(seed, org.selfsup.util.Seeds.SHUFFLE, epoch));
+    }
+
     /** Whether the images keep their files' own sizes (streamed) rather than one stored size. */
     default boolean fullResolution() {
         return false;

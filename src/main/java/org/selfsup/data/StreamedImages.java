@@ -58,6 +58,8 @@ public final class StreamedImages implements ImageSet {
     private final UnaryOperator<Image> afterDecode;
     private final List<String> notes;
     private final Set<Integer> bad = ConcurrentHashMap.newKeySet();
+    private int[] shardStarts;
+    private int shuffleBuffer;
 
     /**
      * @param sources      where each image is
@@ -135,6 +137,23 @@ public final class StreamedImages implements ImageSet {
         return read(sources[i]);
     }
 
+    /**
+     * This split read in WebDataset's order: its samples lie shard after shard ({@code starts[s]} = first
+     * index of shard {@code s}) and an epoch shuffles shards, then samples through a buffer of {@code buffer}.
+     */
+    public StreamedImages withShardOrder(int[] starts, int buffer) {
+        StreamedImages s = new StreamedImages(name, sources, displayNames, labels, classNames, policy, afterDecode, notes);
+        s.shardStarts = starts.clone();
+        s.shuffleBuffer = buffer;
+        return s;
+    }
+
+    @Override
+    public int[] epochOrder(long seed, int epoch) {
+        return shardStarts == null ? ImageSet.super.epochOrder(seed, epoch)
+                : TarShards.epochOrder(shardStarts, sources.length, shuffleBuffer, seed, epoch);
+    }
+
     @Override
     public StreamedImages subset(String newName, int[] indices) {
         Source[] s = new Source[indices.length];
@@ -152,7 +171,10 @@ public final class StreamedImages implements ImageSet {
 
     /** This split with {@code op} applied after every decode (e.g. the pre-resize). */
     public StreamedImages withAfterDecode(UnaryOperator<Image> op) {
-        return new StreamedImages(name, sources, displayNames, labels, classNames, policy, op, notes);
+        StreamedImages s = new StreamedImages(name, sources, displayNames, labels, classNames, policy, op, notes);
+        s.shardStarts = shardStarts;
+        s.shuffleBuffer = shuffleBuffer;
+        return s;
     }
 
     /** Reads a source's bytes, turning I/O failures into reasons. */

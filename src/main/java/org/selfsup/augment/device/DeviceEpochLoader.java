@@ -63,7 +63,7 @@ public final class DeviceEpochLoader implements AutoCloseable {
         this.seed = seed;
         this.epoch = epoch;
         this.batchSize = batchSize;
-        this.order = EpochLoader.shuffle(seed, epoch, store.size());
+        this.order = store.epochOrder(seed, epoch);
         this.batchCount = EpochLoader.batchCount(store.size(), batchSize, dropLast);
         this.prefetch = prefetch;
         this.nextToSubmit = Math.min(startBatch, batchCount);
