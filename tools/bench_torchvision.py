@@ -62,6 +62,20 @@ def plan(name, size):
     raise SystemExit("unknown plan " + name)
 
 
+def cpu_seconds(pids):
+    """User+system CPU seconds of this process and the given worker processes (from /proc)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for pid in [os.getpid()] + list(pids):
+        try:
+            with open("/proc/%d/stat" % pid) as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / tick
+        except OSError:
+            pass
+    return total
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--data-dir", required=True)
@@ -75,11 +89,14 @@ def main():
     ds = datasets.ImageFolder(os.path.join(a.data_dir, "train"), transform=plan(a.plan, a.size))
     dl = torch.utils.data.DataLoader(ds, batch_size=a.batch, shuffle=True, num_workers=a.workers, drop_last=True,
                                      persistent_workers=a.workers > 0)
-    images, start = 0, None
+    images, start, cpu0, pids = 0, None, 0.0, []
     while True:
-        for k, (views, _) in enumerate(dl):
+        it = iter(dl)
+        for k, (views, _) in enumerate(it):
             if start is None:  # the first batch warms the workers up
+                pids = [w.pid for w in getattr(it, "_workers", [])]
                 start = time.perf_counter()
+                cpu0 = cpu_seconds(pids)
                 continue
             images += views[0].shape[0]
             if time.perf_counter() - start >= a.seconds:
@@ -87,8 +104,10 @@ def main():
         if start is not None and time.perf_counter() - start >= a.seconds:
             break
     secs = time.perf_counter() - start
+    cpu = cpu_seconds(pids) - cpu0
     print(json.dumps({"bench": "torchvision", "plan": a.plan, "size": a.size, "workers": a.workers, "batch": a.batch,
                       "images": images, "seconds": round(secs, 2), "src_img_per_s": round(images / secs, 1),
+                      "cpu_seconds": round(cpu, 2), "src_img_per_cpu_s": round(images / cpu, 1) if cpu > 0 else None,
                       "torch": torch.__version__}))
 
 
