@@ -30,7 +30,7 @@ public final class DatasetOptions {
     public boolean download;
 
     @Option(names = "--image-size", paramLabel = "PX", defaultValue = "0",
-            description = "View size in pixels, 0..1024; 0 = the data set's default (CIFAR 32, STL-10 64, (Fashion-)MNIST 28, "
+            description = "View size in pixels; 0 = the data set's default (CIFAR 32, STL-10 64, (Fashion-)MNIST 28, "
                     + "folders 224; folders are decoded at full resolution) (default: ${DEFAULT-VALUE}).")
     public int imageSize;
 

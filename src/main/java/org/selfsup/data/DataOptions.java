@@ -7,9 +7,6 @@ import java.nio.file.Path;
  * usable default, so {@code new DataOptions()} loads a data set the standard way.
  */
 public final class DataOptions {
-    /** Largest view size in pixels a data set is loaded for. */
-    public static final int MAX_VIEW_SIZE = 1024;
-
     /**
      * View size in pixels; 0 = the data set's default (CIFAR 32, STL-10 64, (Fashion-)MNIST 28, folders
      * 224). Folders and lists are decoded at their full resolution whatever the view size.

@@ -62,9 +62,8 @@ public final class DatasetRegistry {
     public static Dataset load(String name, Path dataDir, DataOptions opts) {
         DataOptions o = opts != null ? opts : new DataOptions();
         String n = checkName(name);
-        if (o.imageSize < 0 || o.imageSize > DataOptions.MAX_VIEW_SIZE) {
-            throw new UserException("--image-size must be in 0.." + DataOptions.MAX_VIEW_SIZE + " (0 = the data set's "
-                    + "default), got " + o.imageSize);
+        if (o.imageSize < 0) {
+            throw new UserException("--image-size must be >= 0 (0 = the data set's default), got " + o.imageSize);
         }
         Path dir = dataDir;
         if (o.download && Downloads.supports(n)) {
