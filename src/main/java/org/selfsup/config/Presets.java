@@ -54,15 +54,19 @@ public final class Presets {
             .set("arch", "resnet50").set("zero-init-residual", true)
             .set("batch-size", 256).set("lr", 0.2).set("weight-decay", 1e-4)
             .set("lr-schedule", "warmup-cosine-step").set("warmup-epochs", 0)
+            .set("precision", "fp32") // train_multi.py's --amp is off by default
             .build();
 
     private static final Preset RSA_IMAGENET1K = Preset.builder("rsa-imagenet1k",
                     "RSA, ResNet-50 on ImageNet-1K, LARS lr 0.6 x 2048/256 = 4.8, 10 warm-up epochs",
                     "methods.md §2.8 (multi GPU, ImageNet-1K column), §2.11: train_multi.py --lr 0.6 --wd 1e-6 "
-                            + "--batch-size 2048 --warmup-epochs 10")
+                            + "--batch-size 2048 --warmup-epochs 10; fp16 because the paper says IN-1K used AMP "
+                            + "(torch.cuda.amp: float16 autocast + GradScaler) on 8x V100, though the README command "
+                            + "omits --amp")
             .from(RSA_IMAGENET100)
             .set("optimizer", "lars").set("lr", 0.6).set("batch-size", 2048).set("weight-decay", 1e-6)
             .set("warmup-epochs", 10)
+            .set("precision", "fp16")
             .build();
 
     private static final Preset BYOL_CIFAR10 = Preset.builder("byol-cifar10",
@@ -109,6 +113,7 @@ public final class Presets {
             .set("soft-loss-rate", 0.0)
             .set("randaug-n", 2).set("randaug-m", 9).set("grid", 4).set("relative-magnitudes", false)
             .set("knn-every", 0)
+            .set("precision", "fp32") // methods.md §3.4-3.6 list no mixed precision for DSSL's run.py
             .build();
 
     /** DSSL byol_harder-aug_imagenet/run.py (methods.md §3.5, §3.6). */

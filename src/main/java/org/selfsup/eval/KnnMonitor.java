@@ -10,6 +10,7 @@ import org.selfsup.data.Dataset;
 import org.selfsup.data.ImageStore;
 import org.selfsup.model.SslModel;
 import org.selfsup.train.FaultPoints;
+import org.selfsup.train.Precision;
 import org.selfsup.train.TrainingListener;
 
 /**
@@ -33,6 +34,7 @@ public final class KnnMonitor implements TrainingListener {
     private final int every;
     private final int epochs;
     private final SslModel watched;
+    private final String precision;
 
     /**
      * @param bank      labelled train split (memory bank)
@@ -45,11 +47,11 @@ public final class KnnMonitor implements TrainingListener {
      */
     public KnnMonitor(ImageStore bank, ImageStore test, TestTransform transform, Knn knn, int batchSize, int every,
                       int epochs) {
-        this(bank, test, transform, knn, batchSize, every, epochs, null);
+        this(bank, test, transform, knn, batchSize, every, epochs, null, "fp32");
     }
 
     private KnnMonitor(ImageStore bank, ImageStore test, TestTransform transform, Knn knn, int batchSize, int every,
-                       int epochs, SslModel watched) {
+                       int epochs, SslModel watched, String precision) {
         this.bank = Objects.requireNonNull(bank);
         this.test = Objects.requireNonNull(test);
         this.transform = Objects.requireNonNull(transform);
@@ -58,17 +60,28 @@ public final class KnnMonitor implements TrainingListener {
         this.every = every;
         this.epochs = epochs;
         this.watched = watched;
+        this.precision = precision;
     }
 
     /** This monitor, evaluating {@code model} (the model being trained) at its epochs. */
     public KnnMonitor watching(SslModel model) {
-        return new KnnMonitor(bank, test, transform, knn, batchSize, every, epochs, Objects.requireNonNull(model));
+        return new KnnMonitor(bank, test, transform, knn, batchSize, every, epochs, Objects.requireNonNull(model),
+                precision);
+    }
+
+    /**
+     * This monitor computing features at {@code precision} (fp32, bf16, fp16: the run's, see
+     * {@code train.Precision}); features are upcast to float32 before normalisation and the vote.
+     */
+    public KnnMonitor atPrecision(String precision) {
+        return new KnnMonitor(bank, test, transform, knn, batchSize, every, epochs, watched, precision);
     }
 
     /** The monitor a run's configuration asks for: {@code knn-every}, {@code knn-k}, {@code knn-t}. */
     public static KnnMonitor forRun(TrainConfig config, Dataset ds) {
         return new KnnMonitor(ds.train(), ds.test(), TestTransform.plain(ds.normalization()),
-                new Knn(config.knnK, config.knnT, 1024, 16384), BATCH, config.knnEvery, config.epochs);
+                new Knn(config.knnK, config.knnT, 1024, 16384), BATCH, config.knnEvery, config.epochs)
+                .atPrecision(config.precision);
     }
 
     /** Whether 0-based {@code epoch} is evaluated. */
@@ -99,7 +112,10 @@ public final class KnnMonitor implements TrainingListener {
     public KnnResult evaluate(SslModel model) {
         Device device = model.backbone().getParameters().valueAt(0).getArray().getDevice();
         try (NDManager manager = NDManager.newBaseManager(device)) {
-            return evaluate(manager, Encoders.backbone(model, manager), bank, test, transform, knn, batchSize);
+            Precision p = Precision.of(precision, device);
+            FeatureEncoder fp32 = Encoders.backbone(model, manager);
+            FeatureEncoder encoder = p.autocasts() ? x -> p.forward(() -> fp32.encode(x)) : fp32;
+            return evaluate(manager, encoder, bank, test, transform, knn, batchSize);
         }
     }
 
