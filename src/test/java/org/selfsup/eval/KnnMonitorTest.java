@@ -55,7 +55,7 @@ class KnnMonitorTest {
         ImageStore bank = SyntheticImages.generate("syn/train", 40, 3, 16, 1, 0);
         ImageStore test = SyntheticImages.generate("syn/test", 23, 3, 16, 1, 1);
         try (NDManager m = NDManager.newBaseManager();
-             SslModel model = SslModel.create(ModelSpec.forMethod("rsa", "small", 8, List.of(1, 1, 1, 1), null),
+             SslModel model = SslModel.create(MethodRegistry.modelSpec("rsa", "small", 8, List.of(1, 1, 1, 1), null),
                      false, false, m, 16, 3)) {
             KnnMonitor fp32 = new KnnMonitor(bank, test, TestTransform.plain(Normalization.CIFAR), new Knn(), 16, 1, 1);
             KnnResult a = fp32.evaluate(model);
