@@ -33,6 +33,7 @@ import picocli.CommandLine;
             ImportCommand.class,
             EmbedCommand.class,
             DoctorCommand.class,
+            LaunchCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {
