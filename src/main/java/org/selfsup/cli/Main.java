@@ -33,7 +33,6 @@ import picocli.CommandLine;
             ImportCommand.class,
             EmbedCommand.class,
             DoctorCommand.class,
-            LaunchCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {
