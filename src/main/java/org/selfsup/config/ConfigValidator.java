@@ -121,6 +121,8 @@ final class ConfigValidator {
         atLeast("checkpoint-steps", c.checkpointSteps, 0);
         atLeast("log-every", c.logEvery, 1);
         nonNegative("collapse-std", c.collapseStd);
+        positive("dist-timeout", c.distTimeout);
+        positive("bucket-mb", c.bucketMb);
     }
 
     private static void checkConsistency(TrainConfig c) {

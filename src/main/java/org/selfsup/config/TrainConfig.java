@@ -227,6 +227,14 @@ public final class TrainConfig {
             + "below this (healthy is about 1/sqrt(dim)).")
     public double collapseStd = 0.01;
 
+    @JsonPropertyDescription("Data-parallel runs (mpirun, srun, selfsup launch): seconds without progress after "
+            + "which a rank that died or hangs stops the others (exit code 4), and the rendezvous timeout.")
+    public double distTimeout = 300;
+
+    @JsonPropertyDescription("Data-parallel runs: gradients are averaged in buckets of about this many MiB, one "
+            + "all-reduce per bucket and step (PyTorch DDP's default 25).")
+    public double bucketMb = 25;
+
     /**
      * The methods' own options (keys declared in each method's {@code MethodDefinition}, e.g. RSA's
      * {@code beta}), by key; written after the other keys, flat, as if they were fields.

@@ -119,6 +119,21 @@ public final class Distributed implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether {@code flag} holds on any rank (one MAX all-reduce), so that all ranks take the same branch;
+     * {@code flag} itself for one process.
+     */
+    public boolean any(boolean flag, NDManager device) {
+        if (collective == null) {
+            return flag;
+        }
+        try (NDManager m = device.newSubManager()) {
+            ai.djl.ndarray.NDArray a = m.create(new long[] {flag ? 1 : 0});
+            collective.allReduce(a, Collective.Op.MAX);
+            return a.toLongArray()[0] != 0;
+        }
+    }
+
     /** Starts the fault bound (training steps); no-op for one process. */
     public void arm(String phase) {
         if (watchdog != null) {

@@ -12,6 +12,7 @@ import java.util.Map;
 import org.selfsup.config.TrainConfig;
 import org.selfsup.config.TrainJob;
 import org.selfsup.data.Dataset;
+import org.selfsup.dist.World;
 import org.selfsup.eval.KnnMonitor;
 import org.selfsup.eval.KnnResult;
 import org.selfsup.model.SslModel;
@@ -53,13 +54,20 @@ public final class PretrainJob implements TrainJob {
         } catch (IOException e) {
             throw new UserException("cannot read " + checkpoints + ": " + IoMessages.reason(e), e);
         }
-        RunDir.probe(Path.of(config.runsDir), config.name);
+        if (World.detect().writer()) { // data-parallel ranks > 0 never touch the run folder (rank 0 holds it)
+            RunDir.probe(Path.of(config.runsDir), config.name);
+        }
     }
 
     @Override
     public int run(TrainConfig config, boolean resume, PrintWriter out) {
         // a GPU that is not there, or a precision this libtorch cannot run, fails before anything is touched
         Pretraining.checkExecution(config, out);
+        boolean writer = World.detect().writer();
+        if (!writer) {
+            // data-parallel rank > 0: rank 0 alone reports, writes and evaluates; errors still reach stderr
+            out = new PrintWriter(java.io.Writer.nullWriter());
+        }
         check(config, resume);
         Pretraining training = new Pretraining(config, out).terminal(ProgressBar.isTerminal())
                 .requireCheckpoint(resume);
@@ -74,6 +82,9 @@ public final class PretrainJob implements TrainJob {
             out.println("error: " + e.getMessage());
             out.flush();
             return EXIT_DIVERGED;
+        }
+        if (!writer) {
+            return 0;
         }
         Path runDir = config.runDirPath();
         out.printf("trained: %d steps; checkpoints in %s%n", result.state().step(), runDir.resolve("checkpoints"));
