@@ -16,7 +16,6 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.selfsup.cli.Main;
 
 /**
  * {@code selfsup train} as a 2-rank job under mpirun (the tiny run of {@link ChildRuns}: 32 images, global
@@ -147,14 +146,7 @@ class DataParallelRunTest {
 
     /** One rank's JVM command (as {@link ChildRuns#start}). */
     private static List<String> rank(List<String> args, List<String> props) {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "-Xmx384m", "-Dai.djl.offline=true",
-                "-Dai.djl.pytorch.num_threads=1", "-Dai.djl.pytorch.num_interop_threads=1"));
-        cmd.addAll(props);
-        cmd.add(Main.class.getName());
-        cmd.addAll(args);
-        return cmd;
+        return ChildRuns.command(props, args);
     }
 
     private static Process start(List<String> cmd, Path log) throws Exception {
