@@ -43,7 +43,8 @@ public final class Nccl {
     interface Lib extends Library {
         int ncclGetVersion(IntByReference version);
 
-        int ncclGetUniqueId(UniqueId id);
+        // ncclUniqueId* out-parameter: a byte[] is passed as a pointer to a buffer copied back after the call
+        int ncclGetUniqueId(byte[] id);
 
         int ncclCommInitRank(PointerByReference comm, int nranks, UniqueId id, int rank);
 
@@ -116,10 +117,9 @@ public final class Nccl {
 
     /** A new unique id (rank 0 makes it and sends it to the others). */
     public byte[] uniqueId() {
-        UniqueId id = new UniqueId();
+        byte[] id = new byte[UNIQUE_ID_BYTES];
         check(lib.ncclGetUniqueId(id), "ncclGetUniqueId");
-        id.read();
-        return id.internal.clone();
+        return id;
     }
 
     /** Makes {@code device} the calling thread's CUDA device. */
