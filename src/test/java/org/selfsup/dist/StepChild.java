@@ -23,13 +23,13 @@ import java.util.SplittableRandom;
 import org.selfsup.augment.EpochLoader;
 import org.selfsup.data.Shard;
 import org.selfsup.method.Byol;
-import org.selfsup.method.Networks;
 import org.selfsup.method.StepContext;
+import org.selfsup.model.Networks;
+import org.selfsup.optim.Optimizer;
+import org.selfsup.optim.Sgd;
 import org.selfsup.train.Ema;
 import org.selfsup.train.StepRunner;
 import org.selfsup.train.TrainableModel;
-import org.selfsup.optim.Optimizer;
-import org.selfsup.optim.Sgd;
 
 /**
  * One rank (or the single reference process) of {@link DataParallelStepTest}: BYOL with SGD and an EMA
