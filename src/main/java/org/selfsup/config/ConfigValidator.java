@@ -56,6 +56,12 @@ final class ConfigValidator {
         oneOf("ema-timing", c.emaTiming, TrainConfig.EMA_TIMINGS);
         oneOf("augment-on", c.augmentOn, TrainConfig.AUGMENT_ON);
         oneOf("precision", c.precision, TrainConfig.PRECISIONS);
+        oneOf("knn-transform", c.knnTransform, TrainConfig.KNN_TRANSFORMS);
+        if (c.probe == null || !TrainConfig.PROBES.contains(c.probe)) {
+            throw new ConfigValueException("'" + c.probe + "' is not a probe protocol (expected "
+                    + String.join(", ", TrainConfig.PROBES.subList(1, TrainConfig.PROBES.size())) + ", or empty for "
+                    + "none)" + Names.didYouMean(String.valueOf(c.probe), TrainConfig.PROBES), "probe");
+        }
         if (c.device == null || !DEVICE.matcher(c.device).matches()) {
             throw new ConfigValueException("'" + c.device + "' is not a device (auto, cpu, gpu or gpu:N)"
                     + Names.didYouMean(String.valueOf(c.device), List.of("auto", "cpu", "gpu")), "device");

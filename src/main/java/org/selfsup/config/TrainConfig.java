@@ -46,6 +46,10 @@ public final class TrainConfig {
     public static final List<String> EMA_TIMINGS = List.of("before-forward", "after-step");
     public static final List<String> AUGMENT_ON = List.of("cpu", "device");
     public static final List<String> PRECISIONS = List.of("fp32", "bf16", "fp16");
+    /** Test geometries of the kNN monitor (package {@code org.selfsup.eval}). */
+    public static final List<String> KNN_TRANSFORMS = List.of("plain", "dssl-cifar");
+    /** Linear-probe protocols {@code probe} accepts, "" = none ({@code org.selfsup.eval.ProbeProtocol.NAMES}). */
+    public static final List<String> PROBES = List.of("", "cifar", "msf", "dssl-cifar", "dssl-imagenet", "fast");
 
     // ---- run bookkeeping ----
     @JsonPropertyDescription("Run name: the run folder is <runs-dir>/<name>. Empty: the config file's name "
@@ -213,6 +217,15 @@ public final class TrainConfig {
 
     @JsonPropertyDescription("kNN monitor: temperature of the vote weights.")
     public double knnT = 0.1;
+
+    @JsonPropertyDescription("kNN monitor test geometry for bank and test images: plain (ToTensor + Normalize, "
+            + "RSA) or dssl-cifar (Resize(S*36/32, bicubic) + CenterCrop(S), DSSL's CIFAR monitor).")
+    public String knnTransform = "plain";
+
+    @JsonPropertyDescription("Linear probe after pretraining (as RSA's train_single.py and DSSL's run.py): cifar, "
+            + "msf, dssl-cifar, dssl-imagenet or fast; empty = none. Its final-epoch test top-1 goes to the "
+            + "summary, the report and metrics.jsonl.")
+    public String probe = "";
 
     @JsonPropertyDescription("Keep a checkpoint every N epochs (the last one is always written; 0 = last only).")
     public int checkpointEvery = 10;

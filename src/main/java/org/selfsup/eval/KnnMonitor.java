@@ -77,11 +77,27 @@ public final class KnnMonitor implements TrainingListener {
         return new KnnMonitor(bank, test, transform, knn, batchSize, every, epochs, watched, precision);
     }
 
-    /** The monitor a run's configuration asks for: {@code knn-every}, {@code knn-k}, {@code knn-t}. */
+    /**
+     * The monitor a run's configuration asks for: {@code knn-every}, {@code knn-k}, {@code knn-t},
+     * {@code knn-transform}.
+     */
     public static KnnMonitor forRun(TrainConfig config, Dataset ds) {
-        return new KnnMonitor(ds.train(), ds.test(), TestTransform.plain(ds.normalization()),
+        return new KnnMonitor(ds.train(), ds.test(), transform(config, ds),
                 new Knn(config.knnK, config.knnT, 1024, 16384), BATCH, config.knnEvery, config.epochs)
                 .atPrecision(config.precision);
+    }
+
+    /**
+     * The monitor's test geometry ({@code knn-transform}): {@code plain} = ToTensor + Normalize (RSA's
+     * monitor, no resize); {@code dssl-cifar} = Resize(S·36/32, bicubic) + CenterCrop(S) for views of side
+     * S, DSSL's CIFAR monitor (36 and 32 on CIFAR).
+     */
+    public static TestTransform transform(TrainConfig config, Dataset ds) {
+        if ("dssl-cifar".equals(config.knnTransform)) {
+            return ProbeProtocol.DSSL_CIFAR.testTransform(ds.normalization(), config.viewSize(ds),
+                    ds.test().height(), ds.test().width());
+        }
+        return TestTransform.plain(ds.normalization());
     }
 
     /** Whether 0-based {@code epoch} is evaluated. */
@@ -116,6 +132,17 @@ public final class KnnMonitor implements TrainingListener {
             FeatureEncoder fp32 = Encoders.backbone(model, manager);
             FeatureEncoder encoder = p.autocasts() ? x -> p.forward(() -> fp32.encode(x)) : fp32;
             return evaluate(manager, encoder, bank, test, transform, knn, batchSize);
+        }
+    }
+
+    /**
+     * The same kNN protocol on raw pixels: each image under the test transform, normalised and
+     * flattened, is its own feature vector. The baseline any encoder must beat to have learnt
+     * something a pixel-space nearest neighbour does not already know (on Fashion-MNIST it is strong).
+     */
+    public KnnResult evaluateRawPixels() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            return evaluate(manager, x -> x, bank, test, transform, knn, batchSize);
         }
     }
 

@@ -24,6 +24,7 @@ import org.selfsup.data.Dataset;
 import org.selfsup.data.Shard;
 import org.selfsup.data.DatasetRegistry;
 import org.selfsup.eval.KnnMonitor;
+import org.selfsup.eval.ProbeMonitor;
 import org.selfsup.method.MethodRegistry;
 import org.selfsup.method.SslMethod;
 import org.selfsup.model.ModelSpec;
@@ -296,6 +297,14 @@ public final class Pretraining {
         out.flush();
     }
 
+    /** The linear probe after pretraining ({@code probe}), not yet watching a model; null when off. */
+    public ProbeMonitor probe() {
+        return ProbeMonitor.forRun(config, dataset(), line -> {
+            console.println(line);
+            console.flush();
+        });
+    }
+
     /**
      * The device of this rank: {@link #device(String)}, and for a GPU in a data-parallel job the GPU of
      * its local rank ({@code gpu(localRank mod visible GPUs)}: one GPU per rank, or all ranks of a machine
@@ -434,6 +443,10 @@ public final class Pretraining {
                         KnnMonitor monitor = monitor();
                         if (monitor != null) {
                             listeners.add(monitor.watching(model));
+                        }
+                        ProbeMonitor probe = probe();
+                        if (probe != null) {
+                            listeners.add(probe.watching(model));
                         }
                         listeners.addAll(extraListeners);
                     }
