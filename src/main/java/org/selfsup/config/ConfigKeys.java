@@ -32,9 +32,9 @@ public final class ConfigKeys {
      * between the original and a resuming command. Every other key must match the checkpoint's.
      */
     public static final Set<String> RUN_SETTINGS = Set.of("name", "runs-dir", "data-dir", "threads",
-            "torch-threads", "prefetch", "device", "knn-every", "knn-k", "knn-t", "checkpoint-every", "checkpoint-steps",
-            "log-every", "collapse-std", "preset", "channels-last", "cudnn-benchmark", "tf32",
-            "dist-timeout", "bucket-mb");
+            "torch-threads", "prefetch", "device", "knn-every", "knn-k", "knn-t", "knn-transform", "probe",
+            "checkpoint-every", "checkpoint-steps", "log-every", "collapse-std", "preset", "channels-last",
+            "cudnn-benchmark", "tf32", "dist-timeout", "bucket-mb");
 
     private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -16,7 +16,8 @@ class PresetsTest {
     void everyPresetIsValidAndNamedAfterItself() {
         assertEquals(List.of("rsa-cifar10", "rsa-cifar100", "rsa-stl10", "rsa-imagenet100", "rsa-imagenet1k",
                 "dssl-simsiam-cifar10", "dssl-simsiam-imagenet", "dssl-byol-imagenet", "byol-cifar10",
-                "simsiam-cifar10", "demo"), Presets.names());
+                "simsiam-cifar10", "simsiam-heavy-cifar10", "simsiam-imagenet", "simsiam-heavy-imagenet", "demo"),
+                Presets.names());
         for (Preset p : Presets.all()) {
             TrainConfig c = preset(p.name());
             assertEquals(p.name(), c.preset);
