@@ -47,6 +47,13 @@ public final class Presets {
                     "methods.md §2.11: train_single.py --dataset stl10; §2.2 (S = 64); §2.8 (train+unlabeled)")
             .from(RSA_CIFAR10).set("dataset", "stl10").set("image-size", 64).build();
 
+    private static final Preset RSA_TINYIMAGENET = Preset.builder("rsa-tinyimagenet",
+                    "RSA on Tiny-ImageNet-200 (official folder layout), 64 px crops; train_single.py defaults "
+                            + "(the paper's hyper-parameters for it are not in the repository)",
+                    "methods.md §2.8 (single GPU; Tiny-IN read from LMDB there), §1.3 (normalisation), §2.11 "
+                            + "(no README command)")
+            .from(RSA_CIFAR10).set("dataset", "tinyimagenet").set("image-size", 64).build();
+
     private static final Preset RSA_IMAGENET100 = Preset.builder("rsa-imagenet100",
                     "RSA, ResNet-50 on ImageNet-100 (image folder), batch 256, SGD lr 0.2",
                     "methods.md §2.8 (multi GPU, ImageNet-100 column), §2.10 train_multi.py, §2.11")
@@ -166,7 +173,8 @@ public final class Presets {
             .set("probe", "fast")
             .build();
 
-    private static final Map<String, Preset> ALL = index(RSA_CIFAR10, RSA_CIFAR100, RSA_STL10, RSA_IMAGENET100,
+    private static final Map<String, Preset> ALL = index(RSA_CIFAR10, RSA_CIFAR100, RSA_STL10, RSA_TINYIMAGENET,
+            RSA_IMAGENET100,
             RSA_IMAGENET1K, DSSL_SIMSIAM_CIFAR10, DSSL_SIMSIAM_IMAGENET, DSSL_BYOL_IMAGENET, BYOL_CIFAR10,
             SIMSIAM_CIFAR10, SIMSIAM_HEAVY_CIFAR10, SIMSIAM_IMAGENET, SIMSIAM_HEAVY_IMAGENET, DEMO);
 

@@ -116,6 +116,10 @@ class ProbeProtocolTest {
         for (String n : ProbeProtocol.NAMES) {
             assertEquals(n, ProbeProtocol.named(n).name());
         }
+        // the probe key's values (config cannot see eval) are "" plus these names
+        assertEquals(ProbeProtocol.NAMES, org.selfsup.config.TrainConfig.PROBES.subList(1,
+                org.selfsup.config.TrainConfig.PROBES.size()));
+        assertEquals("", org.selfsup.config.TrainConfig.PROBES.get(0));
     }
 
     private static Image goldenInput32() {
