@@ -70,8 +70,8 @@ public final class TrainConfig {
     public String plan = "";
 
     // ---- data ----
-    @JsonPropertyDescription("Data set name (fashion-mnist, mnist, cifar10, cifar100, stl10, imagefolder, "
-            + "listfile, synthetic).")
+    @JsonPropertyDescription("Data set name (fashion-mnist, mnist, cifar10, cifar100, stl10, tinyimagenet, "
+            + "imagefolder, listfile, synthetic).")
     public String dataset = "fashion-mnist";
 
     @JsonPropertyDescription("Data set folder. Empty: the data set's default location (embedded data for "
