@@ -8,6 +8,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.selfsup.data.Shard;
 import org.selfsup.util.Futures;
 import org.selfsup.util.Seeds;
 
@@ -57,6 +58,15 @@ public final class EpochLoader implements Iterable<ViewBatch>, Iterator<ViewBatc
      */
     public EpochLoader(BatchAssembler assembler, int epoch, int batchSize, boolean dropLast, int startBatch, int prefetch) {
         this(assembler, epoch, assembler.store().epochOrder(assembler.seed(), epoch), batchSize, dropLast,
+                startBatch, prefetch);
+    }
+
+    /**
+     * A training loader (shuffled, drop-last) over this rank's {@link Shard} of the epoch's permutation:
+     * data-parallel rank {@code r} of {@code n}, with {@code batchSize} the per-rank batch.
+     */
+    public EpochLoader(BatchAssembler assembler, int epoch, Shard shard, int batchSize, int startBatch, int prefetch) {
+        this(assembler, epoch, shard.of(assembler.store().epochOrder(assembler.seed(), epoch)), batchSize, true,
                 startBatch, prefetch);
     }
 

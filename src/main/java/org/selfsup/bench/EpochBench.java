@@ -53,9 +53,15 @@ public final class EpochBench {
      */
     public record Result(int steps, int batch, double seconds, double[] waitMs, String augmentOn, String device,
                          int arraysStart, int arraysEnd, long rssStartKib, long rssEndKib, double lastLoss,
-                         double boundaryWaitMs) {
+                         double boundaryWaitMs, int ranks, double allReduceMs) {
+        /** Source images per second of this rank ({@code batch} is the per-rank batch). */
         public double imagesPerSecond() {
             return steps * (double) batch / seconds;
+        }
+
+        /** Source images per second of all ranks together (they step in lockstep). */
+        public double totalImagesPerSecond() {
+            return ranks * imagesPerSecond();
         }
 
         public double totalWaitMs() {
@@ -100,7 +106,11 @@ public final class EpochBench {
         long limit = maxSteps > 0 ? Math.min(maxSteps, total) : total;
         boolean onDevice = "device".equals(config.augmentOn);
         TorchThreads.apply(config.torchThreads, "torch-threads");
-        try (NDManager manager = NDManager.newBaseManager(Pretraining.device(config.device));
+        // under a launcher this is one rank: its shard, the per-rank batch and the gradient all-reduce
+        ai.djl.Device device = training.rankDevice();
+        try (org.selfsup.dist.Distributed dist = org.selfsup.dist.Distributed.open(training.world(), device,
+                config.distTimeout, System.err);
+             NDManager manager = NDManager.newBaseManager(device);
              SslModel sslModel = Pretraining.createModel(config, method, manager, size);
              BatchAssembler assembler = training.assembler(plan);
              // staged batches live here until a step takes them: not counted as the run's live arrays
@@ -114,6 +124,10 @@ public final class EpochBench {
                  StepSchedules schedules = StepSchedules.forRun(config, stepsPerEpoch, total, ema != null, manager)) {
                 StepRunner runner = Pretraining.stepRunner(config, method, model, opt, ema, manager);
                 runner.useDeviceSchedules(schedules);
+                runner.useGradientReducer(dist.reducer(model.trainableParameters(),
+                        (long) (config.bucketMb * (1 << 20)), manager));
+                dist.arm("bench epoch");
+                double reduceMs = 0;
                 double[] waitMs = new double[(int) limit];
                 int arraysStart = 0;
                 long rssStart = 0;
@@ -136,6 +150,7 @@ public final class EpochBench {
                                 double lr = LrSchedule.lr(config, epoch, b, stepsPerEpoch);
                                 double tau = runner.hasEma() ? LrSchedule.tau(config, k, total) : Double.NaN;
                                 LossOutput out = runner.step(sm, views, new StepContext(k, total, epoch), lr, tau);
+                                reduceMs += runner.lastReduceNanos() / 1e6;
                                 if (k == limit) {
                                     loss = out.total().getFloat(); // the one sync: queued device work is timed
                                 }
@@ -149,10 +164,11 @@ public final class EpochBench {
                     }
                 }
                 double seconds = (System.nanoTime() - start) / 1e9;
-                return new Result((int) k, config.batchSize, seconds, waitMs, onDevice ? "device" : "cpu",
+                return new Result((int) k, training.localBatch(), seconds, waitMs, onDevice ? "device" : "cpu",
                         manager.getDevice().toString(), arraysStart,
                         NativeStats.liveArrays(manager) - NativeStats.liveArrays(staging), rssStart,
-                        NativeStats.rssKib(), loss, boundaries == 0 ? Double.NaN : boundaryWait / boundaries);
+                        NativeStats.rssKib(), loss, boundaries == 0 ? Double.NaN : boundaryWait / boundaries,
+                        dist.ranks(), k == 0 ? 0 : reduceMs / k);
             }
         }
     }

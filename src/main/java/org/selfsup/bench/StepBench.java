@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.selfsup.config.TrainConfig;
+import org.selfsup.dist.Distributed;
 import org.selfsup.job.Pretraining;
 import org.selfsup.method.LossOutput;
 import org.selfsup.method.SslMethod;
@@ -50,10 +51,18 @@ public final class StepBench {
      * @param rssStartKib   process RSS before the first timed step
      * @param rssEndKib     process RSS after the last step
      * @param lastLoss      loss of the last step (finite for a healthy run)
+     * @param ranks         data-parallel ranks the step ran on (1 without a launcher); {@code batch} is per rank
+     * @param allReduceMs   median host time of the gradient all-reduce per step (0 for one process)
      */
     public record Result(String method, String arch, int batch, int views, int size, String device, double[] stepMs,
                          double emaMs, double forwardBackwardMs, double optimizerMs, int arraysStart,
-                         int arraysEnd, long rssStartKib, long rssEndKib, double lastLoss) {
+                         int arraysEnd, long rssStartKib, long rssEndKib, double lastLoss, int ranks,
+                         double allReduceMs) {
+        /** Source images per second of all ranks together (they step in lockstep). */
+        public double totalImagesPerSecond() {
+            return ranks * sourceImagesPerSecond();
+        }
+
         /** Median step time in milliseconds. */
         public double medianMs() {
             return median(stepMs);
@@ -89,10 +98,15 @@ public final class StepBench {
         if (steps < 1 || warmup < 0) {
             throw new UserException("--steps must be >= 1 and --warmup >= 0");
         }
-        int b = config.batchSize;
+        // under a launcher (mpirun, srun, selfsup launch) this is one rank: the batch is split over the
+        // ranks and every step ends with the bucketed gradient all-reduce, as in training
+        Pretraining setup = new Pretraining(config, new java.io.PrintWriter(java.io.Writer.nullWriter()));
+        int b = setup.localBatch();
         int s = config.imageSize;
         float[][] host = syntheticViews(v, b, s, config.seed);
-        try (NDManager manager = NDManager.newBaseManager(Pretraining.device(config.device));
+        ai.djl.Device device = setup.rankDevice();
+        try (Distributed dist = Distributed.open(setup.world(), device, config.distTimeout, System.err);
+             NDManager manager = NDManager.newBaseManager(device);
              SslModel sslModel = Pretraining.createModel(config, method, manager, s)) {
             Pretraining.accelerate(config, sslModel, manager.getDevice(), notices);
             TrainableModel model = TrainableModel.of(sslModel);
@@ -104,6 +118,10 @@ public final class StepBench {
                 long total = warmup + steps;
                 schedules = StepSchedules.constant(lr, config.emaBase, total, ema != null, manager);
                 runner.useDeviceSchedules(schedules);
+                runner.useGradientReducer(dist.reducer(model.trainableParameters(),
+                        (long) (config.bucketMb * (1 << 20)), manager));
+                dist.arm("bench step");
+                double[] reduceMs = new double[steps];
                 double[] stepMs = new double[steps];
                 double[][] phases = new double[3][steps];
                 int arraysStart = 0;
@@ -128,11 +146,13 @@ public final class StepBench {
                         for (int j = 0; j < 3; j++) {
                             phases[j][i] = p[j] / 1e6;
                         }
+                        reduceMs[i] = runner.lastReduceNanos() / 1e6;
                     }
                 }
                 return new Result(config.method, config.arch, b, v, s, manager.getDevice().toString(), stepMs,
                         median(phases[0]), median(phases[1]), median(phases[2]), arraysStart,
-                        NativeStats.liveArrays(manager), rssStart, NativeStats.rssKib(), loss);
+                        NativeStats.liveArrays(manager), rssStart, NativeStats.rssKib(), loss, dist.ranks(),
+                        median(reduceMs));
             } finally {
                 if (schedules != null) {
                     schedules.close();

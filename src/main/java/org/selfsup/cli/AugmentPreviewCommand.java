@@ -23,8 +23,8 @@ public final class AugmentPreviewCommand implements Runnable {
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--dataset", defaultValue = "fashion-mnist",
-            description = "Data set name (fashion-mnist, mnist, cifar10, cifar100, stl10, imagefolder, listfile, synthetic). "
-                    + "Default: ${DEFAULT-VALUE}.")
+            description = "Data set name (fashion-mnist, mnist, cifar10, cifar100, stl10, tinyimagenet, imagefolder, "
+                    + "listfile, synthetic). Default: ${DEFAULT-VALUE}.")
     String dataset;
 
     @Option(names = "--data-dir", description = "Data set directory (not needed for the embedded fashion-mnist subset or synthetic). "
@@ -35,7 +35,7 @@ public final class AugmentPreviewCommand implements Runnable {
     String split;
 
     @Option(names = "--plan", defaultValue = "rsa", description = "View plan (" + "byol, simsiam, rsa, rsa-aw, dssl-cifar, "
-            + "dssl-imagenet, dssl-byol-harder, heavy-pair, eval, probe-train). Default: ${DEFAULT-VALUE}.")
+            + "dssl-imagenet, dssl-byol-harder, heavy-pair, eval). Default: ${DEFAULT-VALUE}.")
     String plan;
 
     @Option(names = "--out", required = true, description = "Output PNG file (written atomically). Required.")

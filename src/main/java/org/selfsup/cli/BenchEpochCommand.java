@@ -71,6 +71,12 @@ public final class BenchEpochCommand implements Runnable {
                 noStage ? "no staging" : "next batch staged on the device ahead");
         out.printf(Locale.ROOT, "  %-24s %d (%.1f s)%n", "steps", r.steps(), r.seconds());
         out.printf(Locale.ROOT, "  %-24s %.1f%n", "source img/s", r.imagesPerSecond());
+        if (r.ranks() > 1) {
+            out.printf(Locale.ROOT, "  %-24s %d (batch %d per rank; this is rank %d)%n", "data-parallel ranks",
+                    r.ranks(), r.batch(), org.selfsup.dist.World.detect().rank());
+            out.printf(Locale.ROOT, "  %-24s %.1f%n", "total source img/s", r.totalImagesPerSecond());
+            out.printf(Locale.ROOT, "  %-24s %.1f ms mean per step%n", "all-reduce", r.allReduceMs());
+        }
         out.printf(Locale.ROOT, "  %-24s %.1f ms (%.1f%% of the time)%n", "waited for data, total", r.totalWaitMs(),
                 100 * r.totalWaitMs() / 1000 / Math.max(r.seconds(), 1e-9));
         out.printf(Locale.ROOT, "  %-24s %.2f ms mean, %.2f ms median%n", "waited per step", r.meanWaitMs(),
@@ -103,6 +109,9 @@ public final class BenchEpochCommand implements Runnable {
         o.put("steps", r.steps());
         o.put("seconds", round(r.seconds()));
         o.put("src_img_per_s", round(r.imagesPerSecond()));
+        o.put("ranks", r.ranks());
+        o.put("total_src_img_per_s", round(r.totalImagesPerSecond()));
+        o.put("all_reduce_ms", round(r.allReduceMs()));
         o.put("wait_ms_total", round(r.totalWaitMs()));
         o.put("wait_ms_per_step", round(r.meanWaitMs()));
         o.put("wait_ms_median", round(r.medianWaitMs()));

@@ -104,11 +104,23 @@ public final class BenchStepCommand implements Runnable {
         PrintWriter out = spec.commandLine().getOut();
         org.selfsup.job.Pretraining.checkExecution(config, out);
         StepBench.Result r = StepBench.run(config, views, steps, warmup, out);
+        org.selfsup.dist.World world = org.selfsup.dist.World.detect();
+        if (r.ranks() > 1 && !world.writer()) {
+            out.printf(Locale.ROOT, "bench step %s: %.1f source img/s, median step %.1f ms, all-reduce %.1f ms%n",
+                    world.label(), r.sourceImagesPerSecond(), r.medianMs(), r.allReduceMs());
+            out.flush();
+            return;
+        }
         out.printf(Locale.ROOT, "bench step: %s, %s, batch %d x %d views of %dx%d on %s, precision %s%s "
                         + "(%d warm-up + %d timed steps)%n", r.method(), r.arch(), r.batch(), r.views(), r.size(),
                 r.size(), r.device(), precision, channelsLast ? ", channels-last" : "", warmup, steps);
         row(out, "median step", "%.1f ms", r.medianMs());
         row(out, "source img/s", "%.1f", r.sourceImagesPerSecond());
+        if (r.ranks() > 1) {
+            out.printf(Locale.ROOT, "  %-20s %d (batch %d per rank)%n", "data-parallel ranks", r.ranks(), r.batch());
+            row(out, "total source img/s", "%.1f", r.totalImagesPerSecond());
+            row(out, "  all-reduce", "%.1f ms", r.allReduceMs());
+        }
         row(out, "  forward+backward", "%.1f ms", r.forwardBackwardMs());
         row(out, "  optimiser", "%.1f ms", r.optimizerMs());
         row(out, "  EMA", "%.1f ms", r.emaMs());
@@ -164,6 +176,9 @@ public final class BenchStepCommand implements Runnable {
         o.put("steps", steps);
         o.put("median_ms", round(r.medianMs()));
         o.put("src_img_per_s", round(r.sourceImagesPerSecond()));
+        o.put("ranks", r.ranks());
+        o.put("total_src_img_per_s", round(r.totalImagesPerSecond()));
+        o.put("all_reduce_ms", round(r.allReduceMs()));
         o.put("forward_backward_ms", round(r.forwardBackwardMs()));
         o.put("optimizer_ms", round(r.optimizerMs()));
         o.put("ema_ms", round(r.emaMs()));

@@ -15,8 +15,8 @@ import picocli.CommandLine.Option;
  */
 public final class DatasetOptions {
     @Option(names = "--dataset", paramLabel = "NAME", defaultValue = "fashion-mnist",
-            description = "Data set: fashion-mnist, mnist, cifar10, cifar100, stl10, imagefolder, listfile, shards, synthetic "
-                    + "(default: ${DEFAULT-VALUE}; without --data-dir fashion-mnist is the embedded 10k/2k subset).")
+            description = "Data set: fashion-mnist, mnist, cifar10, cifar100, stl10, tinyimagenet, imagefolder, "
+                    + "listfile, shards, synthetic (default: ${DEFAULT-VALUE}; without --data-dir fashion-mnist is the embedded 10k/2k subset).")
     public String dataset = "fashion-mnist";
 
     @Option(names = "--data-dir", paramLabel = "DIR",

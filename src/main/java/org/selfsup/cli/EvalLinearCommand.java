@@ -9,15 +9,13 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.selfsup.augment.RandomTransform;
-import org.selfsup.augment.random.RandomHorizontalFlip;
-import org.selfsup.augment.random.RandomResizedCrop;
 import org.selfsup.data.Dataset;
 import org.selfsup.eval.Encoders;
 import org.selfsup.eval.EvalData;
-import org.selfsup.eval.TestTransform;
 import org.selfsup.eval.LinearProbe;
 import org.selfsup.eval.ProbeProtocol;
 import org.selfsup.eval.ProbeResult;
+import org.selfsup.eval.TestTransform;
 import org.selfsup.train.TrainedEncoder;
 import org.selfsup.util.AtomicFiles;
 import org.selfsup.util.IoMessages;
@@ -35,8 +33,14 @@ import picocli.CommandLine.Spec;
                 + "validation split carved from the training data, never on the test set.",
             "Protocols: cifar = RSA's probe (SGD lr 30, Nesterov, 100 epochs, x0.1 at 60/80, RandomResizedCrop + "
                 + "flip); msf = mean-shift eval (L2-normalise + standardise, lr 0.01, wd 1e-4, 40 epochs, x0.1 at "
-                + "15/30, RandomResizedCrop + flip); fast = a quick probe on features extracted once, no "
-                + "augmentation, standardised as msf, lr 0.1, 40 epochs (not a published protocol)."})
+                + "15/30, RandomResizedCrop + flip, test Resize(S*256/224) + CenterCrop(S)); dssl-cifar = DSSL's "
+                + "CIFAR probe (SGD lr 30, no Nesterov, 100 epochs, x0.1 at 60/80, batch 256, RandomResizedCrop(S, "
+                + "0.8-1, bicubic) + flip, test Resize(S*36/32, bicubic) + CenterCrop(S)); dssl-imagenet = DSSL's "
+                + "ImageNet probe (LARC trust 0.001 over SGD lr 1.6, 90 epochs, per-epoch cosine, batch 4096 - "
+                + "the frozen encoder sees it in chunks of --extract-batch, no gradient accumulation needed - "
+                + "RandomResizedCrop + flip, test Resize(S*256/224) + CenterCrop(S)); fast = a quick probe on "
+                + "features extracted once, no augmentation, standardised as msf, lr 0.1, 40 epochs (not a "
+                + "published protocol)."})
 public final class EvalLinearCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -45,7 +49,8 @@ public final class EvalLinearCommand implements Callable<Integer> {
     EvalDataOptions data;
 
     @Option(names = "--protocol", required = true, paramLabel = "NAME",
-            description = "cifar, msf or fast (required: they differ in cost by orders of magnitude).")
+            description = "cifar, msf, dssl-cifar, dssl-imagenet or fast (required: they differ in cost by orders of "
+                    + "magnitude).")
     String protocol;
 
     @Option(names = "--epochs", defaultValue = "0",
@@ -102,11 +107,8 @@ public final class EvalLinearCommand implements Callable<Integer> {
             if (ds.whyNoEvaluation() != null) {
                 throw new UserException(ds.name() + ": no linear probe possible: " + ds.whyNoEvaluation());
             }
-            TestTransform test = ds.fullResolution() ? TestTransform.resizeCenterCrop(ds.normalization(), size)
-                    : ds.test().rgb(0).height() > size || ds.test().rgb(0).width() > size
-                    ? TestTransform.centerCrop(ds.normalization(), size) : TestTransform.plain(ds.normalization());
-            RandomTransform augment = new RandomResizedCrop(size, p.cropScale(), 1.0)
-                    .then(new RandomHorizontalFlip(0.5));
+            TestTransform test = p.testTransform(ds.normalization(), size, ds.test());
+            RandomTransform augment = p.trainAugment(size);
             long s = seed != null ? seed : enc.config().seed;
             LinearProbe probe = new LinearProbe(p, s, line -> {
                 out.println(line);

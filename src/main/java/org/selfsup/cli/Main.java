@@ -14,6 +14,7 @@ import picocli.CommandLine;
  * <p>Exit codes: 0 success, 1 internal error (a bug: stack trace printed), 2 user error (bad flag,
  * configuration value or input file, or a file that cannot be read or written — full disk, read-only or
  * missing folder: one line, no stack trace), 3 training stopped because the loss became NaN or infinite,
+ * 4 a data-parallel rank stopped because another rank died or hangs ({@code dist-timeout}),
  * 128 + n when stopped by signal n: 130 for Ctrl-C (SIGINT), 143 for SIGTERM, 129 for SIGHUP (a checkpoint
  * being written is finished first, see {@code util.AtomicFiles}; {@link StopSignals}).
  */
@@ -33,6 +34,7 @@ import picocli.CommandLine;
             ImportCommand.class,
             EmbedCommand.class,
             DoctorCommand.class,
+            LaunchCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

@@ -32,8 +32,9 @@ public final class ConfigKeys {
      * between the original and a resuming command. Every other key must match the checkpoint's.
      */
     public static final Set<String> RUN_SETTINGS = Set.of("name", "runs-dir", "data-dir", "threads",
-            "torch-threads", "prefetch", "device", "knn-every", "knn-k", "knn-t", "checkpoint-every", "checkpoint-steps",
-            "log-every", "collapse-std", "preset", "channels-last", "cudnn-benchmark", "tf32");
+            "torch-threads", "prefetch", "device", "knn-every", "knn-k", "knn-t", "knn-transform", "probe",
+            "checkpoint-every", "checkpoint-steps", "log-every", "collapse-std", "preset", "channels-last",
+            "cudnn-benchmark", "tf32", "dist-timeout", "bucket-mb");
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -108,6 +109,26 @@ public final class ConfigKeys {
                 }
             });
             return diffs;
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException("unreadable configuration JSON", e);
+        }
+    }
+
+    /**
+     * A checksum of the training keys of a configuration (every key but {@link #RUN_SETTINGS}): equal for
+     * two configurations exactly when {@link #trainingDifferences} finds none (data-parallel ranks
+     * compare it at start).
+     */
+    public static long trainingChecksum(String json) {
+        try {
+            JsonNode node = JSON.readTree(json);
+            java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+            node.fieldNames().forEachRemaining(key -> {
+                if (!RUN_SETTINGS.contains(key)) {
+                    crc.update((key + "=" + node.get(key) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                }
+            });
+            return crc.getValue();
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException("unreadable configuration JSON", e);
         }

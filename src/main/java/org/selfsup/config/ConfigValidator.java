@@ -58,6 +58,12 @@ final class ConfigValidator {
         oneOf("precision", c.precision, TrainConfig.PRECISIONS);
         oneOf("on-bad-image", c.onBadImage, TrainConfig.ON_BAD_IMAGE);
         oneOf("labels", c.labels, TrainConfig.LABELS);
+        oneOf("knn-transform", c.knnTransform, TrainConfig.KNN_TRANSFORMS);
+        if (c.probe == null || !TrainConfig.PROBES.contains(c.probe)) {
+            throw new ConfigValueException("'" + c.probe + "' is not a probe protocol (expected "
+                    + String.join(", ", TrainConfig.PROBES.subList(1, TrainConfig.PROBES.size())) + ", or empty for "
+                    + "none)" + Names.didYouMean(String.valueOf(c.probe), TrainConfig.PROBES), "probe");
+        }
         if (c.device == null || !DEVICE.matcher(c.device).matches()) {
             throw new ConfigValueException("'" + c.device + "' is not a device (auto, cpu, gpu or gpu:N)"
                     + Names.didYouMean(String.valueOf(c.device), List.of("auto", "cpu", "gpu")), "device");
@@ -123,6 +129,8 @@ final class ConfigValidator {
         atLeast("checkpoint-steps", c.checkpointSteps, 0);
         atLeast("log-every", c.logEvery, 1);
         nonNegative("collapse-std", c.collapseStd);
+        positive("dist-timeout", c.distTimeout);
+        positive("bucket-mb", c.bucketMb);
     }
 
     private static void checkConsistency(TrainConfig c) {

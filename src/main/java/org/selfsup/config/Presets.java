@@ -33,7 +33,8 @@ public final class Presets {
             .set("lr-schedule", "cosine-epoch").set("warmup-epochs", 0)
             .set("beta", 0.4)
             .set("ema-base", 0.99).set("ema-schedule", "cosine").set("ema-timing", "before-forward")
-            .set("knn-k", 200).set("knn-t", 0.1).set("knn-every", 0)
+            .set("knn-k", 200).set("knn-t", 0.1).set("knn-every", 0).set("knn-transform", "plain")
+            .set("probe", "cifar")
             .build();
 
     private static final Preset RSA_CIFAR100 = Preset.builder("rsa-cifar100",
@@ -46,6 +47,13 @@ public final class Presets {
                     "methods.md §2.11: train_single.py --dataset stl10; §2.2 (S = 64); §2.8 (train+unlabeled)")
             .from(RSA_CIFAR10).set("dataset", "stl10").set("image-size", 64).build();
 
+    private static final Preset RSA_TINYIMAGENET = Preset.builder("rsa-tinyimagenet",
+                    "RSA on Tiny-ImageNet-200 (official folder layout), 64 px crops; train_single.py defaults "
+                            + "(the paper's hyper-parameters for it are not in the repository)",
+                    "methods.md §2.8 (single GPU; Tiny-IN read from LMDB there), §1.3 (normalisation), §2.11 "
+                            + "(no README command)")
+            .from(RSA_CIFAR10).set("dataset", "tinyimagenet").set("image-size", 64).build();
+
     private static final Preset RSA_IMAGENET100 = Preset.builder("rsa-imagenet100",
                     "RSA, ResNet-50 on ImageNet-100 (image folder), batch 256, SGD lr 0.2",
                     "methods.md §2.8 (multi GPU, ImageNet-100 column), §2.10 train_multi.py, §2.11")
@@ -54,15 +62,20 @@ public final class Presets {
             .set("arch", "resnet50").set("zero-init-residual", true)
             .set("batch-size", 256).set("lr", 0.2).set("weight-decay", 1e-4)
             .set("lr-schedule", "warmup-cosine-step").set("warmup-epochs", 0)
+            .set("precision", "fp32") // train_multi.py's --amp is off by default
+            .set("probe", "msf")
             .build();
 
     private static final Preset RSA_IMAGENET1K = Preset.builder("rsa-imagenet1k",
                     "RSA, ResNet-50 on ImageNet-1K, LARS lr 0.6 x 2048/256 = 4.8, 10 warm-up epochs",
                     "methods.md §2.8 (multi GPU, ImageNet-1K column), §2.11: train_multi.py --lr 0.6 --wd 1e-6 "
-                            + "--batch-size 2048 --warmup-epochs 10")
+                            + "--batch-size 2048 --warmup-epochs 10; fp16 because the paper says IN-1K used AMP "
+                            + "(torch.cuda.amp: float16 autocast + GradScaler) on 8x V100, though the README command "
+                            + "omits --amp")
             .from(RSA_IMAGENET100)
             .set("optimizer", "lars").set("lr", 0.6).set("batch-size", 2048).set("weight-decay", 1e-6)
             .set("warmup-epochs", 10)
+            .set("precision", "fp16")
             .build();
 
     private static final Preset BYOL_CIFAR10 = Preset.builder("byol-cifar10",
@@ -72,8 +85,8 @@ public final class Presets {
 
     /** DSSL simsiam_cifar10/run.py (methods.md §3.3, §3.6). */
     private static final Preset DSSL_SIMSIAM_CIFAR10 = Preset.builder("dssl-simsiam-cifar10",
-                    "DSSL + SimSiam on CIFAR-10, RandAugment(2, 9) heavy views, 800 epochs, batch 512, "
-                            + "lr 0.03 x 512/256 = 0.06",
+                    "DSSL main table, CIFAR-10 SimSiam 'w/ DSSL' row (94.5): DSSL + SimSiam, RandAugment(2, 9) "
+                            + "heavy views, 800 epochs, batch 512, lr 0.03 x 512/256 = 0.06",
                     "methods.md §3.3, §3.6 simsiam_cifar10/run.py (base_lr 0.03, warmup 10, soft_loss_rate 0.1, "
                             + "eval_freq 1)")
             .set("method", "dssl-simsiam").set("plan", "dssl-cifar")
@@ -86,17 +99,20 @@ public final class Presets {
             .set("lr-schedule", "dssl-epoch").set("warmup-epochs", 10)
             .set("soft-loss-rate", 0.1)
             .set("randaug-n", 2).set("randaug-m", 9).set("relative-magnitudes", false)
-            .set("knn-k", 200).set("knn-t", 0.1).set("knn-every", 1)
+            .set("knn-k", 200).set("knn-t", 0.1).set("knn-every", 1).set("knn-transform", "dssl-cifar")
+            .set("probe", "dssl-cifar")
             .build();
 
     private static final Preset SIMSIAM_CIFAR10 = Preset.builder("simsiam-cifar10",
-                    "SimSiam baseline on CIFAR-10 with DSSL's standard views and optimisation (no heavy views)",
+                    "DSSL main table, CIFAR-10 SimSiam 'repro.' row (92.1): SimSiam with DSSL's standard views "
+                            + "and optimisation, no heavy views",
                     "methods.md §3.3 (standard view t, optimisation), §3.6; the baseline has no command of its own")
             .from(DSSL_SIMSIAM_CIFAR10).set("method", "simsiam").set("plan", "simsiam").build();
 
     /** DSSL simsiam_imagenet/run.py (methods.md §3.4, §3.6). */
     private static final Preset DSSL_SIMSIAM_IMAGENET = Preset.builder("dssl-simsiam-imagenet",
-                    "DSSL + SimSiam, ResNet-50 on ImageNet (list file), batch 512, lr 0.1 unscaled, 100 epochs",
+                    "DSSL main table, ImageNet SimSiam 'w/ DSSL' row (68.6): DSSL + SimSiam, ResNet-50 (list file), "
+                            + "batch 512, lr 0.1 unscaled, 100 epochs",
                     "methods.md §3.4, §3.6 simsiam_imagenet/run.py (--lr 0.1 --batch_size 512 --epoch 100 --cos)")
             .set("method", "dssl-simsiam").set("plan", "dssl-imagenet")
             .set("dataset", "listfile").set("image-size", 224)
@@ -108,12 +124,15 @@ public final class Presets {
             .set("lr-schedule", "cosine-epoch").set("warmup-epochs", 0)
             .set("soft-loss-rate", 0.0)
             .set("randaug-n", 2).set("randaug-m", 9).set("grid", 4).set("relative-magnitudes", false)
-            .set("knn-every", 0)
+            .set("knn-every", 0).set("knn-transform", "plain")
+            .set("precision", "fp32") // methods.md §3.4-3.6 list no mixed precision for DSSL's run.py
+            .set("probe", "dssl-imagenet")
             .build();
 
     /** DSSL byol_harder-aug_imagenet/run.py (methods.md §3.5, §3.6). */
     private static final Preset DSSL_BYOL_IMAGENET = Preset.builder("dssl-byol-imagenet",
-                    "DSSL + BYOL, ResNet-50 on ImageNet, harder views RandAugment(8, 16), EMA 0.99 constant",
+                    "DSSL Table 3, ImageNet T^ = RA(8, 16) 'BYOL w/ DSSL' row (67.8): DSSL + BYOL, ResNet-50, "
+                            + "harder views RandAugment(8, 16), EMA 0.99 constant",
                     "methods.md §3.5, §3.6 byol_harder-aug_imagenet/run.py (--hard_N 8 --hard_M 16 --grid 4)")
             .from(DSSL_SIMSIAM_IMAGENET)
             .set("method", "dssl-byol").set("plan", "dssl-byol-harder")
@@ -121,6 +140,26 @@ public final class Presets {
             .set("ema-base", 0.99).set("ema-schedule", "constant").set("ema-timing", "after-step")
             .set("zero-init-residual", false)
             .build();
+
+    /** The naive "w/ T^" rows: heavy views with the ordinary symmetric loss (methods.md §3.7, HeavySymmetric). */
+    private static final Preset SIMSIAM_HEAVY_CIFAR10 = Preset.builder("simsiam-heavy-cifar10",
+                    "DSSL main table, CIFAR-10 SimSiam 'w/ T^' row (reported: collapse): SimSiam with the "
+                            + "RandAugment(2, 9) heavy views under the symmetric loss (heavy-symmetric, our reading)",
+                    "methods.md §3.7 (main table), §3.3 (views, optimisation); the row has no released code")
+            .from(DSSL_SIMSIAM_CIFAR10).set("method", "heavy-symmetric").set("plan", "dssl-cifar").build();
+
+    /** DSSL's ImageNet SimSiam baseline: simsiam_imagenet's recipe without heavy views (methods.md §3.4). */
+    private static final Preset SIMSIAM_IMAGENET = Preset.builder("simsiam-imagenet",
+                    "DSSL main table, ImageNet SimSiam 'repro.' row (67.4): SimSiam, ResNet-50, DSSL-ImageNet "
+                            + "standard views (plan byol: crop, flip, jitter, grey, blur), lr 0.1, batch 512, 100 epochs",
+                    "methods.md §3.4 (standard t, network, optimisation, probe), §3.7; baseline without a command")
+            .from(DSSL_SIMSIAM_IMAGENET).set("method", "simsiam").set("plan", "byol").build();
+
+    private static final Preset SIMSIAM_HEAVY_IMAGENET = Preset.builder("simsiam-heavy-imagenet",
+                    "DSSL main table, ImageNet SimSiam 'w/ T^' row (reported: collapse): SimSiam with the "
+                            + "RandAugment(2, 9)/GridShuffle heavy views under the symmetric loss (our reading)",
+                    "methods.md §3.7 (main table), §3.4 (views, optimisation); the row has no released code")
+            .from(DSSL_SIMSIAM_IMAGENET).set("method", "heavy-symmetric").set("plan", "dssl-imagenet").build();
 
     /** Small enough for two CPU cores; recipe of platform.md's Fashion-MNIST reference runs. */
     private static final Preset DEMO = Preset.builder("demo",
@@ -131,11 +170,13 @@ public final class Presets {
             .set("arch", "small").set("width", 16).set("blocks", List.of(1, 1, 1, 1))
             .set("batch-size", 128).set("epochs", 15)
             .set("knn-every", 5).set("checkpoint-every", 5).set("log-every", 10)
+            .set("probe", "fast")
             .build();
 
-    private static final Map<String, Preset> ALL = index(RSA_CIFAR10, RSA_CIFAR100, RSA_STL10, RSA_IMAGENET100,
+    private static final Map<String, Preset> ALL = index(RSA_CIFAR10, RSA_CIFAR100, RSA_STL10, RSA_TINYIMAGENET,
+            RSA_IMAGENET100,
             RSA_IMAGENET1K, DSSL_SIMSIAM_CIFAR10, DSSL_SIMSIAM_IMAGENET, DSSL_BYOL_IMAGENET, BYOL_CIFAR10,
-            SIMSIAM_CIFAR10, DEMO);
+            SIMSIAM_CIFAR10, SIMSIAM_HEAVY_CIFAR10, SIMSIAM_IMAGENET, SIMSIAM_HEAVY_IMAGENET, DEMO);
 
     private static Map<String, Preset> index(Preset... presets) {
         Map<String, Preset> m = new LinkedHashMap<>();

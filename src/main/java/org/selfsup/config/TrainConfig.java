@@ -48,6 +48,10 @@ public final class TrainConfig {
     public static final List<String> PRECISIONS = List.of("fp32", "bf16", "fp16");
     public static final List<String> ON_BAD_IMAGE = List.of("skip", "fail");
     public static final List<String> LABELS = List.of("folders", "none");
+    /** Test geometries of the kNN monitor (package {@code org.selfsup.eval}). */
+    public static final List<String> KNN_TRANSFORMS = List.of("plain", "dssl-cifar");
+    /** Linear-probe protocols {@code probe} accepts, "" = none ({@code org.selfsup.eval.ProbeProtocol.NAMES}). */
+    public static final List<String> PROBES = List.of("", "cifar", "msf", "dssl-cifar", "dssl-imagenet", "fast");
 
     // ---- run bookkeeping ----
     @JsonPropertyDescription("Run name: the run folder is <runs-dir>/<name>. Empty: the config file's name "
@@ -68,8 +72,8 @@ public final class TrainConfig {
     public String plan = "";
 
     // ---- data ----
-    @JsonPropertyDescription("Data set name (fashion-mnist, mnist, cifar10, cifar100, stl10, imagefolder, "
-            + "listfile, synthetic).")
+    @JsonPropertyDescription("Data set name (fashion-mnist, mnist, cifar10, cifar100, stl10, tinyimagenet, "
+            + "imagefolder, listfile, synthetic).")
     public String dataset = "fashion-mnist";
 
     @JsonPropertyDescription("Data set folder. Empty: the data set's default location (embedded data for "
@@ -224,6 +228,15 @@ public final class TrainConfig {
     @JsonPropertyDescription("kNN monitor: temperature of the vote weights.")
     public double knnT = 0.1;
 
+    @JsonPropertyDescription("kNN monitor test geometry for bank and test images: plain (ToTensor + Normalize, "
+            + "RSA) or dssl-cifar (Resize(S*36/32, bicubic) + CenterCrop(S), DSSL's CIFAR monitor).")
+    public String knnTransform = "plain";
+
+    @JsonPropertyDescription("Linear probe after pretraining (as RSA's train_single.py and DSSL's run.py): cifar, "
+            + "msf, dssl-cifar, dssl-imagenet or fast; empty = none. Its final-epoch test top-1 goes to the "
+            + "summary, the report and metrics.jsonl.")
+    public String probe = "";
+
     @JsonPropertyDescription("Keep a checkpoint every N epochs (the last one is always written; 0 = last only).")
     public int checkpointEvery = 10;
 
@@ -236,6 +249,14 @@ public final class TrainConfig {
     @JsonPropertyDescription("Collapse warning when the per-dimension std of L2-normalised projections falls "
             + "below this (healthy is about 1/sqrt(dim)).")
     public double collapseStd = 0.01;
+
+    @JsonPropertyDescription("Data-parallel runs (mpirun, srun, selfsup launch): seconds without progress after "
+            + "which a rank that died or hangs stops the others (exit code 4), and the rendezvous timeout.")
+    public double distTimeout = 300;
+
+    @JsonPropertyDescription("Data-parallel runs: gradients are averaged in buckets of about this many MiB, one "
+            + "all-reduce per bucket and step (PyTorch DDP's default 25).")
+    public double bucketMb = 25;
 
     /**
      * The methods' own options (keys declared in each method's {@code MethodDefinition}, e.g. RSA's

@@ -23,6 +23,8 @@ import org.selfsup.util.UserException;
  * <tr><td>cifar10</td><td>{@code cifar-10-batches-bin/}</td><td>train</td><td>32</td></tr>
  * <tr><td>cifar100</td><td>{@code cifar-100-binary/}</td><td>train</td><td>32</td></tr>
  * <tr><td>stl10</td><td>{@code stl10_binary/}</td><td>train+unlabeled</td><td>64</td></tr>
+ * <tr><td>tinyimagenet</td><td>{@code wnids.txt}, {@code train/WNID/images/*.JPEG}, {@code val/images/} +
+ * {@code val/val_annotations.txt} (in memory)</td><td>train</td><td>64</td></tr>
  * <tr><td>imagefolder</td><td>{@code train/CLASS/*.jpg}, optional {@code val/CLASS/*.jpg} (streamed)</td><td>train</td><td>224</td></tr>
  * <tr><td>listfile</td><td>{@code train.txt}, optional {@code test.txt}, images under {@code all/} (streamed)</td><td>train</td><td>224</td></tr>
  * <tr><td>shards</td><td>{@code train/*.tar}, optional {@code val/*.tar}, WebDataset {@code KEY.jpg + KEY.cls}
@@ -33,7 +35,8 @@ import org.selfsup.util.UserException;
 public final class DatasetRegistry {
     /** Valid data set names. */
     public static final List<String> NAMES = List.of(
-            "fashion-mnist", "mnist", "cifar10", "cifar100", "stl10", "imagefolder", "listfile", "shards", "synthetic");
+            "fashion-mnist", "mnist", "cifar10", "cifar100", "stl10", "tinyimagenet", "imagefolder", "listfile",
+            "shards", "synthetic");
 
     /** Fashion-MNIST class names, by label. */
     public static final List<String> FASHION_MNIST_CLASSES = List.of(
@@ -89,6 +92,10 @@ public final class DatasetRegistry {
                 yield new Dataset(n, ImageStore.concat("stl10/train+unlabeled", train, unl), train, test,
                         Normalization.STL10, size(o, 64));
             }
+            case "tinyimagenet" -> {
+                ImageStore[] splits = TinyImageNetReader.read(requireDir(n, dir), o);
+                yield same(n, splits[0], splits[1], Normalization.TINY_IMAGENET, size(o, TinyImageNetReader.SIZE));
+            }
             case "imagefolder" -> {
                 int s = size(o, 224);
                 Path root = requireDir(n, dir);
@@ -137,7 +144,7 @@ public final class DatasetRegistry {
         return switch (checkName(name)) {
             case "fashion-mnist", "mnist" -> 28;
             case "cifar10", "cifar100", "synthetic" -> 32;
-            case "stl10" -> 64;
+            case "stl10", "tinyimagenet" -> 64;
             default -> 224;
         };
     }

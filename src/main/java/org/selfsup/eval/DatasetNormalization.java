@@ -15,6 +15,7 @@ public final class DatasetNormalization {
             case "mnist" -> DatasetRegistry.MNIST_NORMALIZATION;
             case "cifar10", "cifar100" -> Normalization.CIFAR;
             case "stl10" -> Normalization.STL10;
+            case "tinyimagenet" -> Normalization.TINY_IMAGENET;
             case "imagefolder", "listfile" -> Normalization.IMAGENET;
             default -> EvalData.load(config, null, null).normalization();
         };

@@ -10,6 +10,7 @@ import org.selfsup.data.Dataset;
 import org.selfsup.data.ImageSet;
 import org.selfsup.model.SslModel;
 import org.selfsup.train.FaultPoints;
+import org.selfsup.train.Precision;
 import org.selfsup.train.TrainingListener;
 
 /**
@@ -33,6 +34,7 @@ public final class KnnMonitor implements TrainingListener {
     private final int every;
     private final int epochs;
     private final SslModel watched;
+    private final String precision;
 
     /**
      * @param bank      labelled train split (memory bank)
@@ -45,11 +47,11 @@ public final class KnnMonitor implements TrainingListener {
      */
     public KnnMonitor(ImageSet bank, ImageSet test, TestTransform transform, Knn knn, int batchSize, int every,
                       int epochs) {
-        this(bank, test, transform, knn, batchSize, every, epochs, null);
+        this(bank, test, transform, knn, batchSize, every, epochs, null, "fp32");
     }
 
     private KnnMonitor(ImageSet bank, ImageSet test, TestTransform transform, Knn knn, int batchSize, int every,
-                       int epochs, SslModel watched) {
+                       int epochs, SslModel watched, String precision) {
         this.bank = Objects.requireNonNull(bank);
         this.test = Objects.requireNonNull(test);
         this.transform = Objects.requireNonNull(transform);
@@ -58,17 +60,44 @@ public final class KnnMonitor implements TrainingListener {
         this.every = every;
         this.epochs = epochs;
         this.watched = watched;
+        this.precision = precision;
     }
 
     /** This monitor, evaluating {@code model} (the model being trained) at its epochs. */
     public KnnMonitor watching(SslModel model) {
-        return new KnnMonitor(bank, test, transform, knn, batchSize, every, epochs, Objects.requireNonNull(model));
+        return new KnnMonitor(bank, test, transform, knn, batchSize, every, epochs, Objects.requireNonNull(model),
+                precision);
     }
 
-    /** The monitor a run's configuration asks for: {@code knn-every}, {@code knn-k}, {@code knn-t}. */
+    /**
+     * This monitor computing features at {@code precision} (fp32, bf16, fp16: the run's, see
+     * {@code train.Precision}); features are upcast to float32 before normalisation and the vote.
+     */
+    public KnnMonitor atPrecision(String precision) {
+        return new KnnMonitor(bank, test, transform, knn, batchSize, every, epochs, watched, precision);
+    }
+
+    /**
+     * The monitor a run's configuration asks for: {@code knn-every}, {@code knn-k}, {@code knn-t},
+     * {@code knn-transform}.
+     */
     public static KnnMonitor forRun(TrainConfig config, Dataset ds) {
-        return new KnnMonitor(ds.train(), ds.test(), TestTransform.of(ds, config.viewSize(ds)),
-                new Knn(config.knnK, config.knnT, 1024, 16384), BATCH, config.knnEvery, config.epochs);
+        return new KnnMonitor(ds.train(), ds.test(), transform(config, ds),
+                new Knn(config.knnK, config.knnT, 1024, 16384), BATCH, config.knnEvery, config.epochs)
+                .atPrecision(config.precision);
+    }
+
+    /**
+     * The monitor's test geometry ({@code knn-transform}): {@code plain} = ToTensor + Normalize (RSA's
+     * monitor, no resize; streamed full-resolution pictures get the ImageNet geometry instead, see
+     * {@link TestTransform#of}); {@code dssl-cifar} = Resize(S·36/32, bicubic) + CenterCrop(S) for views
+     * of side S, DSSL's CIFAR monitor (36 and 32 on CIFAR).
+     */
+    public static TestTransform transform(TrainConfig config, Dataset ds) {
+        if ("dssl-cifar".equals(config.knnTransform)) {
+            return ProbeProtocol.DSSL_CIFAR.testTransform(ds.normalization(), config.viewSize(ds), ds.test());
+        }
+        return TestTransform.of(ds, config.viewSize(ds));
     }
 
     /** Whether 0-based {@code epoch} is evaluated. */
@@ -99,7 +128,21 @@ public final class KnnMonitor implements TrainingListener {
     public KnnResult evaluate(SslModel model) {
         Device device = model.backbone().getParameters().valueAt(0).getArray().getDevice();
         try (NDManager manager = NDManager.newBaseManager(device)) {
-            return evaluate(manager, Encoders.backbone(model, manager), bank, test, transform, knn, batchSize);
+            Precision p = Precision.of(precision, device);
+            FeatureEncoder fp32 = Encoders.backbone(model, manager);
+            FeatureEncoder encoder = p.autocasts() ? x -> p.forward(() -> fp32.encode(x)) : fp32;
+            return evaluate(manager, encoder, bank, test, transform, knn, batchSize);
+        }
+    }
+
+    /**
+     * The same kNN protocol on raw pixels: each image under the test transform, normalised and
+     * flattened, is its own feature vector. The baseline any encoder must beat to have learnt
+     * something a pixel-space nearest neighbour does not already know (on Fashion-MNIST it is strong).
+     */
+    public KnnResult evaluateRawPixels() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            return evaluate(manager, x -> x, bank, test, transform, knn, batchSize);
         }
     }
 

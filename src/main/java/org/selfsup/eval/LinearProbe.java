@@ -1,6 +1,7 @@
 package org.selfsup.eval;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -15,6 +16,7 @@ import java.util.function.Consumer;
 import org.selfsup.augment.RandomTransform;
 import org.selfsup.data.Image;
 import org.selfsup.data.ImageSet;
+import org.selfsup.optim.Larc;
 import org.selfsup.optim.Optimizer;
 import org.selfsup.optim.Sgd;
 import org.selfsup.util.Seeds;
@@ -82,12 +84,20 @@ public final class LinearProbe {
         BatchSource source;
         if (protocol.augment()) {
             source = (m, positions, epoch) -> {
-                List<Image> images = new ArrayList<>(positions.length);
-                for (int p : positions) {
-                    SplittableRandom rng = Seeds.stream(seed, Seeds.EVAL, epoch, split[0][p]);
-                    images.add(trainAugment.apply(fit.rgb(p), rng));
+                // the encoder is frozen: a large batch (dssl-imagenet's 4096) goes through it in chunks of
+                // the extraction batch, and only the whole batch's features are held (no gradient accumulation)
+                NDList chunks = new NDList();
+                for (int from = 0; from < positions.length; from += extractBatch) {
+                    int to = Math.min(positions.length, from + extractBatch);
+                    List<Image> images = new ArrayList<>(to - from);
+                    for (int i = from; i < to; i++) {
+                        int p = positions[i];
+                        SplittableRandom rng = Seeds.stream(seed, Seeds.EVAL, epoch, split[0][p]);
+                        images.add(trainAugment.apply(fit.rgb(p), rng));
+                    }
+                    chunks.add(extractor.encodeBatch(m, images, testTransform.normalization(), l2));
                 }
-                return extractor.encodeBatch(m, images, testTransform.normalization(), l2);
+                return chunks.size() == 1 ? chunks.get(0) : NDArrays.concat(chunks);
             };
         } else {
             source = (m, positions, epoch) -> fitF.gather(m, positions);
@@ -133,8 +143,7 @@ public final class LinearProbe {
              Standardizer std = protocol.standardize() ? Standardizer.fit(m, statsFeatures) : null;
              LinearHead head = new LinearHead(m, dim, numClasses, protocol.initStd(),
                      Seeds.stream(seed, Seeds.EVAL, KEY_INIT));
-             Optimizer opt = new Sgd(head.parameters(), m, protocol.momentum(), protocol.nesterov(),
-                     protocol.weightDecay())) {
+             Optimizer opt = optimizer(protocol, head, m)) {
             for (int epoch = 0; epoch < protocol.epochs(); epoch++) {
                 double lr = protocol.lrAt(epoch);
                 int[] order = Seeds.permutation(n, Seeds.stream(seed, Seeds.EVAL, KEY_SHUFFLE, epoch));
@@ -188,6 +197,15 @@ public final class LinearProbe {
             return new ProbeResult(protocol.name(), protocol.epochs(), finalAcc[0], finalAcc[1], test.rows(),
                     val == null ? 0 : val.rows(), bestEpoch, bestVal, atBest, history);
         }
+    }
+
+    /** SGD, or LARC around it (apex, clip off) when the protocol has a trust coefficient. */
+    static Optimizer optimizer(ProbeProtocol protocol, LinearHead head, NDManager m) {
+        if (protocol.larcTrust() > 0) {
+            return new Larc(head.parameters(), m, protocol.momentum(), protocol.nesterov(), protocol.weightDecay(),
+                    protocol.larcTrust(), Larc.EPS);
+        }
+        return new Sgd(head.parameters(), m, protocol.momentum(), protocol.nesterov(), protocol.weightDecay());
     }
 
     /** {top-1, top-5} in percent over every row. */

@@ -81,12 +81,12 @@ public final class Doctor {
                 : "; no GPU: " + torch.whyNoGpu())));
         Device dev = gpus > 0 ? Device.gpu() : Device.cpu();
         String where = dev.isGpu() ? "on gpu:0" : "on the CPU";
-        String cpuBf16 = cpuHasBf16() ? "this CPU has bf16 instructions"
+        String cpuBf16 = cpuHasBf16() ? "this CPU has bf16 instructions (avx512_bf16/amx_bf16)"
                 : "this CPU lacks avx512_bf16/amx_bf16: expect bf16 to be slower than fp32 here";
         out.add(row("bf16", probe(torch, dev, ScalarType.BFLOAT16) + " " + where
                 + (dev.isGpu() ? "" : " (" + cpuBf16 + ")")));
         out.add(row("fp16", probe(torch, dev, ScalarType.FLOAT16) + " " + where + " with dynamic loss scaling"
-                + (dev.isGpu() ? "" : " (float16 convolutions are emulated on CPUs: slow)")));
+                + (dev.isGpu() ? "" : " (on CPUs float16 kernels are much slower than bf16: use bf16 here)")));
         out.add(row("channels-last", probeChannelsLast(torch, dev)));
         out.add(row("tf32", dev.isGpu() ? "switch available (takes effect on Ampere or newer GPUs)"
                 : "no effect here (GPU only)"));

@@ -12,8 +12,10 @@ import java.util.Map;
 import org.selfsup.config.TrainConfig;
 import org.selfsup.config.TrainJob;
 import org.selfsup.data.Dataset;
+import org.selfsup.dist.World;
 import org.selfsup.eval.KnnMonitor;
 import org.selfsup.eval.KnnResult;
+import org.selfsup.eval.ProbeMonitor;
 import org.selfsup.model.SslModel;
 import org.selfsup.report.RunReport;
 import org.selfsup.train.CheckpointStore;
@@ -53,13 +55,20 @@ public final class PretrainJob implements TrainJob {
         } catch (IOException e) {
             throw new UserException("cannot read " + checkpoints + ": " + IoMessages.reason(e), e);
         }
-        RunDir.probe(Path.of(config.runsDir), config.name);
+        if (World.detect().writer()) { // data-parallel ranks > 0 never touch the run folder (rank 0 holds it)
+            RunDir.probe(Path.of(config.runsDir), config.name);
+        }
     }
 
     @Override
     public int run(TrainConfig config, boolean resume, PrintWriter out) {
         // a GPU that is not there, or a precision this libtorch cannot run, fails before anything is touched
         Pretraining.checkExecution(config, out);
+        boolean writer = World.detect().writer();
+        if (!writer) {
+            // data-parallel rank > 0: rank 0 alone reports, writes and evaluates; errors still reach stderr
+            out = new PrintWriter(java.io.Writer.nullWriter());
+        }
         check(config, resume);
         Pretraining training = new Pretraining(config, out).terminal(ProgressBar.isTerminal())
                 .requireCheckpoint(resume);
@@ -79,11 +88,15 @@ public final class PretrainJob implements TrainJob {
             out.flush();
             return EXIT_DIVERGED;
         }
+        if (!writer) {
+            return 0;
+        }
         Path runDir = config.runDirPath();
         out.printf("trained: %d steps; checkpoints in %s%n", result.state().step(), runDir.resolve("checkpoints"));
         KnnMonitor monitor = training.monitor();
-        if (monitor != null) {
-            summarise(training, monitor, result.state().step(), runDir, out);
+        ProbeMonitor probe = training.probe();
+        if (monitor != null || probe != null) {
+            summarise(training, monitor, probe, result.state().step(), runDir, out);
         }
         Path report = RunReport.render(runDir, out::println);
         out.println("report: " + report);
@@ -91,39 +104,59 @@ public final class PretrainJob implements TrainJob {
         return 0;
     }
 
-    /** Scores the random-initialisation baseline and writes the summary line and console result. */
-    private static void summarise(Pretraining training, KnnMonitor monitor, long step, Path runDir,
-                                  PrintWriter out) {
+    /** Writes the summary line (kNN with its baselines, probe) and the console result. */
+    private static void summarise(Pretraining training, KnnMonitor monitor, ProbeMonitor probe, long step,
+                                  Path runDir, PrintWriter out) {
+        Path metrics = runDir.resolve("metrics.jsonl");
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("step", step);
+        if (monitor != null) {
+            summariseKnn(training, monitor, metrics, summary, out);
+        }
+        if (probe != null) {
+            Double top1 = lastEval(metrics, "probe_top1");
+            summary.put("probe_top1", top1);
+            summary.put("probe_top5", lastEval(metrics, "probe_top5"));
+            summary.put("probe_protocol", probe.protocol());
+            out.printf("linear probe (%s, final epoch, all %d test images): test top-1 %s%%%n", probe.protocol(),
+                    training.dataset().test().size(), top1 == null ? "n/a" : String.format("%.2f", top1));
+        }
+        try (MetricsLog log = MetricsLog.open(metrics, Long.MAX_VALUE, out::println)) {
+            log.write("summary", summary);
+        }
+    }
+
+    /** Scores the random-initialisation and raw-pixel baselines next to the trained encoder's kNN. */
+    private static void summariseKnn(Pretraining training, KnnMonitor monitor, Path metrics,
+                                     Map<String, Object> summary, PrintWriter out) {
         TrainConfig config = training.config();
         Dataset ds = training.dataset();
-        Double trained = lastKnn(runDir.resolve("metrics.jsonl"));
+        Double trained = lastEval(metrics, "knn_top1");
         KnnResult random;
         try (NDManager manager = NDManager.newBaseManager(Pretraining.device(config.device));
              SslModel init = training.createInitialEncoder(manager)) {
             random = monitor.evaluate(init);
         }
-        Map<String, Object> summary = new LinkedHashMap<>();
-        summary.put("step", step);
+        KnnResult pixels = monitor.evaluateRawPixels();
         summary.put("knn_top1", trained);
         summary.put("knn_top1_random_init", random.top1());
+        summary.put("knn_top1_raw_pixels", pixels.top1());
         summary.put("knn_k", config.knnK);
         summary.put("knn_t", config.knnT);
         summary.put("test_images", ds.test().size());
-        try (MetricsLog log = MetricsLog.open(runDir.resolve("metrics.jsonl"), Long.MAX_VALUE, out::println)) {
-            log.write("summary", summary);
-        }
-        out.printf("kNN top-1 (k=%d, t=%s, all %d test images): trained encoder %s%% | same encoder at random init %.2f%%%n",
+        out.printf("kNN top-1 (k=%d, t=%s, all %d test images): trained encoder %s%% | same encoder at random init "
+                        + "%.2f%% | raw pixels %.2f%%%n",
                 config.knnK, config.knnT, ds.test().size(), trained == null ? "n/a" : String.format("%.2f", trained),
-                random.top1());
+                random.top1(), pixels.top1());
     }
 
-    /** The last kNN top-1 the monitor logged, or null. */
-    private static Double lastKnn(Path metrics) {
+    /** The last value of {@code key} an evaluation logged, or null. */
+    private static Double lastEval(Path metrics, String key) {
         Double v = null;
         List<JsonNode> lines = MetricsLog.read(metrics);
         for (JsonNode n : lines) {
-            if ("eval".equals(n.path("type").asText()) && n.has("knn_top1")) {
-                v = n.get("knn_top1").asDouble();
+            if ("eval".equals(n.path("type").asText()) && n.has(key)) {
+                v = n.get(key).asDouble();
             }
         }
         return v;

@@ -15,11 +15,17 @@ import org.selfsup.augment.ViewPlan;
 import org.selfsup.augment.device.DevicePlan;
 import org.selfsup.augment.plans.PlanOptions;
 import org.selfsup.augment.plans.ViewPlans;
+import org.selfsup.config.ConfigKeys;
 import org.selfsup.config.TrainConfig;
 import org.selfsup.data.ImageStore;
+import org.selfsup.dist.Distributed;
+import org.selfsup.dist.World;
+import org.selfsup.data.DataOptions;
 import org.selfsup.data.Dataset;
+import org.selfsup.data.Shard;
 import org.selfsup.data.DatasetRegistry;
 import org.selfsup.eval.KnnMonitor;
+import org.selfsup.eval.ProbeMonitor;
 import org.selfsup.method.MethodRegistry;
 import org.selfsup.method.SslMethod;
 import org.selfsup.model.ModelSpec;
@@ -33,6 +39,7 @@ import org.selfsup.weights.WeightImport;
 import org.selfsup.train.CheckpointListener;
 import org.selfsup.train.CheckpointStore;
 import org.selfsup.train.CpuBatchSource;
+import org.selfsup.train.DataParallelListener;
 import org.selfsup.train.DeviceBatchSource;
 import org.selfsup.train.DivergenceListener;
 import org.selfsup.train.Ema;
@@ -71,6 +78,7 @@ public final class Pretraining {
     private long stopAfterSteps = Long.MAX_VALUE;
     private boolean terminal;
     private boolean requireCheckpoint;
+    private World world = World.detect();
 
     /**
      * @param config  the validated effective configuration ({@code name} must be set to {@link #run})
@@ -109,6 +117,34 @@ public final class Pretraining {
     public Pretraining requireCheckpoint(boolean require) {
         this.requireCheckpoint = require;
         return this;
+    }
+
+    /**
+     * Runs as {@code w}'s rank instead of the one the environment describes (mpirun, srun,
+     * {@code selfsup launch}); for tests.
+     */
+    public Pretraining world(World w) {
+        this.world = w;
+        return this;
+    }
+
+    /** This process's place in a data-parallel job ({@link World#SINGLE} for one process). */
+    public World world() {
+        return world;
+    }
+
+    /** This rank's share of every epoch's image order. */
+    public Shard shard() {
+        return new Shard(world.rank(), world.size());
+    }
+
+    /** Images per step on this rank: the global {@code batch-size} split evenly over the ranks. */
+    public int localBatch() {
+        if (config.batchSize % world.size() != 0) {
+            throw new UserException("batch-size: " + config.batchSize + " does not split evenly over the "
+                    + world.size() + " ranks (the global batch is divided among them)");
+        }
+        return config.batchSize / world.size();
     }
 
     /** The configuration. */
@@ -209,10 +245,10 @@ public final class Pretraining {
         if (devicePlan != null) {
             return new DeviceBatchSource(devicePlan, ds.normalization(),
                     ImageStore.inMemory(ds.pretrain(), "--augment-on device"), method.views(), manager,
-                    config.seed, config.batchSize, config.prefetch, config.epochs, stageOn);
+                    config.seed, localBatch(), config.prefetch, config.epochs, stageOn, shard());
         }
-        return new CpuBatchSource(assembler, method.views(), config.batchSize, config.prefetch, config.epochs,
-                stageOn);
+        return new CpuBatchSource(assembler, method.views(), localBatch(), config.prefetch, config.epochs,
+                stageOn, shard());
     }
 
     /** The CPU view assembler of the run (null on the device path, which needs none). */
@@ -224,10 +260,13 @@ public final class Pretraining {
         return new BatchAssembler(ds.pretrain(), plan, ds.normalization(), Math.max(1, config.threads), config.seed);
     }
 
-    /** Steps per epoch: floor(N / B); a user error when the batch is larger than the data set. */
+    /**
+     * Steps per epoch: floor(N / B) for one process; over R ranks floor(ceil(N / R) / (B / R)) (each rank's
+     * padded shard in batches of B / R). A user error when the batch is larger than the data set.
+     */
     public int stepsPerEpoch() {
         Dataset ds = dataset();
-        int steps = EpochLoader.batchCount(ds.pretrain().size(), config.batchSize, true);
+        int steps = EpochLoader.batchCount(shard().size(ds.pretrain().size()), localBatch(), true);
         if (steps == 0) {
             throw new UserException("batch-size: " + config.batchSize + " is larger than the data set ("
                     + ds.pretrain().size() + " images in " + ds.pretrain().name() + ")");
@@ -276,6 +315,27 @@ public final class Pretraining {
         out.flush();
     }
 
+    /** The linear probe after pretraining ({@code probe}), not yet watching a model; null when off. */
+    public ProbeMonitor probe() {
+        return ProbeMonitor.forRun(config, dataset(), line -> {
+            console.println(line);
+            console.flush();
+        });
+    }
+
+    /**
+     * The device of this rank: {@link #device(String)}, and for a GPU in a data-parallel job the GPU of
+     * its local rank ({@code gpu(localRank mod visible GPUs)}: one GPU per rank, or all ranks of a machine
+     * seeing every GPU).
+     */
+    public Device rankDevice() {
+        Device d = device(config.device);
+        if (d.isGpu() && world.distributed()) {
+            return Device.gpu(world.localRank() % Engine.getInstance().getGpuCount());
+        }
+        return d;
+    }
+
     /**
      * The device {@code auto|cpu|gpu|gpu:N} names.
      *
@@ -302,12 +362,37 @@ public final class Pretraining {
         throw new UserException("device: unknown value '" + name + "' (auto, cpu, gpu, gpu:N)");
     }
 
-    /** Trains to the end (or resumes and finishes), with the kNN monitor when {@code knn-every} > 0. */
+    /**
+     * Trains to the end (or resumes and finishes), with the kNN monitor when {@code knn-every} > 0. In a
+     * data-parallel job (see {@link World}) this process is one rank: it trains on its shard with the
+     * per-rank batch, gradients are averaged over the ranks each step, and only rank 0 writes the run
+     * folder (metrics, checkpoints, evaluations, progress); every rank resumes from the same checkpoint.
+     */
     public TrainLoop.Result run() {
         if (config.name == null || config.name.isBlank()) {
             throw new UserException("name: a run name is required");
         }
+        localBatch();
+        Device device = rankDevice();
         TorchThreads.apply(config.torchThreads, "torch-threads");
+        if (world.distributed() && !device.isGpu() && config.torchThreads == 0) {
+            shareCpuThreads();
+        }
+        try (Distributed dist = Distributed.open(world, device, config.distTimeout, System.err)) {
+            return run(dist, device);
+        }
+    }
+
+    /** The ranks of one machine share its cores: PyTorch's intra-op threads = cores / local ranks. */
+    private void shareCpuThreads() {
+        if (System.getProperty("ai.djl.pytorch.num_threads") == null) {
+            Engine.getInstance();
+            ai.djl.pytorch.jni.JniUtils.setNumThreads(Math.max(1,
+                    Runtime.getRuntime().availableProcessors() / world.localSize()));
+        }
+    }
+
+    private TrainLoop.Result run(Distributed dist, Device device) {
         int size = viewSize();
         ViewPlan plan = viewPlan();
         SslMethod method = method(config);
@@ -324,9 +409,11 @@ public final class Pretraining {
                 device(config.device));
         DevicePlan devicePlan = devicePlan();
         WeightFiles.Selected init = initialWeights(); // read and checked before the run folder is touched
-        RunDir run = RunDir.open(Path.of(config.runsDir), config.name);
+        boolean writer = dist.writer();
+        Path root = Path.of(config.runsDir).resolve(config.name);
+        RunDir run = writer ? RunDir.open(Path.of(config.runsDir), config.name) : null;
         try (run;
-             NDManager manager = NDManager.newBaseManager(device(config.device));
+             NDManager manager = NDManager.newBaseManager(device);
              SslModel model = createModel(config, method, manager, size);
              BatchAssembler assembler = assembler(plan)) {
             accelerate(config, model, manager.getDevice(), console);
@@ -341,46 +428,73 @@ public final class Pretraining {
                         + " (a resumed run continues from its checkpoint instead)");
             }
             TrainableModel trainable = TrainableModel.of(model);
+            dist.requireSame("the configuration", ConfigKeys.trainingChecksum(config.toJson()), manager);
             try (Optimizer opt = optimizer(config, trainable, manager)) {
-                CheckpointListener checkpoints = new CheckpointListener(CheckpointStore.forWriting(run.checkpoints()),
-                        run.root(), config.toJson(), Checkpoint.specJson(spec), config.seed, trainable, opt,
-                        config.checkpointSteps, config.checkpointEvery);
-                TrainState from = checkpoints.restore(requireCheckpoint, this::say);
-                run.writeConfig(config.toYaml());
-                try (MetricsLog log = MetricsLog.open(run.metricsFile(), from.step(), this::say);
+                CheckpointStore store = writer ? CheckpointStore.forWriting(root.resolve("checkpoints"))
+                        : new CheckpointStore(root.resolve("checkpoints"));
+                CheckpointListener checkpoints = new CheckpointListener(store, root, config.toJson(),
+                        Checkpoint.specJson(spec), config.seed, trainable, opt, config.checkpointSteps,
+                        config.checkpointEvery);
+                TrainState from = checkpoints.restore(requireCheckpoint, writer ? this::say : line -> {});
+                dist.requireSame("the step to start from (all ranks must see the same run folder and checkpoint)",
+                        from.step(), manager);
+                dist.requireSame("the model's weights at the start", weightsChecksum(trainable), manager);
+                if (writer) {
+                    run.writeConfig(config.toYaml());
+                }
+                try (MetricsLog log = writer ? MetricsLog.open(run.metricsFile(), from.step(), this::say) : null;
                      Ema ema = ema(trainable, manager);
                      BatchSource source = batchSource(method, devicePlan, assembler, manager, manager);
                      StepSchedules schedules = StepSchedules.forRun(config, steps, total, ema != null, manager)) {
                     StepRunner runner = stepRunner(config, method, trainable, opt, ema, manager);
                     runner.useDeviceSchedules(schedules);
-                    ProgressBar bar = new ProgressBar(console, terminal, total);
-                    List<TrainingListener> listeners = new ArrayList<>(List.of(
-                            new MetricsListener(log, config.logEvery, config.batchSize, ema != null),
-                            new DivergenceListener(bar, config.collapseStd, run.checkpoints()),
-                            new ProgressListener(bar, config.epochs, total, config.batchSize),
-                            checkpoints));
-                    KnnMonitor monitor = monitor();
-                    if (monitor != null) {
-                        listeners.add(monitor.watching(model));
+                    runner.useGradientReducer(dist.reducer(trainable.trainableParameters(),
+                            (long) (config.bucketMb * (1 << 20)), manager));
+                    List<TrainingListener> listeners = new ArrayList<>();
+                    if (writer) {
+                        ProgressBar bar = new ProgressBar(console, terminal, total);
+                        listeners.addAll(List.of(
+                                new MetricsListener(log, config.logEvery, config.batchSize, ema != null),
+                                new DivergenceListener(bar, config.collapseStd, root.resolve("checkpoints")),
+                                new ProgressListener(bar, config.epochs, total, config.batchSize),
+                                checkpoints));
+                        KnnMonitor monitor = monitor();
+                        if (monitor != null) {
+                            listeners.add(monitor.watching(model));
+                        }
+                        ProbeMonitor probe = probe();
+                        if (probe != null) {
+                            listeners.add(probe.watching(model));
+                        }
+                        listeners.addAll(extraListeners);
                     }
-                    listeners.addAll(extraListeners);
+                    if (dist.active()) {
+                        listeners.add(new DataParallelListener(dist, manager)); // last: waits for rank 0's evaluation
+                        if (writer) {
+                            say("data parallel: " + dist.ranks() + " ranks over " + dist.engine() + ", "
+                                    + localBatch() + " images per rank and step (global batch " + config.batchSize + ")");
+                        }
+                    }
                     TrainLoop loop = new TrainLoop(source, runner, LrSchedule.rates(config, steps, total, ema != null),
                             manager, config.epochs, steps, listeners);
                     loop.stopAfterSteps(stopAfterSteps);
                     // completion means every evaluation written: a kill after an epoch's checkpoint but
                     // before its evaluation line (the final epoch's too) re-runs that evaluation first
-                    if (from.batch() == 0 && from.epoch() > 0 && !MetricsLog.hasEval(run.metricsFile(), from.epoch() - 1)) {
+                    // (rank 0 decides from its metrics; the other ranks follow it)
+                    boolean missedEval = writer && from.batch() == 0 && from.epoch() > 0
+                            && !MetricsLog.hasEval(run.metricsFile(), from.epoch() - 1);
+                    if (dist.any(missedEval, manager)) {
                         loop.evaluate(from.epoch() - 1, from.step());
                     }
                     TrainLoop.Result result = loop.run(from);
-                    if (from.step() >= total) {
-                        say("run " + run.root() + " is already complete (" + total + " steps)");
+                    if (from.step() >= total && writer) {
+                        say("run " + root + " is already complete (" + total + " steps)");
                     }
                     return result;
                 }
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("training I/O failed in " + run.root(), e);
+            throw new UncheckedIOException("training I/O failed in " + root, e);
         }
     }
 
@@ -399,6 +513,16 @@ public final class Pretraining {
         } catch (UserException e) {
             throw new UserException("init-from: " + e.getMessage(), e);
         }
+    }
+
+    /** A checksum of every parameter and BatchNorm statistic (their saved bytes). */
+    private static long weightsChecksum(TrainableModel model) throws IOException {
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        try (java.io.DataOutputStream out = new java.io.DataOutputStream(new java.util.zip.CheckedOutputStream(
+                java.io.OutputStream.nullOutputStream(), crc))) {
+            model.save(out);
+        }
+        return crc.getValue();
     }
 
     private void say(String line) {

@@ -13,6 +13,9 @@ import java.util.List;
  * decay: apex zeroes the inner optimiser's weight decay). Then the momentum step.
  */
 public final class Larc extends MomentumOptimizer {
+    /** apex's denominator guard. */
+    public static final double EPS = 1e-8;
+
     private final NDArray trustC;
     private final NDArray epsC;
 
@@ -29,7 +32,7 @@ public final class Larc extends MomentumOptimizer {
 
     /** LARC with DSSL's trust 0.001 and apex's eps 1e-8. */
     public Larc(List<Parameter> params, NDManager manager, double momentum, double weightDecay) {
-        this(params, manager, momentum, false, weightDecay, 0.001, 1e-8);
+        this(params, manager, momentum, false, weightDecay, 0.001, EPS);
     }
 
     @Override

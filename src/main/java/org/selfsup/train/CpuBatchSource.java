@@ -9,6 +9,7 @@ import java.util.Map;
 import org.selfsup.augment.BatchAssembler;
 import org.selfsup.augment.EpochLoader;
 import org.selfsup.augment.ViewBatch;
+import org.selfsup.data.Shard;
 
 /**
  * Batches assembled on the CPU ({@code augment-on: cpu}): an {@link EpochLoader} per epoch (shuffled,
@@ -21,6 +22,7 @@ public final class CpuBatchSource extends PrefetchingSource<EpochLoader> {
     private final int batchSize;
     private final int prefetch;
     private final List<String> views;
+    private final Shard shard;
 
     /**
      * @param assembler makes the batches (store, plan, seed)
@@ -33,7 +35,17 @@ public final class CpuBatchSource extends PrefetchingSource<EpochLoader> {
      */
     public CpuBatchSource(BatchAssembler assembler, List<String> views, int batchSize, int prefetch, int epochs,
                           NDManager stageOn) {
+        this(assembler, views, batchSize, prefetch, epochs, stageOn, Shard.ALL);
+    }
+
+    /**
+     * As above over this rank's {@link Shard} of every epoch (data-parallel training; {@code batchSize} is
+     * then the per-rank batch).
+     */
+    public CpuBatchSource(BatchAssembler assembler, List<String> views, int batchSize, int prefetch, int epochs,
+                          NDManager stageOn, Shard shard) {
         super(epochs, prefetch, stageOn);
+        this.shard = shard;
         this.assembler = assembler;
         this.views = List.copyOf(views);
         this.batchSize = batchSize;
@@ -42,7 +54,7 @@ public final class CpuBatchSource extends PrefetchingSource<EpochLoader> {
 
     @Override
     EpochLoader open(int epoch, int startBatch) {
-        return new EpochLoader(assembler, epoch, batchSize, true, startBatch, prefetch);
+        return new EpochLoader(assembler, epoch, shard, batchSize, startBatch, prefetch);
     }
 
     @Override

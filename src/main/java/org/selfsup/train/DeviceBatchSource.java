@@ -11,6 +11,7 @@ import org.selfsup.augment.device.DevicePlan;
 import org.selfsup.augment.device.DeviceViews;
 import org.selfsup.data.ImageStore;
 import org.selfsup.data.Normalization;
+import org.selfsup.data.Shard;
 import org.selfsup.util.UserException;
 
 /**
@@ -28,6 +29,7 @@ public final class DeviceBatchSource extends PrefetchingSource<DeviceEpochLoader
     private final long seed;
     private final int batchSize;
     private final int prefetch;
+    private final Shard shard;
 
     /**
      * @param plan      the device plan (its views must include every view in {@code views})
@@ -46,7 +48,18 @@ public final class DeviceBatchSource extends PrefetchingSource<DeviceEpochLoader
     public DeviceBatchSource(DevicePlan plan, Normalization norm, ImageStore store, List<String> views,
                              NDManager manager, long seed, int batchSize, int prefetch, int epochs,
                              NDManager stageOn) {
+        this(plan, norm, store, views, manager, seed, batchSize, prefetch, epochs, stageOn, Shard.ALL);
+    }
+
+    /**
+     * As above over this rank's {@link Shard} of every epoch (data-parallel training; {@code batchSize} is
+     * then the per-rank batch).
+     */
+    public DeviceBatchSource(DevicePlan plan, Normalization norm, ImageStore store, List<String> views,
+                             NDManager manager, long seed, int batchSize, int prefetch, int epochs,
+                             NDManager stageOn, Shard shard) {
         super(epochs, Math.max(1, prefetch), stageOn);
+        this.shard = shard;
         for (String v : views) {
             if (!plan.viewNames().contains(v)) {
                 throw new UserException("augment-on: device plan '" + plan.name() + "' makes views "
@@ -75,7 +88,7 @@ public final class DeviceBatchSource extends PrefetchingSource<DeviceEpochLoader
 
     @Override
     DeviceEpochLoader open(int epoch, int startBatch) {
-        return new DeviceEpochLoader(augmenter, store, seed, epoch, batchSize, true, startBatch, prefetch);
+        return new DeviceEpochLoader(augmenter, store, seed, epoch, shard, batchSize, true, startBatch, prefetch);
     }
 
     @Override

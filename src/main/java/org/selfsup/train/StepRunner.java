@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import java.util.Map;
+import org.selfsup.dist.GradientReducer;
 import org.selfsup.method.LossOutput;
 import org.selfsup.method.SslMethod;
 import org.selfsup.method.StepContext;
@@ -12,8 +13,9 @@ import org.selfsup.optim.Optimizer;
 
 /**
  * One training step, shared by {@link TrainLoop} and the step benchmark ({@code selfsup bench step}):
- * EMA (if before-forward), forward + loss under a gradient collector, backward, optimiser step with the
- * given learning rate, zeroed gradients, EMA (if after-step). Nothing is read back to the host: the
+ * EMA (if before-forward), forward + loss under a gradient collector, backward, the gradient reducer
+ * (data-parallel runs: gradients averaged over the ranks), optimiser step with the given learning rate,
+ * zeroed gradients, EMA (if after-step). Nothing is read back to the host: the
  * returned loss arrays live in the caller's per-step manager and are only read when a step is logged.
  *
  * <p>This is THE training step: mixed precision (autocast around forward + loss, loss scaling around
@@ -29,6 +31,7 @@ public final class StepRunner {
     private final Ema.Timing timing;
     private final NDManager manager;
     private final long[] phaseNanos = new long[3];
+    private GradientReducer reducer = GradientReducer.NONE;
     private DeviceSchedule lrTable;
     private DeviceSchedule tauTable;
     private DeviceSchedule restTable;
@@ -83,6 +86,19 @@ public final class StepRunner {
         this.precision = p;
     }
 
+    /**
+     * Runs {@code r} between the backward pass and the optimiser step (data-parallel training averages
+     * the gradients of all ranks there); {@link GradientReducer#NONE} by default.
+     */
+    public void useGradientReducer(GradientReducer r) {
+        this.reducer = r;
+    }
+
+    /** Host time of the last step's gradient reduction in nanoseconds (0 for one process). */
+    public long lastReduceNanos() {
+        return reducer.lastNanos();
+    }
+
     /** Whether the model has an EMA target (tau is then used). */
     public boolean hasEma() {
         return ema != null;
@@ -112,7 +128,8 @@ public final class StepRunner {
             }
             gc.backward(precision.lossForBackward(out.total()));
         }
-        // plug-in point (data parallel): all-reduce the gradients here, before the optimiser reads them
+        // data parallel: the gradients are averaged over the ranks here, before the optimiser reads them
+        reducer.reduce(sm);
         long t2 = System.nanoTime();
         if (lrTable != null) {
             opt.step(lrTable.at(ctx.step(), sm));
@@ -147,7 +164,8 @@ public final class StepRunner {
     }
 
     /**
-     * Host time of the last step's phases in nanoseconds: {EMA, forward + backward, optimiser + zeroGrad}.
+     * Host time of the last step's phases in nanoseconds: {EMA, forward + backward + gradient reduction,
+     * optimiser + zeroGrad}.
      * Exact on the CPU engine (ops run synchronously); on a GPU these are launch times only.
      */
     public long[] lastPhaseNanos() {

@@ -5,6 +5,10 @@
  * ({@link org.selfsup.train.Schedules}), the EMA target ({@link org.selfsup.train.Ema}), and the run folder
  * with its checkpoints. The objects of a run are built from its configuration in one place, the
  * composition root {@code org.selfsup.job.Pretraining}; the optimisers live in {@code org.selfsup.optim}.
+ * The step's plug-ins: {@link org.selfsup.train.Precision} (bf16/fp16 autocast per network call, float32
+ * losses) with the fp16 {@link org.selfsup.train.LossScaler} behind a
+ * {@link org.selfsup.train.ScaledOptimizer}, and {@link org.selfsup.train.Acceleration} (channels-last,
+ * cuDNN benchmark, TF32); their native calls go through {@code org.selfsup.natives}.
  *
  * <h2>What is saved when</h2>
  * <ul>
@@ -15,7 +19,8 @@
  *   <li>{@code runs/NAME/checkpoints/last.ckpt} after every epoch and every {@code checkpoint-steps} steps;
  *       the one before it is kept as {@code previous.ckpt}; {@code epoch-NNNN.ckpt} every
  *       {@code checkpoint-every} epochs. Each holds config, model spec, counters (k, epoch, batch), seed,
- *       all parameters incl. target, predictor and BN running statistics, and the momentum buffers, inside
+ *       all parameters incl. target, predictor and BN running statistics (float32 at every precision), the
+ *       momentum buffers and, with fp16, the loss scale, inside
  *       a container with a CRC-32C ({@link org.selfsup.train.CheckpointFile}); written to a temporary file,
  *       fsynced and renamed, so a kill never leaves a half-written checkpoint.</li>
  * </ul>

@@ -28,8 +28,7 @@ class ViewPlansTest {
             "dssl-imagenet", List.of("x1", "x2", "x11", "x21"),
             "dssl-byol-harder", List.of("x1", "x2", "x11", "x21"),
             "heavy-pair", List.of("v1", "v2"),
-            "eval", List.of("x"),
-            "probe-train", List.of("x"));
+            "eval", List.of("x"));
 
     @Test
     void everyPlanHasItsViewNamesAndSources() {
@@ -82,7 +81,7 @@ class ViewPlansTest {
     void viewsHaveThePlanSizeForSeveralInputSizes() {
         for (String name : ViewPlans.NAMES) {
             for (int[] hw : new int[][] {{32, 32}, {28, 28}, {96, 96}}) {
-                int size = name.equals("eval") || name.equals("probe-train") ? 24 : 32;
+                int size = name.equals("eval") ? 24 : 32;
                 ViewPlan plan = ViewPlans.create(name, size, null);
                 Image img = TestImages.image(hw[0], hw[1], 31);
                 List<Image> views = plan.views(img, new SplittableRandom(hw[0]));

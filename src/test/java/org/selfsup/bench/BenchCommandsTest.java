@@ -46,6 +46,26 @@ class BenchCommandsTest {
         assertTrue(j.get("arrays_start").asInt() > 0);
         assertEquals(j.get("arrays_start").asInt(), j.get("arrays_end").asInt(), "native arrays leak per step");
         assertTrue(j.get("rss_end_kib").asLong() > 0);
+        assertEquals("fp32", j.get("precision").asText());
+        assertEquals(false, j.get("channels_last").asBoolean());
+    }
+
+    @Test
+    void stepRunsAtBf16WithChannelsLastAndSaysSo() throws Exception {
+        CliRun r = run("bench", "step", "--method", "byol", "--arch", "small", "--width", "4", "--batch", "4",
+                "--size", "16", "--device", "cpu", "--steps", "2", "--warmup", "1", "--torch-threads", "1",
+                "--precision", "bf16", "--channels-last", "--tf32");
+        assertEquals(0, r.code(), r.err() + r.out());
+        assertTrue(r.out().contains("precision bf16, channels-last"), r.out());
+        assertTrue(r.out().contains("channels-last: ") && r.out().contains("tf32: no effect on the CPU"), r.out());
+        JsonNode j = jsonLine(r.out());
+        assertEquals("bf16", j.get("precision").asText());
+        assertTrue(j.get("channels_last").asBoolean());
+        assertTrue(Double.isFinite(j.get("last_loss").asDouble()));
+        assertEquals(j.get("arrays_start").asInt(), j.get("arrays_end").asInt(), "native arrays leak per step");
+        CliRun bad = run("bench", "step", "--precision", "half");
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().contains("--precision"), bad.err());
     }
 
     @Test

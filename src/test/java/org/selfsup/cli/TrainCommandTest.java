@@ -204,6 +204,7 @@ class TrainCommandTest {
                         "after"),
                 flag("option --lr-scaling: 'sqrt' is not one of linear, none", "--lr-scaling", "sqrt"),
                 flag("option --augment-on: 'gpu' is not one of cpu, device", "--augment-on", "gpu"),
+                flag("option --precision: 'fp8' is not one of fp32, bf16, fp16", "--precision", "fp8"),
                 flag("option --device: 'tpu' is not a device (auto, cpu, gpu or gpu:N)", "--device", "tpu"),
                 flag("option --plan: 'rsa-ww' is not one of", "--plan", "rsa-ww"),
                 flag("option --nesterov: expected true or false, got 'maybe'", "--nesterov", "maybe"),

@@ -14,9 +14,11 @@ class PresetsTest {
 
     @Test
     void everyPresetIsValidAndNamedAfterItself() {
-        assertEquals(List.of("rsa-cifar10", "rsa-cifar100", "rsa-stl10", "rsa-imagenet100", "rsa-imagenet1k",
+        assertEquals(List.of("rsa-cifar10", "rsa-cifar100", "rsa-stl10", "rsa-tinyimagenet", "rsa-imagenet100",
+                "rsa-imagenet1k",
                 "dssl-simsiam-cifar10", "dssl-simsiam-imagenet", "dssl-byol-imagenet", "byol-cifar10",
-                "simsiam-cifar10", "demo"), Presets.names());
+                "simsiam-cifar10", "simsiam-heavy-cifar10", "simsiam-imagenet", "simsiam-heavy-imagenet", "demo"),
+                Presets.names());
         for (Preset p : Presets.all()) {
             TrainConfig c = preset(p.name());
             assertEquals(p.name(), c.preset);
@@ -155,5 +157,42 @@ class PresetsTest {
         }
         c.plan = "rsa-aw";
         assertEquals("rsa-aw", c.effectivePlan());
+    }
+
+    @Test
+    void evaluationProtocolsFollowEachRepository() {
+        String[][] expected = {
+            // preset, knn-transform, probe
+            {"rsa-cifar10", "plain", "cifar"}, {"rsa-stl10", "plain", "cifar"}, {"rsa-tinyimagenet", "plain", "cifar"},
+            {"rsa-imagenet1k", "plain", "msf"}, {"dssl-simsiam-cifar10", "dssl-cifar", "dssl-cifar"},
+            {"simsiam-cifar10", "dssl-cifar", "dssl-cifar"}, {"simsiam-heavy-cifar10", "dssl-cifar", "dssl-cifar"},
+            {"dssl-simsiam-imagenet", "plain", "dssl-imagenet"}, {"simsiam-imagenet", "plain", "dssl-imagenet"},
+            {"dssl-byol-imagenet", "plain", "dssl-imagenet"}, {"demo", "plain", "fast"}};
+        for (String[] e : expected) {
+            TrainConfig c = preset(e[0]);
+            assertEquals(e[1], c.knnTransform, e[0]);
+            assertEquals(e[2], c.probe, e[0]);
+        }
+        TrainConfig tiny = preset("rsa-tinyimagenet");
+        assertEquals("tinyimagenet", tiny.dataset);
+        assertEquals(64, tiny.imageSize);
+    }
+
+    @Test
+    void baselinePresetsNameTheirTableRow() {
+        for (String name : List.of("simsiam-cifar10", "simsiam-heavy-cifar10", "dssl-simsiam-cifar10", "simsiam-imagenet",
+                "simsiam-heavy-imagenet", "dssl-simsiam-imagenet", "dssl-byol-imagenet")) {
+            String d = Presets.find(name).orElseThrow().description();
+            assertTrue(d.contains(" row (") && (d.contains("main table") || d.contains("Table 3")), name + ": " + d);
+        }
+        TrainConfig heavy = preset("simsiam-heavy-cifar10");
+        assertEquals("heavy-symmetric", heavy.method);
+        assertEquals("dssl-cifar", heavy.effectivePlan());
+        TrainConfig base = preset("simsiam-imagenet");
+        assertEquals("simsiam", base.method);
+        assertEquals("byol", base.effectivePlan());
+        assertEquals(0.1, base.effectiveLr(), 0);
+        assertEquals("heavy-symmetric", preset("simsiam-heavy-imagenet").method);
+        assertEquals("dssl-imagenet", preset("simsiam-heavy-imagenet").effectivePlan());
     }
 }

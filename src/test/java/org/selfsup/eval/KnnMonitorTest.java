@@ -47,4 +47,22 @@ class KnnMonitorTest {
                     .due(4), "knn-every 0 = off");
         }
     }
+
+    /** At the run's bf16 precision the monitor scores the same images about as well (features upcast to fp32). */
+    @Test
+    void bf16MonitorScoresLikeFp32() {
+        org.selfsup.model.TorchThreads.single();
+        ImageStore bank = SyntheticImages.generate("syn/train", 40, 3, 16, 1, 0);
+        ImageStore test = SyntheticImages.generate("syn/test", 23, 3, 16, 1, 1);
+        try (NDManager m = NDManager.newBaseManager();
+             SslModel model = SslModel.create(MethodRegistry.modelSpec("rsa", "small", 8, List.of(1, 1, 1, 1), null),
+                     false, false, m, 16, 3)) {
+            KnnMonitor fp32 = new KnnMonitor(bank, test, TestTransform.plain(Normalization.CIFAR), new Knn(), 16, 1, 1);
+            KnnResult a = fp32.evaluate(model);
+            KnnResult b = fp32.atPrecision("bf16").evaluate(model);
+            assertEquals(23, b.scored());
+            assertTrue(Math.abs(a.top1() - b.top1()) <= 3 * 100.0 / 23 + 1e-9, a.top1() + " vs " + b.top1());
+            assertFalse(org.selfsup.natives.LibTorch.get().isAutocastEnabled(org.selfsup.natives.LibTorch.DEVICE_CPU));
+        }
+    }
 }

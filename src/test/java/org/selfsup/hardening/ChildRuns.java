@@ -67,6 +67,14 @@ final class ChildRuns {
      * @param props extra {@code -D} options (e.g. the test-only pause point)
      */
     static Process start(Path log, List<String> props, List<String> args) throws IOException {
+        List<String> cmd = command(props, args);
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().put("OMP_NUM_THREADS", "1");
+        return pb.start();
+    }
+
+    /** The child JVM's command line: test class path, 512 MB heap, one PyTorch thread, {@code props}, the CLI. */
+    static List<String> command(List<String> props, List<String> args) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "-Xmx512m", "-Dai.djl.offline=true",
@@ -74,9 +82,7 @@ final class ChildRuns {
         cmd.addAll(props);
         cmd.add(Main.class.getName());
         cmd.addAll(args);
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
-        pb.environment().put("OMP_NUM_THREADS", "1");
-        return pb.start();
+        return cmd;
     }
 
     /** Runs a child to its end; returns its exit code. */

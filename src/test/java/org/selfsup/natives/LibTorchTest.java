@@ -183,6 +183,13 @@ class LibTorchTest {
                 gc.backward(y.sum());
             }
             assertTrue(w.getGradient().abs().sum().getFloat() > 0);
+            // a checkpoint load writes NCHW values into the array (NDArray.set): they must land in order
+            float[] other = new float[values.length];
+            for (int i = 0; i < other.length; i++) {
+                other[i] = 100 + i;
+            }
+            w.set(java.nio.FloatBuffer.wrap(other));
+            org.junit.jupiter.api.Assertions.assertArrayEquals(other, w.toFloatArray(), "set() on a channels-last array");
         }
     }
 }

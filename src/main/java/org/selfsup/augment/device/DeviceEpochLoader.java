@@ -7,6 +7,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.selfsup.augment.EpochLoader;
 import org.selfsup.data.ImageStore;
+import org.selfsup.data.Shard;
 import org.selfsup.util.Futures;
 
 /**
@@ -55,6 +56,15 @@ public final class DeviceEpochLoader implements AutoCloseable {
      */
     public DeviceEpochLoader(DeviceAugmenter augmenter, ImageStore store, long seed, int epoch, int batchSize,
                              boolean dropLast, int startBatch, int prefetch) {
+        this(augmenter, store, seed, epoch, Shard.ALL, batchSize, dropLast, startBatch, prefetch);
+    }
+
+    /**
+     * As above over this rank's {@link Shard} of the epoch's permutation (data-parallel training;
+     * {@code batchSize} is then the per-rank batch).
+     */
+    public DeviceEpochLoader(DeviceAugmenter augmenter, ImageStore store, long seed, int epoch, Shard shard,
+                             int batchSize, boolean dropLast, int startBatch, int prefetch) {
         if (batchSize < 1 || prefetch < 1 || startBatch < 0) {
             throw new IllegalArgumentException("need batchSize >= 1, prefetch >= 1, startBatch >= 0");
         }
@@ -63,8 +73,8 @@ public final class DeviceEpochLoader implements AutoCloseable {
         this.seed = seed;
         this.epoch = epoch;
         this.batchSize = batchSize;
-        this.order = store.epochOrder(seed, epoch);
-        this.batchCount = EpochLoader.batchCount(store.size(), batchSize, dropLast);
+        this.order = shard.of(store.epochOrder(seed, epoch));
+        this.batchCount = EpochLoader.batchCount(order.length, batchSize, dropLast);
         this.prefetch = prefetch;
         this.nextToSubmit = Math.min(startBatch, batchCount);
         this.nextToReturn = nextToSubmit;

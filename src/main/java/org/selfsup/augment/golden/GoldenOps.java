@@ -15,6 +15,9 @@ import org.selfsup.augment.ops.HorizontalFlip;
 import org.selfsup.augment.ops.Hue;
 import org.selfsup.augment.ops.Invert;
 import org.selfsup.augment.ops.Posterize;
+import org.selfsup.augment.ops.CenterCrop;
+import org.selfsup.augment.ops.Resampling;
+import org.selfsup.augment.ops.Resize;
 import org.selfsup.augment.ops.ResizedCrop;
 import org.selfsup.augment.ops.Rotate;
 import org.selfsup.augment.ops.Saturation;
@@ -33,7 +36,8 @@ public final class GoldenOps {
     public static final List<String> NAMES = List.of("resized_crop", "hflip", "brightness", "contrast", "saturation",
             "hue", "grayscale", "gaussian_blur_pil", "autocontrast", "equalize", "invert", "rotate", "posterize",
             "solarize", "solarize_add", "color", "enhance_contrast", "enhance_brightness", "sharpness", "shear_x",
-            "shear_y", "translate_x_abs", "translate_y_abs", "cutout_abs", "grid_shuffle");
+            "shear_y", "translate_x_abs", "translate_y_abs", "cutout_abs", "grid_shuffle",
+            "resized_crop_bicubic", "resize_center_crop_bicubic");
 
     private GoldenOps() {
     }
@@ -56,6 +60,14 @@ public final class GoldenOps {
                     }
                     yield new ResizedCrop(p.integer("top"), p.integer("left"), p.integer("height"),
                             p.integer("width"), size[0], size[size.length - 1]);
+                }
+                case "resized_crop_bicubic" -> new ResizedCrop(p.integer("top"), p.integer("left"),
+                        p.integer("height"), p.integer("width"), p.integer("size"), p.integer("size"),
+                        Resampling.BICUBIC);
+                case "resize_center_crop_bicubic" -> {
+                    ImageOp resize = new Resize(p.integer("resize"), Resampling.BICUBIC);
+                    ImageOp crop = new CenterCrop(p.integer("size"));
+                    yield img -> crop.apply(resize.apply(img));
                 }
                 case "hflip" -> new HorizontalFlip();
                 case "brightness", "enhance_brightness" -> new Brightness(p.number("factor"));

@@ -4,10 +4,10 @@ import org.selfsup.augment.ImageOp;
 import org.selfsup.data.Image;
 
 /**
- * torchvision {@code resized_crop(img, top, left, height, width, size, BILINEAR)} on PIL images: PIL
- * {@code crop} (zero padding outside the image) followed by PIL {@code resize} with the BILINEAR
- * filter, two separable passes (horizontal then vertical) each rounded to uint8, with Pillow's
- * antialiasing support scaling when downscaling.
+ * torchvision {@code resized_crop(img, top, left, height, width, size, interpolation)} on PIL images:
+ * PIL {@code crop} (zero padding outside the image) followed by PIL {@code resize} with the BILINEAR
+ * (default) or BICUBIC filter, two separable passes (horizontal then vertical) each rounded and
+ * clipped to uint8, with Pillow's antialiasing support scaling when downscaling.
  */
 public final class ResizedCrop implements ImageOp {
     private final int top;
@@ -16,14 +16,20 @@ public final class ResizedCrop implements ImageOp {
     private final int width;
     private final int outHeight;
     private final int outWidth;
+    private final Resampling filter;
 
-    /** Crop the box (top, left, height, width) and resize it to {@code size x size}. */
+    /** Crop the box (top, left, height, width) and resize it to {@code size x size}, bilinear. */
     public ResizedCrop(int top, int left, int height, int width, int size) {
-        this(top, left, height, width, size, size);
+        this(top, left, height, width, size, size, Resampling.BILINEAR);
     }
 
-    /** Crop the box (top, left, height, width) and resize it to {@code outHeight x outWidth}. */
+    /** Crop the box (top, left, height, width) and resize it to {@code outHeight x outWidth}, bilinear. */
     public ResizedCrop(int top, int left, int height, int width, int outHeight, int outWidth) {
+        this(top, left, height, width, outHeight, outWidth, Resampling.BILINEAR);
+    }
+
+    /** Crop the box (top, left, height, width) and resize it to {@code outHeight x outWidth} with {@code filter}. */
+    public ResizedCrop(int top, int left, int height, int width, int outHeight, int outWidth, Resampling filter) {
         if (height <= 0 || width <= 0 || outHeight <= 0 || outWidth <= 0) {
             throw new IllegalArgumentException("crop and output sizes must be positive: " + height + "x" + width
                     + " -> " + outHeight + "x" + outWidth);
@@ -34,6 +40,7 @@ public final class ResizedCrop implements ImageOp {
         this.width = width;
         this.outHeight = outHeight;
         this.outWidth = outWidth;
+        this.filter = java.util.Objects.requireNonNull(filter);
     }
 
     @Override
@@ -46,7 +53,7 @@ public final class ResizedCrop implements ImageOp {
             y0 = 0;
             x0 = 0;
         }
-        return resize(src, y0, x0, height, width, outHeight, outWidth);
+        return resize(src, y0, x0, height, width, outHeight, outWidth, filter);
     }
 
     /** PIL crop: the box may extend past the image; outside pixels are black. */
@@ -67,7 +74,7 @@ public final class ResizedCrop implements ImageOp {
     }
 
     /** PIL resize of the in-bounds region (y0, x0, h, w) of {@code src} to outH x outW. */
-    static Image resize(Image src, int y0, int x0, int h, int w, int outH, int outW) {
+    static Image resize(Image src, int y0, int x0, int h, int w, int outH, int outW, Resampling filter) {
         int c = src.channels();
         int srcRow = src.width() * c;
         byte[] data = src.data();
@@ -82,7 +89,7 @@ public final class ResizedCrop implements ImageOp {
         byte[] tmp;
         int tmpRowStart;
         int tmpRow;
-        BilinearCoefficients vert = h != outH ? BilinearCoefficients.of(h, outH) : null;
+        ResampleCoefficients vert = h != outH ? ResampleCoefficients.of(filter, h, outH) : null;
         int rowFirst = 0;
         int rowLast = h;
         if (vert != null) {
@@ -90,7 +97,7 @@ public final class ResizedCrop implements ImageOp {
             rowLast = vert.first[outH - 1] + vert.count[outH - 1];
         }
         if (w != outW) {
-            BilinearCoefficients hor = BilinearCoefficients.of(w, outW);
+            ResampleCoefficients hor = ResampleCoefficients.of(filter, w, outW);
             tmpRow = outW * c;
             tmp = new byte[(rowLast - rowFirst) * tmpRow];
             tmpRowStart = -rowFirst;
@@ -114,7 +121,7 @@ public final class ResizedCrop implements ImageOp {
         }
         byte[] out = new byte[outH * outW * c];
         int n = outW * c;
-        int half = 1 << (BilinearCoefficients.PRECISION_BITS - 1);
+        int half = 1 << (ResampleCoefficients.PRECISION_BITS - 1);
         int[] wts = vert.weights;
         int[] acc = new int[n];
         for (int y = 0; y < outH; y++) {
@@ -132,15 +139,15 @@ public final class ResizedCrop implements ImageOp {
             }
             int ob = y * n;
             for (int i = 0; i < n; i++) {
-                out[ob + i] = (byte) BilinearCoefficients.clip8(acc[i]);
+                out[ob + i] = (byte) ResampleCoefficients.clip8(acc[i]);
             }
         }
         return new Image(outH, outW, c, out);
     }
 
     private static void horizontal(byte[] data, int srcRow, int firstRow, int x0, int rows, int c,
-                                   BilinearCoefficients hor, int outW, byte[] tmp) {
-        int half = 1 << (BilinearCoefficients.PRECISION_BITS - 1);
+                                   ResampleCoefficients hor, int outW, byte[] tmp) {
+        int half = 1 << (ResampleCoefficients.PRECISION_BITS - 1);
         int[] wts = hor.weights;
         int tmpRow = outW * c;
         for (int y = 0; y < rows; y++) {
@@ -162,9 +169,9 @@ public final class ResizedCrop implements ImageOp {
                         s1 += (data[p + 1] & 0xFF) * wk;
                         s2 += (data[p + 2] & 0xFF) * wk;
                     }
-                    tmp[o] = (byte) BilinearCoefficients.clip8(s0);
-                    tmp[o + 1] = (byte) BilinearCoefficients.clip8(s1);
-                    tmp[o + 2] = (byte) BilinearCoefficients.clip8(s2);
+                    tmp[o] = (byte) ResampleCoefficients.clip8(s0);
+                    tmp[o + 1] = (byte) ResampleCoefficients.clip8(s1);
+                    tmp[o + 2] = (byte) ResampleCoefficients.clip8(s2);
                     continue;
                 }
                 for (int ch = 0; ch < c; ch++) {
@@ -173,7 +180,7 @@ public final class ResizedCrop implements ImageOp {
                     for (int k = 0; k < xmax; k++, p += c) {
                         ss += (data[p] & 0xFF) * wts[kb + k];
                     }
-                    tmp[o + ch] = (byte) BilinearCoefficients.clip8(ss);
+                    tmp[o + ch] = (byte) ResampleCoefficients.clip8(ss);
                 }
             }
         }

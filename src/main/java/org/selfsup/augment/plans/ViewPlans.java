@@ -15,11 +15,11 @@ public final class ViewPlans {
 
     /** The registered plan names. */
     public static final List<String> NAMES = List.of(
-            "byol", "simsiam", "rsa", "rsa-aw", "dssl-cifar", "dssl-imagenet", "dssl-byol-harder", "heavy-pair", "eval", "probe-train");
+            "byol", "simsiam", "rsa", "rsa-aw", "dssl-cifar", "dssl-imagenet", "dssl-byol-harder", "heavy-pair", "eval");
 
-    /** The plans a method can train on (all but the evaluation plans {@code eval} and {@code probe-train}). */
+    /** The plans a method can train on (all but the evaluation plan {@code eval}). */
     public static final List<String> TRAINING_NAMES = NAMES.stream()
-            .filter(n -> !n.equals("eval") && !n.equals("probe-train")).toList();
+            .filter(n -> !n.equals("eval")).toList();
 
     /**
      * The view names plan {@code name} makes, in output order (they do not depend on the size or options).
@@ -59,7 +59,6 @@ public final class ViewPlans {
             case "dssl-byol-harder" -> dsslByolHarder(o);
             case "heavy-pair" -> heavyPair(o);
             case "eval" -> eval(o);
-            case "probe-train" -> probeTrain(o);
             default -> throw new UserException("unknown view plan '" + name + "' (known: " + String.join(", ", NAMES) + ")");
         };
     }
@@ -152,16 +151,6 @@ public final class ViewPlans {
     public static PlanDeclaration eval(PlanOptions o) {
         return new PlanDeclaration("eval", List.of(
                 View.fromImage("x", Recipe.of(new Recipe.EvalGeometry(o.evalResize())))));
-    }
-
-    /**
-     * {@code probe-train}: one view {@code x} = RRC(size, scale 0.8–1) + flip(0.5), the linear-probe
-     * training augmentation of DSSL's {@code main_lincls.py} (which resizes bicubically; selfsup's crop
-     * is bilinear, as there is no PIL-exact bicubic op).
-     */
-    public static PlanDeclaration probeTrain(PlanOptions o) {
-        return new PlanDeclaration("probe-train", List.of(
-                View.fromImage("x", Recipes.weak(o.withCropScale(0.8, 1.0)))));
     }
 
     private static PlanDeclaration dssl(String name, Recipe standard, Recipe heavy1, Recipe heavy2) {

@@ -2,12 +2,13 @@ package org.selfsup.augment.random;
 
 import java.util.SplittableRandom;
 import org.selfsup.augment.RandomTransform;
+import org.selfsup.augment.ops.Resampling;
 import org.selfsup.augment.ops.ResizedCrop;
 import org.selfsup.data.Image;
 
 /**
  * torchvision {@code RandomResizedCrop(size, scale=(scaleMin, scaleMax), ratio=(3/4, 4/3))} with
- * bilinear (PIL) resampling to {@code size x size}.
+ * bilinear (default) or bicubic PIL resampling to {@code size x size}.
  *
  * <p>Sampling follows torchvision 0.9–0.14 {@code get_params} exactly: up to 10 tries of an area
  * fraction uniform in the scale range and an aspect ratio log-uniform in the ratio range, rounded
@@ -25,13 +26,24 @@ public final class RandomResizedCrop implements RandomTransform {
     private final double scaleMax;
     private final double ratioMin;
     private final double ratioMax;
+    private final Resampling filter;
 
-    /** A crop with torchvision's default ratio range (3/4, 4/3). */
+    /** A bilinear crop with torchvision's default ratio range (3/4, 4/3). */
     public RandomResizedCrop(int size, double scaleMin, double scaleMax) {
-        this(size, scaleMin, scaleMax, RATIO_MIN, RATIO_MAX);
+        this(size, scaleMin, scaleMax, RATIO_MIN, RATIO_MAX, Resampling.BILINEAR);
+    }
+
+    /** A crop with torchvision's default ratio range (3/4, 4/3) and the given resampling. */
+    public RandomResizedCrop(int size, double scaleMin, double scaleMax, Resampling filter) {
+        this(size, scaleMin, scaleMax, RATIO_MIN, RATIO_MAX, filter);
     }
 
     public RandomResizedCrop(int size, double scaleMin, double scaleMax, double ratioMin, double ratioMax) {
+        this(size, scaleMin, scaleMax, ratioMin, ratioMax, Resampling.BILINEAR);
+    }
+
+    public RandomResizedCrop(int size, double scaleMin, double scaleMax, double ratioMin, double ratioMax,
+                             Resampling filter) {
         if (size <= 0) {
             throw new IllegalArgumentException("crop size must be positive: " + size);
         }
@@ -46,6 +58,7 @@ public final class RandomResizedCrop implements RandomTransform {
         this.scaleMax = scaleMax;
         this.ratioMin = ratioMin;
         this.ratioMax = ratioMax;
+        this.filter = java.util.Objects.requireNonNull(filter);
     }
 
     public int size() { return size; }
@@ -93,7 +106,7 @@ public final class RandomResizedCrop implements RandomTransform {
     @Override
     public Image apply(Image in, SplittableRandom rng) {
         CropBox b = sampleBox(in.height(), in.width(), rng);
-        return new ResizedCrop(b.top(), b.left(), b.height(), b.width(), size).apply(in);
+        return new ResizedCrop(b.top(), b.left(), b.height(), b.width(), size, size, filter).apply(in);
     }
 
     static double uniform(SplittableRandom rng, double lo, double hi) {

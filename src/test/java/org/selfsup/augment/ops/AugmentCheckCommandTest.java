@@ -39,11 +39,11 @@ class AugmentCheckCommandTest {
         CliRun r = run("augment", "check", "--golden", GoldenTestData.dir().toString());
         assertEquals(0, r.code(), r.err());
         String[] lines = r.out().strip().split("\n");
-        assertEquals(26, lines.length, r.out());
+        assertEquals(28, lines.length, r.out());
         assertTrue(lines[0].startsWith("resized_crop"), lines[0]);
         assertTrue(lines[0].contains("cases=6") && lines[0].contains("identical=1.000000")
                 && lines[0].contains("max_abs_diff=0"), lines[0]);
-        assertTrue(lines[25].contains("all 25 ops pass"), lines[25]);
+        assertTrue(lines[27].contains("all 27 ops pass"), lines[27]);
     }
 
     @Test

@@ -30,7 +30,7 @@ class GoldenConformanceTest {
 
     @Test
     void goldenSetCoversEveryOp() {
-        assertEquals(150, cases.size());
+        assertEquals(162, cases.size());
         assertEquals(Set.copyOf(GoldenOps.NAMES), results.keySet());
     }
 

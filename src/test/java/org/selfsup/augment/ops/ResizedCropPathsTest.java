@@ -49,7 +49,7 @@ class ResizedCropPathsTest {
             }
         }
         if (w != outW) {
-            BilinearCoefficients co = BilinearCoefficients.of(w, outW);
+            ResampleCoefficients co = ResampleCoefficients.of(Resampling.BILINEAR, w, outW);
             int[][][] next = new int[h][outW][c];
             for (int y = 0; y < h; y++) {
                 for (int x = 0; x < outW; x++) {
@@ -58,14 +58,14 @@ class ResizedCropPathsTest {
                         for (int t = 0; t < co.count[x]; t++) {
                             ss += cur[y][co.first[x] + t][k] * co.weights[x * co.ksize + t];
                         }
-                        next[y][x][k] = BilinearCoefficients.clip8(ss);
+                        next[y][x][k] = ResampleCoefficients.clip8(ss);
                     }
                 }
             }
             cur = next;
         }
         if (h != outH) {
-            BilinearCoefficients co = BilinearCoefficients.of(h, outH);
+            ResampleCoefficients co = ResampleCoefficients.of(Resampling.BILINEAR, h, outH);
             int[][][] next = new int[outH][outW][c];
             for (int y = 0; y < outH; y++) {
                 for (int x = 0; x < outW; x++) {
@@ -74,7 +74,7 @@ class ResizedCropPathsTest {
                         for (int t = 0; t < co.count[y]; t++) {
                             ss += cur[co.first[y] + t][x][k] * co.weights[y * co.ksize + t];
                         }
-                        next[y][x][k] = BilinearCoefficients.clip8(ss);
+                        next[y][x][k] = ResampleCoefficients.clip8(ss);
                     }
                 }
             }

@@ -4,15 +4,18 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Pillow's precomputed resampling coefficients ({@code Resample.c}, {@code precompute_coeffs} and
- * {@code normalize_coeffs_8bpc}) for the BILINEAR (triangle) filter along one axis, including the
- * support scaling that antialiases when downscaling. Coefficients are 22-bit fixed point.
+ * {@code normalize_coeffs_8bpc}) for the BILINEAR (triangle, support 1) or BICUBIC (Keys cubic with
+ * a = -0.5, support 2) filter along one axis, including the support scaling that antialiases when
+ * downscaling. Coefficients are 22-bit fixed point; bicubic weights can be negative, so a pass may
+ * overshoot and is clipped to 0..255 as in Pillow.
  *
- * <p>Instances are immutable and cached per (input size, output size), so random crops reuse them.
+ * <p>Instances are immutable and cached per (filter, input size, output size), so random crops reuse
+ * them.
  */
-final class BilinearCoefficients {
+final class ResampleCoefficients {
     /** Pillow's {@code PRECISION_BITS} for 8-bit images: 32 - 8 - 2. */
     static final int PRECISION_BITS = 22;
-    private static final ConcurrentHashMap<Long, BilinearCoefficients> CACHE = new ConcurrentHashMap<>();
+    private static final ConcurrentHashMap<Long, ResampleCoefficients> CACHE = new ConcurrentHashMap<>();
 
     /** Taps per output sample (some trailing taps may be zero). */
     final int ksize;
@@ -23,10 +26,10 @@ final class BilinearCoefficients {
     /** Number of input samples used per output sample. */
     final int[] count;
 
-    private BilinearCoefficients(int inSize, int outSize) {
+    private ResampleCoefficients(Resampling filter, int inSize, int outSize) {
         double scale = (double) inSize / outSize;
         double filterScale = Math.max(scale, 1.0);
-        double support = 1.0 * filterScale;
+        double support = filter.support() * filterScale;
         ksize = (int) Math.ceil(support) * 2 + 1;
         weights = new int[outSize * ksize];
         first = new int[outSize];
@@ -39,7 +42,7 @@ final class BilinearCoefficients {
             int xmax = Math.min(inSize, (int) (center + support + 0.5)) - xmin;
             double ww = 0.0;
             for (int x = 0; x < xmax; x++) {
-                double w = triangle((x + xmin - center + 0.5) * ss);
+                double w = filter.weight((x + xmin - center + 0.5) * ss);
                 k[x] = w;
                 ww += w;
             }
@@ -54,16 +57,10 @@ final class BilinearCoefficients {
         }
     }
 
-    private static double triangle(double x) {
-        if (x < 0.0) {
-            x = -x;
-        }
-        return x < 1.0 ? 1.0 - x : 0.0;
-    }
-
-    /** The (cached) coefficients for resizing {@code inSize} samples to {@code outSize}. */
-    static BilinearCoefficients of(int inSize, int outSize) {
-        return CACHE.computeIfAbsent(((long) inSize << 32) | outSize, key -> new BilinearCoefficients(inSize, outSize));
+    /** The (cached) coefficients for resizing {@code inSize} samples to {@code outSize} with {@code filter}. */
+    static ResampleCoefficients of(Resampling filter, int inSize, int outSize) {
+        long key = ((long) filter.ordinal() << 62) | ((long) inSize << 31) | outSize;
+        return CACHE.computeIfAbsent(key, k -> new ResampleCoefficients(filter, inSize, outSize));
     }
 
     /** Pillow's {@code clip8}: fixed-point accumulator to 0..255. */

@@ -1,0 +1,47 @@
+package org.selfsup.train;
+
+import ai.djl.ndarray.NDManager;
+import java.util.Map;
+import org.selfsup.dist.Distributed;
+
+/**
+ * The ranks' side of the loop in data-parallel training: the fault watchdog runs during an epoch's steps
+ * and is suspended at its end, while rank 0 alone writes the checkpoint and evaluates; then every rank
+ * meets rank 0 (a check that all stand at the same step) before the next epoch. Must be the last
+ * listener, so that its {@link #evaluate} runs after rank 0's evaluations. No-op for one process.
+ */
+public final class DataParallelListener implements TrainingListener {
+    private final Distributed dist;
+    private final NDManager device;
+
+    /**
+     * @param dist   the job
+     * @param device a manager on the model's device (for the small check arrays)
+     */
+    public DataParallelListener(Distributed dist, NDManager device) {
+        this.dist = dist;
+        this.device = device;
+    }
+
+    @Override
+    public void onEpochStart(int epoch, int firstBatch) {
+        dist.arm("the steps of epoch " + (epoch + 1));
+    }
+
+    @Override
+    public void onEpochEnd(int epoch, long step, int batches) {
+        dist.disarm();
+    }
+
+    @Override
+    public Map<String, Double> evaluate(int epoch, long step) {
+        // unarmed: rank 0 may evaluate for long; a rank that dies meanwhile is reported by the launcher
+        dist.requireSame("the step at the end of epoch " + (epoch + 1), step, device);
+        return Map.of();
+    }
+
+    @Override
+    public void onStop(TrainState at, boolean complete) {
+        dist.disarm();
+    }
+}
