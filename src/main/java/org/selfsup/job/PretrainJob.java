@@ -79,6 +79,9 @@ public final class PretrainJob implements TrainJob {
         if (config.knnEvery > 0 && training.monitor() == null) {
             out.println("kNN monitor off: " + ds.name() + " " + ds.whyNoEvaluation() + " (pretraining only)");
         }
+        if (config.probe != null && !config.probe.isEmpty() && training.probe() == null) {
+            out.println("linear probe off: " + ds.name() + " " + ds.whyNoEvaluation() + " (pretraining only)");
+        }
         out.flush();
         TrainLoop.Result result;
         try {

@@ -315,9 +315,22 @@ public final class Pretraining {
         out.flush();
     }
 
-    /** The linear probe after pretraining ({@code probe}), not yet watching a model; null when off. */
+    /**
+     * The linear probe after pretraining ({@code probe}), not yet watching a model; null when off, or when
+     * the data set has nothing to evaluate on (no test split, unlabelled images).
+     *
+     * @throws UserException when a probe is asked for but the test split exists and has no usable image
+     */
     public ProbeMonitor probe() {
-        return ProbeMonitor.forRun(config, dataset(), line -> {
+        Dataset ds = dataset();
+        if (config.probe != null && !config.probe.isEmpty() && ds.whyNoEvaluation() != null) {
+            if (ds.evaluationAbsent()) {
+                return null;
+            }
+            throw new UserException("probe " + config.probe + ": no linear probe possible, " + ds.name() + " "
+                    + ds.whyNoEvaluation() + " (fix the split, or set --probe '' to pretrain only)");
+        }
+        return ProbeMonitor.forRun(config, ds, line -> {
             console.println(line);
             console.flush();
         });

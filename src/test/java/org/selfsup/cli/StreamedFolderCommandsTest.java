@@ -32,6 +32,7 @@ class StreamedFolderCommandsTest {
         assertEquals(0, r.code(), r.out() + r.err());
         assertEquals(1, r.out().split("kNN monitor off", -1).length - 1, r.out());
         assertTrue(r.out().contains("it has no test split"), r.out());
+        assertEquals(1, r.out().split("linear probe off", -1).length - 1, r.out());
     }
 
     /** Issue 16 item 3: a test split with no usable image is refused before training, naming it (exit 2). */
@@ -44,8 +45,12 @@ class StreamedFolderCommandsTest {
         assertEquals(2, r.code(), r.out() + r.err());
         assertTrue(r.err().contains("imagefolder/val has no usable image"), r.err());
         assertTrue(!r.out().contains("epoch 1"), r.out());
+        // the probe after pretraining (the demo preset's fast probe) is refused the same way
+        CliRun probe = train(data, "--knn-every", "0");
+        assertEquals(2, probe.code(), probe.out() + probe.err());
+        assertTrue(probe.err().contains("probe fast: no linear probe possible"), probe.err());
         // no evaluation asked: the same data pretrains
-        assertEquals(0, train(data, "--knn-every", "0").code());
+        assertEquals(0, train(data, "--knn-every", "0", "--probe", "").code());
     }
 
     /** data info says how a list's paths are resolved and which decoder streams the pictures. */
