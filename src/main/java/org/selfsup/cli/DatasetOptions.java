@@ -45,7 +45,7 @@ public final class DatasetOptions {
     public String labels = "folders";
 
     @Option(names = "--cache-dir", paramLabel = "DIR",
-            description = "Cache of downloads and folder indexes (default: ~/.cache/selfsup).")
+            description = "Cache of downloads and folder indexes (default: $XDG_CACHE_HOME/selfsup, else ~/.cache/selfsup).")
     public Path cacheDir;
 
     /** The options as a {@link DataOptions}; throws UserException for a bad flag value. */

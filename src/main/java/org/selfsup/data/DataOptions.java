@@ -16,7 +16,7 @@ public final class DataOptions {
     public boolean unlabelled = false;
     /** What folder/list readers do with an unreadable image. */
     public BadImagePolicy onBadImage = BadImagePolicy.SKIP;
-    /** Directory of the folder indexes and downloads; null = {@code ~/.cache/selfsup}. */
+    /** Directory of the folder indexes and downloads; null = {@link #effectiveCacheDir()}'s default. */
     public Path cacheDir = null;
     /** Download the data set's official files first if they are missing (Fashion-MNIST, CIFAR, STL-10). */
     public boolean download = false;
@@ -59,8 +59,16 @@ public final class DataOptions {
         };
     }
 
-    /** The cache directory in effect ({@link #cacheDir} or {@code ~/.cache/selfsup}). */
+    /**
+     * The cache directory in effect: {@link #cacheDir}, else {@code $XDG_CACHE_HOME/selfsup}, else
+     * {@code ~/.cache/selfsup} (the XDG base-directory convention).
+     */
     public Path effectiveCacheDir() {
-        return cacheDir != null ? cacheDir : Path.of(System.getProperty("user.home"), ".cache", "selfsup");
+        if (cacheDir != null) {
+            return cacheDir;
+        }
+        String xdg = System.getenv("XDG_CACHE_HOME");
+        return xdg != null && !xdg.isBlank() && Path.of(xdg).isAbsolute() ? Path.of(xdg, "selfsup")
+                : Path.of(System.getProperty("user.home"), ".cache", "selfsup");
     }
 }

@@ -44,13 +44,31 @@ public final class ImageFolderReader {
      */
     public static StreamedImages read(String name, Path dir, List<String> trainClasses, DataOptions o) {
         BinaryFiles.requireDirectory(dir, name);
+        IndexCache cache = IndexCache.of(o, "imagefolder", dir, dir,
+                "labels=" + (o.unlabelled ? "none" : "folders") + "\ntrain-classes=" + trainClasses);
+        IndexCache.Loaded kept = cache.load(name, o.onBadImage);
+        if (kept != null) {
+            return kept.build();
+        }
         ImageIndexer index = new ImageIndexer(name, o.onBadImage);
         List<String> notes = new ArrayList<>();
+        List<String> classNames = index(dir, trainClasses, o, index, notes);
+        StreamedImages split = finish(index, dir, classNames, notes, trainClasses == null);
+        cache.save(index, classNames, notes);
+        return split;
+    }
+
+    /** Lists and checks the images of {@code dir} into {@code index}; returns the class names. */
+    private static List<String> index(Path dir, List<String> trainClasses, DataOptions o, ImageIndexer index,
+                                      List<String> notes) {
+        index.watch(dir);
         if (o.unlabelled) {
-            for (Path f : imageFiles(dir, index)) {
-                index.add(new ImageIndexer.Candidate(f, f.toString(), -1));
+            List<Path> files = imageFiles(dir, index);
+            for (int i = 0; i < files.size(); i++) {
+                index.add(new ImageIndexer.Candidate(files.get(i), files.get(i).toString(), -1));
+                index.progress("images", i + 1, files.size());
             }
-            return finish(index, dir, List.of(), notes, true);
+            return List.of();
         }
         List<Path> classDirs;
         try (Stream<Path> s = Files.list(dir)) {
@@ -69,7 +87,8 @@ public final class ImageFolderReader {
         }
         List<String> names = trainClasses != null ? trainClasses : classNames;
         List<String> empty = new ArrayList<>();
-        for (Path cd : classDirs) {
+        for (int c = 0; c < classDirs.size(); c++) {
+            Path cd = classDirs.get(c);
             String cls = cd.getFileName().toString();
             int label = names.indexOf(cls);
             if (label < 0) {
@@ -83,13 +102,14 @@ public final class ImageFolderReader {
             if (index.size() + index.refused().size() == before) {
                 empty.add(cls);
             }
+            index.progress("class folders", c + 1, classDirs.size());
         }
         if (!empty.isEmpty()) {
             String msg = "empty class folder(s) in " + dir + ": " + abbreviate(empty);
-            org.slf4j.LoggerFactory.getLogger(ImageFolderReader.class).warn(msg);
+            index.warn(msg);
             notes.add(msg);
         }
-        return finish(index, dir, names, notes, trainClasses == null);
+        return names;
     }
 
     /** The split; an empty one is an error for a training split, and left to the caller for a test split. */
@@ -118,6 +138,12 @@ public final class ImageFolderReader {
         List<Path> files = new ArrayList<>();
         try {
             Files.walkFileTree(dir, EnumSet.of(FileVisitOption.FOLLOW_LINKS), Integer.MAX_VALUE, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) {
+                    index.watch(d, attrs); // before listing it: a file added meanwhile changes the stamp
+                    return FileVisitResult.CONTINUE;
+                }
+
                 @Override
                 public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
                     if (attrs.isRegularFile() && isImage(file)) {

@@ -3,10 +3,15 @@ package org.selfsup.data;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Instant;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.selfsup.util.UserException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,24 +43,100 @@ public final class ImageIndexer {
     private final List<String> names = new ArrayList<>();
     private final List<Integer> labels = new ArrayList<>();
     private final List<Refused> refused = new ArrayList<>();
+    private final List<String> warnings = new ArrayList<>();
+    private final Map<Path, Stamp> watched = new LinkedHashMap<>();
+    private final Progress progress;
+    private final long startedNanos = System.currentTimeMillis() * 1_000_000L;
+
+    /**
+     * What a file or folder looked like when the index was made: modification time (ns since the epoch)
+     * and size, or {@code missing}. Adding, removing or renaming a file changes its folder's stamp, so
+     * the stamps of the folders an index read tell whether the index still holds ({@link IndexCache}).
+     */
+    record Stamp(long mtimeNanos, long size, boolean missing) {
+        static Stamp of(Path p) {
+            try {
+                BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
+                return of(a);
+            } catch (IOException e) {
+                return new Stamp(0, 0, true);
+            }
+        }
+
+        static Stamp of(BasicFileAttributes a) {
+            Instant t = a.lastModifiedTime().toInstant();
+            return new Stamp(t.getEpochSecond() * 1_000_000_000L + t.getNano(), a.size(), false);
+        }
+    }
 
     /** @param name split name for messages, e.g. {@code "imagefolder/train"} */
     public ImageIndexer(String name, BadImagePolicy policy) {
         this.name = name;
         this.policy = policy;
+        this.progress = new Progress("indexing " + name);
     }
 
     /** Checks one file and keeps it if its header is good. */
     public void add(Candidate c) {
         try {
             long size = probe(c.file());
-            sources.add(StreamedImages.Source.whole(c.file(), size));
-            names.add(c.displayName());
-            labels.add(c.label());
+            addIndexed(c.file(), c.displayName(), c.label(), size);
         } catch (BadImageException e) {
             refuse(c.displayName(), e.getMessage());
         }
     }
+
+    /** Keeps a file checked earlier (an index read back from {@link IndexCache}). */
+    void addIndexed(Path file, String displayName, int label, long length) {
+        sources.add(StreamedImages.Source.whole(file, length));
+        names.add(displayName);
+        labels.add(label);
+    }
+
+    /**
+     * Records what {@code path} (a folder that was listed, or a list file) looks like now, before it is
+     * read: a cached index is only used while every such stamp is unchanged.
+     */
+    public void watch(Path path) {
+        watched.computeIfAbsent(path, Stamp::of);
+    }
+
+    /** As {@link #watch(Path)} with attributes already read (a folder walk's). */
+    void watch(Path path, BasicFileAttributes attributes) {
+        watched.computeIfAbsent(path, p -> Stamp.of(attributes));
+    }
+
+    /** Logs a warning about the split (e.g. empty class folders), repeated whenever the cached index is used. */
+    public void warn(String message) {
+        LOG.warn(message);
+        warnings.add(message);
+    }
+
+    /**
+     * Reports progress: {@code done} of {@code total} units of {@code phase} (e.g. class folders), or
+     * {@code done} files when {@code total <= 0}; printed every few seconds at most.
+     */
+    public void progress(String phase, long done, long total) {
+        progress.tick(phase, done, total);
+    }
+
+    /** Ends the progress display with a summary line if any progress was shown. */
+    void progressDone() {
+        progress.done(sources.size(), refused.size());
+    }
+
+    Map<Path, Stamp> watched() { return watched; }
+
+    /** Wall-clock time the indexing began, in ns since the epoch (comparable to {@link Stamp#mtimeNanos}). */
+    long startedNanos() { return startedNanos; }
+
+    List<String> warnings() { return warnings; }
+
+    List<StreamedImages.Source> sources() { return sources; }
+
+    List<String> displayNames() { return names; }
+
+    List<Integer> labels() { return labels; }
 
     /** Records a file that cannot be indexed at all (e.g. a symbolic-link loop, an unencodable name). */
     public void refuse(String displayName, String reason) {
@@ -78,6 +159,7 @@ public final class ImageIndexer {
      * @param notes facts for {@code data info}; the refused count is added
      */
     public StreamedImages build(List<String> classNames, List<String> notes) {
+        progressDone();
         List<String> all = new ArrayList<>(notes);
         if (!refused.isEmpty()) {
             all.add(refused.size() + " unreadable file(s) skipped (first: " + refused.get(0).displayName() + ": "
@@ -109,6 +191,56 @@ public final class ImageIndexer {
             throw new BadImageException("image file is truncated (no JPEG frame header)");
         } catch (IOException e) {
             throw StreamedImages.readFailure(e);
+        }
+    }
+
+    /**
+     * Progress of indexing a large split on standard error: a line every {@link #intervalMillis} at most
+     * (files so far, rate, and a percentage and ETA when the total is known), nothing for a split indexed
+     * faster than that, and a summary line at the end if progress was shown.
+     */
+    static final class Progress {
+        /** Time between progress lines; package-private so tests can make every tick print. */
+        static long intervalMillis = 5000;
+
+        private final String what;
+        private final long start = System.nanoTime();
+        private long lastPrint = start;
+        private boolean shown;
+
+        Progress(String what) {
+            this.what = what;
+        }
+
+        void tick(String phase, long done, long total) {
+            long now = System.nanoTime();
+            if ((now - lastPrint) / 1_000_000 < intervalMillis) {
+                return;
+            }
+            lastPrint = now;
+            shown = true;
+            double seconds = Math.max(1e-9, (now - start) / 1e9);
+            StringBuilder line = new StringBuilder(what);
+            line.append(": ").append(String.format(java.util.Locale.ROOT, "%,d", done));
+            if (total > 0) {
+                double f = Math.min(1, (double) done / total);
+                line.append(String.format(java.util.Locale.ROOT, " of %,d %s (%.0f%%), ETA %s", total, phase, 100 * f,
+                        f > 0 ? clock((long) (seconds * (1 - f) / f)) : "?"));
+            } else {
+                line.append(String.format(java.util.Locale.ROOT, " %s, %,.0f/s", phase, done / seconds));
+            }
+            System.err.println(line);
+        }
+
+        void done(int kept, int refused) {
+            if (shown) {
+                System.err.printf(java.util.Locale.ROOT, "%s: %,d images (%,d skipped) in %s%n", what, kept, refused,
+                        clock((System.nanoTime() - start) / 1_000_000_000L));
+            }
+        }
+
+        private static String clock(long s) {
+            return String.format(java.util.Locale.ROOT, "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60);
         }
     }
 }

@@ -37,6 +37,15 @@ public final class ListFileReader {
     public static StreamedImages read(String name, Path root, Path listFile, List<String> classNames, DataOptions o) {
         BinaryFiles.requireDirectory(root, name);
         BinaryFiles.requireFile(listFile);
+        Path imageDir = o.listImageDir == null || o.listImageDir.isEmpty() ? root : root.resolve(o.listImageDir);
+        IndexCache cache = IndexCache.of(o, "listfile", imageDir, listFile,
+                "label-base=" + o.listLabelBase + "\ntrain-classes=" + classNames);
+        IndexCache.Loaded kept = cache.load(name, o.onBadImage);
+        if (kept != null) {
+            return kept.build();
+        }
+        ImageIndexer index = new ImageIndexer(name, o.onBadImage);
+        index.watch(listFile);
         List<String> lines;
         try {
             lines = List.of(StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
@@ -46,9 +55,7 @@ public final class ListFileReader {
         } catch (IOException e) {
             throw new UserException(listFile + ": cannot read (" + e.getMessage() + ")");
         }
-        Path imageDir = o.listImageDir == null || o.listImageDir.isEmpty() ? root : root.resolve(o.listImageDir);
         Path normDir = imageDir.toAbsolutePath().normalize();
-        ImageIndexer index = new ImageIndexer(name, o.onBadImage);
         List<String> rel = new ArrayList<>();
         int maxLabel = -1;
         int outside = 0;
@@ -104,8 +111,14 @@ public final class ListFileReader {
             throw new UserException(listFile + ": no entries");
         }
         List<String> names = classNames != null ? classNames : deriveNames(candidates, rel, maxLabel + 1, o.listLabelBase);
-        for (ImageIndexer.Candidate c : candidates) {
+        for (int i = 0; i < candidates.size(); i++) {
+            ImageIndexer.Candidate c = candidates.get(i);
+            Path parent = c.file().getParent();
+            if (parent != null) {
+                index.watch(parent); // adding, removing or renaming a listed file changes its folder
+            }
             index.add(c);
+            index.progress("header checks", i + 1, candidates.size());
         }
         if (index.size() == 0 && classNames == null) {
             throw new UserException(listFile + ": no readable image (" + index.refused().size() + " skipped)");
@@ -115,7 +128,9 @@ public final class ListFileReader {
             notes.add(outside + " entr" + (outside == 1 ? "y points" : "ies point") + " outside " + imageDir
                     + " (absolute or ../ paths, allowed; first: " + firstOutside + ")");
         }
-        return index.build(names, notes);
+        StreamedImages split = index.build(names, notes);
+        cache.save(index, names, notes);
+        return split;
     }
 
     private static int lastWhitespace(String s) {
