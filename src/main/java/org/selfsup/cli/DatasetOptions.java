@@ -63,6 +63,7 @@ public final class DatasetOptions {
         o.download = download;
         o.cacheDir = cacheDir;
         o.preresizeMaxSide = preresizeMaxSide;
+        o.preresizer = org.selfsup.augment.ops.CapLongerSide.PIL_BICUBIC;
         o.onBadImage = DataOptions.policy(onBadImage);
         return o;
     }

@@ -338,6 +338,7 @@ public final class TrainConfig {
         o.onBadImage = org.selfsup.data.DataOptions.policy(onBadImage);
         o.unlabelled = org.selfsup.data.DataOptions.unlabelled(labels);
         o.preresizeMaxSide = preresizeMaxSide;
+        o.preresizer = org.selfsup.augment.ops.CapLongerSide.PIL_BICUBIC;
         o.cacheDir = cacheDir == null || cacheDir.isBlank() ? null : Path.of(cacheDir);
         return o;
     }

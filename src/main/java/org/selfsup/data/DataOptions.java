@@ -22,6 +22,11 @@ public final class DataOptions {
      * A departure from the papers' pipeline: crops are then cut from the downsampled picture.
      */
     public int preresizeMaxSide = 0;
+    /**
+     * The resize of the pre-resized store, required with {@link #preresizeMaxSide}: given by the layer
+     * that owns PIL's resampling ({@code org.selfsup.augment.ops.CapLongerSide#PIL_BICUBIC}).
+     */
+    public PictureResizer preresizer = null;
     /** Directory of the folder indexes, downloads and pre-resized stores; null = {@code ~/.cache/selfsup}. */
     public Path cacheDir = null;
     /** Download the data set's official files first if they are missing (Fashion-MNIST, CIFAR, STL-10). */

@@ -31,8 +31,6 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.CRC32;
-import org.selfsup.augment.ops.CapLongerSide;
-import org.selfsup.augment.ops.Resampling;
 import org.selfsup.util.AtomicFiles;
 import org.selfsup.util.UserException;
 import org.slf4j.Logger;
@@ -40,7 +38,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The optional pre-resized store of a streamed split ({@code --preresize-max-side N}): every picture with
- * its longer side capped at N pixels ({@link CapLongerSide}, Pillow's bicubic filter, aspect kept, never
+ * its longer side capped at N pixels ({@link PictureResizer}: CapLongerSide with Pillow's bicubic filter, aspect kept, never
  * cropped; a picture already within the cap is kept as is), written once under
  * {@code <cache-dir>/preresized/} and read instead of the originals by later epochs and runs. This departs
  * from the papers' pipeline: the crops are cut from the downsampled picture.
@@ -67,8 +65,6 @@ public final class PreresizedStore implements StreamedImages.Loader {
     public static final int MIN_SIDE = 16;
     /** Largest accepted {@code --preresize-max-side}. */
     public static final int MAX_SIDE = 16384;
-    /** The resampling filter: PIL's bicubic (Pillow's {@code Image.resize} default), antialiased when shrinking. */
-    public static final Resampling FILTER = Resampling.BICUBIC;
     /** Images per chunk file. */
     static final int CHUNK = 512;
 
@@ -92,14 +88,16 @@ public final class PreresizedStore implements StreamedImages.Loader {
     private record Entry(byte kind, byte[] bytes, boolean resized) {}
 
     private final StreamedImages originals;
-    private final CapLongerSide cap;
+    private final PictureResizer resizer;
+    private final int maxSide;
     private final Path dir;
     private final Table[] tables;
     private final Set<Integer> damagedChunks = ConcurrentHashMap.newKeySet();
 
-    private PreresizedStore(StreamedImages originals, CapLongerSide cap, Path dir, Table[] tables) {
+    private PreresizedStore(StreamedImages originals, PictureResizer resizer, int maxSide, Path dir, Table[] tables) {
         this.originals = originals;
-        this.cap = cap;
+        this.resizer = resizer;
+        this.maxSide = maxSide;
         this.dir = dir;
         this.tables = tables;
     }
@@ -115,7 +113,10 @@ public final class PreresizedStore implements StreamedImages.Loader {
             return split;
         }
         checkMaxSide(o.preresizeMaxSide);
-        PreresizedStore store = open(split, location, o.preresizeMaxSide, o.effectiveCacheDir());
+        if (o.preresizer == null) {
+            throw new IllegalStateException("DataOptions.preresizer must be set with preresizeMaxSide");
+        }
+        PreresizedStore store = open(split, location, o.preresizeMaxSide, o.preresizer, o.effectiveCacheDir());
         return split.withLoader(store, List.of("pre-resized store: longer side capped at " + o.preresizeMaxSide
                 + " px (bicubic, aspect kept), read from " + store.dir));
     }
@@ -136,11 +137,11 @@ public final class PreresizedStore implements StreamedImages.Loader {
     }
 
     /** Opens the store of {@code split}, building the chunks that are missing, damaged or stale. */
-    static PreresizedStore open(StreamedImages split, Path location, int maxSide, Path cacheDir) {
+    static PreresizedStore open(StreamedImages split, Path location, int maxSide, PictureResizer resizer,
+                                Path cacheDir) {
         Path dir = storeDir(cacheDir, split, location, maxSide);
-        CapLongerSide cap = new CapLongerSide(maxSide, FILTER);
         int chunks = (split.size() + CHUNK - 1) / CHUNK;
-        long[] fingerprints = fingerprints(split, maxSide, chunks);
+        long[] fingerprints = fingerprints(split, maxSide, resizer, chunks);
         Table[] tables = new Table[chunks];
         List<Integer> toBuild = new ArrayList<>();
         int stale = 0;
@@ -156,7 +157,7 @@ public final class PreresizedStore implements StreamedImages.Loader {
                 }
             }
         }
-        PreresizedStore store = new PreresizedStore(split, cap, dir, tables);
+        PreresizedStore store = new PreresizedStore(split, resizer, maxSide, dir, tables);
         try {
             Files.createDirectories(dir);
             removeLeftovers(dir, chunks);
@@ -195,7 +196,7 @@ public final class PreresizedStore implements StreamedImages.Loader {
             }
         }
         // the same pixels the chunk held: the build's resize of the original
-        return cap.apply(ImageDecoder.decode(StreamedImages.read(source)));
+        return resizer.shrink(ImageDecoder.decode(StreamedImages.read(source)), maxSide);
     }
 
     /** A chunk found damaged while training: said once, deleted so that the next start rebuilds it. */
@@ -221,7 +222,7 @@ public final class PreresizedStore implements StreamedImages.Loader {
             total += chunkSize(originals, c);
         }
         System.err.println(originals.name() + ": pre-resizing " + total + " of " + originals.size() + " images (longer side <= "
-                + cap.maxSide() + " px) into " + dir + (stale > 0 ? " (" + stale + " chunk(s) whose sources changed)" : ""));
+                + maxSide + " px) into " + dir + (stale > 0 ? " (" + stale + " chunk(s) whose sources changed)" : ""));
         AtomicInteger done = new AtomicInteger();
         AtomicInteger resized = new AtomicInteger();
         AtomicInteger unreadable = new AtomicInteger();
@@ -336,7 +337,7 @@ public final class PreresizedStore implements StreamedImages.Loader {
         try {
             byte[] raw = originals.bytes(i);
             Image img = ImageDecoder.decode(raw);
-            Image capped = cap.apply(img);
+            Image capped = resizer.shrink(img, maxSide);
             return capped == img ? new Entry(KIND_IMAGE, raw, false) : new Entry(KIND_IMAGE, ImageEncoder.png(capped), true);
         } catch (BadImageException e) {
             if (originals.policy() == BadImagePolicy.FAIL) {
@@ -414,12 +415,12 @@ public final class PreresizedStore implements StreamedImages.Loader {
      * Per chunk, the first 8 bytes of a SHA-256 over the cap, filter, format version and each source's
      * path, offset, length and modification time: a chunk is reused only for the very same originals.
      */
-    private static long[] fingerprints(StreamedImages split, int maxSide, int chunks) {
+    private static long[] fingerprints(StreamedImages split, int maxSide, PictureResizer resizer, int chunks) {
         Map<Path, Long> shardTimes = new HashMap<>();
         long[] out = new long[chunks];
         for (int c = 0; c < chunks; c++) {
             StringBuilder sb = new StringBuilder().append(FORMAT_VERSION).append(' ').append(maxSide).append(' ')
-                    .append(FILTER).append('\n');
+                    .append(resizer.describe()).append('\n');
             for (int i = c * CHUNK, end = i + chunkSize(split, c); i < end; i++) {
                 StreamedImages.Source s = split.source(i);
                 long mtime = s.offset() < 0 ? modified(s.file()) : shardTimes.computeIfAbsent(s.file(), PreresizedStore::modified);

@@ -36,6 +36,7 @@ class PreresizedStoreTest {
     private DataOptions options(int maxSide) {
         DataOptions o = new DataOptions();
         o.preresizeMaxSide = maxSide;
+        o.preresizer = CapLongerSide.PIL_BICUBIC;
         o.cacheDir = tmp.resolve("cache");
         return o;
     }
@@ -62,7 +63,7 @@ class PreresizedStoreTest {
         ImageSet plain = train(root, options(0));
         ImageSet stored = train(root, options(256));
         int[][] expected = {{192, 256}, {256, 192}, {150, 200}};
-        CapLongerSide cap = new CapLongerSide(256, PreresizedStore.FILTER);
+        CapLongerSide cap = new CapLongerSide(256, org.selfsup.augment.ops.Resampling.BICUBIC);
         for (int i = 0; i < 3; i++) {
             Image img = stored.rgb(i);
             assertEquals(expected[i][0], img.height(), "height of " + i);
@@ -134,7 +135,7 @@ class PreresizedStoreTest {
         Image img = train(root, options(256)).rgb(0);
         assertEquals(128, img.height());
         assertEquals(256, img.width());
-        assertEquals(new CapLongerSide(256, PreresizedStore.FILTER).apply(train(root, options(0)).rgb(0)), img);
+        assertEquals(new CapLongerSide(256, org.selfsup.augment.ops.Resampling.BICUBIC).apply(train(root, options(0)).rgb(0)), img);
     }
 
     @Test

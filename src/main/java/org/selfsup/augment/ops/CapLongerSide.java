@@ -3,6 +3,7 @@ package org.selfsup.augment.ops;
 import java.util.Objects;
 import org.selfsup.augment.ImageOp;
 import org.selfsup.data.Image;
+import org.selfsup.data.PictureResizer;
 
 /**
  * Caps an image's longer side at {@code maxSide}, keeping the aspect ratio, as FFCV's
@@ -15,6 +16,19 @@ import org.selfsup.data.Image;
  * @param filter  PIL resampling filter
  */
 public record CapLongerSide(int maxSide, Resampling filter) implements ImageOp {
+    /** The pre-resized store's resize ({@code --preresize-max-side}): the longer side capped, Pillow's bicubic. */
+    public static final PictureResizer PIL_BICUBIC = new PictureResizer() {
+        @Override
+        public Image shrink(Image picture, int side) {
+            return new CapLongerSide(side, Resampling.BICUBIC).apply(picture);
+        }
+
+        @Override
+        public String describe() {
+            return "cap-longer-side " + Resampling.BICUBIC;
+        }
+    };
+
     public CapLongerSide {
         if (maxSide <= 0) {
             throw new IllegalArgumentException("max side must be positive: " + maxSide);
