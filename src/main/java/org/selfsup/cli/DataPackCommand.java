@@ -45,6 +45,10 @@ public final class DataPackCommand implements Runnable {
         if (out.toString().isEmpty()) {
             throw new UserException("--out: empty path");
         }
+        if (data.preresizeMaxSide != 0) {
+            throw new UserException("--preresize-max-side: data pack copies the original image bytes; pre-resize when "
+                    + "reading the shards (--dataset shards --preresize-max-side N)");
+        }
         if (shardSize < 1) {
             throw new UserException("--shard-size must be at least 1, got " + shardSize);
         }

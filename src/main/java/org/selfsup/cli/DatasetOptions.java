@@ -44,8 +44,16 @@ public final class DatasetOptions {
                     + "(default: ${DEFAULT-VALUE}).")
     public String labels = "folders";
 
+    @Option(names = "--preresize-max-side", paramLabel = "N", defaultValue = "0",
+            description = "Image folders, list files, shards: cap every picture's longer side at N px (aspect kept, never "
+                    + "cropped, bicubic; FFCV's max_resolution) once, in a store under --cache-dir read instead of the "
+                    + "originals, for slow disks. Departs from the papers: crops come from the downsampled picture. "
+                    + "0 = off, else 16..16384 (default: ${DEFAULT-VALUE}).")
+    public int preresizeMaxSide;
+
     @Option(names = "--cache-dir", paramLabel = "DIR",
-            description = "Cache of downloads and folder indexes (default: $XDG_CACHE_HOME/selfsup, else ~/.cache/selfsup).")
+            description = "Cache of downloads, folder indexes and pre-resized stores (default: $XDG_CACHE_HOME/selfsup, "
+                    + "else ~/.cache/selfsup).")
     public Path cacheDir;
 
     /** The options as a {@link DataOptions}; throws UserException for a bad flag value. */
@@ -55,6 +63,8 @@ public final class DatasetOptions {
         o.unlabelled = DataOptions.unlabelled(labels);
         o.download = download;
         o.cacheDir = cacheDir;
+        o.preresizeMaxSide = preresizeMaxSide;
+        o.preresizer = org.selfsup.augment.ops.CapLongerSide.PIL_BICUBIC;
         o.onBadImage = DataOptions.policy(onBadImage);
         return o;
     }

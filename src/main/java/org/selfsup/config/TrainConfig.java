@@ -91,6 +91,16 @@ public final class TrainConfig {
             + "folder is an unlabelled pretraining sample; no kNN monitor).")
     public String labels = "folders";
 
+    @JsonPropertyDescription("Image folders, list files and shards: cap every picture's longer side at N pixels "
+            + "(aspect kept, never cropped, bicubic; FFCV's max_resolution) once, in a store under cache-dir that "
+            + "later epochs and runs read instead of the originals; for slow disks. A departure from the papers' "
+            + "pipeline: crops come from the downsampled picture. 0: off, else 16..16384.")
+    public int preresizeMaxSide = 0;
+
+    @JsonPropertyDescription("Cache folder of the folder indexes, pre-resized stores and downloads. Empty: "
+            + "$XDG_CACHE_HOME/selfsup, else ~/.cache/selfsup.")
+    public String cacheDir = "";
+
     @JsonPropertyDescription("Smallest area fraction of RandomResizedCrop in the standard/weak views.")
     public double cropScaleMin = 0.2;
 
@@ -322,12 +332,15 @@ public final class TrainConfig {
         return loaded != null ? loaded.viewSize() : DatasetRegistry.defaultViewSize(dataset);
     }
 
-    /** The data options of this run: image size, {@code on-bad-image}, {@code labels}. */
+    /** The data options of this run: image size, {@code on-bad-image}, {@code labels}, the pre-resize, the cache. */
     public org.selfsup.data.DataOptions dataOptions() {
         org.selfsup.data.DataOptions o = new org.selfsup.data.DataOptions();
         o.imageSize = imageSize;
         o.onBadImage = org.selfsup.data.DataOptions.policy(onBadImage);
         o.unlabelled = org.selfsup.data.DataOptions.unlabelled(labels);
+        o.preresizeMaxSide = preresizeMaxSide;
+        o.preresizer = org.selfsup.augment.ops.CapLongerSide.PIL_BICUBIC;
+        o.cacheDir = cacheDir == null || cacheDir.isBlank() ? null : Path.of(cacheDir);
         return o;
     }
 

@@ -16,7 +16,18 @@ public final class DataOptions {
     public boolean unlabelled = false;
     /** What folder/list readers do with an unreadable image. */
     public BadImagePolicy onBadImage = BadImagePolicy.SKIP;
-    /** Directory of the folder indexes and downloads; null = {@link #effectiveCacheDir()}'s default. */
+    /**
+     * Streamed sets (folders, lists, shards): cap every picture's longer side at this many pixels once, in
+     * a store under {@link #cacheDir} read instead of the originals ({@link PreresizedStore}); 0 = off.
+     * A departure from the papers' pipeline: crops are then cut from the downsampled picture.
+     */
+    public int preresizeMaxSide = 0;
+    /**
+     * The resize of the pre-resized store, required with {@link #preresizeMaxSide}: given by the layer
+     * that owns PIL's resampling ({@code org.selfsup.augment.ops.CapLongerSide#PIL_BICUBIC}).
+     */
+    public PictureResizer preresizer = null;
+    /** Directory of the folder indexes, downloads and pre-resized stores; null = {@link #effectiveCacheDir()}'s default. */
     public Path cacheDir = null;
     /** Download the data set's official files first if they are missing (Fashion-MNIST, CIFAR, STL-10). */
     public boolean download = false;

@@ -38,6 +38,9 @@ public final class DatasetRegistry {
             "fashion-mnist", "mnist", "cifar10", "cifar100", "stl10", "tinyimagenet", "imagefolder", "listfile",
             "shards", "synthetic");
 
+    /** The data sets read from files as they are needed ({@link StreamedImages}), which a pre-resized store can speed up. */
+    public static final List<String> STREAMED = List.of("imagefolder", "listfile", "shards");
+
     /** Fashion-MNIST class names, by label. */
     public static final List<String> FASHION_MNIST_CLASSES = List.of(
             "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot");
@@ -67,6 +70,11 @@ public final class DatasetRegistry {
         String n = checkName(name);
         if (o.imageSize < 0) {
             throw new UserException("--image-size must be >= 0 (0 = the data set's default), got " + o.imageSize);
+        }
+        PreresizedStore.checkMaxSide(o.preresizeMaxSide);
+        if (o.preresizeMaxSide != 0 && !STREAMED.contains(n)) {
+            throw new UserException("--preresize-max-side applies to the streamed data sets (" + String.join(", ", STREAMED)
+                    + "), not '" + n + "'");
         }
         Path dir = dataDir;
         if (o.download && Downloads.supports(n)) {
@@ -108,7 +116,7 @@ public final class DatasetRegistry {
                 Path testDir = Files.isDirectory(root.resolve("val")) ? root.resolve("val") : root.resolve("test");
                 StreamedImages test = Files.isDirectory(testDir) && !o.unlabelled
                         ? ImageFolderReader.read(n + "/" + testDir.getFileName(), testDir, train.classNames(), o) : null;
-                yield same(n, train, test, Normalization.IMAGENET, s);
+                yield streamed(n, train, trainDir, test, testDir, o, s);
             }
             case "listfile" -> {
                 int s = size(o, 224);
@@ -117,7 +125,7 @@ public final class DatasetRegistry {
                 Path testList = root.resolve(o.testList);
                 StreamedImages test = Files.exists(testList)
                         ? ListFileReader.read(n + "/test", root, testList, train.classNames(), o) : null;
-                yield same(n, train, test, Normalization.IMAGENET, s);
+                yield streamed(n, train, root.resolve(o.trainList), test, testList, o, s);
             }
             case "shards" -> {
                 int s = size(o, 224);
@@ -126,7 +134,7 @@ public final class DatasetRegistry {
                 Path testDir = Files.isDirectory(root.resolve("val")) ? root.resolve("val") : root.resolve("test");
                 StreamedImages test = Files.isDirectory(testDir)
                         ? TarShards.read(n + "/" + testDir.getFileName(), testDir, train.classNames(), o) : null;
-                yield same(n, train, test, Normalization.IMAGENET, s);
+                yield streamed(n, train, root.resolve("train"), test, testDir, o, s);
             }
             case "synthetic" -> {
                 ImageStore train = SyntheticImages.generate("synthetic/train", o.syntheticTrain, o.syntheticClasses,
@@ -196,6 +204,16 @@ public final class DatasetRegistry {
         } catch (IOException e) {
             throw new UserException("classpath:" + path + ": cannot read (" + e.getMessage() + ")");
         }
+    }
+
+    /**
+     * A streamed data set (ImageNet normalisation), each split read through its pre-resized store when
+     * {@link DataOptions#preresizeMaxSide} is set; {@code trainAt} and {@code testAt} name the stores.
+     */
+    private static Dataset streamed(String n, StreamedImages train, Path trainAt, StreamedImages test, Path testAt,
+                                    DataOptions o, int viewSize) {
+        return same(n, PreresizedStore.apply(train, trainAt, o),
+                test == null ? null : PreresizedStore.apply(test, testAt, o), Normalization.IMAGENET, viewSize);
     }
 
     private static Dataset same(String n, ImageSet train, ImageSet test, Normalization norm, int viewSize) {

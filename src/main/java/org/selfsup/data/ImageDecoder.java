@@ -72,6 +72,11 @@ public final class ImageDecoder {
         return img;
     }
 
+    /** Whether OpenCV's natives are loaded (else JDK ImageIO decodes, and {@link ImageEncoder} encodes). */
+    static boolean openCvAvailable() {
+        return OpenCv.AVAILABLE;
+    }
+
     /** The decoder in use, for {@code data info} and benchmarks. */
     public static String describe() {
         return OpenCv.AVAILABLE ? "OpenCV " + Core.VERSION + " imdecode (libjpeg-turbo, libpng)" : "JDK ImageIO (OpenCV natives unavailable)";

@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.UnaryOperator;
 import org.selfsup.util.UserException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,13 +48,33 @@ public final class StreamedImages implements ImageSet {
         }
     }
 
+    /**
+     * How an image's pixels are obtained: by default decoded from its source's bytes; the
+     * {@link PreresizedStore} reads its pre-resized copy instead.
+     */
+    @FunctionalInterface
+    public interface Loader {
+        /** The default: the source's own bytes decoded at full resolution. */
+        Loader DECODE = (index, source) -> ImageDecoder.decode(read(source));
+
+        /**
+         * Image {@code index} of the split the loader was given to ({@link #withLoader}; subsets keep those
+         * indices), whose original is {@code source}.
+         *
+         * @throws BadImageException when it cannot be read; the split's {@link BadImagePolicy} applies
+         */
+        Image load(int index, Source source) throws BadImageException;
+    }
+
     private final String name;
     private final Source[] sources;
     private final String[] displayNames;
     private final int[] labels;
     private final List<String> classNames;
     private final BadImagePolicy policy;
-    private final UnaryOperator<Image> afterDecode;
+    private final Loader loader;
+    /** Index of each image in the split {@link #loader} was given to; null = the same indices. */
+    private final int[] loaderIndices;
     private final List<String> notes;
     private final Set<Integer> bad = ConcurrentHashMap.newKeySet();
     private int[] shardStarts;
@@ -66,18 +85,24 @@ public final class StreamedImages implements ImageSet {
      * @param displayNames how each image is named in messages (null: {@link Source#describe()})
      * @param labels       one per image, -1 for unlabelled
      * @param classNames   class names by label (empty for unlabelled data)
-     * @param afterDecode  applied to every decoded image (identity, or the pre-resize of the optional store)
+     * @param loader       how pixels are obtained (null: {@link Loader#DECODE}; the pre-resized store's reader)
      * @param notes        facts {@code data info} prints about the split (skipped files, empty classes...)
      */
     public StreamedImages(String name, Source[] sources, String[] displayNames, int[] labels, List<String> classNames,
-                          BadImagePolicy policy, UnaryOperator<Image> afterDecode, List<String> notes) {
+                          BadImagePolicy policy, Loader loader, List<String> notes) {
+        this(name, sources, displayNames, labels, classNames, policy, loader, null, notes);
+    }
+
+    private StreamedImages(String name, Source[] sources, String[] displayNames, int[] labels, List<String> classNames,
+                           BadImagePolicy policy, Loader loader, int[] loaderIndices, List<String> notes) {
         this.name = Objects.requireNonNull(name);
         this.sources = Objects.requireNonNull(sources);
         this.displayNames = displayNames;
         this.labels = Objects.requireNonNull(labels);
         this.classNames = List.copyOf(classNames);
         this.policy = Objects.requireNonNull(policy);
-        this.afterDecode = afterDecode == null ? UnaryOperator.identity() : afterDecode;
+        this.loader = loader == null ? Loader.DECODE : loader;
+        this.loaderIndices = loaderIndices;
         this.notes = List.copyOf(notes);
         if (sources.length != labels.length) {
             throw new IllegalArgumentException(name + ": " + sources.length + " files but " + labels.length + " labels");
@@ -114,7 +139,7 @@ public final class StreamedImages implements ImageSet {
                 continue;
             }
             try {
-                return afterDecode.apply(ImageDecoder.decode(read(sources[j])));
+                return loader.load(loaderIndices == null ? j : loaderIndices[j], sources[j]);
             } catch (BadImageException e) {
                 if (policy == BadImagePolicy.FAIL) {
                     throw new UserException(displayName(j) + ": " + e.getMessage() + " (--on-bad-image fail)");
@@ -127,12 +152,15 @@ public final class StreamedImages implements ImageSet {
         throw new UserException(name + ": none of its " + n + " images is readable");
     }
 
-    /** Image {@code i} decoded as is, or the reason it cannot be: for {@code data pack} and checks. */
+    /**
+     * Image {@code i}'s original file decoded as is (never the pre-resized copy), or the reason it cannot
+     * be: for {@code data pack}, checks and the store's own build.
+     */
     public Image decodeOrThrow(int i) throws BadImageException {
         return ImageDecoder.decode(read(sources[i]));
     }
 
-    /** The raw bytes of image {@code i}. */
+    /** The raw bytes of image {@code i}'s original file. */
     public byte[] bytes(int i) throws BadImageException {
         return read(sources[i]);
     }
@@ -142,7 +170,8 @@ public final class StreamedImages implements ImageSet {
      * index of shard {@code s}) and an epoch shuffles shards, then samples through a buffer of {@code buffer}.
      */
     public StreamedImages withShardOrder(int[] starts, int buffer) {
-        StreamedImages s = new StreamedImages(name, sources, displayNames, labels, classNames, policy, afterDecode, notes);
+        StreamedImages s = new StreamedImages(name, sources, displayNames, labels, classNames, policy, loader,
+                loaderIndices, notes);
         s.shardStarts = starts.clone();
         s.shuffleBuffer = buffer;
         return s;
@@ -159,19 +188,28 @@ public final class StreamedImages implements ImageSet {
         Source[] s = new Source[indices.length];
         String[] d = displayNames == null ? null : new String[indices.length];
         int[] l = new int[indices.length];
+        int[] li = new int[indices.length];
         for (int k = 0; k < indices.length; k++) {
             s[k] = sources[indices[k]];
             l[k] = labels[indices[k]];
+            li[k] = loaderIndices == null ? indices[k] : loaderIndices[indices[k]];
             if (d != null) {
                 d[k] = displayNames[indices[k]];
             }
         }
-        return new StreamedImages(newName, s, d, l, classNames, policy, afterDecode, List.of());
+        return new StreamedImages(newName, s, d, l, classNames, policy, loader, li, List.of());
     }
 
-    /** This split with {@code op} applied after every decode (e.g. the pre-resize). */
-    public StreamedImages withAfterDecode(UnaryOperator<Image> op) {
-        StreamedImages s = new StreamedImages(name, sources, displayNames, labels, classNames, policy, op, notes);
+    /**
+     * This split with its pixels obtained by {@code newLoader} (e.g. from the pre-resized store), which
+     * is called with this split's indices, also by subsets made afterwards.
+     *
+     * @param extraNotes facts for {@code data info} added to this split's notes
+     */
+    public StreamedImages withLoader(Loader newLoader, List<String> extraNotes) {
+        List<String> all = new java.util.ArrayList<>(notes);
+        all.addAll(extraNotes);
+        StreamedImages s = new StreamedImages(name, sources, displayNames, labels, classNames, policy, newLoader, null, all);
         s.shardStarts = shardStarts;
         s.shuffleBuffer = shuffleBuffer;
         return s;
