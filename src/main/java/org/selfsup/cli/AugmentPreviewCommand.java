@@ -35,7 +35,7 @@ public final class AugmentPreviewCommand implements Runnable {
     String split;
 
     @Option(names = "--plan", defaultValue = "rsa", description = "View plan (" + "byol, simsiam, rsa, rsa-aw, dssl-cifar, "
-            + "dssl-imagenet, dssl-byol-harder, heavy-pair, eval). Default: ${DEFAULT-VALUE}.")
+            + "dssl-imagenet, dssl-byol-harder, dssl-byol-standard, heavy-pair, eval). Default: ${DEFAULT-VALUE}.")
     String plan;
 
     @Option(names = "--out", required = true, description = "Output PNG file (written atomically). Required.")

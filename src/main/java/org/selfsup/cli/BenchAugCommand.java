@@ -32,7 +32,7 @@ public final class BenchAugCommand implements Runnable {
 
     @Option(names = "--plan", defaultValue = "byol",
             description = "View plan (byol, simsiam, rsa, rsa-aw, dssl = dssl-cifar, dssl-imagenet, "
-                    + "dssl-byol-harder, heavy-pair, eval). Default: ${DEFAULT-VALUE}.")
+                    + "dssl-byol-harder, dssl-byol-standard, heavy-pair, eval). Default: ${DEFAULT-VALUE}.")
     String plan;
 
     @Option(names = "--threads", defaultValue = "2", description = "Assembly threads. Default: ${DEFAULT-VALUE}.")

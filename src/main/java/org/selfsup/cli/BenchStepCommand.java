@@ -25,7 +25,8 @@ public final class BenchStepCommand implements Runnable {
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--method", defaultValue = "rsa",
-            description = "Method (byol, simsiam, rsa, dssl-simsiam, dssl-byol, heavy-symmetric). Default: ${DEFAULT-VALUE}.")
+            description = "Method (byol, simsiam, rsa, dssl-simsiam, dssl-byol, dssl-byol-baseline, "
+                    + "heavy-symmetric, heavy-symmetric-byol, simclr). Default: ${DEFAULT-VALUE}.")
     String method;
 
     @Option(names = "--arch", defaultValue = "resnet18-cifar",

@@ -141,6 +141,27 @@ public final class Presets {
             .set("zero-init-residual", false)
             .build();
 
+    /** DSSL's BYOL baseline: byol_harder-aug_imagenet without the directional terms (methods.md §3.5, §3.7). */
+    private static final Preset BYOL_DSSL_IMAGENET = Preset.builder("byol-dssl-imagenet",
+                    "DSSL Table 3, ImageNet T^ = RA(8, 16) 'BYOL (repro.)' row (67.8): BYOL as in DSSL's code "
+                            + "(dssl-byol-baseline), ResNet-50, only the standard views RandAugment(2, 9) then t, "
+                            + "EMA 0.99 constant after the step",
+                    "methods.md §3.5 (views, network, EMA, optimisation), §3.7 (Table 3), §3.8 quirks 7 and 10; "
+                            + "dssl-byol-imagenet's settings, the baseline has no command of its own")
+            .from(DSSL_BYOL_IMAGENET)
+            .set("method", "dssl-byol-baseline").set("plan", "dssl-byol-standard")
+            .build();
+
+    /** Table 3's "BYOL w/ T^" row: the harder views under DSSL-code BYOL's symmetric loss (HeavySymmetric). */
+    private static final Preset BYOL_HEAVY_IMAGENET = Preset.builder("byol-heavy-imagenet",
+                    "DSSL Table 3, ImageNet T^ = RA(8, 16) 'BYOL w/ T^' row (60.6): DSSL-code BYOL with the "
+                            + "harder views under the symmetric loss (heavy-symmetric-byol, our reading)",
+                    "methods.md §3.7 (Table 3), §3.5 (views, network, EMA, optimisation); the row has no released "
+                            + "code")
+            .from(DSSL_BYOL_IMAGENET)
+            .set("method", "heavy-symmetric-byol").set("plan", "dssl-byol-harder")
+            .build();
+
     /** The naive "w/ T^" rows: heavy views with the ordinary symmetric loss (methods.md §3.7, HeavySymmetric). */
     private static final Preset SIMSIAM_HEAVY_CIFAR10 = Preset.builder("simsiam-heavy-cifar10",
                     "DSSL main table, CIFAR-10 SimSiam 'w/ T^' row (reported: collapse): SimSiam with the "
@@ -175,7 +196,8 @@ public final class Presets {
 
     private static final Map<String, Preset> ALL = index(RSA_CIFAR10, RSA_CIFAR100, RSA_STL10, RSA_TINYIMAGENET,
             RSA_IMAGENET100,
-            RSA_IMAGENET1K, DSSL_SIMSIAM_CIFAR10, DSSL_SIMSIAM_IMAGENET, DSSL_BYOL_IMAGENET, BYOL_CIFAR10,
+            RSA_IMAGENET1K, DSSL_SIMSIAM_CIFAR10, DSSL_SIMSIAM_IMAGENET, DSSL_BYOL_IMAGENET, BYOL_DSSL_IMAGENET,
+            BYOL_HEAVY_IMAGENET, BYOL_CIFAR10,
             SIMSIAM_CIFAR10, SIMSIAM_HEAVY_CIFAR10, SIMSIAM_IMAGENET, SIMSIAM_HEAVY_IMAGENET, DEMO);
 
     private static Map<String, Preset> index(Preset... presets) {

@@ -14,11 +14,12 @@ import org.selfsup.model.Networks;
 /**
  * DSSL on BYOL (methods.md §3.5), with target projections z' from the EMA network (detached):
  * <pre>
- * L = 0.5 D(p(x1), z'(x2))  + 0.5 D(p(x2), z'(x1))      symmetric BYOL loss between SVs  (loss_s)
+ * L = 0.5 D(p(x1), z'(x2))  + 0.5 D(p(x2), z'(x1))      symmetric BYOL loss between SVs  (loss_s, ByolPair)
  *   + 0.5 D(p(x11), z'(x1)) + 0.5 D(p(x21), z'(x2))     HV -> its own SV via the target   (loss_a)
  * </pre>
  * As in the original code the target is run again on x1 and x2 for the directional terms: same values,
- * but its BatchNorm running statistics see those batches twice.
+ * but its BatchNorm running statistics see those batches twice. Without the directional terms this is
+ * {@link DsslByolBaseline}, the BYOL baseline of DSSL's code.
  */
 public final class DsslByol implements SslMethod {
     /** DSSL on BYOL: views of the dssl-byol-harder plan, an EMA target, lucidrains' BYOL heads. */
@@ -29,7 +30,7 @@ public final class DsslByol implements SslMethod {
             .loss(o -> new DsslByol());
 
     /**
-     * lucidrains' BYOL heads (DSSL-BYOL): torchvision init; projector and predictor
+     * lucidrains' BYOL heads (DSSL-BYOL, its BYOL baseline and the heavy-symmetric BYOL baseline): torchvision init; projector and predictor
      * Linear(4096)+BN+ReLU+Linear(256) with biases (widths scaled by D/512 for {@code small}).
      */
     static ModelSpec heads(Backbone b, Boolean zeroInitResidual) {
@@ -50,13 +51,10 @@ public final class DsslByol implements SslMethod {
         NDArray x2 = Views.get(views, "x2", name());
         NDArray x11 = Views.get(views, "x11", name());
         NDArray x21 = Views.get(views, "x21", name());
-        NDArray y1 = nets.project(x1);
-        NDArray y2 = nets.project(x2);
-        NDArray p1 = nets.predict(y1);
-        NDArray p2 = nets.predict(y2);
-        NDArray t1 = nets.targetProject(x1);
-        NDArray t2 = nets.targetProject(x2);
-        NDArray lossS = average(negativeCosine(p1, t2), negativeCosine(p2, t1));
+        ByolPair standard = ByolPair.forward(nets, x1, x2);
+        NDArray lossS = standard.loss();
+        NDArray y1 = standard.y1();
+        NDArray y2 = standard.y2();
 
         NDArray y11 = nets.project(x11);
         NDArray y21 = nets.project(x21);

@@ -61,6 +61,16 @@ public final class Losses {
     }
 
     /**
+     * The symmetric loss of SimSiam, DSSL and DSSL's BYOL code between views a and b,
+     * {@code 0.5 D(p_a, z_b) + 0.5 D(p_b, z_a)} (methods.md §3.3-3.5): each view's prediction against the
+     * other view's projection, which is the online one (stop-gradient applied by {@link #negativeCosine})
+     * or the EMA target's.
+     */
+    public static NDArray symmetricNegativeCosine(NDArray pa, NDArray za, NDArray pb, NDArray zb) {
+        return average(negativeCosine(pa, zb), negativeCosine(pb, za));
+    }
+
+    /**
      * Collapse indicator: mean over dimensions of the (population) standard deviation over the batch of
      * the L2-normalised embedding, detached.
      */

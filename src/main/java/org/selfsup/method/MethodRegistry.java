@@ -24,7 +24,9 @@ public final class MethodRegistry {
         Rsa.DEFINITION,
         DsslSimSiam.DEFINITION,
         DsslByol.DEFINITION,
+        DsslByolBaseline.DEFINITION,
         HeavySymmetric.DEFINITION,
+        HeavySymmetric.BYOL_DEFINITION,
         SimClr.DEFINITION,
     });
 

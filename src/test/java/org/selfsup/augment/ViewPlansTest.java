@@ -27,6 +27,7 @@ class ViewPlansTest {
             "dssl-cifar", List.of("x1", "x2", "x11", "x21"),
             "dssl-imagenet", List.of("x1", "x2", "x11", "x21"),
             "dssl-byol-harder", List.of("x1", "x2", "x11", "x21"),
+            "dssl-byol-standard", List.of("x1", "x2"),
             "heavy-pair", List.of("v1", "v2"),
             "eval", List.of("x"));
 
@@ -68,6 +69,20 @@ class ViewPlansTest {
         List<Image> v = p.views(TestImages.image(32, 32, 3), new SplittableRandom(3));
         assertEquals(v.get(0), v.get(2));
         assertEquals(v.get(1), v.get(3));
+    }
+
+    @Test
+    void dsslByolStandardPlanIsTheHarderPlansStandardViewsAlone() {
+        // DSSL's BYOL baseline trains on exactly the standard views DSSL-BYOL makes (RandAugment first)
+        ComposedPlan standard = ViewPlans.dsslByolStandard(PlanOptions.defaults()).build(32);
+        ComposedPlan harder = ViewPlans.dsslByolHarder(PlanOptions.defaults()).build(32);
+        for (int s = 0; s < 10; s++) {
+            Image img = TestImages.image(32, 32, 60 + s);
+            List<Image> two = standard.views(img, new SplittableRandom(s));
+            List<Image> four = harder.views(img, new SplittableRandom(s));
+            assertEquals(four.subList(0, 2), two, "seed " + s);
+        }
+        assertEquals(Optional.empty(), standard.sourceOf("x2"));
     }
 
     @Test

@@ -16,7 +16,8 @@ class PresetsTest {
     void everyPresetIsValidAndNamedAfterItself() {
         assertEquals(List.of("rsa-cifar10", "rsa-cifar100", "rsa-stl10", "rsa-tinyimagenet", "rsa-imagenet100",
                 "rsa-imagenet1k",
-                "dssl-simsiam-cifar10", "dssl-simsiam-imagenet", "dssl-byol-imagenet", "byol-cifar10",
+                "dssl-simsiam-cifar10", "dssl-simsiam-imagenet", "dssl-byol-imagenet", "byol-dssl-imagenet",
+                "byol-heavy-imagenet", "byol-cifar10",
                 "simsiam-cifar10", "simsiam-heavy-cifar10", "simsiam-imagenet", "simsiam-heavy-imagenet", "demo"),
                 Presets.names());
         for (Preset p : Presets.all()) {
@@ -120,6 +121,43 @@ class PresetsTest {
     }
 
     @Test
+    void dsslByolBaselinePresetsKeepDsslByolsRecipe() {
+        // Table 3's ImageNet BYOL rows differ from 'w/ DSSL' (dssl-byol-imagenet) in method and views only
+        TrainConfig dssl = preset("dssl-byol-imagenet");
+        TrainConfig repro = preset("byol-dssl-imagenet");
+        TrainConfig heavy = preset("byol-heavy-imagenet");
+        assertEquals("dssl-byol-baseline", repro.method);
+        assertEquals("dssl-byol-standard", repro.effectivePlan());
+        assertEquals("heavy-symmetric-byol", heavy.method);
+        assertEquals("dssl-byol-harder", heavy.effectivePlan());
+        for (TrainConfig c : List.of(repro, heavy)) {
+            assertEquals("resnet50", c.arch, c.preset);
+            assertFalse(c.zeroInitResidual, c.preset);
+            assertEquals("listfile", c.dataset, c.preset);
+            assertEquals(224, c.imageSize, c.preset);
+            assertEquals(100, c.epochs, c.preset);
+            assertEquals(512, c.batchSize, c.preset);
+            assertEquals(0.1, c.effectiveLr(), 0, c.preset);
+            assertEquals("sgd", c.optimizer, c.preset);
+            assertEquals(0.9, c.momentum, 0, c.preset);
+            assertFalse(c.nesterov, c.preset);
+            assertEquals(1e-4, c.weightDecay, 0, c.preset);
+            assertEquals("cosine-epoch", c.lrSchedule, c.preset);
+            assertEquals(0, c.warmupEpochs, c.preset);
+            assertEquals(0.99, c.emaBase, 0, c.preset);
+            assertEquals("constant", c.emaSchedule, c.preset);
+            assertEquals("after-step", c.emaTiming, c.preset);
+            assertEquals(2, c.randaugN, c.preset);
+            assertEquals(9, c.randaugM, c.preset);
+            assertEquals(8, c.hardN, c.preset);
+            assertEquals(16, c.hardM, c.preset);
+            assertEquals(dssl.precision, c.precision, c.preset);
+        }
+        assertTrue(Presets.find("byol-dssl-imagenet").orElseThrow().description().contains("'BYOL (repro.)' row (67.8)"));
+        assertTrue(Presets.find("byol-heavy-imagenet").orElseThrow().description().contains("'BYOL w/ T^' row (60.6)"));
+    }
+
+    @Test
     void demoIsTheDefaultAndSmall() {
         TrainConfig demo = ConfigResolver.resolve(null, null, ConfigLayer.empty("flags"));
         assertEquals("demo", demo.preset);
@@ -149,7 +187,8 @@ class PresetsTest {
     void defaultPlanFollowsTheMethod() {
         TrainConfig c = new TrainConfig();
         String[][] pairs = {{"byol", "byol"}, {"simsiam", "simsiam"}, {"rsa", "rsa"},
-            {"dssl-simsiam", "dssl-cifar"}, {"dssl-byol", "dssl-byol-harder"}, {"heavy-symmetric", "dssl-cifar"}};
+            {"dssl-simsiam", "dssl-cifar"}, {"dssl-byol", "dssl-byol-harder"}, {"heavy-symmetric", "dssl-cifar"},
+            {"dssl-byol-baseline", "dssl-byol-standard"}, {"heavy-symmetric-byol", "dssl-byol-harder"}};
         for (String[] p : pairs) {
             c.method = p[0];
             c.plan = "";
@@ -167,7 +206,8 @@ class PresetsTest {
             {"rsa-imagenet1k", "plain", "msf"}, {"dssl-simsiam-cifar10", "dssl-cifar", "dssl-cifar"},
             {"simsiam-cifar10", "dssl-cifar", "dssl-cifar"}, {"simsiam-heavy-cifar10", "dssl-cifar", "dssl-cifar"},
             {"dssl-simsiam-imagenet", "plain", "dssl-imagenet"}, {"simsiam-imagenet", "plain", "dssl-imagenet"},
-            {"dssl-byol-imagenet", "plain", "dssl-imagenet"}, {"demo", "plain", "fast"}};
+            {"dssl-byol-imagenet", "plain", "dssl-imagenet"}, {"byol-dssl-imagenet", "plain", "dssl-imagenet"},
+            {"byol-heavy-imagenet", "plain", "dssl-imagenet"}, {"demo", "plain", "fast"}};
         for (String[] e : expected) {
             TrainConfig c = preset(e[0]);
             assertEquals(e[1], c.knnTransform, e[0]);
@@ -181,7 +221,8 @@ class PresetsTest {
     @Test
     void baselinePresetsNameTheirTableRow() {
         for (String name : List.of("simsiam-cifar10", "simsiam-heavy-cifar10", "dssl-simsiam-cifar10", "simsiam-imagenet",
-                "simsiam-heavy-imagenet", "dssl-simsiam-imagenet", "dssl-byol-imagenet")) {
+                "simsiam-heavy-imagenet", "dssl-simsiam-imagenet", "dssl-byol-imagenet", "byol-dssl-imagenet",
+                "byol-heavy-imagenet")) {
             String d = Presets.find(name).orElseThrow().description();
             assertTrue(d.contains(" row (") && (d.contains("main table") || d.contains("Table 3")), name + ": " + d);
         }

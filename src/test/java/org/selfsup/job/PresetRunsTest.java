@@ -56,7 +56,8 @@ class PresetRunsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"simsiam-heavy-cifar10", "simsiam-imagenet", "simsiam-heavy-imagenet"})
+    @ValueSource(strings = {"simsiam-heavy-cifar10", "simsiam-imagenet", "simsiam-heavy-imagenet", "byol-dssl-imagenet",
+        "byol-heavy-imagenet"})
     void baselinePresetTrainsTinySteps(String preset) {
         TrainConfig c = tiny(preset, preset);
         new Pretraining(c, new PrintWriter(new StringWriter())).withDataset(data()).stopAfterSteps(2).run();

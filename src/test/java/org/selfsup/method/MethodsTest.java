@@ -248,6 +248,78 @@ class MethodsTest {
     }
 
     @Test
+    void dsslByolBaselineIsDsslByolWithoutTheDirectionalTerms() {
+        FakeNetworks nets = new FakeNetworks(m);
+        Map<String, NDArray> v = views("x1", "x2");
+        LossOutput out = run(new DsslByolBaseline(), nets, v, STEP);
+        double[][] p1 = Ref.predict(Ref.project(A));
+        double[][] p2 = Ref.predict(Ref.project(B));
+        double expected = 0.5 * Ref.negCos(p1, Ref.target(B)) + 0.5 * Ref.negCos(p2, Ref.target(A));
+        assertEquals(expected, out.total().getFloat(), 1e-5);
+        // the same value as dssl-byol's loss_s on the same standard views
+        LossOutput dssl = run(new DsslByol(), new FakeNetworks(m), views("x1", "x2", "x11", "x21"), STEP);
+        assertEquals(dssl.terms().get("loss_s").getFloat(), out.total().getFloat(), 1e-6);
+        // and not RSA's BYOL (summed normalised MSEs) on the same pair
+        float rsaByol = run(new Byol(), new FakeNetworks(m), views("v1", "v2"), STEP).total().getFloat();
+        assertTrue(Math.abs(rsaByol - out.total().getFloat()) > 0.1, rsaByol + " vs " + out.total().getFloat());
+        assertEquals(2, nets.projectCalls);
+        assertEquals(2, nets.predictCalls);
+        assertEquals(2, nets.targetCalls);
+        assertTrue(out.stats().containsKey("proj_std"));
+        // gradients reach the views through the online predictions only (the target is detached)
+        float[] full = grad(v.get("x1"));
+        float[] predictionOnly = gradOf(w -> {
+            FakeNetworks n = new FakeNetworks(m);
+            NDArray q1 = n.predict(n.project(w.get("x1")));
+            return Losses.negativeCosine(q1, n.targetProject(w.get("x2"))).mul(0.5f);
+        }, "x1", "x1", "x2");
+        assertArrayEquals(predictionOnly, full, 1e-6f);
+        assertFalse(zero(full));
+    }
+
+    @Test
+    void dsslByolBaselineOnOneSampleByHand() {
+        // one sample, x1 = (1, 0, 0), x2 = (0, 1, 0):
+        // p(x1) = x1 P Q = (1, 0, 0.5) Q = (0, 1, 0.5),  z'(x2) = x2 T = (0, 1, 0): cos = 1 / sqrt(1.25)
+        // p(x2) = x2 P Q = (0, 1, 0) Q = (1, 0, 0.25),   z'(x1) = x1 T = (1, 1, 0): cos = 1 / (sqrt(1.0625) sqrt(2))
+        // L = -0.5 (0.894427 + 0.685994) = -0.790211
+        NDArray x1 = m.create(new float[][] {{1, 0, 0}});
+        NDArray x2 = m.create(new float[][] {{0, 1, 0}});
+        LossOutput out = new DsslByolBaseline().loss(new FakeNetworks(m), Map.of("x1", x1, "x2", x2), STEP);
+        assertEquals(-0.790211, out.total().getFloat(), 1e-5);
+    }
+
+    @Test
+    void heavySymmetricByolMatchesHandComputation() {
+        FakeNetworks nets = new FakeNetworks(m);
+        Map<String, NDArray> v = views("x1", "x2", "x11", "x21");
+        LossOutput out = run(new HeavySymmetric(true), nets, v, STEP);
+        double[][] p1 = Ref.predict(Ref.project(A));
+        double[][] p2 = Ref.predict(Ref.project(B));
+        double[][] p11 = Ref.predict(Ref.project(C));
+        double[][] p21 = Ref.predict(Ref.project(D));
+        double s12 = 0.5 * Ref.negCos(p1, Ref.target(B)) + 0.5 * Ref.negCos(p2, Ref.target(A));
+        double s1h = 0.5 * Ref.negCos(p1, Ref.target(C)) + 0.5 * Ref.negCos(p11, Ref.target(A));
+        double s2h = 0.5 * Ref.negCos(p2, Ref.target(D)) + 0.5 * Ref.negCos(p21, Ref.target(B));
+        assertEquals(s12 + s1h + s2h, out.total().getFloat(), 1e-5);
+        assertEquals(s12, out.terms().get("loss_s").getFloat(), 1e-5);
+        assertEquals(s1h + s2h, out.terms().get("loss_h").getFloat(), 1e-5);
+        assertEquals(4, nets.projectCalls);
+        assertEquals(4, nets.targetCalls);
+        assertEquals("heavy-symmetric-byol", new HeavySymmetric(true).name());
+        assertTrue(new HeavySymmetric(true).usesTarget());
+        // symmetric: x1's gradient comes from p1 against both x2's and its heavy view x11's target (DSSL
+        // drops the second); the target projections themselves are detached
+        float[] toBoth = gradOf(w -> {
+            FakeNetworks n = new FakeNetworks(m);
+            NDArray q1 = n.predict(n.project(w.get("x1")));
+            return Losses.negativeCosine(q1, n.targetProject(w.get("x2"))).mul(0.5f)
+                    .add(Losses.negativeCosine(q1, n.targetProject(w.get("x11"))).mul(0.5f));
+        }, "x1", "x1", "x2", "x11", "x21");
+        assertArrayEquals(toBoth, grad(v.get("x1")), 1e-6f);
+    }
+
+    @Test
     void missingViewIsAClearError() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> new Rsa().loss(new FakeNetworks(m), views("v1", "v2"), STEP));
@@ -263,6 +335,10 @@ class MethodsTest {
         }
         assertEquals(List.of("w1", "w2", "a1", "a2"), MethodRegistry.create("rsa", opts).views());
         assertEquals(List.of("x1", "x2", "x11", "x21"), MethodRegistry.create("dssl-byol", opts).views());
+        assertEquals(List.of("x1", "x2"), MethodRegistry.create("dssl-byol-baseline", opts).views());
+        assertTrue(MethodRegistry.create("dssl-byol-baseline", opts).usesTarget());
+        assertTrue(MethodRegistry.create("heavy-symmetric-byol", opts).usesTarget());
+        assertFalse(MethodRegistry.create("heavy-symmetric", opts).usesTarget());
         assertTrue(MethodRegistry.create("BYOL", opts).usesTarget());
         assertFalse(MethodRegistry.create("dssl-simsiam", opts).usesTarget());
         UserException e = assertThrows(UserException.class, () -> MethodRegistry.create("moco", opts));

@@ -55,6 +55,21 @@ class ModelSpecTest {
     }
 
     @Test
+    void dsslByolBaselinesHaveLucidrainsBiasedHeads() {
+        List<HeadSpec.Layer> biased = List.of(layer(4096, true, HeadSpec.Norm.AFFINE, true),
+                layer(256, true, HeadSpec.Norm.NONE, false));
+        for (String method : List.of("dssl-byol", "dssl-byol-baseline", "heavy-symmetric-byol")) {
+            ModelSpec r50 = MethodRegistry.modelSpec(method, "resnet50");
+            assertEquals(biased, r50.projector().layers(), method);
+            assertEquals(biased, r50.predictor().layers(), method);
+            assertEquals(ModelSpec.INIT_TORCHVISION, r50.init(), method);
+            assertFalse(r50.zeroInitResidual(), method);
+        }
+        // RSA's BYOL is the other BYOL: bias-free output layers
+        assertFalse(MethodRegistry.modelSpec("byol", "resnet50").projector().layers().get(1).bias());
+    }
+
+    @Test
     void smallHeadsScaleWithTheFeatureWidth() {
         ModelSpec small = MethodRegistry.modelSpec("rsa", "small", 16, List.of(1, 1, 1, 1), false);
         assertEquals(128, small.featureDim());

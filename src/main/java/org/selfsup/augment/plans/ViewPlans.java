@@ -15,7 +15,8 @@ public final class ViewPlans {
 
     /** The registered plan names. */
     public static final List<String> NAMES = List.of(
-            "byol", "simsiam", "rsa", "rsa-aw", "dssl-cifar", "dssl-imagenet", "dssl-byol-harder", "heavy-pair", "eval");
+            "byol", "simsiam", "rsa", "rsa-aw", "dssl-cifar", "dssl-imagenet", "dssl-byol-harder",
+            "dssl-byol-standard", "heavy-pair", "eval");
 
     /** The plans a method can train on (all but the evaluation plan {@code eval}). */
     public static final List<String> TRAINING_NAMES = NAMES.stream()
@@ -57,6 +58,7 @@ public final class ViewPlans {
             case "dssl-cifar" -> dsslCifar(o);
             case "dssl-imagenet" -> dsslImagenet(o);
             case "dssl-byol-harder" -> dsslByolHarder(o);
+            case "dssl-byol-standard" -> dsslByolStandard(o);
             case "heavy-pair" -> heavyPair(o);
             case "eval" -> eval(o);
             default -> throw new UserException("unknown view plan '" + name + "' (known: " + String.join(", ", NAMES) + ")");
@@ -130,6 +132,18 @@ public final class ViewPlans {
     public static PlanDeclaration dsslByolHarder(PlanOptions o) {
         return dssl("dssl-byol-harder", Recipes.harderStandard(o),
                 Recipes.harderHeavy(o), Recipes.harderHeavy(o));
+    }
+
+    /**
+     * {@code dssl-byol-standard}: the standard views {@code x1, x2} of {@link #dsslByolHarder} alone
+     * (RandAugment(N, M) on the original image, then the standard stack with blur), for DSSL's BYOL
+     * baseline, which trains on them without heavy views (methods.md §3.5, §3.8 quirk 10). Given the same
+     * stream, its views are exactly {@code dssl-byol-harder}'s x1 and x2.
+     */
+    public static PlanDeclaration dsslByolStandard(PlanOptions o) {
+        return new PlanDeclaration("dssl-byol-standard", List.of(
+                View.fromImage("x1", Recipes.harderStandard(o)),
+                View.fromImage("x2", Recipes.harderStandard(o))));
     }
 
     /**
