@@ -418,8 +418,8 @@ public final class Pretraining {
         ModelSpec spec = modelSpec(config);
         // before the run folder, the model or a batch exists: an absurd size is one error line, not an
         // allocation failure (or the machine swapping) later
-        MemoryCheck.check(spec, size, config.batchSize, method.views().size(), method.usesTarget(),
-                device(config.device));
+        // per rank: each data-parallel rank holds its share of the global batch on its own device
+        MemoryCheck.check(spec, size, localBatch(), method.views().size(), method.usesTarget(), device);
         DevicePlan devicePlan = devicePlan();
         WeightFiles.Selected init = initialWeights(); // read and checked before the run folder is touched
         boolean writer = dist.writer();

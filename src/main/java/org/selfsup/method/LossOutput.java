@@ -1,7 +1,9 @@
 package org.selfsup.method;
 
 import ai.djl.ndarray.NDArray;
+import java.util.Collections;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * What a method's loss returns for one step.
@@ -20,6 +22,21 @@ import java.util.Map;
  */
 public record LossOutput(NDArray total, Map<String, NDArray> terms, Map<String, NDArray> shift,
                          Map<String, Double> schedule, Map<String, NDArray> stats) {
+
+    /**
+     * Keys in sorted order: methods build these maps with {@code Map.of}, whose iteration order varies
+     * from one JVM to the next, and the order is what metrics.jsonl and the logs show.
+     */
+    public LossOutput {
+        terms = sorted(terms);
+        shift = sorted(shift);
+        schedule = sorted(schedule);
+        stats = sorted(stats);
+    }
+
+    private static <V> Map<String, V> sorted(Map<String, V> m) {
+        return Collections.unmodifiableSortedMap(new TreeMap<>(m));
+    }
 
     /** A loss output without extra diagnostics (the original four-component form). */
     public LossOutput(NDArray total, Map<String, NDArray> terms, Map<String, NDArray> shift,
