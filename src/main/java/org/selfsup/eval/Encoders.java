@@ -3,6 +3,7 @@ package org.selfsup.eval;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.ParameterStore;
 import org.selfsup.model.SslModel;
+import org.selfsup.train.Precision;
 
 /** Adapters from trained models to {@link FeatureEncoder}. */
 public final class Encoders {
@@ -15,5 +16,15 @@ public final class Encoders {
     public static FeatureEncoder backbone(SslModel model, NDManager manager) {
         ParameterStore ps = new ParameterStore(manager, false);
         return x -> model.features(ps, x, false);
+    }
+
+    /**
+     * {@link #backbone} computing at {@code precision} (fp32, bf16, fp16: the run's, see
+     * {@code train.Precision}) on the model's device; the features come out as float32.
+     */
+    public static FeatureEncoder backbone(SslModel model, NDManager manager, String precision) {
+        Precision p = Precision.of(precision, manager.getDevice());
+        FeatureEncoder fp32 = backbone(model, manager);
+        return p.autocasts() ? x -> p.forward(() -> fp32.encode(x)) : fp32;
     }
 }

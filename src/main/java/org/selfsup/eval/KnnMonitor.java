@@ -10,7 +10,6 @@ import org.selfsup.data.Dataset;
 import org.selfsup.data.ImageSet;
 import org.selfsup.model.SslModel;
 import org.selfsup.train.FaultPoints;
-import org.selfsup.train.Precision;
 import org.selfsup.train.TrainingListener;
 
 /**
@@ -128,10 +127,8 @@ public final class KnnMonitor implements TrainingListener {
     public KnnResult evaluate(SslModel model) {
         Device device = model.backbone().getParameters().valueAt(0).getArray().getDevice();
         try (NDManager manager = NDManager.newBaseManager(device)) {
-            Precision p = Precision.of(precision, device);
-            FeatureEncoder fp32 = Encoders.backbone(model, manager);
-            FeatureEncoder encoder = p.autocasts() ? x -> p.forward(() -> fp32.encode(x)) : fp32;
-            return evaluate(manager, encoder, bank, test, transform, knn, batchSize);
+            return evaluate(manager, Encoders.backbone(model, manager, precision), bank, test, transform, knn,
+                    batchSize);
         }
     }
 

@@ -34,6 +34,7 @@ public final class ProbeMonitor implements TrainingListener {
     private final long seed;
     private final Consumer<String> log;
     private final SslModel watched;
+    private final String precision;
 
     /**
      * @param protocol     the probe protocol
@@ -44,9 +45,12 @@ public final class ProbeMonitor implements TrainingListener {
      * @param epochs       pretraining epochs (the probe runs after the last one)
      * @param seed         run seed
      * @param log          receives the probe's per-epoch lines
+     * @param precision    the run's precision (fp32, bf16, fp16) for the frozen encoder's forward passes;
+     *                     the linear head trains in float32
      */
     public ProbeMonitor(ProbeProtocol protocol, ImageSet train, ImageSet test, int viewSize,
-                        org.selfsup.data.Normalization normalization, int epochs, long seed, Consumer<String> log) {
+                        org.selfsup.data.Normalization normalization, int epochs, long seed, Consumer<String> log,
+                        String precision) {
         this.protocol = Objects.requireNonNull(protocol);
         this.train = Objects.requireNonNull(train);
         this.test = Objects.requireNonNull(test);
@@ -56,6 +60,7 @@ public final class ProbeMonitor implements TrainingListener {
         this.seed = seed;
         this.log = Objects.requireNonNull(log);
         this.watched = null;
+        this.precision = Objects.requireNonNull(precision);
     }
 
     private ProbeMonitor(ProbeMonitor p, SslModel model) {
@@ -68,6 +73,7 @@ public final class ProbeMonitor implements TrainingListener {
         this.seed = p.seed;
         this.log = p.log;
         this.watched = Objects.requireNonNull(model);
+        this.precision = p.precision;
     }
 
     /** This probe, evaluating {@code model} (the model being trained) after the last epoch. */
@@ -81,7 +87,7 @@ public final class ProbeMonitor implements TrainingListener {
             return null;
         }
         return new ProbeMonitor(ProbeProtocol.named(config.probe), ds.train(), ds.test(), config.viewSize(ds),
-                ds.normalization(), config.epochs, config.seed, log);
+                ds.normalization(), config.epochs, config.seed, log, config.precision);
     }
 
     /** The protocol's name. */
@@ -108,7 +114,7 @@ public final class ProbeMonitor implements TrainingListener {
     public ProbeResult evaluate(SslModel model) {
         Device device = model.backbone().getParameters().valueAt(0).getArray().getDevice();
         try (NDManager manager = NDManager.newBaseManager(device)) {
-            return new LinearProbe(protocol, seed, log).run(manager, Encoders.backbone(model, manager),
+            return new LinearProbe(protocol, seed, log).run(manager, Encoders.backbone(model, manager, precision),
                     KnnMonitor.BATCH, train, test, testTransform, trainAugment, 0);
         }
     }
