@@ -281,18 +281,28 @@ public final class Pretraining {
      * @throws UserException when evaluation is asked for but the test split exists and has no usable image
      */
     public KnnMonitor monitor() {
-        if (config.knnEvery <= 0) {
+        if (config.knnEvery <= 0 || !evaluable("knn-every " + config.knnEvery, "kNN monitor", "--knn-every 0")) {
             return null;
         }
+        return KnnMonitor.forRun(config, dataset());
+    }
+
+    /**
+     * Whether the data set has a usable test split: false when it has none (pretraining only, e.g. a
+     * train-only or unlabelled folder).
+     *
+     * @throws UserException naming {@code asked} when the test split exists but has no usable image
+     */
+    private boolean evaluable(String asked, String what, String off) {
         Dataset ds = dataset();
-        if (ds.whyNoEvaluation() != null) {
-            if (ds.evaluationAbsent()) {
-                return null;
-            }
-            throw new UserException("knn-every " + config.knnEvery + ": no kNN monitor possible, " + ds.name() + " "
-                    + ds.whyNoEvaluation() + " (fix the split, or set --knn-every 0 to pretrain only)");
+        if (ds.whyNoEvaluation() == null) {
+            return true;
         }
-        return KnnMonitor.forRun(config, ds);
+        if (ds.evaluationAbsent()) {
+            return false;
+        }
+        throw new UserException(asked + ": no " + what + " possible, " + ds.name() + " " + ds.whyNoEvaluation()
+                + " (fix the split, or set " + off + " to pretrain only)");
     }
 
     /**
@@ -322,15 +332,11 @@ public final class Pretraining {
      * @throws UserException when a probe is asked for but the test split exists and has no usable image
      */
     public ProbeMonitor probe() {
-        Dataset ds = dataset();
-        if (config.probe != null && !config.probe.isEmpty() && ds.whyNoEvaluation() != null) {
-            if (ds.evaluationAbsent()) {
-                return null;
-            }
-            throw new UserException("probe " + config.probe + ": no linear probe possible, " + ds.name() + " "
-                    + ds.whyNoEvaluation() + " (fix the split, or set --probe '' to pretrain only)");
+        if (config.probe != null && !config.probe.isEmpty()
+                && !evaluable("probe " + config.probe, "linear probe", "--probe ''")) {
+            return null;
         }
-        return ProbeMonitor.forRun(config, ds, line -> {
+        return ProbeMonitor.forRun(config, dataset(), line -> {
             console.println(line);
             console.flush();
         });
