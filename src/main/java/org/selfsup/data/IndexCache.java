@@ -77,6 +77,9 @@ final class IndexCache {
      * {@code skip} still warns); null if there is none or it is stale or damaged.
      */
     Loaded load(String name, BadImagePolicy policy) {
+        if (!Files.isRegularFile(file)) {
+            return null; // none yet (a cache folder that cannot hold one is reported by save)
+        }
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(file);

@@ -389,7 +389,7 @@ public final class PreresizedStore implements StreamedImages.Loader {
         } catch (NoSuchFileException e) {
             return new Check(null, "missing");
         } catch (IOException e) {
-            return new Check(null, "damaged: cannot read (" + e.getMessage() + ")");
+            return new Check(null, "unreadable (" + e.getMessage() + ")"); // rebuilt; writing it says what is wrong
         }
     }
 
