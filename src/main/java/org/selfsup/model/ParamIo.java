@@ -105,7 +105,8 @@ final class ParamIo {
             throw new UserException("model parameters: unexpected '" + extra + "' (saved from another model layout?)");
         }
         for (Map.Entry<String, Parameter> e : into.entrySet()) {
-            e.getValue().getArray().set(values.get(e.getKey()).data());
+            ParamValues.set(e.getValue().getArray(), values.get(e.getKey()).data());
         }
     }
+
 }

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import org.selfsup.model.ParamValues;
 import org.selfsup.model.SslModel;
 import org.selfsup.model.TorchvisionNames;
 import org.selfsup.util.UserException;
@@ -109,7 +110,7 @@ public final class WeightImport {
                 if (t.nonFinite() > 0) {
                     nonFinite.add(e.getValue() + " (" + t.nonFinite() + ")");
                 }
-                p.getArray().set(t.floats());
+                ParamValues.set(p.getArray(), t.floats());
                 loaded++;
             }
         }
