@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.selfsup.util.Durations;
 import org.selfsup.util.UserException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -225,7 +226,7 @@ public final class ImageIndexer {
             if (total > 0) {
                 double f = Math.min(1, (double) done / total);
                 line.append(String.format(java.util.Locale.ROOT, " of %,d %s (%.0f%%), ETA %s", total, phase, 100 * f,
-                        f > 0 ? clock((long) (seconds * (1 - f) / f)) : "?"));
+                        f > 0 ? Durations.clock(seconds * (1 - f) / f) : "?"));
             } else {
                 line.append(String.format(java.util.Locale.ROOT, " %s, %,.0f/s", phase, done / seconds));
             }
@@ -235,12 +236,8 @@ public final class ImageIndexer {
         void done(int kept, int refused) {
             if (shown) {
                 System.err.printf(java.util.Locale.ROOT, "%s: %,d images (%,d skipped) in %s%n", what, kept, refused,
-                        clock((System.nanoTime() - start) / 1_000_000_000L));
+                        Durations.clock((System.nanoTime() - start) / 1e9));
             }
-        }
-
-        private static String clock(long s) {
-            return String.format(java.util.Locale.ROOT, "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60);
         }
     }
 }

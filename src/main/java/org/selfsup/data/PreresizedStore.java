@@ -32,6 +32,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.CRC32;
 import org.selfsup.util.AtomicFiles;
+import org.selfsup.util.Durations;
 import org.selfsup.util.UserException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -278,7 +279,7 @@ public final class PreresizedStore implements StreamedImages.Loader {
     private static String progress(int done, int total, long start) {
         double secs = (System.nanoTime() - start) / 1e9;
         double rate = done / Math.max(secs, 1e-9);
-        String eta = done == 0 ? "?" : org.selfsup.train.ProgressBar.formatDuration((total - done) / rate);
+        String eta = done == 0 ? "?" : Durations.clock((total - done) / rate);
         return String.format(Locale.ROOT, "  pre-resize: %d/%d images (%.1f%%), %.1f img/s, ETA %s", done, total,
                 100.0 * done / Math.max(1, total), rate, eta);
     }

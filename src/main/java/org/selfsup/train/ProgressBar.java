@@ -2,6 +2,7 @@ package org.selfsup.train;
 
 import java.io.PrintWriter;
 import java.util.Locale;
+import org.selfsup.util.Durations;
 
 /**
  * Console progress: on a terminal a single redrawn line with a bar, loss, images/s and ETA; otherwise
@@ -37,7 +38,7 @@ public final class ProgressBar {
      */
     public void update(long step, int epoch, int epochs, double loss, double imgPerSec, double etaSeconds) {
         String text = String.format(Locale.ROOT, "epoch %d/%d step %d/%d loss %.4f %.1f img/s ETA %s",
-                epoch + 1, epochs, step, totalSteps, loss, imgPerSec, formatDuration(etaSeconds));
+                epoch + 1, epochs, step, totalSteps, loss, imgPerSec, Durations.clock(etaSeconds));
         if (terminal) {
             int filled = (int) Math.min(WIDTH, WIDTH * step / Math.max(1, totalSteps));
             out.print("\r[" + "#".repeat(filled) + " ".repeat(WIDTH - filled) + "] " + text + "\u001b[K");
@@ -65,14 +66,5 @@ public final class ProgressBar {
             out.println();
             dirty = false;
         }
-    }
-
-    /** {@code h:mm:ss}, or {@code ?} when unknown. */
-    public static String formatDuration(double seconds) {
-        if (!(seconds >= 0) || Double.isInfinite(seconds)) {
-            return "?";
-        }
-        long s = Math.round(seconds);
-        return String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, (s / 60) % 60, s % 60);
     }
 }

@@ -124,7 +124,7 @@ class RunDirTest {
 
     @Test
     void durationFormat() {
-        assertEquals("1:01:05", ProgressBar.formatDuration(3665));
-        assertEquals("?", ProgressBar.formatDuration(Double.NaN));
+        assertEquals("1:01:05", org.selfsup.util.Durations.clock(3665));
+        assertEquals("?", org.selfsup.util.Durations.clock(Double.NaN));
     }
 }
