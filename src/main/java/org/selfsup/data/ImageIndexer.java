@@ -141,9 +141,7 @@ public final class ImageIndexer {
 
     /** Records a file that cannot be indexed at all (e.g. a symbolic-link loop, an unencodable name). */
     public void refuse(String displayName, String reason) {
-        if (policy == BadImagePolicy.FAIL) {
-            throw new UserException(displayName + ": " + reason + " (--on-bad-image fail)");
-        }
+        policy.onBadFile(displayName, reason);
         LOG.warn("{}: {}; skipped", displayName, reason);
         refused.add(new Refused(displayName, reason));
     }

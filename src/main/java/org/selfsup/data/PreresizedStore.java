@@ -341,9 +341,7 @@ public final class PreresizedStore implements StreamedImages.Loader {
             Image capped = resizer.shrink(img, maxSide);
             return capped == img ? new Entry(KIND_IMAGE, raw, false) : new Entry(KIND_IMAGE, ImageEncoder.png(capped), true);
         } catch (BadImageException e) {
-            if (originals.policy() == BadImagePolicy.FAIL) {
-                throw new UserException(originals.displayName(i) + ": " + e.getMessage() + " (--on-bad-image fail)");
-            }
+            originals.policy().onBadFile(originals.displayName(i), e.getMessage());
             return new Entry(KIND_UNREADABLE, e.getMessage().getBytes(StandardCharsets.UTF_8), false);
         }
     }

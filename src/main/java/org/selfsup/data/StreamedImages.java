@@ -141,9 +141,7 @@ public final class StreamedImages implements ImageSet {
             try {
                 return loader.load(loaderIndices == null ? j : loaderIndices[j], sources[j]);
             } catch (BadImageException e) {
-                if (policy == BadImagePolicy.FAIL) {
-                    throw new UserException(displayName(j) + ": " + e.getMessage() + " (--on-bad-image fail)");
-                }
+                policy.onBadFile(displayName(j), e.getMessage());
                 if (bad.add(j)) {
                     LOG.warn("{}: {}; skipped (its samples use the next readable image)", displayName(j), e.getMessage());
                 }

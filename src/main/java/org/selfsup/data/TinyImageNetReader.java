@@ -108,9 +108,7 @@ public final class TinyImageNetReader {
     }
 
     private static void refuse(StreamedImages set, int i, String reason) {
-        if (set.policy() == BadImagePolicy.FAIL) {
-            throw new UserException(set.displayName(i) + ": " + reason + " (--on-bad-image fail)");
-        }
+        set.policy().onBadFile(set.displayName(i), reason);
         org.slf4j.LoggerFactory.getLogger(TinyImageNetReader.class)
                 .warn("{}: {}; skipped", set.displayName(i), reason);
     }

@@ -78,9 +78,7 @@ public final class FolderEmbedder {
             try {
                 return crop.apply(resize.apply(set.decodeOrThrow(i)));
             } catch (BadImageException e) {
-                if (policy == BadImagePolicy.FAIL) {
-                    throw new UserException(set.displayName(i) + ": " + e.getMessage() + " (--on-bad-image fail)");
-                }
+                policy.onBadFile(set.displayName(i), e.getMessage());
                 LOG.warn("{}: {}; left out", set.displayName(i), e.getMessage());
                 bad[i] = true;
                 return Image.blank(inputSize, inputSize, 3);
