@@ -13,6 +13,7 @@ import javax.imageio.ImageIO;
 import javax.imageio.ImageWriteParam;
 import javax.imageio.ImageWriter;
 import javax.imageio.stream.ImageOutputStream;
+import org.selfsup.data.PhotoLikePictures;
 import org.selfsup.util.AtomicFiles;
 import org.selfsup.util.Seeds;
 import org.selfsup.util.UserException;
@@ -81,32 +82,7 @@ public final class DataGenerateCommand implements Runnable {
 
     private static BufferedImage picture(int w, int h, SplittableRandom rng) {
         BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-        double[][] f = new double[6][];
-        for (int k = 0; k < 6; k++) {
-            f[k] = new double[] {rng.nextDouble() * 0.05, rng.nextDouble() * 0.05, rng.nextDouble() * 6.3,
-                    40 + rng.nextDouble() * 60, rng.nextInt(3)};
-        }
-        int cx = rng.nextInt(w);
-        int cy = rng.nextInt(h);
-        int r2 = (Math.min(w, h) / 4) * (Math.min(w, h) / 4);
-        int[] base = {rng.nextInt(256), rng.nextInt(256), rng.nextInt(256)};
-        int[] row = new int[w];
-        for (int y = 0; y < h; y++) {
-            for (int x = 0; x < w; x++) {
-                double[] c = {base[0], base[1], base[2]};
-                for (double[] k : f) {
-                    c[(int) k[4]] += k[3] * Math.sin(k[0] * x + k[1] * y + k[2]);
-                }
-                boolean inside = (x - cx) * (x - cx) + (y - cy) * (y - cy) < r2;
-                int p = 0;
-                for (int ch = 0; ch < 3; ch++) {
-                    double v = (inside ? 255 - c[ch] : c[ch]) + rng.nextGaussian() * 9;
-                    p = (p << 8) | (int) Math.max(0, Math.min(255, v));
-                }
-                row[x] = p;
-            }
-            img.setRGB(0, y, w, 1, row, 0, w);
-        }
+        img.setRGB(0, 0, w, h, PhotoLikePictures.drawRgb(w, h, rng), 0, w);
         return img;
     }
 

@@ -49,96 +49,145 @@ public final class GaussianBlur implements ImageOp {
             System.arraycopy(src, 0, out, 0, src.length);
             return Pixels.like(in, out);
         }
-        int[] img = new int[src.length];
-        int maxLen = Math.max(h, w);
-        int[] a = new int[maxLen];
-        int[] b = new int[maxLen];
-        int row = w * c;
-        // Rows first (Pillow's horizontal passes), then columns (its passes on the transposed image).
+        // Pillow blurs rows, then columns, three passes each, each rounded to uint8. The JIT vectorises
+        // a loop only when it reads and writes its arrays at one common index (not at shifted offsets
+        // of one array), so: a row pass is a stencil over copies of the row shifted by whole pixels,
+        // and the column passes run over the picture held as one array per row.
+        int wc = w * c;
+        int[][] rows = new int[h][wc];
+        RowScratch scratch = new RowScratch(wc);
         for (int y = 0; y < h; y++) {
-            for (int ch = 0; ch < c; ch++) {
-                int base = y * row + ch;
-                for (int x = 0, p = base; x < w; x++, p += c) {
-                    a[x] = src[p] & 0xFF;
-                }
-                int[] r = threePasses(a, b, w);
-                for (int x = 0, p = base; x < w; x++, p += c) {
-                    img[p] = r[x];
-                }
+            int[] row = rows[y];
+            for (int i = 0, p = y * wc; i < wc; i++, p++) {
+                row[i] = src[p] & 0xFF;
             }
+            rowPass(row, scratch.line, w, c, scratch);
+            rowPass(scratch.line, row, w, c, scratch);
+            rowPass(row, scratch.line, w, c, scratch);
+            System.arraycopy(scratch.line, 0, row, 0, wc);
         }
-        for (int x = 0; x < w; x++) {
-            for (int ch = 0; ch < c; ch++) {
-                int base = x * c + ch;
-                for (int y = 0, p = base; y < h; y++, p += row) {
-                    a[y] = img[p];
-                }
-                int[] r = threePasses(a, b, h);
-                for (int y = 0, p = base; y < h; y++, p += row) {
-                    out[p] = (byte) r[y];
-                }
+        int[][] done = threePasses(rows, new int[h][wc], scratch.acc);
+        for (int y = 0; y < h; y++) {
+            int[] row = done[y];
+            for (int i = 0, p = y * wc; i < wc; i++, p++) {
+                out[p] = (byte) row[i];
             }
         }
         return Pixels.like(in, out);
     }
 
-    /** Three blur passes ping-ponging between {@code a} and {@code b}; returns the array holding the result. */
-    private int[] threePasses(int[] a, int[] b, int n) {
-        blurLine(a, b, n);
-        blurLine(b, a, n);
-        blurLine(a, b, n);
+    /** Per-call buffers of one row's length. */
+    private static final class RowScratch {
+        final int[] line;
+        final int[] acc;
+        final int[] shifted;
+        final int[] before;
+        final int[] after;
+
+        RowScratch(int n) {
+            line = new int[n];
+            acc = new int[n];
+            shifted = new int[n];
+            before = new int[n];
+            after = new int[n];
+        }
+    }
+
+    /**
+     * One pass along a row of {@code w} pixels of {@code c} interleaved channels: the same arithmetic
+     * as {@link #pass}, with the box summed from copies of the row shifted by -r..r pixels.
+     */
+    private void rowPass(int[] in, int[] out, int w, int c, RowScratch s) {
+        int r = boxRadius;
+        int n = w * c;
+        int[] acc = s.acc;
+        System.arraycopy(in, 0, acc, 0, n);
+        for (int k = 1; k <= r; k++) {
+            shift(in, s.shifted, w, c, k);
+            for (int i = 0; i < n; i++) {
+                acc[i] += s.shifted[i];
+            }
+            shift(in, s.shifted, w, c, -k);
+            for (int i = 0; i < n; i++) {
+                acc[i] += s.shifted[i];
+            }
+        }
+        int[] before = s.before;
+        int[] after = s.after;
+        shift(in, before, w, c, -r - 1);
+        shift(in, after, w, c, r + 1);
+        int ww = this.ww;
+        int fw = this.fw;
+        int half = 1 << 23;
+        for (int i = 0; i < n; i++) {
+            out[i] = (acc[i] * ww + (before[i] + after[i]) * fw + half) >>> 24;
+        }
+    }
+
+    /** {@code dst} = the row shifted so that pixel x holds pixel clamp(x + k) of {@code src}. */
+    private static void shift(int[] src, int[] dst, int w, int c, int k) {
+        int n = w * c;
+        int m = Math.min(Math.abs(k), w - 1); // pixels taken from the edge
+        if (k > 0) {
+            System.arraycopy(src, m * c, dst, 0, n - m * c);
+            for (int x = w - m; x < w; x++) {
+                System.arraycopy(src, n - c, dst, x * c, c);
+            }
+        } else if (k < 0) {
+            System.arraycopy(src, 0, dst, m * c, n - m * c);
+            for (int x = 0; x < m; x++) {
+                System.arraycopy(src, 0, dst, x * c, c);
+            }
+        } else {
+            System.arraycopy(src, 0, dst, 0, n);
+        }
+    }
+
+    /** Three passes ping-ponging between {@code a} and {@code b} (same shape); returns the one holding the result. */
+    private int[][] threePasses(int[][] a, int[][] b, int[] acc) {
+        pass(a, b, acc);
+        pass(b, a, acc);
+        pass(a, b, acc);
         return b;
     }
 
     /**
-     * One pass of Pillow's {@code ImagingLineBoxBlur} over {@code n} samples: a box of {@code 2r+1}
-     * samples with weight {@code ww} plus the two next samples with weight {@code fw}, edges
-     * extended. Arithmetic wraps like Pillow's UINT32 and never exceeds 2^32 before the final shift.
+     * One pass of Pillow's {@code ImagingLineBoxBlur} down every column of a matrix (rows as arrays):
+     * a running box of {@code 2r+1} samples with weight {@code ww} plus the two next samples with
+     * weight {@code fw}, rows clamped to the matrix (Pillow's edge extension). Arithmetic wraps like
+     * Pillow's UINT32 and never exceeds 2^32 before the final shift.
      */
-    private void blurLine(int[] in, int[] out, int n) {
+    private void pass(int[][] in, int[][] out, int[] acc) {
         int r = boxRadius;
-        int last = n - 1;
-        int edgeA = Math.min(r + 1, n);
-        int edgeB = Math.max(n - r - 1, 0);
-        int acc = in[0] * (r + 1);
-        for (int x = 0; x < edgeA - 1; x++) {
-            acc += in[x];
+        int ww = this.ww;
+        int fw = this.fw;
+        int half = 1 << 23;
+        int rows = in.length;
+        int n = in[0].length;
+        int last = rows - 1;
+        // acc = the window before row 0: rows clamp(k) for k in [-r-1, r-1].
+        int[] first = in[0];
+        for (int i = 0; i < n; i++) {
+            acc[i] = first[i] * (r + 1);
         }
-        acc += in[last] * (r - edgeA + 1);
-        int first = in[0];
-        int end = in[last];
-        if (edgeA <= edgeB) {
-            for (int x = 0; x < edgeA; x++) {
-                acc += in[x + r] - first;
-                out[x] = save(acc, first + in[x + r + 1]);
-            }
-            for (int x = edgeA; x < edgeB; x++) {
-                acc += in[x + r] - in[x - r - 1];
-                out[x] = save(acc, in[x - r - 1] + in[x + r + 1]);
-            }
-            for (int x = edgeB; x <= last; x++) {
-                acc += end - in[x - r - 1];
-                out[x] = save(acc, in[x - r - 1] + end);
-            }
-        } else {
-            for (int x = 0; x < edgeB; x++) {
-                acc += in[x + r] - first;
-                out[x] = save(acc, first + in[x + r + 1]);
-            }
-            for (int x = edgeB; x < edgeA; x++) {
-                acc += end - first;
-                out[x] = save(acc, first + end);
-            }
-            for (int x = edgeA; x <= last; x++) {
-                acc += end - in[x - r - 1];
-                out[x] = save(acc, in[x - r - 1] + end);
+        for (int k = 0; k < r; k++) {
+            int[] row = in[Math.min(k, last)];
+            for (int i = 0; i < n; i++) {
+                acc[i] += row[i];
             }
         }
-    }
-
-    private int save(int acc, int farSum) {
-        int bulk = acc * ww + farSum * fw;
-        return (bulk + (1 << 23)) >>> 24;
+        for (int y = 0; y < rows; y++) {
+            int[] add = in[Math.min(y + r, last)];
+            int[] sub = in[Math.max(y - r - 1, 0)];
+            int[] far = in[Math.min(y + r + 1, last)];
+            int[] o = out[y];
+            for (int i = 0; i < n; i++) {
+                int leaving = sub[i];
+                int v = acc[i] + add[i] - leaving;
+                acc[i] = v;
+                o[i] = (v * ww + (leaving + far[i]) * fw + half) >>> 24;
+            }
+        }
     }
 
     @Override

@@ -4,51 +4,108 @@ package org.selfsup.augment.ops;
  * Pillow's 8-bit RGB &lt;-&gt; HSV conversions ({@code Convert.c}), with its mix of float and double
  * arithmetic reproduced so that results match exactly.
  *
- * <p>{@link #rgbToHsv} and {@link #hsvToRgb} are the fast versions used by {@link Hue}: divisions
- * and other per-channel terms come from lookup tables built with the same float/double arithmetic.
- * The {@code reference*} methods transcribe Pillow's formulas directly; a test checks that both
- * agree on all 2^24 inputs.
+ * <p>{@link #rgbToHsv} and {@link #hsvToRgb} are the fast versions used by {@link Hue}. The hue byte
+ * depends only on which channel is largest and which smallest, the chroma {@code max - min} and the
+ * distance {@code max - mid}, so it is read from a table built with the reference formula; the other
+ * per-channel terms come from tables too, and the sector's channel order is a shift table instead of a
+ * switch (photos change sector often, and a mispredicted branch costs more than the arithmetic). The
+ * {@code reference*} methods transcribe Pillow's formulas directly; a test checks that both agree on all
+ * 2^24 inputs.
  */
 final class HsvConvert {
-    /** {@code (float) num / (float) cr} at {@code [cr << 8 | num]}. */
-    private static final float[] DIV = new float[256 * 256];
+    /** Hue byte at {@code [order << 16 | chroma << 8 | (max - mid)]}, order as in {@link #rgbToHsv}. */
+    private static final byte[] HUE = new byte[6 << 16];
     /** Saturation byte at {@code [max << 8 | cr]}. */
     private static final byte[] SAT = new byte[256 * 256];
-    /** Hue sector {@code floor(h * 6 / 255)} per h. */
-    private static final int[] SECTOR = new int[256];
-    /** Fraction within the sector per h (float, as in Pillow). */
+    /** Fraction within the hue sector per h (float, as in Pillow). */
     private static final float[] FRAC = new float[256];
+    /** {@code 1 - FRAC} per h, in double as Pillow's {@code 1.0 - f}. */
+    private static final double[] ONE_MINUS_FRAC = new double[256];
     /** {@code s / 255} as float per s. */
     private static final float[] FS = new float[256];
     /** {@code p = round(v * (1 - fs))} at {@code [s << 8 | v]}. */
     private static final byte[] P = new byte[256 * 256];
+    /**
+     * Per hue byte, the bit offsets that pick R, G and B out of {@code v | p << 8 | q << 16 | t << 24}
+     * for the hue's sector, packed as {@code rShift | gShift << 8 | bShift << 16}.
+     */
+    private static final int[] SECTOR_SHIFTS = new int[256];
+    /**
+     * Per comparison bits (see {@link #rgbToHsv}), the order index and, shifted by 8, the bit offset of
+     * the middle channel in {@code r << 16 | g << 8 | b}.
+     */
+    private static final int[] ORDER = new int[32];
 
     static {
-        for (int cr = 1; cr < 256; cr++) {
-            for (int num = 0; num < 256; num++) {
-                DIV[cr << 8 | num] = (float) num / (float) cr;
-            }
-        }
         for (int max = 1; max < 256; max++) {
             for (int cr = 1; cr <= max; cr++) {
                 float s = (float) cr / (float) max;
                 SAT[max << 8 | cr] = (byte) clip8((int) (s * 255.0));
             }
         }
+        // Representative pixels with max 255: the hue does not depend on max itself.
+        for (int cr = 1; cr < 256; cr++) {
+            for (int d = 0; d <= cr; d++) {
+                int max = 255;
+                int mid = max - d;
+                int min = max - cr;
+                int[][] rgb = {
+                    {max, min, mid}, {max, mid, min}, {min, max, mid},
+                    {mid, max, min}, {mid, min, max}, {min, mid, max},
+                };
+                for (int order = 0; order < 6; order++) {
+                    int[] c = rgb[order];
+                    HUE[order << 16 | cr << 8 | d] = (byte) (referenceRgbToHsv(c[0], c[1], c[2]) >>> 16);
+                }
+            }
+        }
+        for (int bits = 0; bits < 32; bits++) {
+            boolean rGeG = (bits & 1) != 0;
+            boolean rGeB = (bits & 2) != 0;
+            boolean gGeB = (bits & 4) != 0;
+            boolean bGeG = (bits & 8) != 0;
+            boolean bGeR = (bits & 16) != 0;
+            int order;
+            int midShift;
+            if (rGeG && rGeB) {
+                order = bGeG ? 0 : 1; // g is min when g <= b
+                midShift = bGeG ? 0 : 8;
+            } else if (gGeB) {
+                order = bGeR ? 2 : 3; // r is min when r <= b
+                midShift = bGeR ? 0 : 16;
+            } else {
+                order = rGeG ? 4 : 5; // g is min when g <= r
+                midShift = rGeG ? 16 : 8;
+            }
+            ORDER[bits] = order | midShift << 8;
+        }
+        // Shifts of v, p, q, t in the packed word.
+        final int v = 0;
+        final int p = 8;
+        final int q = 16;
+        final int t = 24;
+        int[][] bySector = {{v, t, p}, {q, v, p}, {p, v, t}, {p, q, v}, {t, p, v}, {v, p, q}};
         for (int h = 0; h < 256; h++) {
             int i = (int) Math.floor((float) h * 6.0 / 255.0);
-            SECTOR[h] = i;
             FRAC[h] = (float) ((float) h * 6.0 / 255.0 - (float) i);
+            ONE_MINUS_FRAC[h] = 1.0 - FRAC[h];
+            int[] sh = bySector[i % 6];
+            SECTOR_SHIFTS[h] = sh[0] | sh[1] << 8 | sh[2] << 16;
         }
         for (int s = 0; s < 256; s++) {
             FS[s] = (float) ((float) s / 255.0);
-            for (int v = 0; v < 256; v++) {
-                P[s << 8 | v] = (byte) clip8((int) Math.round((float) v * (1.0 - FS[s])));
+            for (int v2 = 0; v2 < 256; v2++) {
+                P[s << 8 | v2] = (byte) clip8((int) Math.round((float) v2 * (1.0 - FS[s])));
             }
         }
     }
 
     private HsvConvert() {
+    }
+
+    /** 1 if {@code x >= y}, else 0, for bytes. */
+    private static int ge(int x, int y) {
+        return ~(x - y) >>> 31;
     }
 
     /** RGB to packed {@code h << 16 | s << 8 | v}. */
@@ -59,19 +116,12 @@ final class HsvConvert {
             return max;
         }
         int cr = max - min;
-        int row = cr << 8;
-        double h;
-        if (r == max) {
-            h = DIV[row | max - b] - DIV[row | max - g];
-        } else if (g == max) {
-            h = (float) (2.0 + DIV[row | max - r] - DIV[row | max - b]);
-        } else {
-            h = (float) (4.0 + DIV[row | max - g] - DIV[row | max - r]);
-        }
-        // fmod(x, 1.0) for x in [5/6, 2): the subtraction is exact there.
-        double x = h / 6.0 + 1.0;
-        float hf = (float) (x >= 1.0 ? x - 1.0 : x);
-        int uh = clip8((int) (hf * 255.0));
+        // Which channel is max (Pillow tests r, then g) and which is min, from five comparison bits
+        // without branches (ties where two of Pillow's formulas apply give the same hue).
+        int bits = ge(r, g) | ge(r, b) << 1 | ge(g, b) << 2 | ge(b, g) << 3 | ge(b, r) << 4;
+        int orderAndMid = ORDER[bits];
+        int mid = (r << 16 | g << 8 | b) >>> (orderAndMid >>> 8) & 0xFF;
+        int uh = HUE[(orderAndMid & 0xFF) << 16 | cr << 8 | max - mid] & 0xFF;
         int us = SAT[max << 8 | cr] & 0xFF;
         return uh << 16 | us << 8 | max;
     }
@@ -81,12 +131,17 @@ final class HsvConvert {
         if (s == 0) {
             return v << 16 | v << 8 | v;
         }
-        float f = FRAC[h];
         float fs = FS[s];
         int p = P[s << 8 | v] & 0xFF;
-        int q = clip8((int) Math.round((float) v * (1.0 - fs * f)));
-        int t = clip8((int) Math.round((float) v * (1.0 - fs * (1.0 - f))));
-        return pack(SECTOR[h], v, p, q, t);
+        // v * (1 - x) with x in [0, 1] lies in [0, 255]: no clipping, and adding 0.5 before truncating
+        // rounds exactly as Math.round here (checked on every input).
+        int q = (int) ((float) v * (1.0 - fs * FRAC[h]) + 0.5);
+        int t = (int) ((float) v * (1.0 - fs * ONE_MINUS_FRAC[h]) + 0.5);
+        int packed = v | p << 8 | q << 16 | t << 24;
+        int shifts = SECTOR_SHIFTS[h];
+        return (packed >>> (shifts & 31) & 0xFF) << 16
+                | (packed >>> (shifts >>> 8 & 31) & 0xFF) << 8
+                | packed >>> (shifts >>> 16) & 0xFF;
     }
 
     private static int pack(int sector, int v, int p, int q, int t) {
