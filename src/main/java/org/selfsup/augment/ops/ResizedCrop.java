@@ -85,10 +85,6 @@ public final class ResizedCrop implements ImageOp {
             }
             return new Image(outH, outW, c, out);
         }
-        // Horizontal pass (skipped by Pillow when the width is unchanged) into a uint8 buffer.
-        byte[] tmp;
-        int tmpRowStart;
-        int tmpRow;
         ResampleCoefficients vert = h != outH ? ResampleCoefficients.of(filter, h, outH) : null;
         int rowFirst = 0;
         int rowLast = h;
@@ -96,68 +92,69 @@ public final class ResizedCrop implements ImageOp {
             rowFirst = vert.first[0];
             rowLast = vert.first[outH - 1] + vert.count[outH - 1];
         }
+        // Horizontal pass (skipped by Pillow when the width is unchanged), rounded to uint8 as Pillow's
+        // intermediate image, into one int array per row: the vertical pass then reads all its rows at
+        // the same index, which the JIT vectorises.
+        int n = outW * c;
+        int[][] rows = new int[rowLast - rowFirst][];
         if (w != outW) {
-            ResampleCoefficients hor = ResampleCoefficients.of(filter, w, outW);
-            tmpRow = outW * c;
-            tmp = new byte[(rowLast - rowFirst) * tmpRow];
-            tmpRowStart = -rowFirst;
-            horizontal(data, srcRow, y0 + rowFirst, x0, rowLast - rowFirst, c, hor, outW, tmp);
+            horizontal(data, srcRow, y0 + rowFirst, x0, c, ResampleCoefficients.of(filter, w, outW), outW, rows);
         } else {
-            tmp = data;
-            tmpRow = srcRow;
-            tmpRowStart = y0;
-            // x0 offset is applied through the column base below.
+            for (int y = 0; y < rows.length; y++) {
+                int[] row = new int[n];
+                for (int i = 0, p = (y0 + rowFirst + y) * srcRow + x0 * c; i < n; i++, p++) {
+                    row[i] = data[p] & 0xFF;
+                }
+                rows[y] = row;
+            }
         }
-        int colBase = w != outW ? 0 : x0 * c;
-        if (vert == null && w != outW) {
-            return new Image(outH, outW, c, tmp); // the horizontal pass produced the whole output
-        }
+        byte[] out = new byte[outH * n];
         if (vert == null) {
-            byte[] out = new byte[outH * outW * c];
             for (int y = 0; y < outH; y++) {
-                System.arraycopy(tmp, (tmpRowStart + y) * tmpRow + colBase, out, y * outW * c, outW * c);
+                int[] row = rows[y];
+                for (int i = 0, o = y * n; i < n; i++, o++) {
+                    out[o] = (byte) row[i];
+                }
             }
             return new Image(outH, outW, c, out);
         }
-        byte[] out = new byte[outH * outW * c];
-        int n = outW * c;
         int half = 1 << (ResampleCoefficients.PRECISION_BITS - 1);
         int[] wts = vert.weights;
         int[] acc = new int[n];
         for (int y = 0; y < outH; y++) {
-            int ymin = vert.first[y];
+            int ymin = vert.first[y] - rowFirst;
             int ymax = vert.count[y];
             int kb = y * vert.ksize;
             java.util.Arrays.fill(acc, half);
             // Row-wise accumulation: same sums as Pillow's per-pixel loop, in a vectorisable order.
             for (int k = 0; k < ymax; k++) {
                 int wk = wts[kb + k];
-                int p = (tmpRowStart + ymin + k) * tmpRow + colBase;
+                int[] row = rows[ymin + k];
                 for (int i = 0; i < n; i++) {
-                    acc[i] += (tmp[p + i] & 0xFF) * wk;
+                    acc[i] += row[i] * wk;
                 }
             }
-            int ob = y * n;
-            for (int i = 0; i < n; i++) {
-                out[ob + i] = (byte) ResampleCoefficients.clip8(acc[i]);
+            for (int i = 0, o = y * n; i < n; i++, o++) {
+                out[o] = (byte) ResampleCoefficients.clip8(acc[i]);
             }
         }
         return new Image(outH, outW, c, out);
     }
 
-    private static void horizontal(byte[] data, int srcRow, int firstRow, int x0, int rows, int c,
-                                   ResampleCoefficients hor, int outW, byte[] tmp) {
+    /** Pillow's horizontal pass over {@code rows.length} source rows from {@code firstRow}, one new int array per row. */
+    private static void horizontal(byte[] data, int srcRow, int firstRow, int x0, int c,
+                                   ResampleCoefficients hor, int outW, int[][] rows) {
         int half = 1 << (ResampleCoefficients.PRECISION_BITS - 1);
         int[] wts = hor.weights;
-        int tmpRow = outW * c;
-        for (int y = 0; y < rows; y++) {
+        for (int y = 0; y < rows.length; y++) {
             int rowBase = (firstRow + y) * srcRow + x0 * c;
-            int ob = y * tmpRow;
+            int[] tmp = new int[outW * c];
+            rows[y] = tmp;
             for (int x = 0; x < outW; x++) {
                 int xmin = hor.first[x];
                 int xmax = hor.count[x];
                 int kb = x * hor.ksize;
-                int o = ob + x * c;
+                int o = x * c;
                 if (c == 3) {
                     int s0 = half;
                     int s1 = half;
@@ -169,9 +166,9 @@ public final class ResizedCrop implements ImageOp {
                         s1 += (data[p + 1] & 0xFF) * wk;
                         s2 += (data[p + 2] & 0xFF) * wk;
                     }
-                    tmp[o] = (byte) ResampleCoefficients.clip8(s0);
-                    tmp[o + 1] = (byte) ResampleCoefficients.clip8(s1);
-                    tmp[o + 2] = (byte) ResampleCoefficients.clip8(s2);
+                    tmp[o] = ResampleCoefficients.clip8(s0);
+                    tmp[o + 1] = ResampleCoefficients.clip8(s1);
+                    tmp[o + 2] = ResampleCoefficients.clip8(s2);
                     continue;
                 }
                 for (int ch = 0; ch < c; ch++) {
@@ -180,7 +177,7 @@ public final class ResizedCrop implements ImageOp {
                     for (int k = 0; k < xmax; k++, p += c) {
                         ss += (data[p] & 0xFF) * wts[kb + k];
                     }
-                    tmp[o + ch] = (byte) ResampleCoefficients.clip8(ss);
+                    tmp[o + ch] = ResampleCoefficients.clip8(ss);
                 }
             }
         }
