@@ -8,12 +8,14 @@ import java.util.Iterator;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
+import java.util.Optional;
 import org.opencv.core.Core;
 import org.opencv.core.CvType;
 import org.opencv.core.Mat;
 import org.opencv.core.MatOfByte;
 import org.opencv.imgcodecs.Imgcodecs;
 import org.opencv.imgproc.Imgproc;
+import org.selfsup.natives.TurboJpeg;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,8 +24,11 @@ import org.slf4j.LoggerFactory;
  * the reference of the papers' data loaders (torchvision's {@code ImageFolder}).
  *
  * <ul>
- * <li>JPEG and PNG go through OpenCV's {@code imdecode} (libjpeg-turbo 2.1 with the accurate integer
- *     IDCT and fancy upsampling, as PIL uses it; libpng), with EXIF orientation ignored as PIL does.
+ * <li>JPEG goes through the system's libjpeg-turbo when it is installed ({@link TurboJpeg}, Debian's
+ *     {@code libturbojpeg0}: the library PIL itself uses there, with SIMD), else through OpenCV's
+ *     {@code imdecode} (its bundled libjpeg-turbo 2.1, without SIMD); both with the accurate integer
+ *     IDCT and fancy upsampling, as PIL, and EXIF orientation ignored as PIL does.
+ * <li>PNG goes through OpenCV's {@code imdecode} (libpng).
  * <li>CMYK JPEG: the raw components are read (JDK ImageIO raster, same integer IDCT) and converted with
  *     PIL's formula (Adobe inverted CMYK, {@code 255 - k - c(255-k)/255} rounded as PIL's MULDIV255).
  * <li>16-bit grey PNG: PIL's mode {@code I} clips values above 255 (it does not scale); 16-bit RGB
@@ -41,11 +46,23 @@ import org.slf4j.LoggerFactory;
  */
 public final class ImageDecoder {
     private static final Logger LOG = LoggerFactory.getLogger(ImageDecoder.class);
+    /** The system's libjpeg-turbo when installed: JPEG decoding with SIMD. */
+    private static final Optional<TurboJpeg> TURBO = TurboJpeg.get();
 
     private ImageDecoder() {}
 
     /** Decodes a whole file's bytes to an RGB image. */
     public static Image decode(byte[] bytes) throws BadImageException {
+        return decode(bytes, TURBO.isPresent());
+    }
+
+    /** Whether the system's libjpeg-turbo is installed and used for JPEG. */
+    static boolean systemJpegAvailable() {
+        return TURBO.isPresent();
+    }
+
+    /** {@link #decode(byte[])} with JPEG through the system's libjpeg-turbo or not (tests compare both). */
+    static Image decode(byte[] bytes, boolean systemJpeg) throws BadImageException {
         ImageHeader h = ImageHeader.read(bytes, bytes.length, true);
         if (h.format().equals("JPEG")) {
             if (!ImageHeader.jpegComplete(bytes, bytes.length)) {
@@ -56,6 +73,9 @@ public final class ImageDecoder {
             }
             if (h.components() != 1 && h.components() != 3) {
                 throw new BadImageException("unsupported JPEG with " + h.components() + " colour components");
+            }
+            if (systemJpeg) {
+                return turboJpeg(TURBO.orElseThrow(), bytes);
             }
         }
         Image img;
@@ -77,9 +97,22 @@ public final class ImageDecoder {
         return OpenCv.AVAILABLE;
     }
 
-    /** The decoder in use, for {@code data info} and benchmarks. */
+    /** The decoders in use, for {@code data info}, {@code doctor} and benchmarks. */
     public static String describe() {
-        return OpenCv.AVAILABLE ? "OpenCV " + Core.VERSION + " imdecode (libjpeg-turbo, libpng)" : "JDK ImageIO (OpenCV natives unavailable)";
+        String other = OpenCv.AVAILABLE ? "OpenCV " + Core.VERSION + " imdecode (libjpeg-turbo without SIMD, libpng)"
+                : "JDK ImageIO (OpenCV natives unavailable)";
+        return TURBO.map(t -> "JPEG: system libjpeg-turbo (" + t.libraryName() + "); others: " + other)
+                .orElse(other + " (install libturbojpeg0 for faster JPEG decoding)");
+    }
+
+    /** JPEG through the system's libjpeg-turbo (SIMD), PIL's own build on Debian. */
+    private static Image turboJpeg(TurboJpeg turbo, byte[] bytes) throws BadImageException {
+        try {
+            TurboJpeg.Decoded d = turbo.decodeRgb(bytes, ImageHeader.MAX_PIXELS);
+            return new Image(d.height(), d.width(), 3, d.rgb());
+        } catch (TurboJpeg.DecodeException e) {
+            throw new BadImageException("cannot decode JPEG data (" + e.getMessage() + ")");
+        }
     }
 
     private static Image openCv(byte[] bytes) {

@@ -93,6 +93,7 @@ public final class Doctor {
         out.add(row("cudnn-benchmark", dev.isGpu() ? "switch available" : "no effect here (GPU only)"));
         out.add(row("cuda stream", torch.hasCudaStream() ? "aoti_torch_get_current_cuda_stream present"
                 : "aoti_torch_get_current_cuda_stream absent (CPU build)"));
+        out.add(row("image decoding", org.selfsup.data.ImageDecoder.describe()));
         out.add("");
         out.add("PyTorch installations (for the GPU set-up; rule: " + TorchInstall.LAUNCHER_RULES + "):");
         if (installs.isEmpty()) {

@@ -2,6 +2,7 @@ package org.selfsup.data;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -28,6 +29,45 @@ class ImageDecoderTest {
 
     @Test
     void everyGoldenFileDecodesExactlyAsPil() throws Exception {
+        goldens(false);
+    }
+
+    @Test
+    void everyGoldenFileDecodesExactlyAsPilWithTheSystemsLibjpegTurbo() throws Exception {
+        assumeTrue(ImageDecoder.systemJpegAvailable(), "libturbojpeg.so.0 is not installed (Debian: libturbojpeg0)");
+        goldens(true);
+    }
+
+    /** Large photo-like JPEGs (every subsampling) decode to the same pixels through both libjpeg-turbo builds. */
+    @Test
+    void systemAndBundledLibjpegTurboAgreeOnLargePictures() throws Exception {
+        assumeTrue(ImageDecoder.systemJpegAvailable(), "libturbojpeg.so.0 is not installed (Debian: libturbojpeg0)");
+        for (int k = 0; k < 3; k++) {
+            int w = 480 + 17 * k;
+            int h = 360 + 11 * k;
+            java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(w, h,
+                    k == 2 ? java.awt.image.BufferedImage.TYPE_BYTE_GRAY : java.awt.image.BufferedImage.TYPE_INT_RGB);
+            img.getRaster().setDataElements(0, 0, w, h, k == 2 ? grey(PhotoLikePictures.drawRgb(w, h,
+                    new java.util.SplittableRandom(k))) : PhotoLikePictures.drawRgb(w, h, new java.util.SplittableRandom(k)));
+            java.io.ByteArrayOutputStream jpeg = new java.io.ByteArrayOutputStream();
+            javax.imageio.ImageIO.write(img, "jpg", jpeg);
+            byte[] bytes = jpeg.toByteArray();
+            Image system = ImageDecoder.decode(bytes, true);
+            Image bundled = ImageDecoder.decode(bytes, false);
+            assertEquals(w + "x" + h, system.width() + "x" + system.height());
+            assertTrue(java.util.Arrays.equals(bundled.data(), system.data()), "picture " + k + " differs");
+        }
+    }
+
+    private static byte[] grey(int[] rgb) {
+        byte[] g = new byte[rgb.length];
+        for (int i = 0; i < rgb.length; i++) {
+            g[i] = (byte) (rgb[i] >>> 8);
+        }
+        return g;
+    }
+
+    private void goldens(boolean systemJpeg) throws Exception {
         List<String> mismatches = new ArrayList<>();
         long total = 0;
         long same = 0;
@@ -39,7 +79,7 @@ class ImageDecoderTest {
             }
             String[] f = line.trim().split(" ");
             byte[] ref = resource(f[0] + ".rgb");
-            Image img = ImageDecoder.decode(resource(f[1]));
+            Image img = ImageDecoder.decode(resource(f[1]), systemJpeg);
             int w = Integer.parseInt(f[2]);
             int h = Integer.parseInt(f[3]);
             assertEquals(w + "x" + h, img.width() + "x" + img.height(), f[1] + ": size");
@@ -59,8 +99,8 @@ class ImageDecoderTest {
                 mismatches.add(f[1] + " (max |diff| " + maxDiff + ")");
             }
         }
-        System.out.printf(Locale.ROOT, "decode golden: %d files, %d values, identical %.4f%%; decoder: %s%n", cases, total,
-                100.0 * same / total, ImageDecoder.describe());
+        System.out.printf(Locale.ROOT, "decode golden: %d files, %d values, identical %.4f%%; JPEG through %s%n", cases,
+                total, 100.0 * same / total, systemJpeg ? "the system's libjpeg-turbo" : "OpenCV (or ImageIO)");
         assertTrue(cases >= 18, "golden manifest lists " + cases + " files");
         assertTrue(mismatches.isEmpty(), "differ from PIL: " + mismatches);
     }
