@@ -146,6 +146,48 @@ public final class ResizedCrop implements ImageOp {
                                    ResampleCoefficients hor, int outW, int[][] rows) {
         int half = 1 << (ResampleCoefficients.PRECISION_BITS - 1);
         int[] wts = hor.weights;
+        if (c == 3) {
+            // Two rows at a time: each weight is loaded once for six sums (the pass is load-bound).
+            for (int y = 0; y < rows.length; y += 2) {
+                int a = (firstRow + y) * srcRow + x0 * 3;
+                boolean pair = y + 1 < rows.length;
+                int b = pair ? a + srcRow : a;
+                int[] ta = new int[outW * 3];
+                int[] tb = pair ? new int[outW * 3] : ta;
+                rows[y] = ta;
+                if (pair) {
+                    rows[y + 1] = tb;
+                }
+                for (int x = 0; x < outW; x++) {
+                    int xmax = hor.count[x];
+                    int kb = x * hor.ksize;
+                    int off = hor.first[x] * 3;
+                    int a0 = half;
+                    int a1 = half;
+                    int a2 = half;
+                    int b0 = half;
+                    int b1 = half;
+                    int b2 = half;
+                    for (int k = 0, pa = a + off, pb = b + off; k < xmax; k++, pa += 3, pb += 3) {
+                        int wk = wts[kb + k];
+                        a0 += (data[pa] & 0xFF) * wk;
+                        a1 += (data[pa + 1] & 0xFF) * wk;
+                        a2 += (data[pa + 2] & 0xFF) * wk;
+                        b0 += (data[pb] & 0xFF) * wk;
+                        b1 += (data[pb + 1] & 0xFF) * wk;
+                        b2 += (data[pb + 2] & 0xFF) * wk;
+                    }
+                    int o = x * 3;
+                    ta[o] = ResampleCoefficients.clip8(a0);
+                    ta[o + 1] = ResampleCoefficients.clip8(a1);
+                    ta[o + 2] = ResampleCoefficients.clip8(a2);
+                    tb[o] = ResampleCoefficients.clip8(b0);
+                    tb[o + 1] = ResampleCoefficients.clip8(b1);
+                    tb[o + 2] = ResampleCoefficients.clip8(b2);
+                }
+            }
+            return;
+        }
         for (int y = 0; y < rows.length; y++) {
             int rowBase = (firstRow + y) * srcRow + x0 * c;
             int[] tmp = new int[outW * c];
@@ -155,22 +197,6 @@ public final class ResizedCrop implements ImageOp {
                 int xmax = hor.count[x];
                 int kb = x * hor.ksize;
                 int o = x * c;
-                if (c == 3) {
-                    int s0 = half;
-                    int s1 = half;
-                    int s2 = half;
-                    int p = rowBase + xmin * 3;
-                    for (int k = 0; k < xmax; k++, p += 3) {
-                        int wk = wts[kb + k];
-                        s0 += (data[p] & 0xFF) * wk;
-                        s1 += (data[p + 1] & 0xFF) * wk;
-                        s2 += (data[p + 2] & 0xFF) * wk;
-                    }
-                    tmp[o] = ResampleCoefficients.clip8(s0);
-                    tmp[o + 1] = ResampleCoefficients.clip8(s1);
-                    tmp[o + 2] = ResampleCoefficients.clip8(s2);
-                    continue;
-                }
                 for (int ch = 0; ch < c; ch++) {
                     int ss = half;
                     int p = rowBase + xmin * c + ch;
