@@ -17,6 +17,11 @@ final class HsvConvert {
     private static final byte[] HUE = new byte[6 << 16];
     /** Saturation byte at {@code [max << 8 | cr]}. */
     private static final byte[] SAT = new byte[256 * 256];
+    /**
+     * At {@code [max << 8 | cr]}: the saturation s and, shifted by 8, hsv2rgb's {@code p} for (s, v = max),
+     * which a hue shift leaves unchanged: one lookup instead of two dependent ones in {@link #shiftHue}.
+     */
+    private static final char[] SAT_AND_P = new char[256 * 256];
     /** Fraction within the hue sector per h (float, as in Pillow). */
     private static final float[] FRAC = new float[256];
     /** {@code 1 - FRAC} per h, in double as Pillow's {@code 1.0 - f}. */
@@ -98,6 +103,12 @@ final class HsvConvert {
                 P[s << 8 | v2] = (byte) clip8((int) Math.round((float) v2 * (1.0 - FS[s])));
             }
         }
+        for (int max = 1; max < 256; max++) {
+            for (int cr = 1; cr <= max; cr++) {
+                int sat = SAT[max << 8 | cr] & 0xFF;
+                SAT_AND_P[max << 8 | cr] = (char) (sat | (P[sat << 8 | max] & 0xFF) << 8);
+            }
+        }
     }
 
     private HsvConvert() {
@@ -124,6 +135,37 @@ final class HsvConvert {
         int uh = HUE[(orderAndMid & 0xFF) << 16 | cr << 8 | max - mid] & 0xFF;
         int us = SAT[max << 8 | cr] & 0xFF;
         return uh << 16 | us << 8 | max;
+    }
+
+    /**
+     * Pillow's RGB -&gt; HSV, {@code H += delta} (mod 256), HSV -&gt; RGB for one pixel, as
+     * {@code hsvToRgb((h + delta) & 0xFF, s, v)} of {@code rgbToHsv(r, g, b)} (checked on every input),
+     * returned packed {@code r << 16 | g << 8 | b}.
+     */
+    static int shiftHue(int r, int g, int b, int delta) {
+        int max = Math.max(r, Math.max(g, b));
+        int min = Math.min(r, Math.min(g, b));
+        if (max == min) {
+            return r << 16 | g << 8 | b;
+        }
+        int cr = max - min;
+        int bits = ge(r, g) | ge(r, b) << 1 | ge(g, b) << 2 | ge(b, g) << 3 | ge(b, r) << 4;
+        int orderAndMid = ORDER[bits];
+        int mid = (r << 16 | g << 8 | b) >>> (orderAndMid >>> 8) & 0xFF;
+        int h = (HUE[(orderAndMid & 0xFF) << 16 | cr << 8 | max - mid] + delta) & 0xFF;
+        int sp = SAT_AND_P[max << 8 | cr];
+        int s = sp & 0xFF;
+        if (s == 0) {
+            return max << 16 | max << 8 | max;
+        }
+        float fs = FS[s];
+        int q = (int) ((float) max * (1.0 - fs * FRAC[h]) + 0.5);
+        int t = (int) ((float) max * (1.0 - fs * ONE_MINUS_FRAC[h]) + 0.5);
+        int packed = max | (sp >>> 8) << 8 | q << 16 | t << 24;
+        int shifts = SECTOR_SHIFTS[h];
+        return (packed >>> (shifts & 31) & 0xFF) << 16
+                | (packed >>> (shifts >>> 8 & 31) & 0xFF) << 8
+                | packed >>> (shifts >>> 16) & 0xFF;
     }
 
     /** HSV to packed {@code r << 16 | g << 8 | b}. */

@@ -33,18 +33,7 @@ public final class Hue implements ImageOp {
             int r = src[i] & 0xFF;
             int g = src[i + 1] & 0xFF;
             int b = src[i + 2] & 0xFF;
-            int max = Math.max(r, Math.max(g, b));
-            int min = Math.min(r, Math.min(g, b));
-            if (max == min) {
-                // Grey: H = S = 0 and after the shift S is still 0, so hsv2rgb gives (v, v, v).
-                out[i] = (byte) r;
-                out[i + 1] = (byte) g;
-                out[i + 2] = (byte) b;
-                continue;
-            }
-            int hsv = HsvConvert.rgbToHsv(r, g, b);
-            int h = ((hsv >>> 16) + delta) & 0xFF;
-            int rgb = HsvConvert.hsvToRgb(h, (hsv >>> 8) & 0xFF, hsv & 0xFF);
+            int rgb = HsvConvert.shiftHue(r, g, b, delta);
             out[i] = (byte) (rgb >>> 16);
             out[i + 1] = (byte) (rgb >>> 8);
             out[i + 2] = (byte) rgb;

@@ -40,6 +40,24 @@ class HsvConvertTest {
     }
 
     @Test
+    void fusedHueShiftMatchesTheRoundTripEverywhere() {
+        for (int delta : new int[] {0, 37, 231}) {
+            for (int rgb = 0; rgb < 1 << 24; rgb++) {
+                int r = rgb >>> 16;
+                int g = rgb >>> 8 & 0xFF;
+                int b = rgb & 0xFF;
+                int hsv = HsvConvert.rgbToHsv(r, g, b);
+                int expected = HsvConvert.hsvToRgb((hsv >>> 16) + delta & 0xFF, hsv >>> 8 & 0xFF, hsv & 0xFF);
+                int fused = HsvConvert.shiftHue(r, g, b, delta);
+                if (fused != expected) {
+                    fail("rgb " + r + "," + g + "," + b + " delta " + delta + ": " + Integer.toHexString(fused)
+                            + " != " + Integer.toHexString(expected));
+                }
+            }
+        }
+    }
+
+    @Test
     void knownValues() {
         // Pure red: H 0, S 255, V 255; a grey keeps H = S = 0.
         assertEquals(0x00FFFF, HsvConvert.rgbToHsv(255, 0, 0));
