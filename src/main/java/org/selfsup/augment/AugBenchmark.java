@@ -103,6 +103,7 @@ public final class AugBenchmark {
             try (EpochLoader loader = EpochLoader.training(asm, epoch[0]++, batch, 2)) {
                 for (ViewBatch b : loader) {
                     images += b.batchSize();
+                    asm.recycle(b); // as the trainer does once a batch is on the device
                     if (System.nanoTime() >= end) {
                         return images;
                     }

@@ -64,7 +64,10 @@ public final class CpuBatchSource extends PrefetchingSource<EpochLoader> {
 
     @Override
     Map<String, NDArray> take(EpochLoader loader, NDManager step) {
-        return upload(loader.next(), views, step);
+        ViewBatch batch = loader.next();
+        Map<String, NDArray> arrays = upload(batch, views, step);
+        assembler.recycle(batch); // the device arrays are copies
+        return arrays;
     }
 
     /** The named views of a host batch as float32 NCHW arrays in {@code step}. */

@@ -38,6 +38,31 @@ class BatchAssemblerTest {
     }
 
     @Test
+    void recycledArraysAreReusedAndFullyOverwritten() {
+        ImageStore store = TestImages.store(12, 32, 32, 3, 4);
+        ViewPlan plan = ViewPlans.create("rsa", 32, null);
+        int[] idx = {1, 7, 3, 10};
+        try (BatchAssembler asm = new BatchAssembler(store, plan, Normalization.CIFAR, 2, 5);
+             BatchAssembler fresh = new BatchAssembler(store, plan, Normalization.CIFAR, 2, 5)) {
+            ViewBatch first = asm.assemble(0, idx);
+            List<float[]> arrays = first.views();
+            arrays.forEach(a -> Arrays.fill(a, Float.NaN)); // a consumer may leave anything behind
+            asm.recycle(first);
+            ViewBatch second = asm.assemble(1, idx);
+            ViewBatch expected = fresh.assemble(1, idx);
+            for (int v = 0; v < arrays.size(); v++) {
+                assertEquals(true, arrays.contains(second.views().get(v)), "view " + v + " reuses a recycled array");
+                assertArrayEquals(expected.views().get(v), second.views().get(v), "view " + v);
+            }
+            // a short last batch does not take arrays of another length
+            asm.recycle(second);
+            ViewBatch shorter = asm.assemble(1, new int[] {1, 7});
+            assertEquals(2 * 3 * 32 * 32, shorter.views().get(0).length);
+            assertArrayEquals(Arrays.copyOf(expected.views().get(0), 2 * 3 * 32 * 32), shorter.views().get(0));
+        }
+    }
+
+    @Test
     void viewsOfAnImageDoNotDependOnTheBatchItIsIn() {
         ImageStore store = TestImages.store(20, 32, 32, 3, 2);
         ViewPlan plan = ViewPlans.create("dssl-cifar", 32, null);
