@@ -46,7 +46,7 @@ class LauncherHeapTest {
 
     @Test
     void heapAndOptionsCanBeOverridden() throws Exception {
-        assertEquals("-Xmx3g -XX:+UseParallelGC", javaOpts(Map.of("SELFSUP_HEAP", "3g")));
+        assertEquals("-Xmx3g -XX:+UseParallelGC --enable-native-access=ALL-UNNAMED", javaOpts(Map.of("SELFSUP_HEAP", "3g")));
         assertEquals("-Xmx1g -Dx=y", javaOpts(Map.of("SELFSUP_JAVA_OPTS", "-Xmx1g -Dx=y")));
     }
 }
