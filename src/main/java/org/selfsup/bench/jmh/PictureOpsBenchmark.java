@@ -19,6 +19,7 @@ import org.selfsup.augment.ops.GaussianBlur;
 import org.selfsup.augment.ops.Hue;
 import org.selfsup.augment.ops.ResizedCrop;
 import org.selfsup.augment.ops.Saturation;
+import org.selfsup.augment.ops.Sharpness;
 import org.selfsup.data.Image;
 import org.selfsup.data.PhotoLikePictures;
 
@@ -43,6 +44,7 @@ public class PictureOpsBenchmark {
     private final ImageOp saturation = new Saturation(1.35);
     private final ImageOp hue = new Hue(0.07);
     private final ImageOp blur = new GaussianBlur(1.05);
+    private final ImageOp sharpness = new Sharpness(1.54);
 
     @Setup
     public void setUp() {
@@ -74,6 +76,12 @@ public class PictureOpsBenchmark {
     @Benchmark
     public Image hue224() {
         return hue.apply(view);
+    }
+
+    /** RandAugment's Sharpness at magnitude 9 (factor 1 + 0.54). */
+    @Benchmark
+    public Image sharpness224() {
+        return sharpness.apply(view);
     }
 
     /** Pillow GaussianBlur(radius 1.05), the middle of the recipes' sigma range 0.1-2. */
