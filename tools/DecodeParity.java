@@ -6,7 +6,8 @@ import org.selfsup.data.ImageDecoder;
 
 /**
  * selfsup side of the decoder parity check: decodes every file listed by tools/pil_decode_dump.py and
- * compares with PIL's arrays; prints files, values, identical % and max |diff|, and the decoder used.
+ * compares with PIL's arrays; prints files, values, identical % and max |diff|, the decoding CPU time per
+ * file and the decoder used ({@code -Dselfsup.noTurboJpeg=true} forces the OpenCV fallback).
  * Run from the repository root after a build:
  *   java -cp target/classes:$(cat target/cp.txt) tools/DecodeParity.java DUMP_DIR
  */
@@ -14,6 +15,8 @@ public class DecodeParity {
     public static void main(String[] args) throws Exception {
         Path dir = Path.of(args[0]);
         List<String> files = Files.readAllLines(dir.resolve("list"));
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        long cpuNanos = 0;
         long total = 0;
         long same = 0;
         int maxDiff = 0;
@@ -32,8 +35,19 @@ public class DecodeParity {
             }
             total += got.length;
         }
-        System.out.printf("%d files, %d values, identical %.4f%%, max |diff| %d; decoder: %s%n", files.size(), total,
-                100.0 * same / total, maxDiff, ImageDecoder.describe());
+        // Timing: a second pass over the files' bytes in memory, after the first has warmed everything up.
+        List<byte[]> all = new java.util.ArrayList<>();
+        for (String f : files) {
+            all.add(Files.readAllBytes(Path.of(f)));
+        }
+        long t0 = mx.getCurrentThreadCpuTime();
+        for (byte[] b : all) {
+            ImageDecoder.decode(b);
+        }
+        cpuNanos = mx.getCurrentThreadCpuTime() - t0;
+        System.out.printf("%d files, %d values, identical %.4f%%, max |diff| %d; %.2f ms of CPU per file to decode (second"
+                + " pass); decoder: %s%n", files.size(), total, 100.0 * same / total, maxDiff,
+                cpuNanos / 1e6 / files.size(), ImageDecoder.describe());
         System.exit(maxDiff == 0 ? 0 : 1);
     }
 }
