@@ -2,6 +2,7 @@ package org.selfsup.natives;
 
 import com.sun.jna.Library;
 import com.sun.jna.Native;
+import com.sun.jna.NativeLibrary;
 import com.sun.jna.NativeLong;
 import com.sun.jna.Pointer;
 import com.sun.jna.ptr.IntByReference;
@@ -19,14 +20,16 @@ import java.util.Optional;
  * tolerated as libjpeg's defaults do (PIL decodes such files), EXIF orientation ignored (TurboJPEG never
  * reads it).
  *
- * <p>Optional: when the library is not installed, {@link #get()} is empty and callers use another
- * decoder. Thread-safe: every call makes and destroys its own TurboJPEG handle.
+ * <p>Optional: when the library is not installed (or older than TurboJPEG 2.0), {@link #get()} is empty
+ * and callers use another decoder; {@code -Dselfsup.noTurboJpeg=true} makes it empty too, for comparisons. Thread-safe: every call makes and destroys its own TurboJPEG handle.
  */
 public final class TurboJpeg {
     private static final int TJPF_RGB = 0;
     private static final int TJFLAG_ACCURATEDCT = 4096;
     private static final int TJERR_WARNING = 0;
     private static final List<String> NAMES = List.of("libturbojpeg.so.0", "turbojpeg");
+    private static final List<String> FUNCTIONS = List.of("tjInitDecompress", "tjDecompressHeader3", "tjDecompress2",
+            "tjGetErrorCode", "tjGetErrorStr2", "tjDestroy");
     private static final Optional<TurboJpeg> INSTANCE = load();
 
     /** The TurboJPEG 2 functions used (declared as in {@code turbojpeg.h}). */
@@ -74,10 +77,15 @@ public final class TurboJpeg {
         }
         for (String name : NAMES) {
             try {
-                Lib lib = Native.load(name, Lib.class);
-                return Optional.of(new TurboJpeg(lib, name));
+                // JNA binds functions at their first call: check now that this is TurboJPEG 2 (an older
+                // library lacks tjGetErrorCode and tjGetErrorStr2), so a decode never fails on a symbol.
+                NativeLibrary nl = NativeLibrary.getInstance(name);
+                for (String f : FUNCTIONS) {
+                    nl.getFunction(f);
+                }
+                return Optional.of(new TurboJpeg(Native.load(name, Lib.class), name));
             } catch (UnsatisfiedLinkError e) {
-                // try the next name
+                // not installed under this name, or too old: try the next one
             }
         }
         return Optional.empty();
@@ -93,7 +101,7 @@ public final class TurboJpeg {
      *
      * @param jpeg      the file's bytes
      * @param maxPixels refuse (before allocating) a picture with more pixels than this
-     * @return {@code {width, height}} in {@code size} and the pixels
+     * @return the width, height and RGB bytes
      * @throws DecodeException when TurboJPEG cannot read the header or the data
      */
     public Decoded decodeRgb(byte[] jpeg, long maxPixels) throws DecodeException {
