@@ -1,25 +1,23 @@
 package org.selfsup.augment.ops;
 
 /**
- * Pillow's 8-bit RGB &lt;-&gt; HSV conversions ({@code Convert.c}), with its mix of float and double
- * arithmetic reproduced so that results match exactly.
+ * Pillow's 8-bit RGB &lt;-&gt; HSV conversions ({@code Convert.c}) for {@link Hue}, with its mix of float
+ * and double arithmetic reproduced so that results match exactly.
  *
- * <p>{@link #rgbToHsv} and {@link #hsvToRgb} are the fast versions used by {@link Hue}. The hue byte
- * depends only on which channel is largest and which smallest, the chroma {@code max - min} and the
- * distance {@code max - mid}, so it is read from a table built with the reference formula; the other
- * per-channel terms come from tables too, and the sector's channel order is a shift table instead of a
- * switch (photos change sector often, and a mispredicted branch costs more than the arithmetic). The
- * {@code reference*} methods transcribe Pillow's formulas directly; a test checks that both agree on all
- * 2^24 inputs.
+ * <p>{@link #shiftHue} is the fast round trip (RGB to HSV, H shifted, back to RGB). The hue byte depends
+ * only on which channel is largest and which smallest, the chroma {@code max - min} and the distance
+ * {@code max - mid}, so it is read from a table built with the reference formula; saturation and
+ * hsv2rgb's {@code p} depend only on (max, chroma) and come from one table; the sector's channel order
+ * is a shift table instead of a switch (photos change sector often, and a mispredicted branch costs more
+ * than the arithmetic). The {@code reference*} methods transcribe Pillow's formulas directly; a test
+ * checks the round trip against them on all 2^24 colours.
  */
 final class HsvConvert {
-    /** Hue byte at {@code [order << 16 | chroma << 8 | (max - mid)]}, order as in {@link #rgbToHsv}. */
+    /** Hue byte at {@code [order << 16 | chroma << 8 | (max - mid)]}, order as in {@link #shiftHue}. */
     private static final byte[] HUE = new byte[6 << 16];
-    /** Saturation byte at {@code [max << 8 | cr]}. */
-    private static final byte[] SAT = new byte[256 * 256];
     /**
-     * At {@code [max << 8 | cr]}: the saturation s and, shifted by 8, hsv2rgb's {@code p} for (s, v = max),
-     * which a hue shift leaves unchanged: one lookup instead of two dependent ones in {@link #shiftHue}.
+     * At {@code [max << 8 | chroma]}: the saturation s and, shifted by 8, hsv2rgb's {@code p} for
+     * (s, v = max), which a hue shift leaves unchanged.
      */
     private static final char[] SAT_AND_P = new char[256 * 256];
     /** Fraction within the hue sector per h (float, as in Pillow). */
@@ -28,24 +26,26 @@ final class HsvConvert {
     private static final double[] ONE_MINUS_FRAC = new double[256];
     /** {@code s / 255} as float per s. */
     private static final float[] FS = new float[256];
-    /** {@code p = round(v * (1 - fs))} at {@code [s << 8 | v]}. */
-    private static final byte[] P = new byte[256 * 256];
     /**
      * Per hue byte, the bit offsets that pick R, G and B out of {@code v | p << 8 | q << 16 | t << 24}
      * for the hue's sector, packed as {@code rShift | gShift << 8 | bShift << 16}.
      */
     private static final int[] SECTOR_SHIFTS = new int[256];
     /**
-     * Per comparison bits (see {@link #rgbToHsv}), the order index and, shifted by 8, the bit offset of
+     * Per comparison bits (see {@link #shiftHue}), the order index and, shifted by 8, the bit offset of
      * the middle channel in {@code r << 16 | g << 8 | b}.
      */
     private static final int[] ORDER = new int[32];
 
     static {
+        for (int s = 0; s < 256; s++) {
+            FS[s] = (float) ((float) s / 255.0);
+        }
         for (int max = 1; max < 256; max++) {
             for (int cr = 1; cr <= max; cr++) {
-                float s = (float) cr / (float) max;
-                SAT[max << 8 | cr] = (byte) clip8((int) (s * 255.0));
+                int s = clip8((int) (((float) cr / (float) max) * 255.0));
+                int p = clip8((int) Math.round((float) max * (1.0 - FS[s])));
+                SAT_AND_P[max << 8 | cr] = (char) (s | p << 8);
             }
         }
         // Representative pixels with max 255: the hue does not depend on max itself.
@@ -97,18 +97,6 @@ final class HsvConvert {
             int[] sh = bySector[i % 6];
             SECTOR_SHIFTS[h] = sh[0] | sh[1] << 8 | sh[2] << 16;
         }
-        for (int s = 0; s < 256; s++) {
-            FS[s] = (float) ((float) s / 255.0);
-            for (int v2 = 0; v2 < 256; v2++) {
-                P[s << 8 | v2] = (byte) clip8((int) Math.round((float) v2 * (1.0 - FS[s])));
-            }
-        }
-        for (int max = 1; max < 256; max++) {
-            for (int cr = 1; cr <= max; cr++) {
-                int sat = SAT[max << 8 | cr] & 0xFF;
-                SAT_AND_P[max << 8 | cr] = (char) (sat | (P[sat << 8 | max] & 0xFF) << 8);
-            }
-        }
     }
 
     private HsvConvert() {
@@ -119,36 +107,19 @@ final class HsvConvert {
         return ~(x - y) >>> 31;
     }
 
-    /** RGB to packed {@code h << 16 | s << 8 | v}. */
-    static int rgbToHsv(int r, int g, int b) {
-        int max = Math.max(r, Math.max(g, b));
-        int min = Math.min(r, Math.min(g, b));
-        if (max == min) {
-            return max;
-        }
-        int cr = max - min;
-        // Which channel is max (Pillow tests r, then g) and which is min, from five comparison bits
-        // without branches (ties where two of Pillow's formulas apply give the same hue).
-        int bits = ge(r, g) | ge(r, b) << 1 | ge(g, b) << 2 | ge(b, g) << 3 | ge(b, r) << 4;
-        int orderAndMid = ORDER[bits];
-        int mid = (r << 16 | g << 8 | b) >>> (orderAndMid >>> 8) & 0xFF;
-        int uh = HUE[(orderAndMid & 0xFF) << 16 | cr << 8 | max - mid] & 0xFF;
-        int us = SAT[max << 8 | cr] & 0xFF;
-        return uh << 16 | us << 8 | max;
-    }
-
     /**
-     * Pillow's RGB -&gt; HSV, {@code H += delta} (mod 256), HSV -&gt; RGB for one pixel, as
-     * {@code hsvToRgb((h + delta) & 0xFF, s, v)} of {@code rgbToHsv(r, g, b)} (checked on every input),
-     * returned packed {@code r << 16 | g << 8 | b}.
+     * Pillow's RGB -&gt; HSV, {@code H += delta} (mod 256), HSV -&gt; RGB for one pixel, returned packed
+     * {@code r << 16 | g << 8 | b}.
      */
     static int shiftHue(int r, int g, int b, int delta) {
         int max = Math.max(r, Math.max(g, b));
         int min = Math.min(r, Math.min(g, b));
         if (max == min) {
-            return r << 16 | g << 8 | b;
+            return r << 16 | g << 8 | b; // grey: S = 0 before and after the shift
         }
         int cr = max - min;
+        // Which channel is max (Pillow tests r, then g) and which is min, from five comparison bits
+        // without branches (ties where two of Pillow's formulas apply give the same hue).
         int bits = ge(r, g) | ge(r, b) << 1 | ge(g, b) << 2 | ge(b, g) << 3 | ge(b, r) << 4;
         int orderAndMid = ORDER[bits];
         int mid = (r << 16 | g << 8 | b) >>> (orderAndMid >>> 8) & 0xFF;
@@ -159,27 +130,11 @@ final class HsvConvert {
             return max << 16 | max << 8 | max;
         }
         float fs = FS[s];
+        // v * (1 - x) with x in [0, 1] lies in [0, 255]: no clipping, and adding 0.5 before truncating
+        // rounds exactly as Math.round here (checked on every input).
         int q = (int) ((float) max * (1.0 - fs * FRAC[h]) + 0.5);
         int t = (int) ((float) max * (1.0 - fs * ONE_MINUS_FRAC[h]) + 0.5);
         int packed = max | (sp >>> 8) << 8 | q << 16 | t << 24;
-        int shifts = SECTOR_SHIFTS[h];
-        return (packed >>> (shifts & 31) & 0xFF) << 16
-                | (packed >>> (shifts >>> 8 & 31) & 0xFF) << 8
-                | packed >>> (shifts >>> 16) & 0xFF;
-    }
-
-    /** HSV to packed {@code r << 16 | g << 8 | b}. */
-    static int hsvToRgb(int h, int s, int v) {
-        if (s == 0) {
-            return v << 16 | v << 8 | v;
-        }
-        float fs = FS[s];
-        int p = P[s << 8 | v] & 0xFF;
-        // v * (1 - x) with x in [0, 1] lies in [0, 255]: no clipping, and adding 0.5 before truncating
-        // rounds exactly as Math.round here (checked on every input).
-        int q = (int) ((float) v * (1.0 - fs * FRAC[h]) + 0.5);
-        int t = (int) ((float) v * (1.0 - fs * ONE_MINUS_FRAC[h]) + 0.5);
-        int packed = v | p << 8 | q << 16 | t << 24;
         int shifts = SECTOR_SHIFTS[h];
         return (packed >>> (shifts & 31) & 0xFF) << 16
                 | (packed >>> (shifts >>> 8 & 31) & 0xFF) << 8

@@ -55,7 +55,9 @@ public final class Sharpness implements ImageOp {
             float[][] mid = rows[y % 3];
             float[][] down = rows[(y + 1) % 3];
             smoothRow(up, mid, down, alpha, c, row - c, result);
-            System.arraycopy(toBytes(result, c, row - c), 0, out, y * row + c, row - 2 * c);
+            for (int i = c, o = y * row + c; i < row - c; i++, o++) {
+                out[o] = (byte) result[i];
+            }
             if (y + 2 < h) {
                 rows[(y + 2) % 3] = floatRow(src, (y + 2) * row, row, c, up);
             }
@@ -103,14 +105,6 @@ public final class Sharpness implements ImageOp {
             float t = smooth + alpha * (m1[i] - smooth);
             result[i] = (int) (t < 0f ? 0f : t > 255f ? 255f : t);
         }
-    }
-
-    private static byte[] toBytes(int[] values, int from, int to) {
-        byte[] b = new byte[to - from];
-        for (int i = from; i < to; i++) {
-            b[i - from] = (byte) values[i];
-        }
-        return b;
     }
 
     @Override
