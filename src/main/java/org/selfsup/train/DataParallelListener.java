@@ -7,7 +7,8 @@ import org.selfsup.dist.Distributed;
 /**
  * The ranks' side of the loop in data-parallel training: the fault watchdog runs during an epoch's steps
  * and is suspended at its end, while rank 0 alone writes the checkpoint and evaluates; then every rank
- * meets rank 0 (a check that all stand at the same step) before the next epoch. Must be the last
+ * meets rank 0 (a check that all stand at the same step) before the next epoch, rank 0 with the
+ * watchdog running again. Must be the last
  * listener, so that its {@link #evaluate} runs after rank 0's evaluations. No-op for one process.
  */
 public final class DataParallelListener implements TrainingListener {
@@ -35,7 +36,12 @@ public final class DataParallelListener implements TrainingListener {
 
     @Override
     public Map<String, Double> evaluate(int epoch, long step) {
-        // unarmed: rank 0 may evaluate for long; a rank that dies meanwhile is reported by the launcher
+        // The other ranks wait here, unarmed, while rank 0 evaluates (for as long as that takes). Rank 0
+        // arrives last, its evaluation done, so for it the meeting is bounded: a rank that hung at the
+        // epoch's end would otherwise block it here forever.
+        if (dist.writer()) {
+            dist.arm("the meeting of the ranks after epoch " + (epoch + 1));
+        }
         dist.requireSame("the step at the end of epoch " + (epoch + 1), step, device);
         return Map.of();
     }
