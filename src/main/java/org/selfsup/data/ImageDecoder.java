@@ -74,12 +74,11 @@ public final class ImageDecoder {
             if (h.components() != 1 && h.components() != 3) {
                 throw new BadImageException("unsupported JPEG with " + h.components() + " colour components");
             }
-            if (systemJpeg) {
-                return turboJpeg(TURBO.orElseThrow(), bytes);
-            }
         }
         Image img;
-        if (OpenCv.AVAILABLE && !h.format().equals("GIF")) {
+        if (systemJpeg && h.format().equals("JPEG")) {
+            img = turboJpeg(TURBO.orElseThrow(), bytes);
+        } else if (OpenCv.AVAILABLE && !h.format().equals("GIF")) {
             img = h.format().equals("PNG") && h.components() == 1 ? grey16Png(bytes) : openCv(bytes);
             if (img == null) {
                 throw new BadImageException("cannot decode " + h.format() + " data (damaged or truncated file)");

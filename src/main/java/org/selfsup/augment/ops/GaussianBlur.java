@@ -58,9 +58,7 @@ public final class GaussianBlur implements ImageOp {
         RowScratch scratch = new RowScratch(wc);
         for (int y = 0; y < h; y++) {
             int[] row = rows[y];
-            for (int i = 0, p = y * wc; i < wc; i++, p++) {
-                row[i] = src[p] & 0xFF;
-            }
+            Pixels.widenRow(src, y * wc, row, wc);
             rowPass(row, scratch.line, w, c, scratch);
             rowPass(scratch.line, row, w, c, scratch);
             rowPass(row, scratch.line, w, c, scratch);
@@ -68,10 +66,7 @@ public final class GaussianBlur implements ImageOp {
         }
         int[][] done = threePasses(rows, new int[h][wc], scratch.acc);
         for (int y = 0; y < h; y++) {
-            int[] row = done[y];
-            for (int i = 0, p = y * wc; i < wc; i++, p++) {
-                out[p] = (byte) row[i];
-            }
+            Pixels.narrowRow(done[y], 0, wc, out, y * wc);
         }
         return Pixels.like(in, out);
     }

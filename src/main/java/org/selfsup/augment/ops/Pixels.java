@@ -12,6 +12,20 @@ final class Pixels {
         return new Image(in.height(), in.width(), in.channels(), data);
     }
 
+    /** {@code row[0..n)} = the unsigned values {@code src[from..from+n)}: a picture row as ints. */
+    static void widenRow(byte[] src, int from, int[] row, int n) {
+        for (int i = 0, p = from; i < n; i++, p++) {
+            row[i] = src[p] & 0xFF;
+        }
+    }
+
+    /** {@code out[at..at+(to-from))} = the low bytes of {@code row[from..to)} (values already in 0..255). */
+    static void narrowRow(int[] row, int from, int to, byte[] out, int at) {
+        for (int i = from, o = at; i < to; i++, o++) {
+            out[o] = (byte) row[i];
+        }
+    }
+
     /** Applies one 256-entry lookup table to every value. */
     static Image applyLut(Image in, int[] lut) {
         byte[] src = in.data();

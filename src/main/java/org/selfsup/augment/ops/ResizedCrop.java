@@ -101,20 +101,14 @@ public final class ResizedCrop implements ImageOp {
             horizontal(data, srcRow, y0 + rowFirst, x0, c, ResampleCoefficients.of(filter, w, outW), outW, rows);
         } else {
             for (int y = 0; y < rows.length; y++) {
-                int[] row = new int[n];
-                for (int i = 0, p = (y0 + rowFirst + y) * srcRow + x0 * c; i < n; i++, p++) {
-                    row[i] = data[p] & 0xFF;
-                }
-                rows[y] = row;
+                rows[y] = new int[n];
+                Pixels.widenRow(data, (y0 + rowFirst + y) * srcRow + x0 * c, rows[y], n);
             }
         }
         byte[] out = new byte[outH * n];
         if (vert == null) {
             for (int y = 0; y < outH; y++) {
-                int[] row = rows[y];
-                for (int i = 0, o = y * n; i < n; i++, o++) {
-                    out[o] = (byte) row[i];
-                }
+                Pixels.narrowRow(rows[y], 0, n, out, y * n);
             }
             return new Image(outH, outW, c, out);
         }
