@@ -15,6 +15,7 @@ import org.selfsup.method.LossOutput;
 import org.selfsup.method.SslMethod;
 import org.selfsup.method.StepContext;
 import org.selfsup.model.SslModel;
+import org.selfsup.natives.CudaRuntime;
 import org.selfsup.train.Ema;
 import org.selfsup.train.StepRunner;
 import org.selfsup.train.StepSchedules;
@@ -53,11 +54,13 @@ public final class StepBench {
      * @param lastLoss      loss of the last step (finite for a healthy run)
      * @param ranks         data-parallel ranks the step ran on (1 without a launcher); {@code batch} is per rank
      * @param allReduceMs   median host time of the gradient all-reduce per step (0 for one process)
+     * @param peakDeviceMemBytes most GPU memory in use after any step (device total minus free, as
+     *                      {@code nvidia-smi} counts it), or -1 on the CPU
      */
     public record Result(String method, String arch, int batch, int views, int size, String device, double[] stepMs,
                          double emaMs, double forwardBackwardMs, double optimizerMs, int arraysStart,
                          int arraysEnd, long rssStartKib, long rssEndKib, double lastLoss, int ranks,
-                         double allReduceMs) {
+                         double allReduceMs, long peakDeviceMemBytes) {
         /** Source images per second of all ranks together (they step in lockstep). */
         public double totalImagesPerSecond() {
             return ranks * sourceImagesPerSecond();
@@ -127,6 +130,7 @@ public final class StepBench {
                 int arraysStart = 0;
                 long rssStart = 0;
                 double loss = Double.NaN;
+                long peakMem = -1;
                 for (int k = 1; k <= total; k++) {
                     if (k == warmup + 1) {
                         // steady state: the lazily created scalars (e.g. the learning rate) exist by now
@@ -138,6 +142,9 @@ public final class StepBench {
                         Map<String, NDArray> in = upload(method.views(), host, b, s, sm);
                         LossOutput out = runner.step(sm, in, new StepContext(k, total, 0), lr, config.emaBase);
                         loss = out.total().getFloat();
+                    }
+                    if (device.isGpu()) {
+                        peakMem = Math.max(peakMem, CudaRuntime.deviceMemoryUsed()); // after the step's sync
                     }
                     int i = k - warmup - 1;
                     if (i >= 0) {
@@ -152,7 +159,7 @@ public final class StepBench {
                 return new Result(config.method, config.arch, b, v, s, manager.getDevice().toString(), stepMs,
                         median(phases[0]), median(phases[1]), median(phases[2]), arraysStart,
                         NativeStats.liveArrays(manager), rssStart, NativeStats.rssKib(), loss, dist.ranks(),
-                        median(reduceMs));
+                        median(reduceMs), peakMem);
             } finally {
                 if (schedules != null) {
                     schedules.close();

@@ -128,6 +128,9 @@ public final class BenchStepCommand implements Runnable {
         out.printf(Locale.ROOT, "  %-20s %d -> %d%n", "live native arrays", r.arraysStart(), r.arraysEnd());
         out.printf(Locale.ROOT, "  %-20s %.1f -> %.1f MiB%n", "RSS", r.rssStartKib() / 1024.0, r.rssEndKib() / 1024.0);
         row(out, "last loss", "%.5f", r.lastLoss());
+        if (r.peakDeviceMemBytes() >= 0) {
+            row(out, "peak GPU memory", "%.0f MiB", r.peakDeviceMemBytes() / 1048576.0);
+        }
         out.println(toJson(r));
         out.flush();
     }
@@ -192,6 +195,9 @@ public final class BenchStepCommand implements Runnable {
         o.put("rss_start_kib", r.rssStartKib());
         o.put("rss_end_kib", r.rssEndKib());
         o.put("last_loss", r.lastLoss());
+        if (r.peakDeviceMemBytes() >= 0) {
+            o.put("peak_device_mem_mb", round(r.peakDeviceMemBytes() / 1048576.0));
+        }
         o.put("cores", Runtime.getRuntime().availableProcessors());
         return o.toString();
     }

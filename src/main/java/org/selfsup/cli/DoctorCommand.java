@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
         description = {"Check the engine, the loaded libtorch, the devices, which of bf16, fp16, channels-last, TF32 "
                 + "and cuDNN benchmarking work here, and the GPU set-up.",
             "",
-            "The GPU set-up needs a PyTorch 2.7.1 with CUDA on disk (pip install torch==2.7.1): doctor lists the "
+            "The GPU set-up needs a PyTorch with CUDA on disk: 2.7.1 (pip install torch==2.7.1, whose JNI DJL bundles), or another version with a DJL JNI built for it; doctor lists the "
                     + "installations it finds and prints the environment that makes DJL use one "
                     + "(./selfsup sets it itself), or the command to install one."})
 public final class DoctorCommand implements Callable<Integer> {
@@ -31,7 +31,7 @@ public final class DoctorCommand implements Callable<Integer> {
         if (envOnly) {
             List<String> exports = doctor.exports();
             if (exports.isEmpty()) {
-                spec.commandLine().getErr().println("doctor --env: no PyTorch 2.7.1 with CUDA found; install one with: "
+                spec.commandLine().getErr().println("doctor --env: no usable PyTorch with CUDA found; install one with: "
                         + Doctor.PIP_INSTALL);
                 spec.commandLine().getErr().flush();
                 return 2;

@@ -13,5 +13,6 @@ final class Engines {
             System.setProperty("ai.djl.offline", "true");
         }
         System.setProperty("OPT_OUT_TRACKING", "true");
+        org.selfsup.natives.NativeSearchPath.install(System.getenv("LD_LIBRARY_PATH"));
     }
 }

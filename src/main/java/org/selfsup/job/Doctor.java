@@ -17,6 +17,7 @@ import java.util.Optional;
 import org.selfsup.natives.AutocastScope;
 import org.selfsup.natives.LibTorch;
 import org.selfsup.natives.ScalarType;
+import org.selfsup.natives.LoadedJni;
 import org.selfsup.natives.TorchInstall;
 
 /**
@@ -26,9 +27,9 @@ import org.selfsup.natives.TorchInstall;
  * command) that makes DJL train on a GPU.
  */
 public final class Doctor {
-    /** The pip command that installs a libtorch DJL 0.35 can use on a GPU. */
-    public static final String PIP_INSTALL =
-            "python3 -m pip install torch==2.7.1 --index-url https://download.pytorch.org/whl/cu128";
+    /** The pip command that installs a libtorch whose JNI DJL 0.35 bundles. */
+    public static final String PIP_INSTALL = "python3 -m pip install torch==" + TorchInstall.REQUIRED
+            + " --index-url https://download.pytorch.org/whl/cu128";
 
     private final Map<String, String> env;
     private final List<TorchInstall> installs;
@@ -46,7 +47,7 @@ public final class Doctor {
 
     /** The first installation DJL can use on a GPU. */
     public Optional<TorchInstall> usable() {
-        return installs.stream().filter(TorchInstall::usableForGpu).findFirst();
+        return installs.stream().filter(t -> t.usableForGpu(env)).findFirst();
     }
 
     /** {@code export K=V} lines for {@link #usable()}, or empty. */
@@ -76,6 +77,15 @@ public final class Doctor {
             out.add(row("", "PYTORCH_LIBRARY_PATH=" + override + " PYTORCH_VERSION=" + env.get("PYTORCH_VERSION")
                     + " PYTORCH_FLAVOR=" + env.get("PYTORCH_FLAVOR")));
         }
+        LoadedJni jni = LoadedJni.find();
+        out.add(row("JNI", jni.describe()));
+        out.add(row("", jni.matches(torch.version())
+                ? "matches libtorch " + torch.version()
+                : "MISMATCH: built for " + jni.builtFor() + ", libtorch is " + torch.version()
+                        + " (expect a crash at the first tensor made from Java data)"));
+        int missing = torch.missingSymbols();
+        out.add(row("native symbols", torch.foundSymbols() + " of " + LibTorch.symbolCount() + " found"
+                + (missing == 0 ? "" : " (" + missing + " missing: see below)")));
         out.add(row("devices", "cpu (" + Runtime.getRuntime().availableProcessors() + " cores)"
                 + (gpus > 0 ? ", " + gpus + " GPU" + (gpus == 1 ? "" : "s") + " (gpu:0" + (gpus > 1 ? " to gpu:" + (gpus - 1) : "") + ")"
                 : "; no GPU: " + torch.whyNoGpu())));
@@ -93,7 +103,10 @@ public final class Doctor {
         out.add(row("cudnn-benchmark", dev.isGpu() ? "switch available" : "no effect here (GPU only)"));
         out.add(row("cuda stream", torch.hasCudaStream() ? "aoti_torch_get_current_cuda_stream present"
                 : "aoti_torch_get_current_cuda_stream absent (CPU build)"));
-        out.add(row("image decoding", org.selfsup.data.ImageDecoder.describe()));
+        out.add(row("image decoding", imageDecoding()));
+        out.add("");
+        out.add("libtorch symbols used through JNA (a purpose with two names accepts either version's form):");
+        torch.symbolReport().forEach(l -> out.add("  " + l));
         out.add("");
         out.add("PyTorch installations (for the GPU set-up; rule: " + TorchInstall.LAUNCHER_RULES + "):");
         if (installs.isEmpty()) {
@@ -102,7 +115,7 @@ public final class Doctor {
         }
         for (TorchInstall t : installs) {
             out.add("  " + t.sitePackages() + ": torch " + t.version() + t.cuda().map(c -> " (CUDA " + c + ")").orElse("")
-                    + " — " + t.problem().map(p -> "not usable: " + p).orElse("usable")
+                    + " — " + t.problem(env).map(p -> "not usable: " + p).orElse("usable: " + t.jniDescription(env))
                     + (t.cudaLibDirs().isEmpty() ? "" : "; CUDA runtime in " + t.cudaLibDirs().size() + " nvidia/*/lib dirs"));
         }
         out.add("");
@@ -113,12 +126,23 @@ public final class Doctor {
                     : "./selfsup sets this itself on every start (SELFSUP_TORCH=off disables it); by hand:"));
             exports().forEach(l -> out.add("  " + l));
         } else {
-            out.add("GPU set-up: no PyTorch 2.7.1 with CUDA found. On a machine with an NVIDIA GPU and driver:");
+            out.add("GPU set-up: no usable PyTorch with CUDA found (" + TorchInstall.LAUNCHER_RULES + "). On a "
+                    + "machine with an NVIDIA GPU and driver:");
             out.add("  " + PIP_INSTALL);
-            out.add("  ./selfsup doctor   # then finds it and sets PYTORCH_LIBRARY_PATH, PYTORCH_VERSION=2.7.1, "
-                    + "PYTORCH_FLAVOR=cu128 and LD_LIBRARY_PATH (nvidia/*/lib) itself");
+            out.add("  ./selfsup doctor   # then finds it and sets PYTORCH_LIBRARY_PATH, PYTORCH_VERSION, "
+                    + "PYTORCH_FLAVOR and LD_LIBRARY_PATH (nvidia/*/lib) itself");
         }
         return out;
+    }
+
+    /** The decoders in use; a distribution without OpenCV's jar still reports instead of crashing. */
+    private static String imageDecoding() {
+        try {
+            return org.selfsup.data.ImageDecoder.describe();
+        } catch (LinkageError e) {
+            return "OpenCV's classes are missing (" + e.getMessage() + "): PNG and other non-JPEG files cannot be "
+                    + "decoded";
+        }
     }
 
     /** "yes" if a convolution under autocast returns {@code dtype} on {@code dev}, else "no: why". */

@@ -10,6 +10,8 @@ import com.sun.jna.ptr.IntByReference;
 import com.sun.jna.ptr.PointerByReference;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import org.selfsup.util.UserException;
@@ -35,6 +37,45 @@ public final class LibTorch {
     private static final String AUTOCAST = "autocast (--precision bf16/fp16)";
     private static final String CONTEXT = "the cuDNN/TF32 switches (--cudnn-benchmark, --tf32)";
     private static final String SHIM = "the stable C shim (tensor data pointers and dtypes)";
+
+    /** {@code at::Context::allowTF32CuDNN() const}, up to PyTorch 2.8. */
+    static final String TF32_CUDNN_GETTER_OLD = "_ZNK2at7Context14allowTF32CuDNNEv";
+    /** {@code at::Context::allowTF32CuDNN(std::optional<at::Float32Op>) const}, from PyTorch 2.9. */
+    static final String TF32_CUDNN_GETTER_NEW = "_ZNK2at7Context14allowTF32CuDNNESt8optionalINS_9Float32OpEE";
+
+    /**
+     * Every symbol selfsup looks up in libtorch, by purpose; a purpose with two names accepts either (the
+     * first that the library exports is used). {@code selfsup doctor} lists which were found.
+     */
+    static final List<NativeSymbol> SYMBOLS = List.of(
+            new NativeSymbol("tensor data pointer", SHIM, "aoti_torch_get_data_ptr"),
+            new NativeSymbol("tensor dtype", SHIM, "aoti_torch_get_dtype"),
+            new NativeSymbol("tensor strides", SHIM, "aoti_torch_get_strides"),
+            new NativeSymbol("tensor device", SHIM, "aoti_torch_get_device_type"),
+            new NativeSymbol("tensor device index", SHIM, "aoti_torch_get_device_index"),
+            new NativeSymbol("empty strided tensor", SHIM, "aoti_torch_empty_strided"),
+            new NativeSymbol("tensor copy", SHIM, "aoti_torch_copy_"),
+            new NativeSymbol("tensor assign", SHIM, "aoti_torch_assign_tensors"),
+            new NativeSymbol("tensor delete", SHIM, "aoti_torch_delete_tensor_object"),
+            new NativeSymbol("grad mode get", SHIM, "aoti_torch_grad_mode_is_enabled"),
+            new NativeSymbol("grad mode set", SHIM, "aoti_torch_grad_mode_set_enabled"),
+            new NativeSymbol("current CUDA stream", NativeSymbol.GPU_ONLY + "the CUDA stream",
+                    "aoti_torch_get_current_cuda_stream"),
+            new NativeSymbol("autocast enabled get", AUTOCAST, "_ZN2at8autocast19is_autocast_enabledEN3c1010DeviceTypeE"),
+            new NativeSymbol("autocast enabled set", AUTOCAST, "_ZN2at8autocast20set_autocast_enabledEN3c1010DeviceTypeEb"),
+            new NativeSymbol("autocast dtype get", AUTOCAST, "_ZN2at8autocast18get_autocast_dtypeEN3c1010DeviceTypeE"),
+            new NativeSymbol("autocast dtype set", AUTOCAST,
+                    "_ZN2at8autocast18set_autocast_dtypeEN3c1010DeviceTypeENS1_10ScalarTypeE"),
+            new NativeSymbol("autocast nesting +", AUTOCAST, "_ZN2at8autocast17increment_nestingEv"),
+            new NativeSymbol("autocast nesting -", AUTOCAST, "_ZN2at8autocast17decrement_nestingEv"),
+            new NativeSymbol("autocast cache clear", AUTOCAST, "_ZN2at8autocast11clear_cacheEv"),
+            new NativeSymbol("global context", CONTEXT, "_ZN2at13globalContextEv"),
+            new NativeSymbol("cuDNN benchmark set", CONTEXT, "_ZN2at7Context17setBenchmarkCuDNNEb"),
+            new NativeSymbol("cuDNN benchmark get", CONTEXT, "_ZNK2at7Context14benchmarkCuDNNEv"),
+            new NativeSymbol("TF32 cuBLAS set", CONTEXT, "_ZN2at7Context18setAllowTF32CuBLASEb"),
+            new NativeSymbol("TF32 cuBLAS get", CONTEXT, "_ZNK2at7Context15allowTF32CuBLASEv"),
+            new NativeSymbol("TF32 cuDNN set", CONTEXT, "_ZN2at7Context17setAllowTF32CuDNNEb"),
+            new NativeSymbol("TF32 cuDNN get", CONTEXT, TF32_CUDNN_GETTER_OLD, TF32_CUDNN_GETTER_NEW));
 
     private static volatile LibTorch instance;
 
@@ -112,7 +153,8 @@ public final class LibTorch {
     public String whyNoGpu() {
         if (!isCudaBuild()) {
             return "the loaded libtorch " + version + " (" + directory + ") is a CPU build: a GPU needs a CUDA "
-                    + "libtorch 2.7.1, e.g. pip's torch==2.7.1 (run 'selfsup doctor' for the set-up)";
+                    + "libtorch with a DJL JNI for it, e.g. pip's torch==" + TorchInstall.REQUIRED
+                    + " (run 'selfsup doctor' for the set-up)";
         }
         return "libtorch " + version + " in " + directory + " has CUDA, yet the engine counts 0 GPUs: DJL looks "
                 + "for libcudart on the library path (pip: site-packages/nvidia/cuda_runtime/lib on LD_LIBRARY_PATH) "
@@ -295,9 +337,17 @@ public final class LibTorch {
         contextCall("_ZN2at7Context17setAllowTF32CuDNNEb", on);
     }
 
-    /** {@code at::globalContext().allowTF32CuDNN()}. */
+    /**
+     * {@code at::globalContext().allowTF32CuDNN()}. PyTorch 2.9 gave the getter an argument
+     * ({@code std::optional<at::Float32Op>}, which changed its symbol): the older form is tried first, else the
+     * newer one is called with an empty optional (passed by value in one register: 0 is {@code nullopt}).
+     */
     public boolean allowTF32CuDNN() {
-        return contextGet("_ZNK2at7Context14allowTF32CuDNNEv");
+        Optional<Function> old = cpu.optional(TF32_CUDNN_GETTER_OLD);
+        if (old.isPresent()) {
+            return byteResult(old.get(), context());
+        }
+        return byteResult(cpu.require(TF32_CUDNN_GETTER_NEW, CONTEXT), context(), 0L);
     }
 
     private Pointer context() {
@@ -314,6 +364,38 @@ public final class LibTorch {
     }
 
     // ---------------------------------------------------------------- helpers
+
+    /**
+     * One line per {@link #SYMBOLS} entry: its purpose and the name found, or "missing" and what it is
+     * needed for (for {@code selfsup doctor}).
+     */
+    public List<String> symbolReport() {
+        List<String> lines = new ArrayList<>();
+        for (NativeSymbol s : SYMBOLS) {
+            Optional<String> found = s.names().stream().filter(this::exports).findFirst();
+            String absent = s.gpuOnly() && !isCudaBuild() ? "absent (GPU builds only)"
+                    : "MISSING (needed for " + s.neededFor() + "; looked for " + String.join(" or ", s.names()) + ")";
+            lines.add(String.format(java.util.Locale.ROOT, "%-22s %s", s.purpose(),
+                    found.map(n -> "found " + n).orElse(absent)));
+        }
+        return lines;
+    }
+
+    /** How many purposes {@link #SYMBOLS} lists. */
+    public static int symbolCount() {
+        return SYMBOLS.size();
+    }
+
+    /** How many {@link #SYMBOLS} entries this library exports under one of their names. */
+    public int foundSymbols() {
+        return (int) SYMBOLS.stream().filter(s -> s.names().stream().anyMatch(this::exports)).count();
+    }
+
+    /** How many {@link #SYMBOLS} entries this library lacks (GPU-only ones are not missing from a CPU build). */
+    public int missingSymbols() {
+        return (int) SYMBOLS.stream().filter(s -> !(s.gpuOnly() && !isCudaBuild()))
+                .filter(s -> s.names().stream().noneMatch(this::exports)).count();
+    }
 
     /** Whether the library exports {@code symbol} (for {@code selfsup doctor}). */
     public boolean exports(String symbol) {

@@ -88,10 +88,9 @@ public final class Nccl {
             String env = System.getenv("SELFSUP_NCCL_LIB");
             List<String> names = env != null && !env.isBlank() ? List.of(env) : List.of("libnccl.so.2", "nccl");
             Lib lib = loadFirst(names, Lib.class, "NCCL",
-                    "install NCCL (pip's nvidia-nccl-cu12 comes with torch: add site-packages/nvidia/nccl/lib to "
-                            + "LD_LIBRARY_PATH) or set SELFSUP_NCCL_LIB");
-            CudaRt rt = loadFirst(List.of("cudart", "libcudart.so.12", "libcudart.so.11.0"), CudaRt.class,
-                    "the CUDA runtime", "add site-packages/nvidia/cuda_runtime/lib to LD_LIBRARY_PATH");
+                    "install NCCL (pip's nvidia-nccl-cu12/-cu13 comes with torch: add site-packages/nvidia/nccl/lib "
+                            + "to LD_LIBRARY_PATH; ./selfsup does) or set SELFSUP_NCCL_LIB");
+            CudaRt rt = loadFirst(CudaRuntime.NAMES, CudaRt.class, "the CUDA runtime", CudaRuntime.HINT);
             instance = new Nccl(lib, rt);
         }
         return instance;

@@ -17,24 +17,32 @@ import java.util.stream.Stream;
 /**
  * A PyTorch installation found on disk (a pip or conda {@code site-packages/torch}), read without running
  * Python: its version from {@code torch/version.py}, its libraries in {@code torch/lib}, and the CUDA
- * runtime libraries pip installs beside it ({@code site-packages/nvidia/<part>/lib}).
+ * runtime libraries installed beside it (pip: {@code site-packages/nvidia/<part>/lib}, which is
+ * {@code nvidia/cu13/lib} for CUDA 13 wheels and {@code nvidia/cuda_runtime/lib} etc. for CUDA 12 ones;
+ * conda: the environment's {@code lib}).
  *
- * <p>DJL 0.35's JNI is built for libtorch 2.7.1 (a JNI for another version loads, then fails on the first
- * tensor), so only a 2.7.1 CUDA build can serve as the GPU libtorch. The {@code ./selfsup} launcher applies
- * the same rules in shell (see {@link #LAUNCHER_RULES}).
+ * <p>DJL needs a JNI built for the exact libtorch version (one for another version loads, then fails on the
+ * first tensor). DJL 0.35 bundles one for {@value #REQUIRED} only; for any other version a JNI built from
+ * DJL's sources must be where DJL looks for it ({@link #jniCandidates}). So a CUDA installation serves as
+ * the GPU libtorch when it is {@value #REQUIRED} or such a JNI exists. The {@code ./selfsup} launcher
+ * applies the same rules in shell (see {@link #LAUNCHER_RULES}).
  *
  * @param sitePackages the {@code site-packages} (or {@code dist-packages}) directory
  * @param version      {@code torch.__version__}, e.g. {@code 2.7.1+cu128}, or "unknown"
  * @param cuda         {@code torch.version.cuda}, e.g. {@code 12.8}, or empty for a CPU build
- * @param cudaLibDirs  the {@code nvidia/<part>/lib} directories beside it
+ * @param cudaLibDirs  the folders holding its CUDA libraries ({@code nvidia/<part>/lib}, conda's {@code lib})
  */
 public record TorchInstall(Path sitePackages, String version, Optional<String> cuda, List<Path> cudaLibDirs) {
-    /** The libtorch version DJL 0.35's JNI needs. */
+    /** The libtorch version whose JNI DJL 0.35 bundles. */
     public static final String REQUIRED = "2.7.1";
 
+    /** The DJL version, which names the JNI file ({@code 0.35.0-libdjl_torch.so}). */
+    public static final String DJL_VERSION = "0.35.0";
+
     /** What the launcher checks, for its comments and the README. */
-    public static final String LAUNCHER_RULES = "torch/version.py says 2.7.1 (any +cuXXX suffix) and torch/lib "
-            + "holds libtorch_cuda.so";
+    public static final String LAUNCHER_RULES = "torch/lib holds libtorch_cuda.so, and torch/version.py says "
+            + REQUIRED + " (DJL's bundled JNI) or a DJL " + DJL_VERSION + " JNI for its version exists (in torch/lib "
+            + "or DJL's cache, e.g. ~/.djl.ai/pytorch/2.11.0-cu130-linux-x86_64/" + DJL_VERSION + "-libdjl_torch.so)";
 
     private static final Pattern VERSION = Pattern.compile("(?m)^__version__\\s*=\\s*['\"]([^'\"]+)['\"]");
     private static final Pattern CUDA = Pattern.compile("(?m)^cuda\\s*(?::\\s*[^=]+)?=\\s*['\"]([^'\"]+)['\"]");
@@ -49,28 +57,79 @@ public record TorchInstall(Path sitePackages, String version, Optional<String> c
         return Files.isRegularFile(libDir().resolve(System.mapLibraryName("torch_cuda")));
     }
 
-    /** Whether the version is 2.7.1 (with or without a local suffix such as {@code +cu128}). */
+    /** The version without its local suffix: {@code 2.11.0} for {@code 2.11.0+cu130}. */
+    public String baseVersion() {
+        int plus = version.indexOf('+');
+        return plus < 0 ? version : version.substring(0, plus);
+    }
+
+    /** Whether the version is {@value #REQUIRED} (with or without a local suffix such as {@code +cu128}). */
     public boolean isRequiredVersion() {
-        return version.equals(REQUIRED) || version.startsWith(REQUIRED + "+");
+        return baseVersion().equals(REQUIRED);
+    }
+
+    /**
+     * The DJL flavour to ask for: {@code cu128} for {@value #REQUIRED} (the only flavour of the bundled CUDA
+     * JNI), else the build's own ({@code cu130} from {@code +cu130} or from CUDA {@code 13.0}).
+     */
+    public String flavor() {
+        if (isRequiredVersion()) {
+            return "cu128";
+        }
+        int plus = version.indexOf('+');
+        if (plus >= 0 && version.startsWith("cu", plus + 1)) {
+            return version.substring(plus + 1);
+        }
+        return cuda.map(c -> "cu" + c.replace(".", "")).orElse("cpu");
+    }
+
+    /**
+     * Where DJL looks for a JNI of this version, in its order: {@code torch/lib} itself, then its engine cache
+     * ({@code ENGINE_CACHE_DIR}, else {@code DJL_CACHE_DIR}, else {@code ~/.djl.ai}) under
+     * {@code pytorch/<version>-<flavor>-linux-x86_64/}.
+     */
+    public List<Path> jniCandidates(Map<String, String> env) {
+        String jni = System.mapLibraryName("djl_torch");
+        String home = env.getOrDefault("HOME", System.getProperty("user.home"));
+        String engine = env.get("ENGINE_CACHE_DIR");
+        String djl = env.get("DJL_CACHE_DIR");
+        Path cache = engine != null && !engine.isBlank() ? Path.of(engine)
+                : djl != null && !djl.isBlank() ? Path.of(djl) : Path.of(home, ".djl.ai");
+        return List.of(libDir().resolve(DJL_VERSION + "-" + jni), libDir().resolve(jni),
+                cache.resolve("pytorch").resolve(baseVersion() + "-" + flavor() + "-linux-x86_64")
+                        .resolve(DJL_VERSION + "-" + jni));
+    }
+
+    /** The JNI DJL will load for this installation: a built one found on disk, else empty. */
+    public Optional<Path> builtJni(Map<String, String> env) {
+        return jniCandidates(env).stream().filter(Files::isRegularFile).findFirst();
     }
 
     /** Whether DJL can train on a GPU with this installation. */
-    public boolean usableForGpu() {
-        return isRequiredVersion() && hasCudaLibrary();
+    public boolean usableForGpu(Map<String, String> env) {
+        return problem(env).isEmpty();
     }
 
     /** Why it cannot serve as the GPU libtorch, or empty when it can. */
-    public Optional<String> problem() {
-        if (!isRequiredVersion()) {
-            return Optional.of("version " + version + ", but DJL 0.35's JNI needs " + REQUIRED);
-        }
+    public Optional<String> problem(Map<String, String> env) {
         if (!hasCudaLibrary()) {
             return Optional.of("a CPU build (no " + System.mapLibraryName("torch_cuda") + " in " + libDir() + ")");
+        }
+        if (!isRequiredVersion() && builtJni(env).isEmpty()) {
+            return Optional.of("version " + version + ": DJL " + DJL_VERSION + " bundles a JNI for " + REQUIRED
+                    + " only, and no JNI built for " + baseVersion() + " is at " + jniCandidates(env).get(2)
+                    + " (or in torch/lib)");
         }
         return Optional.empty();
     }
 
-    /** The environment that makes DJL load this libtorch with the bundled cu128 JNI. */
+    /** Which JNI DJL will use with it, in words. */
+    public String jniDescription(Map<String, String> env) {
+        return builtJni(env).map(p -> "JNI built for " + baseVersion() + " at " + p)
+                .orElse(isRequiredVersion() ? "DJL's bundled JNI for " + REQUIRED : "no JNI");
+    }
+
+    /** The environment that makes DJL load this libtorch and its JNI. */
     public Map<String, String> environment(String currentLdLibraryPath) {
         StringBuilder ld = new StringBuilder();
         for (Path p : cudaLibDirs) {
@@ -79,8 +138,8 @@ public record TorchInstall(Path sitePackages, String version, Optional<String> c
         if (currentLdLibraryPath != null && !currentLdLibraryPath.isEmpty()) {
             ld.append(ld.length() == 0 ? "" : ":").append(currentLdLibraryPath);
         }
-        return Map.of("PYTORCH_LIBRARY_PATH", libDir().toString(), "PYTORCH_VERSION", REQUIRED,
-                "PYTORCH_FLAVOR", "cu128", "LD_LIBRARY_PATH", ld.toString());
+        return Map.of("PYTORCH_LIBRARY_PATH", libDir().toString(), "PYTORCH_VERSION", baseVersion(),
+                "PYTORCH_FLAVOR", flavor(), "LD_LIBRARY_PATH", ld.toString());
     }
 
     /** Reads the installation in {@code sitePackages}, if it holds {@code torch/version.py}. */
@@ -117,6 +176,12 @@ public record TorchInstall(Path sitePackages, String version, Optional<String> c
             }
         }
         dirs.sort(null);
+        // conda: site-packages is <env>/lib/python3.X/site-packages and the CUDA runtime sits in <env>/lib
+        Path envLib = sitePackages.getParent() == null ? null : sitePackages.getParent().getParent();
+        if (envLib != null && envLib.getFileName() != null && envLib.getFileName().toString().equals("lib")
+                && holdsCudaRuntime(envLib)) {
+            dirs.add(envLib);
+        }
         return dirs;
     }
 
@@ -167,6 +232,14 @@ public record TorchInstall(Path sitePackages, String version, Optional<String> c
             read(site).ifPresent(found::add);
         }
         return found;
+    }
+
+    private static boolean holdsCudaRuntime(Path dir) {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "libcudart.so*")) {
+            return files.iterator().hasNext();
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private static List<Path> children(Path dir) {

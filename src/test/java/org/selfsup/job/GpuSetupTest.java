@@ -51,8 +51,8 @@ class GpuSetupTest {
 
         Doctor doctor = new Doctor(env);
         assertEquals(3, doctor.installs().size());
-        assertTrue(doctor.installs().get(0).problem().orElseThrow().contains("needs 2.7.1"));
-        assertTrue(doctor.installs().get(1).problem().orElseThrow().contains("CPU build"));
+        assertTrue(doctor.installs().get(0).problem(env).orElseThrow().contains("CPU build"));
+        assertTrue(doctor.installs().get(1).problem(env).orElseThrow().contains("CPU build"));
         TorchInstall t = doctor.usable().orElseThrow();
         assertEquals(good, t.sitePackages());
         assertEquals("12.6", t.cuda().orElseThrow());
@@ -65,6 +65,56 @@ class GpuSetupTest {
         assertEquals("2.7.1", launcher.get("PYTORCH_VERSION"));
         assertEquals("cu128", launcher.get("PYTORCH_FLAVOR"));
         assertEquals(ld, launcher.get("LD_LIBRARY_PATH"));
+    }
+
+    @Test
+    void aNewerCudaTorchIsUsedOnceAJniBuiltForItIsInDjlsCache() throws Exception {
+        Path cu13 = site("cu13", "2.11.0+cu130", true, "cu13", "nccl");
+        Path cache = dir.resolve("djl-cache");
+        Map<String, String> env = new HashMap<>(Map.of("SELFSUP_TORCH_SITES", cu13.toString(),
+                "DJL_CACHE_DIR", cache.toString(), "HOME", dir.toString()));
+        Doctor before = new Doctor(env);
+        assertTrue(before.usable().isEmpty());
+        String why = before.installs().get(0).problem(env).orElseThrow();
+        Path jni = cache.resolve("pytorch/2.11.0-cu130-linux-x86_64/0.35.0-libdjl_torch.so");
+        assertTrue(why.contains("no JNI built for 2.11.0 is at " + jni), why);
+        assertEquals("", launcherEnv(env).get("PYTORCH_LIBRARY_PATH"), "no JNI: the launcher sets nothing");
+
+        Files.createDirectories(jni.getParent());
+        Files.createFile(jni);
+        Doctor after = new Doctor(env);
+        TorchInstall t = after.usable().orElseThrow();
+        assertEquals("cu130", t.flavor());
+        assertEquals("2.11.0", t.baseVersion());
+        String ld = cu13.resolve("nvidia/cu13/lib") + ":" + cu13.resolve("nvidia/nccl/lib");
+        assertEquals(List.of("export PYTORCH_LIBRARY_PATH=" + cu13.resolve("torch/lib"),
+                "export PYTORCH_VERSION=2.11.0", "export PYTORCH_FLAVOR=cu130", "export LD_LIBRARY_PATH=" + ld),
+                after.exports());
+        Map<String, String> launcher = launcherEnv(env);
+        assertEquals(cu13.resolve("torch/lib").toString(), launcher.get("PYTORCH_LIBRARY_PATH"));
+        assertEquals("2.11.0", launcher.get("PYTORCH_VERSION"));
+        assertEquals("cu130", launcher.get("PYTORCH_FLAVOR"));
+        assertEquals(ld, launcher.get("LD_LIBRARY_PATH"));
+    }
+
+    @Test
+    void aJniInTorchLibAndACondaCudaRuntimeAreFound() throws Exception {
+        Path conda = dir.resolve("conda");
+        Path site = conda.resolve("lib/python3.11/site-packages");
+        Files.createDirectories(site.resolve("torch/lib"));
+        Files.writeString(site.resolve("torch/version.py"), "__version__ = '2.10.0'\ncuda = '12.6'\n");
+        Files.createFile(site.resolve("torch/lib/libtorch_cuda.so"));
+        Files.createFile(site.resolve("torch/lib/libdjl_torch.so"));
+        Files.createFile(conda.resolve("lib/libcudart.so.12"));
+        Map<String, String> env = new HashMap<>(Map.of("SELFSUP_TORCH_SITES", site.toString(), "HOME", dir.toString()));
+        TorchInstall t = new Doctor(env).usable().orElseThrow();
+        assertEquals("cu126", t.flavor());
+        assertEquals(List.of(conda.resolve("lib")), t.cudaLibDirs());
+        assertTrue(t.jniDescription(env).contains(site.resolve("torch/lib/libdjl_torch.so").toString()));
+        Map<String, String> launcher = launcherEnv(env);
+        assertEquals("2.10.0", launcher.get("PYTORCH_VERSION"));
+        assertEquals("cu126", launcher.get("PYTORCH_FLAVOR"));
+        assertEquals(conda.resolve("lib").toString(), launcher.get("LD_LIBRARY_PATH"));
     }
 
     @Test
@@ -97,7 +147,12 @@ class GpuSetupTest {
         assertTrue(text.matches("(?s).*channels-last +yes.*"), text);
         assertTrue(text.matches("(?s).*tf32 +no effect here \\(GPU only\\).*"), text);
         assertTrue(text.contains("no GPU: the loaded libtorch 2.7.1"), text);
-        assertTrue(text.contains("torch 1.13.1 — not usable: version 1.13.1"), text);
+        assertTrue(text.contains("torch 1.13.1 — not usable: a CPU build"), text);
+        assertTrue(text.contains("JNI              "), text);
+        assertTrue(text.contains("matches libtorch 2.7.1"), text);
+        assertTrue(text.matches("(?s).*native symbols +\\d+ of " + org.selfsup.natives.LibTorch.symbolCount()
+                + " found\n.*"), text);
+        assertFalse(text.contains("MISSING"), text);
         assertTrue(text.contains(Doctor.PIP_INSTALL), text);
         assertFalse(text.contains("export PYTORCH"), text);
     }
@@ -107,7 +162,7 @@ class GpuSetupTest {
         List<String> cmd = new ArrayList<>(List.of("bash", Path.of("selfsup").toAbsolutePath().toString()));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         for (String k : List.of("PYTORCH_LIBRARY_PATH", "PYTORCH_VERSION", "PYTORCH_FLAVOR", "LD_LIBRARY_PATH",
-                "SELFSUP_TORCH", "VIRTUAL_ENV", "CONDA_PREFIX")) {
+                "SELFSUP_TORCH", "VIRTUAL_ENV", "CONDA_PREFIX", "DJL_CACHE_DIR", "ENGINE_CACHE_DIR")) {
             pb.environment().remove(k);
         }
         pb.environment().put("SELFSUP_PRINT_ENV", "1");
