@@ -187,7 +187,8 @@ public record TorchInstall(Path sitePackages, String version, Optional<String> c
 
     /**
      * The {@code site-packages} directories to look in, in order: {@code SELFSUP_TORCH_SITES} (colon-
-     * separated; replaces the rest), else the active virtualenv and conda environment, the user's
+     * separated; replaces the rest), else the active virtualenv and conda environment, the environment of
+     * the {@code python3} on {@code PATH} (a virtualenv that is not activated), the user's
      * {@code ~/.local}, pyenv versions, and the system's {@code /usr/local/lib} and {@code /usr/lib}.
      */
     public static List<Path> candidateSites(Map<String, String> env) {
@@ -208,6 +209,7 @@ public record TorchInstall(Path sitePackages, String version, Optional<String> c
                 prefixes.add(Path.of(env.get(var)));
             }
         }
+        pythonOnPath(env.get("PATH")).ifPresent(prefixes::add);
         prefixes.add(Path.of(home, ".local"));
         prefixes.addAll(children(Path.of(home, ".pyenv", "versions")));
         prefixes.add(Path.of("/usr/local"));
@@ -232,6 +234,21 @@ public record TorchInstall(Path sitePackages, String version, Optional<String> c
             read(site).ifPresent(found::add);
         }
         return found;
+    }
+
+    /** The prefix ({@code bin/..}) of the first {@code python3} on {@code path}, as the launcher finds it. */
+    private static Optional<Path> pythonOnPath(String path) {
+        if (path == null) {
+            return Optional.empty();
+        }
+        for (String dir : path.split(":")) {
+            Path py = Path.of(dir.isEmpty() ? "." : dir, "python3");
+            if (Files.isExecutable(py) && !Files.isDirectory(py)) {
+                Path prefix = py.toAbsolutePath().getParent().getParent();
+                return Optional.ofNullable(prefix);
+            }
+        }
+        return Optional.empty();
     }
 
     private static boolean holdsCudaRuntime(Path dir) {

@@ -118,6 +118,19 @@ class GpuSetupTest {
     }
 
     @Test
+    void theVirtualenvOfThePython3OnPathIsSearchedWithoutActivation() throws Exception {
+        Path venv = dir.resolve("venv");
+        Path site = site("venv", "2.7.1+cu128", true, "cuda_runtime");
+        Files.createDirectories(venv.resolve("bin"));
+        Path py = Files.writeString(venv.resolve("bin/python3"), "#!/bin/sh\nexit 1\n");
+        py.toFile().setExecutable(true);
+        Map<String, String> env = new HashMap<>(Map.of("PATH", venv.resolve("bin") + ":/usr/bin:/bin",
+                "HOME", dir.toString()));
+        assertEquals(site, new Doctor(env).usable().orElseThrow().sitePackages());
+        assertEquals(site.resolve("torch/lib").toString(), launcherEnv(env).get("PYTORCH_LIBRARY_PATH"));
+    }
+
+    @Test
     void nothingIsSetWithoutAUsableInstallationOrWhenTheUserChose() throws Exception {
         Path cpu = site("cpu", "2.7.1", false);
         Map<String, String> env = new HashMap<>(Map.of("SELFSUP_TORCH_SITES", cpu.toString()));
