@@ -614,7 +614,7 @@ def add_common(p, method_default="rsa"):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap = argparse.ArgumentParser(description="PyTorch mirror of selfsup bench step / bench epoch (see the docstring).")
     sub = ap.add_subparsers(dest="mode", required=True)
     s = sub.add_parser("step", help="training step on synthetic views (selfsup bench step)")
     add_common(s)
