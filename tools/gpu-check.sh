@@ -10,6 +10,7 @@
 #                  measurement: what, selfsup, pytorch, unit, plus the settings), summary.txt and logs/
 #   --quick        fewer configurations and steps (a smoke run of every path, about 3 minutes)
 #   --stages LIST  comma-separated subset of: env,doctor,step,train,augment,epoch,nccl (default: all)
+#   --cpu-dry-run  the same script on the CPU at toy sizes (checks the script itself on a machine without GPU)
 #
 # Needs: an NVIDIA GPU, a CUDA PyTorch that selfsup can load (`selfsup doctor` says whether it can: DJL
 # 0.35 bundles a JNI for libtorch 2.7.1 only), and 16 cores for the end-to-end rows. Without a PyTorch
@@ -17,15 +18,16 @@
 # fails is reported in summary.txt and the others still run. The whole check takes about 6 minutes.
 set -uo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-SELFSUP="./selfsup"; PY="python3"; OUT=""; QUICK=0; STAGES="env,doctor,step,train,augment,epoch,nccl"
+SELFSUP="./selfsup"; PY="python3"; OUT=""; QUICK=0; STAGES="env,doctor,step,train,augment,epoch,nccl"; DRY=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --selfsup) SELFSUP="$2"; shift 2 ;;
     --python) PY="$2"; shift 2 ;;
     --out) OUT="$2"; shift 2 ;;
     --quick) QUICK=1; shift ;;
+    --cpu-dry-run) DRY=1; QUICK=1; shift ;;
     --stages) STAGES="$2"; shift 2 ;;
-    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
     *) echo "gpu-check: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -67,15 +69,22 @@ stage() {
   if [ $rc -eq 0 ]; then echo "ok    $name (${took} s)" >>"$SUM"; else note "FAIL  $name: exit $rc after ${took} s (logs/$name.log)"; tail -n 5 "$LOGS/$name.log" | sed 's/^/      /' >>"$SUM"; fi
   return $rc
 }
+# device names of the two sides; the dry run shrinks every size (its figures mean nothing)
+GPU=gpu; CUDA=cuda; CORES=$(nproc)
+if [ $DRY = 1 ]; then GPU=cpu; CUDA=cpu; fi
 mirror_ok=0
-"$PY" -c 'import torch, torchvision; assert torch.cuda.is_available()' 2>/dev/null && mirror_ok=1
+if [ $DRY = 1 ]; then
+  "$PY" -c 'import torch, torchvision' 2>/dev/null && mirror_ok=1
+else
+  "$PY" -c 'import torch, torchvision; assert torch.cuda.is_available()' 2>/dev/null && mirror_ok=1
+fi
 [ $mirror_ok = 1 ] || note "note: $PY has no CUDA PyTorch + torchvision: PyTorch columns stay empty"
 T_START=$SECONDS
 
 # ---------------------------------------------------------------- env and doctor
 if has_stage env; then
   { nvidia-smi; nproc; free -g; "$PY" -c 'import torch,torchvision;print("torch",torch.__version__,"torchvision",torchvision.__version__,"cuda",torch.version.cuda,"cudnn",torch.backends.cudnn.version(),torch.cuda.get_device_name(0))'; $SELFSUP --version; } >"$LOGS/env.log" 2>&1
-  note "machine: $(nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader 2>/dev/null | head -1), $(nproc) cores; $(grep -m1 '^torch' "$LOGS/env.log")"
+  note "machine: $(nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader 2>/dev/null | head -1), $CORES cores; $(grep -m1 '^torch' "$LOGS/env.log")"
 fi
 if has_stage doctor; then
   stage doctor 120 $SELFSUP doctor
@@ -84,7 +93,9 @@ fi
 
 # ---------------------------------------------------------------- the training step, side by side
 if has_stage step; then
-  if [ $QUICK = 1 ]; then
+  if [ $DRY = 1 ]; then
+    configs=("rsa resnet18-cifar 4 32" "byol resnet50 2 64"); precs=("fp32" "bf16 cl"); steps=1; warm=1
+  elif [ $QUICK = 1 ]; then
     configs=("rsa resnet18-cifar 512 32" "byol resnet50 64 224"); precs=("fp32" "bf16 cl" "fp16"); steps=5; warm=3
   else
     configs=("rsa resnet18-cifar 512 32" "byol resnet18-cifar 512 32" "rsa resnet50 128 224" "byol resnet50 128 224")
@@ -97,12 +108,12 @@ if has_stage step; then
       clflag=""; [ -n "${cl:-}" ] && clflag="--channels-last"
       tag="step-$method-$arch-$prec${cl:+-cl}"
       stage "$tag" 150 $SELFSUP bench step --method "$method" --arch "$arch" --batch "$batch" --size "$size" \
-        --device gpu --precision "$prec" $clflag --warmup $warm --steps $steps
+        --device $GPU --precision "$prec" $clflag --warmup $warm --steps $steps
       s="$(last_json "$LOGS/$tag.log")"
       m=""
       if [ $mirror_ok = 1 ]; then
         stage "$tag-torch" 150 "$PY" "$MIRROR" step --method "$method" --arch "$arch" --batch "$batch" --size "$size" \
-          --device cuda --precision "$prec" $clflag --warmup $warm --steps $steps
+          --device $CUDA --precision "$prec" $clflag --warmup $warm --steps $steps
         m="$(last_json "$LOGS/$tag-torch.log")"
       fi
       set_json="{\"method\":\"$method\",\"arch\":\"$arch\",\"batch\":$batch,\"size\":$size,\"precision\":\"$prec\",\"channels_last\":$([ -n "$clflag" ] && echo true || echo false)}"
@@ -117,7 +128,8 @@ fi
 # ---------------------------------------------------------------- a real training: kill -9, resume, probe, eval
 if has_stage train; then
   runs="$W/runs"; name=gpu-train
-  train=($SELFSUP train --device gpu --precision bf16 --epochs 4 --knn-every 1 --probe fast --name $name --runs-dir "$runs")
+  epochs=4; [ $DRY = 1 ] && epochs=2
+  train=($SELFSUP train --device $GPU --precision bf16 --epochs $epochs --knn-every 1 --probe fast --name $name --runs-dir "$runs")
   ( "${train[@]}" >"$LOGS/train-killed.log" 2>&1 & pid=$!
     for _ in $(seq 1 600); do
       [ -f "$runs/$name/checkpoints/last.ckpt" ] && break
@@ -136,7 +148,7 @@ fi
 
 # CIFAR-10's binary format, random pixels: the in-memory CIFAR-size data of the end-to-end rows
 cifar="$W/cifar-10-batches-bin"
-n_cifar=$([ $QUICK = 1 ] && echo 10000 || echo 50000)
+n_cifar=$([ $QUICK = 1 ] && echo 10000 || echo 50000); [ $DRY = 1 ] && n_cifar=500
 make_cifar() {
   [ -f "$cifar/test_batch.bin" ] && return 0
   "$PY" - "$cifar" "$n_cifar" <<'PYEOF'
@@ -155,12 +167,13 @@ PYEOF
 # ---------------------------------------------------------------- device augmentation against the CPU plan
 if has_stage augment; then
   secs=$([ $QUICK = 1 ] && echo 4 || echo 8)
-  stage aug-device 120 $SELFSUP bench device-aug --plan rsa --batch 512 --size 32 --seconds "$secs" --device gpu
+  ab=512; [ $DRY = 1 ] && ab=32
+  stage aug-device 120 $SELFSUP bench device-aug --plan rsa --batch $ab --size 32 --seconds "$secs" --device $GPU
   make_cifar
-  stage aug-cpu 120 $SELFSUP bench aug --dataset cifar10 --data-dir "$cifar" --plan rsa --size 32 --threads "$(nproc)" --batch 512 --seconds "$secs"
+  stage aug-cpu 120 $SELFSUP bench aug --dataset cifar10 --data-dir "$cifar" --plan rsa --size 32 --threads "$CORES" --batch $ab --seconds "$secs"
   d="$(last_json "$LOGS/aug-device.log")"; c="$(last_json "$LOGS/aug-cpu.log")"
   row "augmentation source img/s, device (selfsup) vs CPU plan (selfsup)" "$(field "$d" src_img_per_s)" "" "img/s" "{\"plan\":\"rsa\",\"size\":32,\"cpu_plan_img_per_s\":$(field "$c" src_img_per_s || echo null)}"
-  stage aug-parity 180 $SELFSUP bench device-aug --plan rsa --batch 256 --size 32 --parity --device gpu
+  stage aug-parity 180 $SELFSUP bench device-aug --plan rsa --batch $((ab / 2)) --size 32 --parity --device $GPU
   p="$(last_json "$LOGS/aug-parity.log")"
   [ -n "$p" ] && echo "$p" >>"$RES"
 fi
@@ -168,47 +181,48 @@ fi
 # ---------------------------------------------------------------- the whole loop end to end on 16 cores
 if has_stage epoch; then
   make_cifar
-  maxs=$([ $QUICK = 1 ] && echo 15 || echo 60)
-  common=(--method rsa --plan rsa --arch resnet18-cifar --batch-size 512 --device gpu --precision bf16 --channels-last
-    --threads "$(nproc)" --knn-every 0 --probe "" --max-steps "$maxs" --runs-dir "$W/runs" --name epoch)
+  maxs=$([ $QUICK = 1 ] && echo 15 || echo 60); eb=512; [ $DRY = 1 ] && { maxs=3; eb=8; }
+  common=(--method rsa --plan rsa --arch resnet18-cifar --batch-size $eb --device $GPU --precision bf16 --channels-last
+    --threads "$CORES" --knn-every 0 --probe "" --max-steps "$maxs" --runs-dir "$W/runs" --name epoch)
   stage epoch-cifar 240 $SELFSUP bench epoch --dataset cifar10 --data-dir "$cifar" --image-size 32 "${common[@]}"
   s="$(last_json "$LOGS/epoch-cifar.log")"; m=""
   if [ $mirror_ok = 1 ]; then
     stage epoch-cifar-torch 240 "$PY" "$MIRROR" epoch --data memory-cifar --images "$n_cifar" --plan rsa --method rsa \
-      --arch resnet18-cifar --batch 512 --size 32 --workers $(( $(nproc) - 1 )) --precision bf16 --channels-last \
-      --max-steps "$maxs" --device cuda
+      --arch resnet18-cifar --batch $eb --size 32 --workers $((CORES - 1)) --precision bf16 --channels-last \
+      --max-steps "$maxs" --device $CUDA
     m="$(last_json "$LOGS/epoch-cifar-torch.log")"
   fi
-  set_json="{\"data\":\"CIFAR-size in memory\",\"method\":\"rsa\",\"batch\":512,\"precision\":\"bf16\",\"channels_last\":true,\"cores\":$(nproc),\"torch_workers\":$(( $(nproc) - 1 ))}"
+  set_json="{\"data\":\"CIFAR-size in memory\",\"method\":\"rsa\",\"batch\":512,\"precision\":\"bf16\",\"channels_last\":true,\"cores\":$CORES,\"torch_workers\":$((CORES - 1))}"
   row "epoch source img/s" "$(field "$s" src_img_per_s)" "$(field "$m" img_per_s)" "img/s" "$set_json"
   row "epoch data wait per step" "$(field "$s" wait_ms_per_step)" "$(field "$m" data_wait_ms_per_step)" "ms" "$set_json"
 
   jpgs="$W/jpegs"
-  nj=$([ $QUICK = 1 ] && echo 1000 || echo 4000)
+  nj=$([ $QUICK = 1 ] && echo 1000 || echo 4000); [ $DRY = 1 ] && nj=40
   stage generate-jpegs 180 $SELFSUP data generate --out "$jpgs" --images "$nj" --classes 20
-  maxj=$([ $QUICK = 1 ] && echo 6 || echo 30)
-  common=(--method rsa --plan rsa --arch resnet50 --batch-size 128 --device gpu --precision bf16 --channels-last
-    --threads "$(nproc)" --knn-every 0 --probe "" --max-steps "$maxj" --runs-dir "$W/runs" --name epoch224)
-  stage epoch-jpeg 300 $SELFSUP bench epoch --dataset imagefolder --data-dir "$jpgs" --image-size 224 "${common[@]}"
+  maxj=$([ $QUICK = 1 ] && echo 6 || echo 30); jb=128; js=224; [ $DRY = 1 ] && { maxj=2; jb=4; js=64; }
+  common=(--method rsa --plan rsa --arch resnet50 --batch-size $jb --device $GPU --precision bf16 --channels-last
+    --threads "$CORES" --knn-every 0 --probe "" --max-steps "$maxj" --runs-dir "$W/runs" --name epoch224)
+  stage epoch-jpeg 300 $SELFSUP bench epoch --dataset imagefolder --data-dir "$jpgs" --image-size $js "${common[@]}"
   s="$(last_json "$LOGS/epoch-jpeg.log")"; m=""
   if [ $mirror_ok = 1 ]; then
     stage epoch-jpeg-torch 300 "$PY" "$MIRROR" epoch --data-dir "$jpgs" --plan rsa --method rsa --arch resnet50 \
-      --batch 128 --size 224 --workers $(( $(nproc) - 1 )) --precision bf16 --channels-last --max-steps "$maxj" --device cuda
+      --batch $jb --size $js --workers $((CORES - 1)) --precision bf16 --channels-last --max-steps "$maxj" --device $CUDA
     m="$(last_json "$LOGS/epoch-jpeg-torch.log")"
   fi
-  set_json="{\"data\":\"folder of ImageNet-like JPEGs at 224\",\"method\":\"rsa\",\"arch\":\"resnet50\",\"batch\":128,\"precision\":\"bf16\",\"channels_last\":true,\"cores\":$(nproc)}"
+  set_json="{\"data\":\"folder of ImageNet-like JPEGs at 224\",\"method\":\"rsa\",\"arch\":\"resnet50\",\"batch\":128,\"precision\":\"bf16\",\"channels_last\":true,\"cores\":$CORES}"
   row "epoch source img/s" "$(field "$s" src_img_per_s)" "$(field "$m" img_per_s)" "img/s" "$set_json"
   row "epoch data wait per step" "$(field "$s" wait_ms_per_step)" "$(field "$m" data_wait_ms_per_step)" "ms" "$set_json"
 fi
 
 # ---------------------------------------------------------------- NCCL through selfsup launch
 if has_stage nccl; then
-  stage nccl-1rank 180 $SELFSUP launch --nproc-per-node 1 --backend nccl -- bench step --method rsa --arch resnet18-cifar \
-    --batch 256 --size 32 --device gpu --precision bf16 --channels-last --warmup 3 --steps 5
+  backend=nccl; nb=256; [ $DRY = 1 ] && { backend=mpi; nb=4; }
+  stage nccl-1rank 180 $SELFSUP launch --nproc-per-node 1 --backend $backend -- bench step --method rsa --arch resnet18-cifar \
+    --batch $nb --size 32 --device $GPU --precision bf16 --channels-last --warmup 3 --steps 5
   s="$(last_json "$LOGS/nccl-1rank.log")"
   row "nccl 1 rank step source img/s" "$(field "$s" src_img_per_s)" "" "img/s" "{\"ranks\":1,\"all_reduce_ms\":$(field "$s" all_reduce_ms || echo null)}"
-  stage nccl-2ranks-1gpu 180 $SELFSUP launch --nproc-per-node 2 --backend nccl -- bench step \
-    --method rsa --arch resnet18-cifar --batch 256 --size 32 --device gpu --warmup 2 --steps 3
+  stage nccl-2ranks-1gpu 180 $SELFSUP launch --nproc-per-node 2 --backend $backend -- bench step \
+    --method rsa --arch resnet18-cifar --batch $nb --size 32 --device $GPU --warmup 2 --steps 3
   note "nccl, two ranks on one GPU: $(grep -m1 -iE 'error|img/s|nccl' "$LOGS/nccl-2ranks-1gpu.log" | cut -c1-200)"
 fi
 

@@ -346,6 +346,14 @@ def peak_mb(device):
     return round(torch.cuda.max_memory_allocated(device) / 2 ** 20, 1)
 
 
+def device_used_mb(device):
+    """GPU memory in use by all processes (total - free, as nvidia-smi and selfsup's peak_device_mem_mb count it)."""
+    if torch.device(device).type != "cuda" or not torch.cuda.is_available():
+        return None
+    free, total = torch.cuda.mem_get_info(device)
+    return round((total - free) / 2 ** 20, 1)
+
+
 def reset_peak(device):
     if torch.device(device).type == "cuda" and torch.cuda.is_available():
         torch.cuda.reset_peak_memory_stats(device)
@@ -416,7 +424,7 @@ def run_step(a):
     total = a.warmup + a.steps
     tau = a.ema_base  # StepSchedules.constant(lr, ema-base, ...)
     step_ms, loss = [], float("nan")
-    peak_warmup = None
+    peak_warmup = peak_device = None
     for k in range(1, total + 1):
         if k == a.warmup + 1:
             sync(a.device)
@@ -431,12 +439,16 @@ def run_step(a):
         sync(a.device)
         if k > a.warmup:
             step_ms.append((time.perf_counter() - t0) * 1e3)
+        used = device_used_mb(a.device)  # after the step's sync, as StepBench samples it
+        if used is not None:
+            peak_device = max(peak_device or 0, used)
     med = median(step_ms)
     o = common_json(a, "step", lr)
     o.update({"warmup": a.warmup, "steps": a.steps, "upload_each_step": not a.views_on_device,
               "ema_base": a.ema_base, "ms_per_step": r2(med), "median_ms": r2(med),
               "img_per_s": r2(a.batch * 1000.0 / med), "src_img_per_s": r2(a.batch * 1000.0 / med),
               "step_ms": [r2(t) for t in step_ms], "peak_mem_mb": peak_mb(a.device),
+              "peak_device_mem_mb": peak_device,
               "peak_mem_warmup_mb": peak_warmup, "peak_mem_note": "max_memory_allocated over the timed steps "
               "(reset after warm-up); peak_mem_warmup_mb: set-up + warm-up", "rss_end_kib": rss_kib(),
               "last_loss": loss, "params_online": params["pytorch"]["online"], "params_match_selfsup": params["match"]})
