@@ -1,0 +1,125 @@
+# shellcheck shell=bash
+# selfsup-env.sh: the environment the selfsup CLI runs in, shared by the source-tree launcher ./selfsup and
+# the distribution's bin/selfsup (which ships this file as lib/selfsup-env.sh). Sourcing it only defines
+# functions; nothing is set or printed until a launcher calls them, in this order:
+#
+#   selfsup_offline_env                       export DJL_OFFLINE (default true) and OPT_OUT_TRACKING=true
+#   configure_torch                           the GPU set-up: PYTORCH_* and LD_LIBRARY_PATH (see below)
+#   if selfsup_print_env; then exit 0; fi     SELFSUP_PRINT_ENV=1: print what configure_torch chose
+#   selfsup_java_opts                         set java_opts (default heap and JVM options)
+#   if selfsup_print_java_opts; then exit 0; fi   SELFSUP_PRINT_JAVA_OPTS=1: print java_opts
+#   selfsup_utf8_locale                       LC_ALL=C.UTF-8 when the locale is not UTF-8
+#
+# Environment read: SELFSUP_TORCH, SELFSUP_TORCH_SITES, SELFSUP_PRINT_ENV, SELFSUP_HEAP, SELFSUP_JAVA_OPTS,
+# SELFSUP_PRINT_JAVA_OPTS, PYTORCH_LIBRARY_PATH, VIRTUAL_ENV, CONDA_PREFIX, DJL_OFFLINE (see ./selfsup's header).
+
+# Offline by default: no model-zoo or native download, no telemetry call at engine start-up.
+selfsup_offline_env() {
+  export DJL_OFFLINE="${DJL_OFFLINE:-true}"
+  export OPT_OUT_TRACKING=true
+}
+
+# GPU set-up. DJL 0.35's bundled JNI (cu128 flavour) works with a CUDA libtorch 2.7.1 such as pip's
+# torch==2.7.1. Unless PYTORCH_LIBRARY_PATH is already set, look for one (the same rule as
+# `selfsup doctor`: torch/version.py says 2.7.1, any +cuXXX suffix, and torch/lib holds libtorch_cuda.so)
+# and point DJL at it; add pip's CUDA runtime (site-packages/nvidia/*/lib) to LD_LIBRARY_PATH, where DJL
+# looks for libcudart to count GPUs. Nothing is set on a machine without one (the bundled CPU libtorch).
+torch_sites() {
+  if [ -n "${SELFSUP_TORCH_SITES:-}" ]; then
+    tr ':' '\n' <<<"$SELFSUP_TORCH_SITES"
+    return
+  fi
+  local prefixes=() p d
+  [ -n "${VIRTUAL_ENV:-}" ] && prefixes+=("$VIRTUAL_ENV")
+  [ -n "${CONDA_PREFIX:-}" ] && prefixes+=("$CONDA_PREFIX")
+  prefixes+=("$HOME/.local")
+  for d in "$HOME"/.pyenv/versions/*/; do [ -d "$d" ] && prefixes+=("${d%/}"); done
+  prefixes+=(/usr/local /usr)
+  for p in "${prefixes[@]}"; do
+    for d in "$p"/lib/python3*/; do
+      [ -d "$d" ] && printf '%s\n' "${d%/}/site-packages" "${d%/}/dist-packages"
+    done
+  done
+  echo /usr/lib/python3/dist-packages
+}
+configure_torch() {
+  [ -n "${PYTORCH_LIBRARY_PATH:-}" ] && return 0
+  [ "${SELFSUP_TORCH:-auto}" = "off" ] && return 0
+  local site version nv d
+  while IFS= read -r site; do
+    [ -f "$site/torch/version.py" ] || continue
+    version="$(sed -n "s/^__version__ *= *['\"]\([^'\"]*\)['\"].*/\1/p" "$site/torch/version.py" | head -n 1)"
+    case "$version" in 2.7.1|2.7.1+cu*) ;; *) continue ;; esac
+    [ -f "$site/torch/lib/libtorch_cuda.so" ] || continue
+    export PYTORCH_LIBRARY_PATH="$site/torch/lib" PYTORCH_VERSION=2.7.1 PYTORCH_FLAVOR=cu128
+    nv=""
+    for d in "$site"/nvidia/*/lib; do [ -d "$d" ] && nv="${nv:+$nv:}$d"; done
+    [ -n "$nv" ] && export LD_LIBRARY_PATH="$nv${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+    return 0
+  done < <(torch_sites)
+}
+
+# SELFSUP_PRINT_ENV set: prints the PyTorch environment chosen and returns 0 (the launcher then exits 0);
+# otherwise prints nothing and returns 1.
+selfsup_print_env() {
+  [ -n "${SELFSUP_PRINT_ENV:-}" ] || return 1
+  local k
+  for k in PYTORCH_LIBRARY_PATH PYTORCH_VERSION PYTORCH_FLAVOR LD_LIBRARY_PATH; do
+    printf '%s=%s\n' "$k" "${!k:-}"
+  done
+  return 0
+}
+
+# Default Java heap: half of the memory (the container's limit when it is lower than the RAM), at most 8g,
+# at least 256m. The heap holds the decoded data set (uint8 images; STL-10's 105k images are 2.9 GB) and the
+# metrics; the tensors live in native memory OUTSIDE the heap, so the heap must leave room for them — a
+# larger heap only postpones garbage collection and lets the process outgrow the machine.
+default_heap() {
+  local kb="" limit="" bytes=""
+  if [ -r /proc/meminfo ]; then
+    kb="$(awk '/^MemTotal:/ {print $2}' /proc/meminfo)"
+  elif bytes="$(sysctl -n hw.memsize 2>/dev/null)"; then
+    kb=$((bytes / 1024))
+  fi
+  for f in /sys/fs/cgroup/memory.max /sys/fs/cgroup/memory/memory.limit_in_bytes; do
+    if [ -r "$f" ]; then limit="$(cat "$f")"; break; fi
+  done
+  if [[ "$limit" =~ ^[0-9]+$ ]] && { [ -z "$kb" ] || [ $((limit / 1024)) -lt "$kb" ]; }; then
+    kb=$((limit / 1024))
+  fi
+  [[ "$kb" =~ ^[0-9]+$ ]] || return 1
+  local mb=$((kb / 2048))
+  (( mb > 8192 )) && mb=8192
+  (( mb < 256 )) && mb=256
+  echo "${mb}m"
+}
+
+# Sets java_opts: SELFSUP_JAVA_OPTS when set (it replaces all defaults), else the default heap
+# (SELFSUP_HEAP or default_heap), the parallel GC and native access.
+selfsup_java_opts() {
+  local heap default_opts
+  heap="${SELFSUP_HEAP:-$(default_heap || true)}"
+  if [ -n "$heap" ]; then
+    default_opts="-Xmx$heap -XX:+UseParallelGC"
+  else
+    default_opts="-XX:MaxRAMPercentage=50 -XX:+UseParallelGC" # memory size unknown: let the JVM take half
+  fi
+  # JNA (libtorch's C shim, MPI, NCCL, libjpeg-turbo) loads native code: say so, or Java 22+ warns at start.
+  default_opts="$default_opts --enable-native-access=ALL-UNNAMED"
+  java_opts="${SELFSUP_JAVA_OPTS:-$default_opts}"
+}
+
+# SELFSUP_PRINT_JAVA_OPTS set: prints java_opts and returns 0 (the launcher then exits 0); otherwise returns 1.
+selfsup_print_java_opts() {
+  [ -n "${SELFSUP_PRINT_JAVA_OPTS:-}" ] || return 1
+  echo "$java_opts"
+}
+
+# File names: the JVM encodes path names with the locale's character set; under LANG=C (ASCII) a non-ASCII
+# name from a list file cannot be opened. Run under a UTF-8 locale when the current one is not.
+selfsup_utf8_locale() {
+  case "$(locale charmap 2>/dev/null || true)" in
+    UTF-8 | utf-8 | utf8) ;;
+    *) if locale -a 2>/dev/null | grep -qix 'c\.utf-\?8'; then export LC_ALL=C.UTF-8; fi ;;
+  esac
+}
