@@ -40,7 +40,8 @@ import org.slf4j.LoggerFactory;
  * an unsupported format, a header claiming more than {@link ImageHeader#MAX_PIXELS} pixels (checked
  * before any pixel memory is allocated), a JPEG that ends before its end-of-image marker (PIL:
  * "image file is truncated"), and anything the decoder rejects. If OpenCV's natives cannot be loaded
- * on this platform, JDK ImageIO decodes everything (slower; a warning says so once).
+ * on this platform, or are absent (the -gpu distribution strips them from OpenCV's jar), JDK ImageIO
+ * decodes everything but what the system's libjpeg-turbo decodes (slower; a warning says so once).
  *
  * <p>Thread-safe; every call allocates its own buffers and frees the native ones before returning.
  */
@@ -237,9 +238,22 @@ public final class ImageDecoder {
                 return true;
             } catch (Throwable t) {
                 LOG.warn("OpenCV natives unavailable ({}): decoding images with JDK ImageIO, slower and not "
-                        + "checked against PIL", t.toString());
+                        + "checked against PIL", reason(t));
                 return false;
             }
+        }
+
+        /** Why the natives did not load, in words: OpenCV's own error is a bare NullPointerException when its jar
+         *  holds no native library (the -gpu distribution strips them). */
+        private static String reason(Throwable t) {
+            if (OpenCv.class.getClassLoader().getResource("nu/pattern/opencv/") == null) {
+                return "the OpenCV jar on the class path holds no native libraries, as in the -gpu distribution";
+            }
+            Throwable root = t;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            return root == t ? t.toString() : t + ", caused by " + root;
         }
     }
 }
