@@ -13,9 +13,12 @@ import picocli.CommandLine.Option;
         description = {"Check the engine, the loaded libtorch, the devices, which of bf16, fp16, channels-last, TF32 "
                 + "and cuDNN benchmarking work here, and the GPU set-up.",
             "",
-            "The GPU set-up needs a PyTorch with CUDA on disk: 2.7.1 (pip install torch==2.7.1, whose JNI DJL bundles), or another version with a DJL JNI built for it; doctor lists the "
-                    + "installations it finds and prints the environment that makes DJL use one "
-                    + "(./selfsup sets it itself), or the command to install one."})
+            "The GPU set-up needs a PyTorch with CUDA on disk: 2.7.1 (pip install torch==2.7.1, whose JNI DJL "
+                    + "bundles), or another version with a DJL JNI built for it; doctor lists the installations it "
+                    + "finds and prints the environment that makes DJL use one (the selfsup launcher sets it itself), "
+                    + "or the command to install one.",
+            "",
+            "Exit 0 when the engine starts, 2 when it cannot (the report then says why and what to install)."})
 public final class DoctorCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -39,6 +42,10 @@ public final class DoctorCommand implements Callable<Integer> {
             exports.forEach(out::println);
         } else {
             doctor.report().forEach(out::println);
+            if (doctor.engineFailed()) {
+                out.flush();
+                return 2; // the report says why and what to install
+            }
         }
         out.flush();
         return 0;

@@ -33,6 +33,7 @@ public final class Doctor {
 
     private final Map<String, String> env;
     private final List<TorchInstall> installs;
+    private boolean engineFailed;
 
     /** @param env the environment to read (System.getenv() in the CLI) */
     public Doctor(Map<String, String> env) {
@@ -65,6 +66,24 @@ public final class Doctor {
     /** The full report. */
     public List<String> report() {
         List<String> out = new ArrayList<>();
+        try {
+            engineReport(out);
+        } catch (RuntimeException | LinkageError e) {
+            // e.g. the -gpu distribution with no libtorch found: the set-up advice below is what helps
+            engineFailed = true;
+            out.add(row("engine", "cannot start: " + e.getMessage()));
+        }
+        out.add("");
+        installationsReport(out);
+        return out;
+    }
+
+    /** Whether the last {@link #report()} found that the engine cannot start. */
+    public boolean engineFailed() {
+        return engineFailed;
+    }
+
+    private void engineReport(List<String> out) {
         LibTorch torch = LibTorch.get();
         Engine engine = Engine.getEngine("PyTorch");
         int gpus = engine.getGpuCount();
@@ -107,32 +126,35 @@ public final class Doctor {
         out.add("");
         out.add("libtorch symbols used through JNA (a purpose with two names accepts either version's form):");
         torch.symbolReport().forEach(l -> out.add("  " + l));
-        out.add("");
+    }
+
+    private void installationsReport(List<String> out) {
+        String override = env.get("PYTORCH_LIBRARY_PATH");
         out.add("PyTorch installations (for the GPU set-up; rule: " + TorchInstall.LAUNCHER_RULES + "):");
         if (installs.isEmpty()) {
-            out.add("  none found (looked in the virtualenv/conda environment, ~/.local, ~/.pyenv, /usr/local, /usr;"
+            out.add("  none found (looked in the virtualenv/conda environment, the python3 on PATH, ~/.local, ~/.pyenv, "
+                    + "/usr/local, /usr;"
                     + " SELFSUP_TORCH_SITES=dir1:dir2 names site-packages directories instead)");
         }
         for (TorchInstall t : installs) {
             out.add("  " + t.sitePackages() + ": torch " + t.version() + t.cuda().map(c -> " (CUDA " + c + ")").orElse("")
                     + " — " + t.problem(env).map(p -> "not usable: " + p).orElse("usable: " + t.jniDescription(env))
-                    + (t.cudaLibDirs().isEmpty() ? "" : "; CUDA runtime in " + t.cudaLibDirs().size() + " nvidia/*/lib dirs"));
+                    + (t.cudaLibDirs().isEmpty() ? "" : "; CUDA libraries in " + t.cudaLibDirs().size() + " folders"));
         }
         out.add("");
         Optional<TorchInstall> ok = usable();
         if (ok.isPresent()) {
             boolean active = ok.get().libDir().toString().equals(override);
             out.add("GPU set-up: " + (active ? "in use (this process runs on it)."
-                    : "./selfsup sets this itself on every start (SELFSUP_TORCH=off disables it); by hand:"));
+                    : "the selfsup launcher sets this itself on every start (SELFSUP_TORCH=off disables it); by hand:"));
             exports().forEach(l -> out.add("  " + l));
         } else {
             out.add("GPU set-up: no usable PyTorch with CUDA found (" + TorchInstall.LAUNCHER_RULES + "). On a "
                     + "machine with an NVIDIA GPU and driver:");
             out.add("  " + PIP_INSTALL);
-            out.add("  ./selfsup doctor   # then finds it and sets PYTORCH_LIBRARY_PATH, PYTORCH_VERSION, "
+            out.add("  selfsup doctor   # then finds it and sets PYTORCH_LIBRARY_PATH, PYTORCH_VERSION, "
                     + "PYTORCH_FLAVOR and LD_LIBRARY_PATH (nvidia/*/lib) itself");
         }
-        return out;
     }
 
     /** The decoders in use; a distribution without OpenCV's jar still reports instead of crashing. */
