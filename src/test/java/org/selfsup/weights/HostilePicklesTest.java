@@ -22,6 +22,7 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.selfsup.cli.CliRun;
 import org.selfsup.util.UserException;
 
 /**
@@ -232,6 +233,11 @@ class HostilePicklesTest {
         }
         String m = error(save("deep.pth", lists));
         assertTrue(m.contains("nested more than"), m);
+        CliRun r = assertTimeoutPreemptively(Duration.ofSeconds(60),
+                () -> CliRun.execute("import", "--from", dir.resolve("deep.pth").toString()));
+        assertEquals(2, r.code(), r.out() + r.err());
+        assertTrue(r.err().contains(dir.resolve("deep.pth") + ": its pickle is nested more than")
+                && !r.err().contains("StackOverflowError") && !r.err().contains("\tat "), r.err());
         Pickle dicts = new Pickle();
         for (int i = 0; i < depth; i++) {
             dicts.op('}').str("k");
