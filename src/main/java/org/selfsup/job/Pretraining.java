@@ -443,7 +443,7 @@ public final class Pretraining {
                 WeightImport.Report r = WeightImport.apply(init.tensors(), model, config.initStrict,
                         "init-from " + config.initFrom);
                 r.warnings().forEach(w -> say("warning: init-from " + config.initFrom + ": " + w));
-                say("init-from: " + r.loaded() + " tensors from " + config.initFrom
+                say("init-from: " + WeightFiles.count(r.loaded(), "tensor") + " from " + config.initFrom
                         + (r.missingHeads().isEmpty() ? "" : " (heads keep their fresh initialisation)")
                         + " (a resumed run continues from its checkpoint instead)");
             }

@@ -249,6 +249,11 @@ public final class WeightFiles {
         return String.join(", ", shown);
     }
 
+    /** {@code n} and the noun, plural unless n is 1: {@code count(1, "tensor")} is "1 tensor". */
+    public static String count(long n, String noun) {
+        return n + " " + noun + (n == 1 ? "" : "s");
+    }
+
     /** The first {@code n} items, with a count of the rest. */
     static String first(List<String> items, int n) {
         String shown = String.join(", ", items.subList(0, Math.min(n, items.size())));
