@@ -24,7 +24,7 @@ public final class AugmentPreviewCommand implements Runnable {
 
     @Option(names = "--dataset", defaultValue = "fashion-mnist",
             description = "Data set name (fashion-mnist, mnist, cifar10, cifar100, stl10, tinyimagenet, imagefolder, "
-                    + "listfile, synthetic). Default: ${DEFAULT-VALUE}.")
+                    + "listfile, shards, synthetic). Default: ${DEFAULT-VALUE}.")
     String dataset;
 
     @Option(names = "--data-dir", description = "Data set directory (not needed for the embedded fashion-mnist subset or synthetic). "

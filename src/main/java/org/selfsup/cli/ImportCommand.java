@@ -67,8 +67,9 @@ public final class ImportCommand implements Callable<Integer> {
             WeightFiles.Selected s = WeightFiles.select(loaded, keyPrefix);
             Map<String, Integer> dtypes = new TreeMap<>();
             s.tensors().values().forEach(t -> dtypes.merge(t.dtype().toString(), 1, Integer::sum));
-            o.printf("%s: %d tensors under '%s' %s; give --arch to check them against an architecture%n", from,
-                    s.tensors().size(), s.prefix(), dtypes);
+            o.printf("%s: %s under '%s' %s; give --arch to check %s against an architecture%n", from,
+                    WeightFiles.count(s.tensors().size(), "tensor"), s.prefix(), dtypes,
+                    s.tensors().size() == 1 ? "it" : "them");
             if (s.note() != null) {
                 o.println(s.note());
             }
@@ -81,7 +82,7 @@ public final class ImportCommand implements Callable<Integer> {
                  err.flush();
              })) {
             Map<String, Tensor> state = WeightExport.stateDict(enc.model(), false, 0);
-            o.printf("%s: fits %s (%d backbone tensors, %d-d features)%n", from, a, state.size(),
+            o.printf("%s: fits %s (%s, %d-d features)%n", from, a, WeightFiles.count(state.size(), "backbone tensor"),
                     enc.model().spec().featureDim());
             if (out != null) {
                 Map<String, String> metadata = new LinkedHashMap<>(WeightExport.metadata(enc.model().spec()));

@@ -24,11 +24,18 @@ public final class ConfigLayer {
     private final Kind kind;
     private final String source;
     private final Map<String, Object> values;
+    /** Whether the values were parsed from YAML (where a plain 5e-4 is text, so numeric text is read as a number). */
+    private final boolean yaml;
 
     private ConfigLayer(Kind kind, String source, Map<String, Object> values) {
+        this(kind, source, values, false);
+    }
+
+    private ConfigLayer(Kind kind, String source, Map<String, Object> values, boolean yaml) {
         this.kind = kind;
         this.source = source;
         this.values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
+        this.yaml = yaml;
     }
 
     /** A layer without values. */
@@ -54,7 +61,8 @@ public final class ConfigLayer {
      * file and key, with a did-you-mean suggestion.
      */
     public static ConfigLayer fromFile(Path file) {
-        return fromTree(ConfigIo.readTree(file), "config file " + file);
+        JsonNode tree = ConfigIo.readTree(file);
+        return fromTree(tree, "config file " + file, ConfigIo.mapperFor(file) == ConfigIo.YAML);
     }
 
     /**
@@ -62,10 +70,10 @@ public final class ConfigLayer {
      * {@code origin}, e.g. "checkpoint last.ckpt".
      */
     public static ConfigLayer fromText(String text, boolean yaml, String origin) {
-        return fromTree(ConfigIo.readTree(text, yaml ? ConfigIo.YAML : ConfigIo.JSON, origin), origin);
+        return fromTree(ConfigIo.readTree(text, yaml ? ConfigIo.YAML : ConfigIo.JSON, origin), origin, yaml);
     }
 
-    private static ConfigLayer fromTree(JsonNode root, String origin) {
+    private static ConfigLayer fromTree(JsonNode root, String origin, boolean yaml) {
         Map<String, Object> values = new LinkedHashMap<>();
         if (root != null && !root.isMissingNode() && !root.isNull()) {
             if (!root.isObject()) {
@@ -80,7 +88,7 @@ public final class ConfigLayer {
                 values.put(e.getKey(), e.getValue());
             }
         }
-        return new ConfigLayer(Kind.FILE, origin, values);
+        return new ConfigLayer(Kind.FILE, origin, values, yaml);
     }
 
     /** A preset's values (Java values, checked against the keys). */
@@ -148,7 +156,7 @@ public final class ConfigLayer {
             Object value;
             try {
                 value = e.getValue() instanceof JsonNode n
-                        ? ConfigValues.fromNode(n, type)
+                        ? ConfigValues.fromNode(n, type, yaml)
                         : ConfigValues.fromText((String) e.getValue(), type);
             } catch (IllegalArgumentException ex) {
                 throw new UserException(describe(key) + ": " + ex.getMessage());

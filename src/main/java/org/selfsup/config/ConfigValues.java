@@ -7,8 +7,9 @@ import java.util.Locale;
 
 /**
  * Converts raw values (command-line text or parsed YAML/JSON nodes) to the Java type of a key. Strict:
- * 1.5 is not an integer, 3 is not a boolean, and NaN or infinity is not a number. Throws
- * IllegalArgumentException with a message such as "expected an integer, got 'abc'".
+ * 1.5 is not an integer, 3 is not a boolean, NaN or infinity is not a number, and in a file a quoted
+ * number ({@code epochs: "3"}) is text, not a number. Throws IllegalArgumentException with a message
+ * such as "expected an integer, got 'abc'".
  */
 final class ConfigValues {
     private ConfigValues() {}
@@ -32,8 +33,14 @@ final class ConfigValues {
         throw new IllegalStateException("unsupported config type " + type);
     }
 
-    /** Converts a parsed YAML/JSON value. */
-    static Object fromNode(JsonNode node, Class<?> type) {
+    /**
+     * Converts a parsed YAML/JSON value. Text for a number or boolean key is a type error (a quoted
+     * {@code "3"}), except in YAML text that YAML itself does not read as a number when written plain
+     * ({@code 5e-4}, {@code 1e3}: YAML 1.1 wants a dot), which is read as the number it spells.
+     *
+     * @param yaml whether the value comes from YAML
+     */
+    static Object fromNode(JsonNode node, Class<?> type, boolean yaml) {
         if (node == null || node.isNull() || node.isMissingNode()) {
             if (type == String.class) {
                 return "";
@@ -42,6 +49,10 @@ final class ConfigValues {
         }
         if (node.isContainerNode() && type != List.class) {
             throw new IllegalArgumentException("expected " + expected(type) + ", got " + (node.isArray() ? "a list" : "a mapping"));
+        }
+        if (node.isTextual() && type != String.class && type != List.class && !yamlPlainText(node.asText(), yaml)) {
+            throw new IllegalArgumentException("expected " + expected(type) + ", got the text \"" + abbreviate(node.asText())
+                    + "\" (write " + (type == boolean.class ? "true or false" : "the number") + " without quotes)");
         }
         if (type == String.class) {
             return node.asText();
@@ -83,6 +94,26 @@ final class ConfigValues {
             return list;
         }
         throw new IllegalStateException("unsupported config type " + type);
+    }
+
+    /**
+     * Whether {@code text}, given as text for a number or boolean key, may be read as one: only in YAML,
+     * and only when YAML would also read it as text written plain (so it was not necessarily quoted).
+     */
+    private static boolean yamlPlainText(String text, boolean yaml) {
+        if (!yaml) {
+            return false;
+        }
+        try {
+            JsonNode plain = ConfigIo.YAML.readTree(text);
+            return plain == null || !(plain.isNumber() || plain.isBoolean());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException | RuntimeException e) {
+            return true; // not a plain scalar: the conversion below refuses it
+        }
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() <= 40 ? text : text.substring(0, 40) + "...";
     }
 
     private static Object fail(Class<?> type, JsonNode node) {

@@ -73,7 +73,7 @@ public final class TrainConfig {
 
     // ---- data ----
     @JsonPropertyDescription("Data set name (fashion-mnist, mnist, cifar10, cifar100, stl10, tinyimagenet, "
-            + "imagefolder, listfile, synthetic).")
+            + "imagefolder, listfile, shards, synthetic).")
     public String dataset = "fashion-mnist";
 
     @JsonPropertyDescription("Data set folder. Empty: the data set's default location (embedded data for "

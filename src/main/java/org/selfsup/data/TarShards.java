@@ -31,6 +31,11 @@ import org.selfsup.util.UserException;
  * as they are needed ({@link StreamedImages}). The epoch order is WebDataset's ({@link #epochOrder}): the
  * shards shuffled, then the samples through a shuffle buffer, both from {@code (seed, epoch)}; reads
  * within a shard stay mostly sequential.
+ *
+ * <p>A damaged shard (a bad header checksum, a negative size or one past the end of the file, or no
+ * end-of-archive blocks: a truncated file), a key repeated within a shard and, in a labelled split, a
+ * sample without a {@code .cls} member go through {@code --on-bad-image}: under fail an error naming the
+ * shard (and member), under skip a warning, the damaged shard's samples before the damage being kept.
  */
 public final class TarShards {
     /** Default shuffle-buffer size (samples), WebDataset's usual 1,000-5,000. */
@@ -59,22 +64,51 @@ public final class TarShards {
             throw new UserException(splitDir + ": no .tar shards");
         }
         ImageIndexer index = new ImageIndexer(name, o.onBadImage);
+        List<ShardIndex> indexed = new ArrayList<>();
+        boolean anyLabel = false;
+        for (Path shard : shards) {
+            ShardIndex si = index(shard);
+            for (Sample sample : si.samples()) {
+                if (sample.label >= ListFileReader.MAX_CLASSES || (classNames != null && sample.label >= classNames.size())) {
+                    throw new UserException(shard + ":" + sample.displayName() + ": label " + sample.label + " out of range ("
+                            + (classNames != null ? classNames.size() + " classes in the training split" : "at most "
+                            + ListFileReader.MAX_CLASSES + " classes") + ")");
+                }
+                anyLabel |= sample.label >= 0 && sample.image != null;
+            }
+            indexed.add(si);
+        }
+        // a labelled split: some sample has a label, classes.txt names the classes, or (a test split) the
+        // training split has classes; then a sample without a .cls member has no usable label
+        Path classesFile = splitDir.getParent() == null ? null : splitDir.getParent().resolve("classes.txt");
+        boolean labelled = classNames != null ? !classNames.isEmpty()
+                : anyLabel || (classesFile != null && Files.isRegularFile(classesFile));
         List<StreamedImages.Source> sources = new ArrayList<>();
         List<String> names = new ArrayList<>();
         List<Integer> labels = new ArrayList<>();
+        List<String> damaged = new ArrayList<>();
         int[] starts = new int[shards.size()];
         int maxLabel = -1;
         for (int s = 0; s < shards.size(); s++) {
             starts[s] = sources.size();
-            for (Sample sample : samples(shards.get(s))) {
-                String where = shards.get(s) + ":" + sample.imageName;
-                if (sample.label >= ListFileReader.MAX_CLASSES || (classNames != null && sample.label >= classNames.size())) {
-                    throw new UserException(where + ": label " + sample.label + " out of range ("
-                            + (classNames != null ? classNames.size() + " classes in the training split" : "at most "
-                            + ListFileReader.MAX_CLASSES + " classes") + ")");
+            Path shard = shards.get(s);
+            ShardIndex si = indexed.get(s);
+            if (si.damage() != null) {
+                o.onBadImage.onBadFile(shard.toString(), si.damage()); // under fail, the error
+            }
+            for (Sample sample : si.samples()) {
+                String where = shard + ":" + sample.displayName();
+                if (sample.repeated != null) {
+                    index.refuse(shard + ":" + sample.repeated, "key '" + sample.key + "' appears more than once in the "
+                            + "shard (which member belongs to the sample is ambiguous)");
+                    continue;
                 }
                 if (sample.image == null) {
                     index.refuse(where, "no image member for key '" + sample.key + "'");
+                    continue;
+                }
+                if (sample.label < 0 && labelled) {
+                    index.refuse(where, "no .cls member (label) for key '" + sample.key + "' in a labelled split");
                     continue;
                 }
                 sources.add(sample.image);
@@ -82,14 +116,24 @@ public final class TarShards {
                 labels.add(sample.label);
                 maxLabel = Math.max(maxLabel, sample.label);
             }
+            if (si.damage() != null) {
+                String warning = shard + ": " + si.damage() + "; kept the " + (sources.size() - starts[s])
+                        + " sample(s) read before it";
+                index.warn(warning);
+                damaged.add(warning);
+            }
         }
         if (sources.isEmpty() && classNames == null) {
-            throw new UserException(splitDir + ": no samples with an image member in " + shards.size() + " shard(s)");
+            throw new UserException(splitDir + ": no usable samples in " + shards.size() + " shard(s)"
+                    + (index.refused().isEmpty() ? "" : " (" + index.refused().size() + " skipped, first: "
+                    + index.refused().get(0).displayName() + ": " + index.refused().get(0).reason() + ")")
+                    + (damaged.isEmpty() ? "" : " (" + damaged.get(0) + ")"));
         }
         List<String> classes = classNames != null ? classNames : classNames(splitDir.getParent(), maxLabel + 1);
         int[] l = labels.stream().mapToInt(Integer::intValue).toArray();
         List<String> notes = new ArrayList<>(List.of(shards.size() + " shard(s), read in WebDataset order (shards "
                 + "shuffled, then a " + DEFAULT_BUFFER + "-sample shuffle buffer)"));
+        damaged.forEach(d -> notes.add("damaged shard " + d));
         index.refused().forEach(r -> notes.add("skipped " + r.displayName() + ": " + r.reason()));
         return new StreamedImages(name, sources.toArray(StreamedImages.Source[]::new), names.toArray(String[]::new), l,
                 classes, o.onBadImage, null, notes).withShardOrder(starts, DEFAULT_BUFFER);
@@ -128,48 +172,96 @@ public final class TarShards {
         return out;
     }
 
-    /** One sample of a shard: its key, the image member (or null) and the label (-1 without a .cls member). */
-    record Sample(String key, String imageName, StreamedImages.Source image, int label) {}
+    /**
+     * One sample of a shard: its key, the image member (or null) and the label (-1 without a .cls
+     * member); {@code repeated} names a later member that repeats the key's image or label (null if none).
+     */
+    record Sample(String key, String imageName, StreamedImages.Source image, int label, String repeated) {
+        /** The image member's name, else the key. */
+        String displayName() {
+            return imageName != null ? imageName : key;
+        }
+    }
 
-    /** The samples of one shard, in member order. */
-    static List<Sample> samples(Path shard) {
+    /**
+     * What indexing one shard found: its samples in member order, and the damage (one line) that ended
+     * the walk before tar's end-of-archive blocks, or null for a whole archive.
+     */
+    record ShardIndex(List<Sample> samples, String damage) {}
+
+    /** A damaged archive: stops the walk; the message says where. */
+    private static final class Damage extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        Damage(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /**
+     * Indexes one shard: walks its 512-byte headers to the end-of-archive blocks (two zero blocks, which
+     * GNU tar, Python's tarfile and {@link #write} always write). A damaged header (bad checksum, a
+     * negative size or one beyond the file) or a file that ends before those blocks ends the walk: the
+     * samples read before it are returned with the damage.
+     */
+    static ShardIndex index(Path shard) {
         Map<String, Sample> byKey = new LinkedHashMap<>();
+        String damage = null;
         try (FileChannel ch = FileChannel.open(shard, StandardOpenOption.READ)) {
-            long size = ch.size();
-            long pos = 0;
-            String longName = null;
-            ByteBuffer header = ByteBuffer.allocate(512);
-            while (pos + 512 <= size) {
-                header.clear();
-                readFully(ch, header, pos, shard);
-                byte[] h = header.array();
-                if (isZero(h)) {
-                    break; // end-of-archive blocks
-                }
-                if (!checksumOk(h)) {
-                    throw new UserException(shard + ": damaged tar header at byte " + pos);
-                }
-                long len = number(h, 124, 12, shard, pos);
-                char type = (char) h[156];
-                long data = pos + 512;
-                if (data + len > size) {
-                    throw new UserException(shard + ": truncated (member at byte " + pos + " needs " + len
-                            + " bytes, the file ends first)");
-                }
-                String name = longName != null ? longName : name(h);
-                longName = null;
-                if (type == 'L' || type == 'x') {
-                    byte[] meta = read(ch, data, len, shard);
-                    longName = type == 'L' ? cString(meta) : paxPath(meta);
-                } else if (type == '0' || type == '\0') {
-                    member(byKey, shard, name, data, len, ch);
-                }
-                pos = data + (len + 511) / 512 * 512;
-            }
+            walk(shard, ch, byKey);
+        } catch (Damage d) {
+            damage = d.getMessage();
         } catch (IOException e) {
             throw new UserException(shard + ": cannot read (" + e.getMessage() + ")");
         }
-        return new ArrayList<>(byKey.values());
+        return new ShardIndex(new ArrayList<>(byKey.values()), damage);
+    }
+
+    private static void walk(Path shard, FileChannel ch, Map<String, Sample> byKey) throws IOException, Damage {
+        long size = ch.size();
+        long pos = 0;
+        String longName = null;
+        ByteBuffer header = ByteBuffer.allocate(512);
+        while (true) {
+            if (pos + 512 > size) {
+                throw new Damage("truncated: the file ends " + (pos == size ? "at byte " + pos
+                        : "inside the header at byte " + pos) + " without tar's end-of-archive blocks");
+            }
+            header.clear();
+            readFully(ch, header, pos, shard);
+            byte[] h = header.array();
+            if (isZero(h)) {
+                if (pos + 1024 > size) {
+                    throw new Damage("truncated: the file ends after the first of tar's two end-of-archive blocks "
+                            + "(byte " + pos + ")");
+                }
+                header.clear();
+                readFully(ch, header, pos + 512, shard);
+                if (!isZero(header.array())) {
+                    throw new Damage("damaged tar file: a lone zero block at byte " + pos);
+                }
+                return; // the end-of-archive blocks
+            }
+            if (!checksumOk(h)) {
+                throw new Damage("damaged tar header at byte " + pos);
+            }
+            String name = longName != null ? longName : name(h);
+            longName = null;
+            long len = size(h, pos, name);
+            char type = (char) h[156];
+            long data = pos + 512;
+            if (len > size - data) {
+                throw new Damage("truncated: member '" + name + "' at byte " + pos + " needs " + len
+                        + " bytes, the file ends first");
+            }
+            if (type == 'L' || type == 'x') {
+                byte[] meta = read(ch, data, len, shard);
+                longName = type == 'L' ? cString(meta) : paxPath(meta);
+            } else if (type == '0' || type == '\0') {
+                member(byKey, shard, name, data, len, ch);
+            }
+            pos = data + (len + 511) / 512 * 512; // len >= 0: always past this header
+        }
     }
 
     private static void member(Map<String, Sample> byKey, Path shard, String name, long data, long len, FileChannel ch)
@@ -181,9 +273,10 @@ public final class TarShards {
         }
         String key = name.substring(0, dot);
         String ext = name.substring(dot + 1).toLowerCase(Locale.ROOT);
-        Sample old = byKey.getOrDefault(key, new Sample(key, null, null, -1));
-        if (IMAGE_EXTENSIONS.contains(ext) && old.image == null) {
-            byKey.put(key, new Sample(key, name, new StreamedImages.Source(shard, data, len), old.label));
+        Sample old = byKey.getOrDefault(key, new Sample(key, null, null, -1, null));
+        if (IMAGE_EXTENSIONS.contains(ext)) {
+            byKey.put(key, old.image == null ? new Sample(key, name, new StreamedImages.Source(shard, data, len), old.label,
+                    old.repeated) : repeated(old, name));
         } else if (ext.equals("cls")) {
             String text = new String(read(ch, data, Math.min(len, 32), shard), StandardCharsets.US_ASCII).strip();
             int label;
@@ -195,8 +288,14 @@ public final class TarShards {
             if (label < 0) {
                 throw new UserException(shard + ":" + name + ": negative label " + label);
             }
-            byKey.put(key, new Sample(key, old.imageName, old.image, label));
+            byKey.put(key, old.label < 0 ? new Sample(key, old.imageName, old.image, label, old.repeated)
+                    : repeated(old, name));
         }
+    }
+
+    /** {@code old} with {@code member} noted as a repeat of its key (the first repeat is kept). */
+    private static Sample repeated(Sample old, String member) {
+        return old.repeated != null ? old : new Sample(old.key, old.imageName, old.image, old.label, member);
     }
 
     private static List<String> classNames(Path root, int n) {
@@ -346,19 +445,37 @@ public final class TarShards {
         return null;
     }
 
-    private static long number(byte[] h, int off, int len, Path shard, long pos) {
-        if ((h[off] & 0x80) != 0) { // GNU base-256
-            long v = h[off] & 0x7F;
+    /**
+     * A member's size field (octal text, or GNU base-256: first byte 0x80 for a positive number, 0xFF for
+     * a negative one); a negative, unparsable or oversized value is damage naming the member.
+     */
+    private static long size(byte[] h, long pos, String name) throws Damage {
+        int off = 124;
+        int len = 12;
+        int first = h[off] & 0xFF;
+        if ((first & 0x80) != 0) { // GNU base-256
+            if (first != 0x80) {
+                throw new Damage("damaged tar header at byte " + pos + ": member '" + name + "' has a negative size");
+            }
+            long v = 0;
             for (int i = 1; i < len; i++) {
+                if (v > (Long.MAX_VALUE >> 8)) {
+                    throw new Damage("damaged tar header at byte " + pos + ": member '" + name + "' has an "
+                            + "impossible size (more than 2^63 bytes)");
+                }
                 v = (v << 8) | (h[off + i] & 0xFF);
             }
             return v;
         }
         String s = new String(h, off, len, StandardCharsets.US_ASCII).replace("\0", " ").strip();
         try {
-            return s.isEmpty() ? 0 : Long.parseLong(s, 8);
+            long v = s.isEmpty() ? 0 : Long.parseLong(s, 8);
+            if (v < 0) {
+                throw new Damage("damaged tar header at byte " + pos + ": member '" + name + "' has a negative size");
+            }
+            return v;
         } catch (NumberFormatException e) {
-            throw new UserException(shard + ": damaged tar header at byte " + pos + " (size '" + s + "')");
+            throw new Damage("damaged tar header at byte " + pos + ": member '" + name + "' has the size '" + s + "'");
         }
     }
 

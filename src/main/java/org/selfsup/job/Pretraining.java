@@ -431,6 +431,7 @@ public final class Pretraining {
         boolean writer = dist.writer();
         Path root = Path.of(config.runsDir).resolve(config.name);
         RunDir run = writer ? RunDir.open(Path.of(config.runsDir), config.name) : null;
+        boolean started = false; // the configuration written: the run folder is in use
         try (run;
              NDManager manager = NDManager.newBaseManager(device);
              SslModel model = createModel(config, method, manager, size);
@@ -442,7 +443,7 @@ public final class Pretraining {
                 WeightImport.Report r = WeightImport.apply(init.tensors(), model, config.initStrict,
                         "init-from " + config.initFrom);
                 r.warnings().forEach(w -> say("warning: init-from " + config.initFrom + ": " + w));
-                say("init-from: " + r.loaded() + " tensors from " + config.initFrom
+                say("init-from: " + WeightFiles.count(r.loaded(), "tensor") + " from " + config.initFrom
                         + (r.missingHeads().isEmpty() ? "" : " (heads keep their fresh initialisation)")
                         + " (a resumed run continues from its checkpoint instead)");
             }
@@ -461,6 +462,7 @@ public final class Pretraining {
                 if (writer) {
                     run.writeConfig(config.toYaml());
                 }
+                started = true;
                 try (MetricsLog log = writer ? MetricsLog.open(run.metricsFile(), from.step(), this::say) : null;
                      Ema ema = ema(trainable, manager);
                      BatchSource source = batchSource(method, devicePlan, assembler, manager, manager);
@@ -514,6 +516,10 @@ public final class Pretraining {
             }
         } catch (IOException e) {
             throw new UncheckedIOException("training I/O failed in " + root, e);
+        } finally {
+            if (run != null && !started) {
+                run.removeIfUnused(); // a refused start (ranks disagreeing, init-from not fitting) leaves no folder
+            }
         }
     }
 

@@ -27,11 +27,19 @@ public final class RunDir implements AutoCloseable {
     private final Path root;
     private final FileChannel lockChannel;
     private final FileLock lock;
+    /** What {@link #open} created: the outermost new folder (null if the run folder existed), checkpoints/, .lock. */
+    private final Path createdFrom;
+    private final boolean createdCheckpoints;
+    private final boolean createdLock;
 
-    private RunDir(Path root, FileChannel lockChannel, FileLock lock) {
+    private RunDir(Path root, FileChannel lockChannel, FileLock lock, Path createdFrom, boolean createdCheckpoints,
+                   boolean createdLock) {
         this.root = root;
         this.lockChannel = lockChannel;
         this.lock = lock;
+        this.createdFrom = createdFrom;
+        this.createdCheckpoints = createdCheckpoints;
+        this.createdLock = createdLock;
     }
 
     /**
@@ -44,6 +52,12 @@ public final class RunDir implements AutoCloseable {
             throw new UserException("name: '" + name + "' is not a valid run name (no slashes, not empty)");
         }
         Path root = runsDir.resolve(name);
+        Path createdFrom = null;
+        for (Path p = root.toAbsolutePath().normalize(); p != null && !Files.exists(p); p = p.getParent()) {
+            createdFrom = p;
+        }
+        boolean createdCheckpoints = !Files.exists(root.resolve("checkpoints"));
+        boolean createdLock = !Files.exists(root.resolve(LOCK));
         FileChannel ch = null;
         try {
             Files.createDirectories(root.resolve("checkpoints"));
@@ -61,7 +75,7 @@ public final class RunDir implements AutoCloseable {
             }
             ch.truncate(0);
             ch.write(ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)));
-            return new RunDir(root, ch, lock);
+            return new RunDir(root, ch, lock, createdFrom, createdCheckpoints, createdLock);
         } catch (IOException e) {
             try {
                 if (ch != null) {
@@ -82,23 +96,31 @@ public final class RunDir implements AutoCloseable {
      * @throws UserException as {@link #open}
      */
     public static void probe(Path runsDir, String name) {
-        Path root = runsDir.resolve(name).toAbsolutePath().normalize();
-        Path firstCreated = null;
-        for (Path p = root; p != null && !Files.exists(p); p = p.getParent()) {
-            firstCreated = p;
-        }
-        open(runsDir, name).close();
-        if (firstCreated == null) {
-            return;
-        }
+        RunDir run = open(runsDir, name);
+        run.close();
+        run.removeIfUnused();
+    }
+
+    /**
+     * After {@link #close}, for a start refused before anything was written into the folder (a data-parallel
+     * rank disagreeing on the settings, an {@code init-from} file that does not fit the model): removes
+     * what {@link #open} created, the lock file and the folders, as long as they are still empty.
+     */
+    public void removeIfUnused() {
         try {
-            Files.deleteIfExists(root.resolve(LOCK));
-            Files.deleteIfExists(root.resolve("checkpoints"));
-            for (Path p = root; p != null && p.startsWith(firstCreated); p = p.getParent()) {
-                Files.deleteIfExists(p);
+            if (createdLock) {
+                Files.deleteIfExists(root.resolve(LOCK));
+            }
+            if (createdCheckpoints) {
+                Files.deleteIfExists(root.resolve("checkpoints"));
+            }
+            if (createdFrom != null) {
+                for (Path p = root.toAbsolutePath().normalize(); p != null && p.startsWith(createdFrom); p = p.getParent()) {
+                    Files.deleteIfExists(p);
+                }
             }
         } catch (IOException e) {
-            // another process started using the folder meanwhile, or it is not ours to remove: leave it
+            // not empty (another process started using the folder meanwhile) or not ours to remove: leave it
         }
     }
 

@@ -55,8 +55,7 @@ public final class WeightFiles {
         byte[] head = h.bytes();
         long size = h.size();
         if (TorchCheckpoint.isZip(head) || TorchCheckpoint.isPickle(head)) {
-            Map<String, Tensor> flat = new LinkedHashMap<>();
-            flatten("", TorchCheckpoint.read(file), flat);
+            Map<String, Tensor> flat = new Flattener(file).flatten(TorchCheckpoint.read(file));
             if (flat.isEmpty()) {
                 throw new UserException(file + ": a PyTorch checkpoint without any tensor");
             }
@@ -70,22 +69,118 @@ public final class WeightFiles {
         return new Loaded(file, c.tensors(), c.metadata());
     }
 
-    @SuppressWarnings("unchecked")
-    private static void flatten(String prefix, Object value, Map<String, Tensor> out) {
-        if (value instanceof Tensor t) {
-            out.put(prefix.isEmpty() ? "" : prefix.substring(0, prefix.length() - 1), t);
-        } else if (value instanceof Map<?, ?> m) {
-            for (Map.Entry<?, ?> e : m.entrySet()) {
-                flatten(prefix + e.getKey() + ".", e.getValue(), out);
+    /** Deepest nesting of dictionaries, lists and tuples walked (a checkpoint is a few levels deep). */
+    static final int MAX_DEPTH = 1000;
+    /** Most values walked in one file, far above any checkpoint's (a budget against hostile graphs). */
+    static final long MAX_NODES = 20_000_000L;
+
+    /**
+     * Flattens a checkpoint's object graph to dotted keys. The unpickled graph may share objects (a pickle
+     * memoises them): each container is walked once. A tensor may be reached under several keys (tied
+     * weights) and is kept under each; a container reached again is skipped when it holds no tensor (an
+     * optimizer's param groups share their defaults' tuples), and refused when it does, for a state dict
+     * never shares dictionaries or lists. Nesting is bounded by {@link #MAX_DEPTH}, the walk by
+     * {@link #MAX_NODES}.
+     */
+    private static final class Flattener {
+        private final Path file;
+        private final Map<String, Tensor> out = new LinkedHashMap<>();
+        private final java.util.IdentityHashMap<Object, Visit> seen = new java.util.IdentityHashMap<>();
+        private long nodes;
+        private long tensors;
+
+        /** A container being walked ({@code open}) or walked: where first met, tensors below it, where met again. */
+        private static final class Visit {
+            final String path;
+            boolean open = true;
+            long tensors;
+            String again;
+
+            Visit(String path) {
+                this.path = path;
             }
-        } else if (value instanceof List<?> l) {
-            for (int i = 0; i < l.size(); i++) {
-                flatten(prefix + i + ".", l.get(i), out);
+        }
+
+        Flattener(Path file) {
+            this.file = file;
+        }
+
+        Map<String, Tensor> flatten(Object root) {
+            walk("", root, 0);
+            return out;
+        }
+
+        private void walk(String prefix, Object value, int depth) {
+            if (++nodes > MAX_NODES) {
+                throw new UserException(file + ": its pickle holds more than " + MAX_NODES + " values, more than any "
+                        + "checkpoint");
             }
-        } else if (value instanceof Object[] a) {
-            for (int i = 0; i < a.length; i++) {
-                flatten(prefix + i + ".", a[i], out);
+            if (value instanceof Tensor t) {
+                out.put(key(prefix), t);
+                tensors++;
+                return;
             }
+            if (!(value instanceof Map<?, ?> || value instanceof List<?> || value instanceof Object[])) {
+                return; // numbers, strings, None: not weights
+            }
+            Visit v = seen.get(value);
+            if (v != null) {
+                if (v.open) {
+                    if (v.again == null) {
+                        v.again = key(prefix); // a cycle: judged when its first walk ends
+                    }
+                } else if (v.tensors > 0) {
+                    throw shared(v.path, key(prefix));
+                }
+                return;
+            }
+            if (depth >= MAX_DEPTH) {
+                throw new UserException(file + ": its pickle is nested more than " + MAX_DEPTH + " levels deep (under "
+                        + where(key(prefix)) + "), which no checkpoint is");
+            }
+            v = new Visit(key(prefix));
+            seen.put(value, v);
+            long before = tensors;
+            if (value instanceof Map<?, ?> m) {
+                for (Map.Entry<?, ?> e : m.entrySet()) {
+                    walk(prefix + keyText(e.getKey()) + ".", e.getValue(), depth + 1);
+                }
+            } else if (value instanceof List<?> l) {
+                for (int i = 0; i < l.size(); i++) {
+                    walk(prefix + i + ".", l.get(i), depth + 1);
+                }
+            } else {
+                Object[] a = (Object[]) value;
+                for (int i = 0; i < a.length; i++) {
+                    walk(prefix + i + ".", a[i], depth + 1);
+                }
+            }
+            v.open = false;
+            v.tensors = tensors - before;
+            if (v.again != null && v.tensors > 0) {
+                throw shared(v.path, v.again);
+            }
+        }
+
+        private UserException shared(String first, String again) {
+            return new UserException(file + ": the same container of tensors is reached under " + where(first)
+                    + " and under " + where(again) + " (a state dict never shares its dictionaries or lists)");
+        }
+
+        /** A dictionary key as text: strings and numbers as they are, anything else by its kind. */
+        private static String keyText(Object k) {
+            return k instanceof String || k instanceof Number || k instanceof Boolean || k == null
+                    ? String.valueOf(k) : TorchCheckpoint.describe(k);
+        }
+
+        private static String key(String prefix) {
+            return prefix.isEmpty() ? "" : prefix.substring(0, prefix.length() - 1);
+        }
+
+        /** A dotted key for messages, quoted and shortened in the middle ({@code the top level} for the root). */
+        private static String where(String key) {
+            return key.isEmpty() ? "the top level"
+                    : "'" + (key.length() <= 120 ? key : key.substring(0, 60) + "..." + key.substring(key.length() - 57)) + "'";
         }
     }
 
@@ -152,6 +247,11 @@ public final class WeightFiles {
             shown.add(p.isEmpty() ? "(no prefix)" : "'" + p + "'");
         }
         return String.join(", ", shown);
+    }
+
+    /** {@code n} and the noun, plural unless n is 1: {@code count(1, "tensor")} is "1 tensor". */
+    public static String count(long n, String noun) {
+        return n + " " + noun + (n == 1 ? "" : "s");
     }
 
     /** The first {@code n} items, with a count of the rest. */

@@ -65,17 +65,18 @@ public final class WeightImport {
         if (!missing.isEmpty() || !misShaped.isEmpty()) {
             List<String> parts = new ArrayList<>();
             if (!misShaped.isEmpty()) {
-                parts.add(misShaped.size() + " tensors do not fit the " + model.spec().arch() + " model: "
+                parts.add(WeightFiles.count(misShaped.size(), "tensor") + (misShaped.size() == 1 ? " does" : " do")
+                        + " not fit the " + model.spec().arch() + " model: "
                         + WeightFiles.first(misShaped, 3));
             }
             if (!missing.isEmpty()) {
-                parts.add(missing.size() + " backbone tensors missing: " + WeightFiles.first(missing, 4));
+                parts.add(WeightFiles.count(missing.size(), "backbone tensor") + " missing: " + WeightFiles.first(missing, 4));
             }
             throw new UserException(source + ": " + String.join("; ", parts)
                     + " (another architecture, or a wrong --key-prefix?)");
         }
         if (!missingHeads.isEmpty() && strict) {
-            throw new UserException(source + ": " + missingHeads.size() + " head tensors missing: "
+            throw new UserException(source + ": " + WeightFiles.count(missingHeads.size(), "head tensor") + " missing: "
                     + WeightFiles.first(missingHeads, 4) + " (--strict false, for train --init-strict false, keeps the heads' "
                     + "fresh initialisation)");
         }
@@ -93,7 +94,7 @@ public final class WeightImport {
             }
         }
         if (!unexpected.isEmpty()) {
-            String list = unexpected.size() + " unexpected tensors: " + WeightFiles.first(unexpected, 4);
+            String list = WeightFiles.count(unexpected.size(), "unexpected tensor") + ": " + WeightFiles.first(unexpected, 4);
             if (strict) {
                 throw new UserException(source + ": " + list + " (not a torchvision ResNet state dict? --strict false "
                         + "ignores them)");
@@ -115,7 +116,8 @@ public final class WeightImport {
             }
         }
         if (!nonFinite.isEmpty()) {
-            warnings.add(nonFinite.size() + " tensors hold NaN or infinite values: " + WeightFiles.first(nonFinite, 4));
+            warnings.add(WeightFiles.count(nonFinite.size(), "tensor") + (nonFinite.size() == 1 ? " holds" : " hold")
+                    + " NaN or infinite values: " + WeightFiles.first(nonFinite, 4));
         }
         model.syncTarget();
         return new Report(loaded, ignored, missingHeads, warnings);

@@ -201,6 +201,33 @@ class ConfigFileTest {
         assertEquals(3, TrainConfig.fromFile(p).epochs);
     }
 
+    /** Issue 22, item 16: a quoted number was read as the number although wrong types are refused. */
+    @Test
+    void quotedNumbersAndBooleansAreTypeErrorsNamingTheKey() throws IOException {
+        Path yaml = write("quoted.yaml", "epochs: \"3\"\n");
+        UserException e = assertThrows(UserException.class, () -> TrainConfig.fromFile(yaml));
+        assertEquals("config file " + yaml + ": key 'epochs': expected an integer, got the text \"3\" (write the number "
+                + "without quotes)", e.getMessage());
+        Path single = write("single.yml", "lr: '0.5'\n");
+        assertTrue(assertThrows(UserException.class, () -> TrainConfig.fromFile(single)).getMessage()
+                .startsWith("config file " + single + ": key 'lr': expected a number, got the text \"0.5\""));
+        Path bool = write("bool.yaml", "nesterov: \"true\"\n");
+        assertTrue(assertThrows(UserException.class, () -> TrainConfig.fromFile(bool)).getMessage()
+                .contains("key 'nesterov': expected true or false, got the text \"true\" (write true or false without quotes)"));
+        Path json = write("quoted.json", "{\"epochs\": \"3\"}");
+        assertTrue(assertThrows(UserException.class, () -> TrainConfig.fromFile(json)).getMessage()
+                .startsWith("config file " + json + ": key 'epochs': expected an integer, got the text \"3\""));
+        Path exponent = write("exponent.json", "{\"weight-decay\": \"5e-4\"}"); // JSON has real numbers: text is text
+        assertThrows(UserException.class, () -> TrainConfig.fromFile(exponent));
+        // plain YAML values keep working, 3e-4 included (YAML 1.1 reads it as text without a dot)
+        Path plain = write("plain.yaml", "epochs: 3\nweight-decay: 3e-4\nnesterov: true\nname: \"7\"\n");
+        TrainConfig c = TrainConfig.fromFile(plain);
+        assertEquals(3, c.epochs);
+        assertEquals(3e-4, c.weightDecay, 0);
+        assertTrue(c.nesterov);
+        assertEquals("7", c.name);
+    }
+
     @Test
     void unknownKeyNamesFileAndSuggests() throws IOException {
         Path p = write("typo.yaml", "batch_size: 64\n");

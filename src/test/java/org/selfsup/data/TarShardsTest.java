@@ -4,12 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.selfsup.cli.CliRun;
@@ -80,11 +86,221 @@ class TarShardsTest {
         Path shard = out.resolve("train/train-000000.tar");
         byte[] full = Files.readAllBytes(shard);
         Files.write(shard, Arrays.copyOf(full, 700));
-        UserException e = assertThrows(UserException.class, () -> DatasetRegistry.load("shards", out, new DataOptions()));
+        UserException e = assertThrows(UserException.class, () -> DatasetRegistry.load("shards", out, fail()));
         assertTrue(e.getMessage().startsWith(shard.toString()) && e.getMessage().contains("truncated"), e.getMessage());
+        // skip: the shard's samples before the damage are kept (none here), so the split has none
+        UserException none = assertThrows(UserException.class, () -> DatasetRegistry.load("shards", out, new DataOptions()));
+        assertTrue(none.getMessage().contains("no usable samples") && none.getMessage().contains("truncated"),
+                none.getMessage());
         full[10] ^= 0x55; // a header byte: the checksum no longer matches
         Files.write(shard, full);
-        UserException d = assertThrows(UserException.class, () -> DatasetRegistry.load("shards", out, new DataOptions()));
-        assertTrue(d.getMessage().equals(shard + ": damaged tar header at byte 0"), d.getMessage());
+        UserException d = assertThrows(UserException.class, () -> DatasetRegistry.load("shards", out, fail()));
+        assertTrue(d.getMessage().equals(shard + ": damaged tar header at byte 0 (--on-bad-image fail)"), d.getMessage());
+    }
+
+    // ---- hostile shards, written byte by byte ----
+
+    private static DataOptions fail() {
+        DataOptions o = new DataOptions();
+        o.onBadImage = BadImagePolicy.FAIL;
+        return o;
+    }
+
+    /** A small JPEG's bytes. */
+    private byte[] jpeg(int seed) throws IOException {
+        Path f = TestPictures.jpeg(tmp.resolve("pictures/p" + seed + ".jpg"), 20 + seed, 14, seed);
+        return Files.readAllBytes(f);
+    }
+
+    private static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** A tar archive written member by member, as GNU tar lays it out. */
+    private static final class Tar {
+        final ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+        /** A regular file member with its true size as octal text. */
+        Tar member(String name, byte[] data) {
+            String octal = String.format(Locale.ROOT, "%011o", data.length);
+            byte[] field = Arrays.copyOf(ascii(octal), 12);
+            return member(name, data, field);
+        }
+
+        /** A regular file member whose 12-byte size field is {@code sizeField}, followed by {@code data}. */
+        Tar member(String name, byte[] data, byte[] sizeField) {
+            byte[] h = new byte[512];
+            System.arraycopy(ascii(name), 0, h, 0, name.length());
+            System.arraycopy(ascii("0000644\0"), 0, h, 100, 8);
+            System.arraycopy(ascii("0000000\0"), 0, h, 108, 8);
+            System.arraycopy(ascii("0000000\0"), 0, h, 116, 8);
+            System.arraycopy(sizeField, 0, h, 124, 12);
+            System.arraycopy(ascii("00000000000\0"), 0, h, 136, 12);
+            h[156] = '0';
+            System.arraycopy(ascii("ustar\0" + "00"), 0, h, 257, 8);
+            Arrays.fill(h, 148, 156, (byte) ' ');
+            int sum = 0;
+            for (byte b : h) {
+                sum += b & 0xFF;
+            }
+            System.arraycopy(ascii(String.format(Locale.ROOT, "%06o\0 ", sum)), 0, h, 148, 8);
+            out.writeBytes(h);
+            out.writeBytes(data);
+            out.writeBytes(new byte[(512 - data.length % 512) % 512]);
+            return this;
+        }
+
+        /** Offset of the next member's header. */
+        int size() {
+            return out.size();
+        }
+
+        /** The end-of-archive blocks and the padding to a 10240-byte record, as GNU tar and Python's tarfile write. */
+        byte[] end() {
+            out.writeBytes(new byte[1024]);
+            out.writeBytes(new byte[(10240 - out.size() % 10240) % 10240]);
+            return out.toByteArray();
+        }
+    }
+
+    /** A GNU base-256 size field holding {@code v} (two's complement, 0xFF first byte for a negative value). */
+    private static byte[] base256(long v) {
+        byte[] f = new byte[12];
+        Arrays.fill(f, (byte) (v < 0 ? 0xFF : 0));
+        for (int i = 0; i < 8; i++) {
+            f[11 - i] = (byte) (v >>> (8 * i));
+        }
+        if (v >= 0) {
+            f[0] = (byte) 0x80;
+        }
+        return f;
+    }
+
+    private Path shards(byte[] tar) throws IOException {
+        Path root = tmp.resolve("hostile");
+        Files.createDirectories(root.resolve("train"));
+        Files.write(root.resolve("train/s-000000.tar"), tar);
+        return root;
+    }
+
+    private static StreamedImages read(Path root, DataOptions o) {
+        return TarShards.read("shards/train", root.resolve("train"), null, o);
+    }
+
+    /** Issue 22, item 1: a negative GNU base-256 size made the header walk stand still (a hang). */
+    @Test
+    void negativeOrOversizedMemberSizesAreDamageNamingShardAndMember() throws Exception {
+        for (long bad : new long[] {-1024, -512, -1, Long.MIN_VALUE, 1L << 40}) {
+            Tar t = new Tar().member("a.jpg", jpeg(1)).member("a.cls", ascii("0\n"));
+            byte[] tar = t.member("b.jpg", jpeg(2), base256(bad)).member("b.cls", ascii("1\n")).end();
+            Path root = shards(tar);
+            Path shard = root.resolve("train/s-000000.tar");
+            UserException e = assertTimeoutPreemptively(Duration.ofSeconds(20),
+                    () -> assertThrows(UserException.class, () -> read(root, fail())), "size " + bad);
+            assertTrue(e.getMessage().startsWith(shard + ": ") && e.getMessage().contains("'b.jpg'")
+                    && e.getMessage().contains(bad < 0 ? "negative size" : "the file ends first")
+                    && !e.getMessage().contains("\n"), e.getMessage());
+            String[] log = new String[1];
+            StreamedImages s = assertTimeoutPreemptively(Duration.ofSeconds(20),
+                    () -> BadImagesTest.captureErr(log, () -> read(root, new DataOptions())));
+            assertEquals(1, s.size(), "the sample before the damage is kept");
+            assertTrue(log[0].contains(shard + ": ") && log[0].contains("'b.jpg'")
+                    && log[0].contains("kept the 1 sample(s) read before it"), log[0]);
+        }
+    }
+
+    /** Issue 22, item 6: a .cls member with a negative size was an IllegalArgumentException, exit 1 with a trace. */
+    @Test
+    void clsMemberWithANegativeSizeIsACleanError() throws Exception {
+        byte[] tar = new Tar().member("a.jpg", jpeg(1)).member("a.cls", ascii("0\n"))
+                .member("b.jpg", jpeg(2)).member("b.cls", new byte[0], base256(-1)).end();
+        Path root = shards(tar);
+        Path shard = root.resolve("train/s-000000.tar");
+        CliRun r = CliRun.execute("data", "info", "--dataset", "shards", "--data-dir", root.toString(),
+                "--on-bad-image", "fail");
+        assertEquals(2, r.code(), r.out() + r.err());
+        assertTrue(r.err().contains(shard + ": damaged tar header at byte ") && r.err().contains("'b.cls' has a negative size")
+                && !r.err().contains("Exception") && !r.err().contains("\tat "), r.err());
+        CliRun skip = CliRun.execute("data", "info", "--dataset", "shards", "--data-dir", root.toString());
+        assertEquals(0, skip.code(), skip.out() + skip.err());
+        assertTrue(skip.out().contains("'b.cls' has a negative size"), skip.out());
+    }
+
+    /** Issue 22, item 4: a shard cut at a member boundary or inside a header was accepted, shortened. */
+    @Test
+    void shardWithoutTheEndOfArchiveBlocksIsReportedAsTruncated() throws Exception {
+        Tar t = new Tar();
+        int[] boundaries = new int[3];
+        for (int i = 0; i < 3; i++) {
+            boundaries[i] = t.size();
+            t.member(i + ".jpg", jpeg(i)).member(i + ".cls", ascii(i + "\n"));
+        }
+        int endBlocks = t.size();
+        byte[] whole = t.end();
+        Path root = shards(whole);
+        Path shard = root.resolve("train/s-000000.tar");
+        assertEquals(3, read(root, fail()).size(), "a whole archive, padded to a record");
+        for (int cut : new int[] {boundaries[2], boundaries[2] + 100, endBlocks, endBlocks + 512}) {
+            Files.write(shard, Arrays.copyOf(whole, cut));
+            UserException e = assertThrows(UserException.class, () -> read(root, fail()), "cut at " + cut);
+            assertTrue(e.getMessage().startsWith(shard + ": truncated") && e.getMessage().endsWith("(--on-bad-image fail)"),
+                    e.getMessage());
+            String[] log = new String[1];
+            StreamedImages s = BadImagesTest.captureErr(log, () -> read(root, new DataOptions()));
+            int kept = cut < endBlocks ? 2 : 3;
+            assertEquals(kept, s.size(), "cut at " + cut);
+            assertTrue(log[0].contains(shard + ": truncated") && log[0].contains("kept the " + kept + " sample(s) read before it"),
+                    log[0]);
+            assertTrue(s.notes().stream().anyMatch(n -> n.contains("truncated")), s.notes().toString());
+        }
+        Files.write(shard, Arrays.copyOf(whole, boundaries[2]));
+        CliRun r = CliRun.execute("data", "info", "--dataset", "shards", "--data-dir", root.toString(),
+                "--on-bad-image", "fail");
+        assertEquals(2, r.code(), r.out() + r.err());
+        assertTrue(r.err().contains(shard + ": truncated"), r.err());
+    }
+
+    /** Issue 22, item 5: a sample without a .cls member in a labelled split got label -1, fatal in training. */
+    @Test
+    void sampleWithoutALabelInALabelledSplitIsSkippedOrFails() throws Exception {
+        byte[] tar = new Tar().member("a.jpg", jpeg(1)).member("a.cls", ascii("0\n"))
+                .member("b.jpg", jpeg(2))
+                .member("c.jpg", jpeg(3)).member("c.cls", ascii("1\n")).end();
+        Path root = shards(tar);
+        Path shard = root.resolve("train/s-000000.tar");
+        String[] log = new String[1];
+        StreamedImages s = BadImagesTest.captureErr(log, () -> read(root, new DataOptions()));
+        assertEquals(2, s.size());
+        assertArrayEquals(new int[] {0, 1}, s.labels());
+        assertTrue(log[0].contains(shard + ":b.jpg: no .cls member") && log[0].contains("key 'b'"), log[0]);
+        UserException e = assertThrows(UserException.class, () -> read(root, fail()));
+        assertTrue(e.getMessage().startsWith(shard + ":b.jpg: ") && e.getMessage().contains("key 'b'"), e.getMessage());
+        // no .cls member at all: an unlabelled split, every sample kept with label -1
+        Files.write(shard, new Tar().member("a.jpg", jpeg(1)).member("b.jpg", jpeg(2)).end());
+        StreamedImages u = read(root, fail());
+        assertArrayEquals(new int[] {-1, -1}, u.labels());
+        assertEquals(0, u.numClasses());
+    }
+
+    /** Issue 22, item 14: a repeated key relabelled the sample and dropped the second image silently. */
+    @Test
+    void repeatedKeyInAShardIsReported() throws Exception {
+        byte[] tar = new Tar().member("a.jpg", jpeg(1)).member("a.cls", ascii("0\n"))
+                .member("b.jpg", jpeg(2)).member("b.cls", ascii("1\n"))
+                .member("a.jpg", jpeg(3)).member("a.cls", ascii("1\n")).end();
+        Path root = shards(tar);
+        Path shard = root.resolve("train/s-000000.tar");
+        String[] log = new String[1];
+        StreamedImages s = BadImagesTest.captureErr(log, () -> read(root, new DataOptions()));
+        assertEquals(1, s.size(), "the ambiguous sample is left out");
+        assertArrayEquals(new int[] {1}, s.labels());
+        assertTrue(log[0].contains(shard + ":a.jpg: key 'a' appears more than once"), log[0]);
+        UserException e = assertThrows(UserException.class, () -> read(root, fail()));
+        assertTrue(e.getMessage().startsWith(shard + ":a.jpg: key 'a' appears more than once"), e.getMessage());
+        // a second label alone is a repeat too
+        Files.write(shard, new Tar().member("a.jpg", jpeg(1)).member("a.cls", ascii("0\n"))
+                .member("b.jpg", jpeg(2)).member("b.cls", ascii("1\n")).member("a.cls", ascii("1\n")).end());
+        UserException l = assertThrows(UserException.class, () -> read(root, fail()));
+        assertTrue(l.getMessage().startsWith(shard + ":a.cls: key 'a' appears more than once"), l.getMessage());
     }
 }

@@ -56,6 +56,27 @@ class RunStartTest {
         }
     }
 
+    /**
+     * A start refused after the run folder was opened (ranks disagreeing on the settings, issue 22 item 17)
+     * removes what opening it created, and only that.
+     */
+    @Test
+    void aRefusedStartRemovesOnlyWhatOpeningTheFolderCreated() throws Exception {
+        Path runs = dir.resolve("runs");
+        RunDir fresh = RunDir.open(runs, "fresh");
+        fresh.close();
+        fresh.removeIfUnused();
+        assertFalse(Files.exists(runs), "the folders it made are gone");
+        Path kept = Files.createDirectories(runs.resolve("kept"));
+        Files.writeString(kept.resolve("notes.txt"), "mine");
+        RunDir existing = RunDir.open(runs, "kept");
+        existing.close();
+        existing.removeIfUnused();
+        assertFalse(Files.exists(kept.resolve("checkpoints")), "no empty checkpoints/ left");
+        assertFalse(Files.exists(kept.resolve(RunDir.LOCK)));
+        assertEquals("mine", Files.readString(kept.resolve("notes.txt")), "what was there stays");
+    }
+
     /** A size that cannot fit is refused before the run folder, the model or a batch exists. */
     @Test
     void aTrainingThatCannotFitIsRefusedUpFront() {

@@ -94,6 +94,9 @@ class InitFromTest {
         UserException e = assertThrows(UserException.class, () -> new Pretraining(frozenRun("strict", backboneOnly),
                 new PrintWriter(new StringWriter())).withDataset(TinyRuns.data(16)).run());
         assertTrue(e.getMessage().contains("head tensors missing: projector.0.weight"), e.getMessage());
+        // refused after the run folder was opened: like a data-parallel start refused for mismatched settings
+        // (issue 22, item 17), it leaves no run folder (nor an empty checkpoints/) behind
+        assertFalse(java.nio.file.Files.exists(tmp.resolve("strict")), "no run folder left behind");
         TrainConfig lenient = frozenRun("lenient", backboneOnly);
         lenient.initStrict = false;
         StringWriter console = new StringWriter();
