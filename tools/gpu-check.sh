@@ -128,15 +128,22 @@ fi
 # ---------------------------------------------------------------- a real training: kill -9, resume, probe, eval
 if has_stage train; then
   runs="$W/runs"; name=gpu-train
-  epochs=4; [ $DRY = 1 ] && epochs=2
-  train=($SELFSUP train --device $GPU --precision bf16 --epochs $epochs --knn-every 1 --probe fast --name $name --runs-dir "$runs")
+  train=($SELFSUP train --device $GPU --precision bf16 --epochs 4 --knn-every 1 --probe fast --name $name --runs-dir "$runs")
+  [ $DRY = 1 ] && train=($SELFSUP train --device cpu --dataset synthetic --arch small --width 8 --batch-size 32 \
+    --epochs 2 --knn-every 1 --probe fast --name $name --runs-dir "$runs")
   ( "${train[@]}" >"$LOGS/train-killed.log" 2>&1 & pid=$!
     for _ in $(seq 1 600); do
       [ -f "$runs/$name/checkpoints/last.ckpt" ] && break
       kill -0 $pid 2>/dev/null || break
       sleep 0.2
     done
-    kill -9 $pid 2>/dev/null && echo "killed with -9 after the first checkpoint" >>"$LOGS/train-killed.log"
+    if [ -f "$runs/$name/checkpoints/last.ckpt" ] && kill -9 $pid 2>/dev/null; then
+      echo "killed with -9 after the first checkpoint" >>"$LOGS/train-killed.log"
+    elif kill -9 $pid 2>/dev/null; then
+      echo "killed with -9 after 120 s without a checkpoint" >>"$LOGS/train-killed.log"
+    else
+      echo "ended before it could be killed" >>"$LOGS/train-killed.log"
+    fi
     wait $pid 2>/dev/null; true )
   note "train: $(tail -n 1 "$LOGS/train-killed.log")"
   stage train-resumed 300 "${train[@]}"
