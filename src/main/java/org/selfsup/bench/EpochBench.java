@@ -108,7 +108,7 @@ public final class EpochBench {
         TorchThreads.apply(config.torchThreads, "torch-threads");
         // under a launcher this is one rank: its shard, the per-rank batch and the gradient all-reduce
         ai.djl.Device device = training.rankDevice();
-        try (org.selfsup.dist.Distributed dist = org.selfsup.dist.Distributed.open(training.world(), device,
+        try (org.selfsup.distributed.Distributed dist = org.selfsup.distributed.Distributed.open(training.world(), device,
                 config.distTimeout, System.err);
              NDManager manager = NDManager.newBaseManager(device);
              SslModel sslModel = Pretraining.createModel(config, method, manager, size);

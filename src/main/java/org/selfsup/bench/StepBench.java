@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.selfsup.config.TrainConfig;
-import org.selfsup.dist.Distributed;
+import org.selfsup.distributed.Distributed;
 import org.selfsup.job.Pretraining;
 import org.selfsup.method.LossOutput;
 import org.selfsup.method.SslMethod;

@@ -105,7 +105,7 @@ public final class BenchStepCommand implements Runnable {
         PrintWriter out = spec.commandLine().getOut();
         org.selfsup.job.Pretraining.checkExecution(config, out);
         StepBench.Result r = StepBench.run(config, views, steps, warmup, out);
-        org.selfsup.dist.World world = org.selfsup.dist.World.detect();
+        org.selfsup.distributed.World world = org.selfsup.distributed.World.detect();
         if (r.ranks() > 1 && !world.writer()) {
             out.printf(Locale.ROOT, "bench step %s: %.1f source img/s, median step %.1f ms, all-reduce %.1f ms%n",
                     world.label(), r.sourceImagesPerSecond(), r.medianMs(), r.allReduceMs());

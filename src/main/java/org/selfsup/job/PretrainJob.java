@@ -12,7 +12,7 @@ import java.util.Map;
 import org.selfsup.config.TrainConfig;
 import org.selfsup.config.TrainJob;
 import org.selfsup.data.Dataset;
-import org.selfsup.dist.World;
+import org.selfsup.distributed.World;
 import org.selfsup.eval.KnnMonitor;
 import org.selfsup.eval.KnnResult;
 import org.selfsup.eval.ProbeMonitor;

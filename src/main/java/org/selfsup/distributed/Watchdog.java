@@ -1,4 +1,4 @@
-package org.selfsup.dist;
+package org.selfsup.distributed;
 
 import java.io.PrintStream;
 import java.util.concurrent.TimeUnit;

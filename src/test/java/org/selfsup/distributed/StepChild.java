@@ -1,4 +1,4 @@
-package org.selfsup.dist;
+package org.selfsup.distributed;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;

@@ -1,4 +1,4 @@
-package org.selfsup.dist;
+package org.selfsup.distributed;
 
 import java.io.DataInputStream;
 import java.io.DataOutputStream;

@@ -1,4 +1,4 @@
-package org.selfsup.dist;
+package org.selfsup.distributed;
 
 import ai.djl.ndarray.NDManager;
 

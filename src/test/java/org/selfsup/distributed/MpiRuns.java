@@ -1,4 +1,4 @@
-package org.selfsup.dist;
+package org.selfsup.distributed;
 
 import java.io.IOException;
 import java.nio.file.Files;
