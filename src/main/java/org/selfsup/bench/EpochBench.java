@@ -18,9 +18,9 @@ import org.selfsup.train.Ema;
 import org.selfsup.train.LrSchedule;
 import org.selfsup.train.StepRunner;
 import org.selfsup.train.StepSchedules;
-import org.selfsup.train.TorchThreads;
 import org.selfsup.train.TrainableModel;
-import org.selfsup.optim.Optimizer;
+import org.selfsup.runtime.StepPrecision;
+import org.selfsup.runtime.TorchThreads;
 
 /**
  * End-to-end training speed with the real input pipeline: the data set, view plan, model, optimiser,
@@ -117,12 +117,12 @@ public final class EpochBench {
              NDManager staging = manager.newSubManager()) {
             Pretraining.accelerate(config, sslModel, manager.getDevice(), notices);
             TrainableModel model = TrainableModel.of(sslModel);
-            try (Optimizer opt = Pretraining.optimizer(config, model, manager);
+            try (StepPrecision precision = Pretraining.stepPrecision(config, training.precision(), model, manager);
                  Ema ema = Pretraining.ema(model, manager);
                  BatchSource source = training.batchSource(method, training.devicePlan(), assembler, manager,
                          stageAhead ? staging : null);
                  StepSchedules schedules = StepSchedules.forRun(config, stepsPerEpoch, total, ema != null, manager)) {
-                StepRunner runner = Pretraining.stepRunner(config, method, model, opt, ema, manager);
+                StepRunner runner = Pretraining.stepRunner(config, method, model, precision, ema, manager);
                 runner.useDeviceSchedules(schedules);
                 runner.useGradientReducer(dist.reducer(model.trainableParameters(),
                         (long) (config.bucketMb * (1 << 20)), manager));

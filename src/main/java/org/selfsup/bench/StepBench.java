@@ -20,7 +20,7 @@ import org.selfsup.train.Ema;
 import org.selfsup.train.StepRunner;
 import org.selfsup.train.StepSchedules;
 import org.selfsup.train.TrainableModel;
-import org.selfsup.optim.Optimizer;
+import org.selfsup.runtime.StepPrecision;
 import org.selfsup.util.Seeds;
 import org.selfsup.util.UserException;
 
@@ -114,9 +114,9 @@ public final class StepBench {
             Pretraining.accelerate(config, sslModel, manager.getDevice(), notices);
             TrainableModel model = TrainableModel.of(sslModel);
             StepSchedules schedules = null;
-            try (Optimizer opt = Pretraining.optimizer(config, model, manager);
+            try (StepPrecision precision = Pretraining.stepPrecision(config, setup.precision(), model, manager);
                  Ema ema = Pretraining.ema(model, manager)) {
-                StepRunner runner = Pretraining.stepRunner(config, method, model, opt, ema, manager);
+                StepRunner runner = Pretraining.stepRunner(config, method, model, precision, ema, manager);
                 double lr = config.effectiveLr();
                 long total = warmup + steps;
                 schedules = StepSchedules.constant(lr, config.emaBase, total, ema != null, manager);

@@ -14,6 +14,8 @@ import org.selfsup.train.Ema;
 import org.selfsup.train.TrainableModel;
 import org.selfsup.job.Pretraining;
 import org.selfsup.optim.Optimizer;
+import org.selfsup.runtime.Precision;
+import org.selfsup.runtime.StepPrecision;
 
 /**
  * Time of the parameter updates alone (optimiser step and EMA) on a real model's parameters, many
@@ -49,8 +51,10 @@ public final class UpdateBench {
             }
             double[] opt = new double[repeats];
             double[] ema = new double[repeats];
-            try (Optimizer o = Pretraining.optimizer(c, TrainableModel.of(model), manager);
+            try (StepPrecision precision = Pretraining.stepPrecision(c, Precision.FP32, TrainableModel.of(model),
+                    manager);
                  Ema e = new Ema(model.emaPairs(), manager)) {
+                Optimizer o = precision.optimizer();
                 for (int i = -3; i < repeats; i++) {
                     long t0 = System.nanoTime();
                     o.step(1e-6); // no zeroGrad: the same gradients every repetition

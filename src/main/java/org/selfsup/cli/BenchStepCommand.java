@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import org.selfsup.bench.StepBench;
 import org.selfsup.config.TrainConfig;
-import org.selfsup.train.TorchThreads;
+import org.selfsup.runtime.TorchThreads;
 import org.selfsup.util.UserException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

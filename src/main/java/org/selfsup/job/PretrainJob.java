@@ -18,6 +18,7 @@ import org.selfsup.eval.KnnResult;
 import org.selfsup.eval.ProbeMonitor;
 import org.selfsup.model.SslModel;
 import org.selfsup.report.RunReport;
+import org.selfsup.runtime.Devices;
 import org.selfsup.train.CheckpointStore;
 import org.selfsup.train.MetricsLog;
 import org.selfsup.train.ProgressBar;
@@ -136,7 +137,7 @@ public final class PretrainJob implements TrainJob {
         Dataset ds = training.dataset();
         Double trained = lastEval(metrics, "knn_top1");
         KnnResult random;
-        try (NDManager manager = NDManager.newBaseManager(Pretraining.device(config.device));
+        try (NDManager manager = NDManager.newBaseManager(Devices.select(config.device));
              SslModel init = training.createInitialEncoder(manager)) {
             random = monitor.evaluate(init);
         }

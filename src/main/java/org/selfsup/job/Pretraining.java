@@ -1,7 +1,6 @@
 package org.selfsup.job;
 
 import ai.djl.Device;
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -44,18 +43,20 @@ import org.selfsup.train.DeviceBatchSource;
 import org.selfsup.train.DivergenceListener;
 import org.selfsup.train.Ema;
 import org.selfsup.train.LrSchedule;
-import org.selfsup.train.MemoryCheck;
 import org.selfsup.train.MetricsListener;
 import org.selfsup.train.MetricsLog;
 import org.selfsup.train.ProgressBar;
 import org.selfsup.train.ProgressListener;
 import org.selfsup.train.RunDir;
-import org.selfsup.natives.LibTorch;
-import org.selfsup.train.Acceleration;
-import org.selfsup.train.Precision;
+import org.selfsup.runtime.Acceleration;
+import org.selfsup.runtime.Autocast;
+import org.selfsup.runtime.Devices;
+import org.selfsup.runtime.MemoryCheck;
+import org.selfsup.runtime.Precision;
+import org.selfsup.runtime.StepPrecision;
+import org.selfsup.runtime.TorchThreads;
 import org.selfsup.train.StepRunner;
 import org.selfsup.train.StepSchedules;
-import org.selfsup.train.TorchThreads;
 import org.selfsup.train.TrainLoop;
 import org.selfsup.train.TrainState;
 import org.selfsup.train.TrainableModel;
@@ -72,6 +73,7 @@ import org.selfsup.util.UserException;
  */
 public final class Pretraining {
     private final TrainConfig config;
+    private final Precision precision;
     private final PrintWriter console;
     private final List<TrainingListener> extraListeners = new ArrayList<>();
     private Dataset dataset;
@@ -86,6 +88,7 @@ public final class Pretraining {
      */
     public Pretraining(TrainConfig config, PrintWriter console) {
         this.config = config;
+        this.precision = Precision.parse(config.precision);
         this.console = console;
     }
 
@@ -152,6 +155,11 @@ public final class Pretraining {
         return config;
     }
 
+    /** The precision of the forward passes: the step's, the monitors' and the probe's. */
+    public Precision precision() {
+        return precision;
+    }
+
     /** The data set: the one given, else loaded (once) as the configuration says. */
     public Dataset dataset() {
         if (dataset == null) {
@@ -210,13 +218,14 @@ public final class Pretraining {
     }
 
     /**
-     * The configured optimiser over {@code model}'s trainable parameters; with {@code precision: fp16}
-     * behind a loss scaler (whose state is saved with the optimiser's).
+     * The configured optimiser over {@code model}'s trainable parameters, at {@code precision} on
+     * {@code manager}'s device: with fp16 behind a loss scaler (whose state is saved with the optimiser's).
      */
-    public static Optimizer optimizer(TrainConfig c, TrainableModel model, NDManager manager) {
+    public static StepPrecision stepPrecision(TrainConfig c, Precision precision, TrainableModel model,
+                                              NDManager manager) {
         Optimizer inner = Optimizers.create(c.optimizer, model.trainableParameters(), manager, c.momentum,
                 c.nesterov, c.weightDecay);
-        return Precision.optimizer(c.precision, inner, model.trainableParameters(), manager);
+        return StepPrecision.create(precision, manager.getDevice(), inner, model.trainableParameters(), manager);
     }
 
     /** The target-network EMA of {@code model}, or null without a target. */
@@ -224,12 +233,10 @@ public final class Pretraining {
         return model.emaPairs().isEmpty() ? null : new Ema(model.emaPairs(), manager);
     }
 
-    /** The one training step of the run, at the configured precision ({@code opt} from {@link #optimizer}). */
-    public static StepRunner stepRunner(TrainConfig c, SslMethod method, TrainableModel model, Optimizer opt,
-                                        Ema ema, NDManager manager) {
-        StepRunner runner = new StepRunner(method, model, opt, ema, Ema.Timing.parse(c.emaTiming), manager);
-        runner.usePrecision(Precision.of(c.precision, manager.getDevice()).withLossScaling(opt));
-        return runner;
+    /** The one training step of the run ({@code precision} from {@link #stepPrecision}). */
+    public static StepRunner stepRunner(TrainConfig c, SslMethod method, TrainableModel model,
+                                        StepPrecision precision, Ema ema, NDManager manager) {
+        return new StepRunner(method, model, precision, ema, Ema.Timing.parse(c.emaTiming), manager);
     }
 
     /**
@@ -284,7 +291,7 @@ public final class Pretraining {
         if (config.knnEvery <= 0 || !evaluable("knn-every " + config.knnEvery, "kNN monitor", "--knn-every 0")) {
             return null;
         }
-        return KnnMonitor.forRun(config, dataset());
+        return KnnMonitor.forRun(config, dataset(), precision);
     }
 
     /**
@@ -310,7 +317,7 @@ public final class Pretraining {
      * it (a user error naming the key otherwise).
      */
     public static void checkExecution(TrainConfig c, PrintWriter out) {
-        Precision.of(c.precision, device(c.device));
+        Autocast.of(Precision.parse(c.precision), Devices.select(c.device));
     }
 
     /**
@@ -336,49 +343,19 @@ public final class Pretraining {
                 && !evaluable("probe " + config.probe, "linear probe", "--probe ''")) {
             return null;
         }
-        return ProbeMonitor.forRun(config, dataset(), line -> {
+        return ProbeMonitor.forRun(config, dataset(), precision, line -> {
             console.println(line);
             console.flush();
         });
     }
 
     /**
-     * The device of this rank: {@link #device(String)}, and for a GPU in a data-parallel job the GPU of
-     * its local rank ({@code gpu(localRank mod visible GPUs)}: one GPU per rank, or all ranks of a machine
-     * seeing every GPU).
+     * The device of this rank: the one {@code device} names ({@link Devices#select}), and for a GPU in a
+     * data-parallel job the GPU of its local rank ({@link Devices#ofLocalRank}).
      */
     public Device rankDevice() {
-        Device d = device(config.device);
-        if (d.isGpu() && world.distributed()) {
-            return Device.gpu(world.localRank() % Engine.getInstance().getGpuCount());
-        }
-        return d;
-    }
-
-    /**
-     * The device {@code auto|cpu|gpu|gpu:N} names.
-     *
-     * @throws UserException for {@code gpu}/{@code gpu:N} when the engine has no such GPU, saying why (CPU
-     *                       libtorch, or no CUDA runtime found) and pointing at {@code selfsup doctor}
-     */
-    public static Device device(String name) {
-        int gpus = Engine.getInstance().getGpuCount();
-        if ("cpu".equals(name)) {
-            return Device.cpu();
-        } else if ("auto".equals(name)) {
-            return gpus > 0 ? Device.gpu() : Device.cpu();
-        } else if (name != null && name.matches("gpu(:\\d+)?")) {
-            int index = name.equals("gpu") ? 0 : Integer.parseInt(name.substring(4));
-            if (gpus == 0) {
-                throw new UserException("device: '" + name + "' asked for, but " + LibTorch.get().whyNoGpu());
-            }
-            if (index >= gpus) {
-                throw new UserException("device: '" + name + "' asked for, but the PyTorch engine sees " + gpus
-                        + " GPU" + (gpus == 1 ? "" : "s") + " (gpu:0 to gpu:" + (gpus - 1) + ")");
-            }
-            return Device.gpu(index);
-        }
-        throw new UserException("device: unknown value '" + name + "' (auto, cpu, gpu, gpu:N)");
+        Device d = Devices.select(config.device);
+        return world.distributed() ? Devices.ofLocalRank(d, world.localRank()) : d;
     }
 
     /**
@@ -395,19 +372,10 @@ public final class Pretraining {
         Device device = rankDevice();
         TorchThreads.apply(config.torchThreads, "torch-threads");
         if (world.distributed() && !device.isGpu() && config.torchThreads == 0) {
-            shareCpuThreads();
+            TorchThreads.shareCores(world.localSize()); // the ranks of one machine share its cores
         }
         try (Distributed dist = Distributed.open(world, device, config.distTimeout, System.err)) {
             return run(dist, device);
-        }
-    }
-
-    /** The ranks of one machine share its cores: PyTorch's intra-op threads = cores / local ranks. */
-    private void shareCpuThreads() {
-        if (System.getProperty("ai.djl.pytorch.num_threads") == null) {
-            Engine.getInstance();
-            ai.djl.pytorch.jni.JniUtils.setNumThreads(Math.max(1,
-                    Runtime.getRuntime().availableProcessors() / world.localSize()));
         }
     }
 
@@ -448,7 +416,8 @@ public final class Pretraining {
             }
             TrainableModel trainable = TrainableModel.of(model);
             dist.requireSame("the configuration", ConfigKeys.trainingChecksum(config.toJson()), manager);
-            try (Optimizer opt = optimizer(config, trainable, manager)) {
+            try (StepPrecision precise = stepPrecision(config, precision, trainable, manager)) {
+                Optimizer opt = precise.optimizer();
                 CheckpointStore store = writer ? CheckpointStore.forWriting(root.resolve("checkpoints"))
                         : new CheckpointStore(root.resolve("checkpoints"));
                 CheckpointListener checkpoints = new CheckpointListener(store, root, config.toJson(),
@@ -465,7 +434,7 @@ public final class Pretraining {
                      Ema ema = ema(trainable, manager);
                      BatchSource source = batchSource(method, devicePlan, assembler, manager, manager);
                      StepSchedules schedules = StepSchedules.forRun(config, steps, total, ema != null, manager)) {
-                    StepRunner runner = stepRunner(config, method, trainable, opt, ema, manager);
+                    StepRunner runner = stepRunner(config, method, trainable, precise, ema, manager);
                     runner.useDeviceSchedules(schedules);
                     runner.useGradientReducer(dist.reducer(trainable.trainableParameters(),
                             (long) (config.bucketMb * (1 << 20)), manager));

@@ -10,6 +10,9 @@ import org.selfsup.method.LossOutput;
 import org.selfsup.method.SslMethod;
 import org.selfsup.method.StepContext;
 import org.selfsup.optim.Optimizer;
+import org.selfsup.runtime.Autocast;
+import org.selfsup.runtime.LossScaler;
+import org.selfsup.runtime.StepPrecision;
 
 /**
  * One training step, shared by {@link TrainLoop} and the step benchmark ({@code selfsup bench step}):
@@ -26,6 +29,7 @@ import org.selfsup.optim.Optimizer;
 public final class StepRunner {
     private final SslMethod method;
     private final TrainableModel model;
+    private final StepPrecision precision;
     private final Optimizer opt;
     private final Ema ema;
     private final Ema.Timing timing;
@@ -35,21 +39,22 @@ public final class StepRunner {
     private DeviceSchedule lrTable;
     private DeviceSchedule tauTable;
     private DeviceSchedule restTable;
-    private Precision precision = Precision.fp32();
 
     /**
      * @param method  the loss
      * @param model   networks and parameters
-     * @param opt     optimiser over the model's trainable parameters
+     * @param precision the forward passes' arithmetic and the optimiser over the model's trainable
+     *                  parameters (with fp16 behind the loss scaler the step multiplies the loss by)
      * @param ema     target-network EMA, or null for methods without a target
      * @param timing  when the EMA runs
      * @param manager the model's device manager (for the gradient collector's engine)
      */
-    public StepRunner(SslMethod method, TrainableModel model, Optimizer opt, Ema ema, Ema.Timing timing,
+    public StepRunner(SslMethod method, TrainableModel model, StepPrecision precision, Ema ema, Ema.Timing timing,
                       NDManager manager) {
         this.method = method;
         this.model = model;
-        this.opt = opt;
+        this.precision = precision;
+        this.opt = precision.optimizer();
         this.ema = ema;
         this.timing = timing;
         this.manager = manager;
@@ -74,16 +79,6 @@ public final class StepRunner {
     /** Zeroes every gradient before the first step (DJL's PyTorch engine accumulates them). */
     public void zeroGrad() {
         opt.zeroGrad();
-    }
-
-    /**
-     * Runs the forward passes at {@code p}'s precision (autocast per network call, float32 losses) and, for
-     * fp16, back-propagates the scaled loss: {@code p} must then be {@code withLossScaling} of the optimiser
-     * given to the constructor (from {@code Precision.optimizer}), which unscales, skips non-finite steps
-     * and updates the scale.
-     */
-    public void usePrecision(Precision p) {
-        this.precision = p;
     }
 
     /**
@@ -123,8 +118,9 @@ public final class StepRunner {
         ParameterStore ps = new ParameterStore(sm, false);
         LossOutput out;
         try (GradientCollector gc = manager.getEngine().newGradientCollector()) {
-            try (Precision.Region r = precision.stepRegion()) {
-                out = method.loss(precision.wrap(model.networks(ps)), views, ctx);
+            Autocast autocast = precision.autocast();
+            try (Autocast.Region r = autocast.stepRegion()) {
+                out = method.loss(autocast.wrap(model.networks(ps)), views, ctx);
             }
             gc.backward(precision.lossForBackward(out.total()));
         }

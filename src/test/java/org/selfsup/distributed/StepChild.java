@@ -25,7 +25,7 @@ import org.selfsup.data.Shard;
 import org.selfsup.method.Byol;
 import org.selfsup.method.StepContext;
 import org.selfsup.model.Networks;
-import org.selfsup.optim.Optimizer;
+import org.selfsup.runtime.StepPrecision;
 import org.selfsup.optim.Sgd;
 import org.selfsup.train.Ema;
 import org.selfsup.train.StepRunner;
@@ -60,7 +60,7 @@ public final class StepChild {
             dist.requireSame("the initial weights", model.checksum(), m);
             Shard shard = new Shard(world.rank(), world.size());
             int local = globalBatch / world.size();
-            try (Optimizer opt = new Sgd(model.trainableParameters(), m, 0.9, false, 1e-4);
+            try (StepPrecision opt = StepPrecision.fp32(new Sgd(model.trainableParameters(), m, 0.9, false, 1e-4));
                  Ema ema = new Ema(model.emaPairs(), m)) {
                 StepRunner runner = new StepRunner(new Byol(), model, opt, ema, Ema.Timing.BEFORE_FORWARD, m);
                 runner.useGradientReducer(dist.reducer(model.trainableParameters(), 200, m));

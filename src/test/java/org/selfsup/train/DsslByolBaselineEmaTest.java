@@ -21,7 +21,7 @@ import org.selfsup.method.SslMethod;
 import org.selfsup.method.StepContext;
 import org.selfsup.model.ModelSpec;
 import org.selfsup.model.SslModel;
-import org.selfsup.optim.Optimizer;
+import org.selfsup.runtime.StepPrecision;
 import org.selfsup.optim.Sgd;
 
 /**
@@ -66,7 +66,8 @@ class DsslByolBaselineEmaTest {
                 online0.add(p[1].toFloatArray());
             }
             double tau = LrSchedule.tau(c, 1, 10);
-            try (Optimizer opt = new Sgd(t.trainableParameters(), m, c.momentum, c.nesterov, c.weightDecay);
+            try (StepPrecision opt = StepPrecision.fp32(new Sgd(t.trainableParameters(), m, c.momentum, c.nesterov,
+                    c.weightDecay));
                  Ema ema = new Ema(pairs, m)) {
                 StepRunner runner = new StepRunner(method, t, opt, ema, Ema.Timing.parse(c.emaTiming), m);
                 runner.zeroGrad();

@@ -1,4 +1,4 @@
-package org.selfsup.train;
+package org.selfsup.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -33,7 +33,7 @@ class LossScalerTest {
 
     @BeforeAll
     static void threads() {
-        TinyRuns.singleThreaded();
+        org.selfsup.model.TorchThreads.single();
     }
 
     @BeforeEach

@@ -1,4 +1,4 @@
-package org.selfsup.train;
+package org.selfsup.runtime;
 
 import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.JniUtils;
@@ -34,6 +34,18 @@ public final class TorchThreads {
         if (n > 0) {
             Engine.getInstance(); // loads libtorch
             JniUtils.setNumThreads(n);
+        }
+    }
+
+    /**
+     * Splits the machine's cores between the {@code localRanks} processes of a data-parallel job on it:
+     * intra-op threads = cores / local ranks (at least 1), so that the ranks do not oversubscribe the
+     * CPU. Leaves an explicit {@code ai.djl.pytorch.num_threads} alone.
+     */
+    public static void shareCores(int localRanks) {
+        if (System.getProperty("ai.djl.pytorch.num_threads") == null) {
+            Engine.getInstance(); // loads libtorch
+            JniUtils.setNumThreads(Math.max(1, Runtime.getRuntime().availableProcessors() / localRanks));
         }
     }
 

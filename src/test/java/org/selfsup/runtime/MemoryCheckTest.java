@@ -1,4 +1,4 @@
-package org.selfsup.train;
+package org.selfsup.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -41,7 +41,7 @@ class MemoryCheckTest {
 
     @Test
     void onlineParametersMatchABuiltModel() {
-        TinyRuns.singleThreaded();
+        org.selfsup.model.TorchThreads.single();
         ModelSpec spec = MethodRegistry.modelSpec("rsa", "small", 8, List.of(1, 2, 1, 1), true);
         try (NDManager m = NDManager.newBaseManager(ai.djl.Device.cpu());
              SslModel model = SslModel.create(spec, true, spec.predictor() != null, m, 16, 0)) {

@@ -1,4 +1,4 @@
-package org.selfsup.train;
+package org.selfsup.runtime;
 
 import ai.djl.Device;
 import ai.djl.util.cuda.CudaUtils;
