@@ -15,9 +15,8 @@ import org.selfsup.method.StepContext;
 import org.selfsup.model.SslModel;
 import org.selfsup.train.BatchSource;
 import org.selfsup.train.Ema;
-import org.selfsup.train.LrSchedule;
 import org.selfsup.train.StepRunner;
-import org.selfsup.train.StepSchedules;
+import org.selfsup.train.RunSchedule;
 import org.selfsup.train.TrainableModel;
 import org.selfsup.runtime.StepPrecision;
 import org.selfsup.runtime.TorchThreads;
@@ -121,11 +120,10 @@ public final class EpochBench {
                  Ema ema = Pretraining.ema(model, manager);
                  BatchSource source = training.batchSource(method, training.devicePlan(), assembler, manager,
                          stageAhead ? staging : null);
-                 StepSchedules schedules = StepSchedules.forRun(config, stepsPerEpoch, total, ema != null, manager)) {
-                StepRunner runner = Pretraining.stepRunner(config, method, model, precision, ema, manager);
-                runner.useDeviceSchedules(schedules);
-                runner.useGradientReducer(dist.reducer(model.trainableParameters(),
-                        (long) (config.bucketMb * (1 << 20)), manager));
+                 RunSchedule schedule = RunSchedule.forRun(config, stepsPerEpoch, total, ema != null, manager)) {
+                StepRunner runner = Pretraining.stepRunner(config, method, model, precision, ema, schedule,
+                        dist.reducer(model.trainableParameters(), (long) (config.bucketMb * (1 << 20)), manager),
+                        manager);
                 dist.arm("bench epoch");
                 double reduceMs = 0;
                 double[] waitMs = new double[(int) limit];
@@ -147,9 +145,7 @@ public final class EpochBench {
                                     boundaryWait += waitMs[(int) k - 1];
                                     boundaries++;
                                 }
-                                double lr = LrSchedule.lr(config, epoch, b, stepsPerEpoch);
-                                double tau = runner.hasEma() ? LrSchedule.tau(config, k, total) : Double.NaN;
-                                LossOutput out = runner.step(sm, views, new StepContext(k, total, epoch), lr, tau);
+                                LossOutput out = runner.step(sm, views, new StepContext(k, total, epoch));
                                 reduceMs += runner.lastReduceNanos() / 1e6;
                                 if (k == limit) {
                                     loss = out.total().getFloat(); // the one sync: queued device work is timed

@@ -18,7 +18,7 @@ import org.selfsup.model.SslModel;
 import org.selfsup.natives.CudaRuntime;
 import org.selfsup.train.Ema;
 import org.selfsup.train.StepRunner;
-import org.selfsup.train.StepSchedules;
+import org.selfsup.train.RunSchedule;
 import org.selfsup.train.TrainableModel;
 import org.selfsup.runtime.StepPrecision;
 import org.selfsup.util.Seeds;
@@ -113,16 +113,14 @@ public final class StepBench {
              SslModel sslModel = Pretraining.createModel(config, method, manager, s)) {
             Pretraining.accelerate(config, sslModel, manager.getDevice(), notices);
             TrainableModel model = TrainableModel.of(sslModel);
-            StepSchedules schedules = null;
+            long total = warmup + steps;
             try (StepPrecision precision = Pretraining.stepPrecision(config, setup.precision(), model, manager);
-                 Ema ema = Pretraining.ema(model, manager)) {
-                StepRunner runner = Pretraining.stepRunner(config, method, model, precision, ema, manager);
-                double lr = config.effectiveLr();
-                long total = warmup + steps;
-                schedules = StepSchedules.constant(lr, config.emaBase, total, ema != null, manager);
-                runner.useDeviceSchedules(schedules);
-                runner.useGradientReducer(dist.reducer(model.trainableParameters(),
-                        (long) (config.bucketMb * (1 << 20)), manager));
+                 Ema ema = Pretraining.ema(model, manager);
+                 RunSchedule schedule = RunSchedule.constant(config.effectiveLr(), config.emaBase, total, ema != null,
+                         manager)) {
+                StepRunner runner = Pretraining.stepRunner(config, method, model, precision, ema, schedule,
+                        dist.reducer(model.trainableParameters(), (long) (config.bucketMb * (1 << 20)), manager),
+                        manager);
                 dist.arm("bench step");
                 double[] reduceMs = new double[steps];
                 double[] stepMs = new double[steps];
@@ -140,7 +138,7 @@ public final class StepBench {
                     long t0 = System.nanoTime();
                     try (NDManager sm = manager.newSubManager()) {
                         Map<String, NDArray> in = upload(method.views(), host, b, s, sm);
-                        LossOutput out = runner.step(sm, in, new StepContext(k, total, 0), lr, config.emaBase);
+                        LossOutput out = runner.step(sm, in, new StepContext(k, total, 0));
                         loss = out.total().getFloat();
                     }
                     if (device.isGpu()) {
@@ -160,10 +158,6 @@ public final class StepBench {
                         median(phases[0]), median(phases[1]), median(phases[2]), arraysStart,
                         NativeStats.liveArrays(manager), rssStart, NativeStats.rssKib(), loss, dist.ranks(),
                         median(reduceMs), peakMem);
-            } finally {
-                if (schedules != null) {
-                    schedules.close();
-                }
             }
         }
     }

@@ -42,12 +42,13 @@ import org.selfsup.train.DataParallelListener;
 import org.selfsup.train.DeviceBatchSource;
 import org.selfsup.train.DivergenceListener;
 import org.selfsup.train.Ema;
-import org.selfsup.train.LrSchedule;
+import org.selfsup.distributed.GradientReducer;
 import org.selfsup.train.MetricsListener;
 import org.selfsup.train.MetricsLog;
 import org.selfsup.train.ProgressBar;
 import org.selfsup.train.ProgressListener;
 import org.selfsup.train.RunDir;
+import org.selfsup.train.RunSchedule;
 import org.selfsup.runtime.Acceleration;
 import org.selfsup.runtime.Autocast;
 import org.selfsup.runtime.Devices;
@@ -56,7 +57,6 @@ import org.selfsup.runtime.Precision;
 import org.selfsup.runtime.StepPrecision;
 import org.selfsup.runtime.TorchThreads;
 import org.selfsup.train.StepRunner;
-import org.selfsup.train.StepSchedules;
 import org.selfsup.train.TrainLoop;
 import org.selfsup.train.TrainState;
 import org.selfsup.train.TrainableModel;
@@ -235,8 +235,10 @@ public final class Pretraining {
 
     /** The one training step of the run ({@code precision} from {@link #stepPrecision}). */
     public static StepRunner stepRunner(TrainConfig c, SslMethod method, TrainableModel model,
-                                        StepPrecision precision, Ema ema, NDManager manager) {
-        return new StepRunner(method, model, precision, ema, Ema.Timing.parse(c.emaTiming), manager);
+                                        StepPrecision precision, Ema ema, RunSchedule schedule,
+                                        GradientReducer reducer, NDManager manager) {
+        return new StepRunner(method, model, precision, ema, Ema.Timing.parse(c.emaTiming), schedule, reducer,
+                manager);
     }
 
     /**
@@ -433,11 +435,10 @@ public final class Pretraining {
                 try (MetricsLog log = writer ? MetricsLog.open(run.metricsFile(), from.step(), this::say) : null;
                      Ema ema = ema(trainable, manager);
                      BatchSource source = batchSource(method, devicePlan, assembler, manager, manager);
-                     StepSchedules schedules = StepSchedules.forRun(config, steps, total, ema != null, manager)) {
-                    StepRunner runner = stepRunner(config, method, trainable, precise, ema, manager);
-                    runner.useDeviceSchedules(schedules);
-                    runner.useGradientReducer(dist.reducer(trainable.trainableParameters(),
-                            (long) (config.bucketMb * (1 << 20)), manager));
+                     RunSchedule schedule = RunSchedule.forRun(config, steps, total, ema != null, manager)) {
+                    StepRunner runner = stepRunner(config, method, trainable, precise, ema, schedule,
+                            dist.reducer(trainable.trainableParameters(), (long) (config.bucketMb * (1 << 20)), manager),
+                            manager);
                     List<TrainingListener> listeners = new ArrayList<>();
                     if (writer) {
                         ProgressBar bar = new ProgressBar(console, terminal, total);
@@ -463,8 +464,7 @@ public final class Pretraining {
                                     + localBatch() + " images per rank and step (global batch " + config.batchSize + ")");
                         }
                     }
-                    TrainLoop loop = new TrainLoop(source, runner, LrSchedule.rates(config, steps, total, ema != null),
-                            manager, config.epochs, steps, listeners);
+                    TrainLoop loop = new TrainLoop(source, runner, manager, config.epochs, steps, listeners);
                     loop.stopAfterSteps(stopAfterSteps);
                     // completion means every evaluation written: a kill after an epoch's checkpoint but
                     // before its evaluation line (the final epoch's too) re-runs that evaluation first

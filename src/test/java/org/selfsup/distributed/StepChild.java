@@ -28,6 +28,7 @@ import org.selfsup.model.Networks;
 import org.selfsup.runtime.StepPrecision;
 import org.selfsup.optim.Sgd;
 import org.selfsup.train.Ema;
+import org.selfsup.train.RunSchedule;
 import org.selfsup.train.StepRunner;
 import org.selfsup.train.TrainableModel;
 
@@ -61,9 +62,10 @@ public final class StepChild {
             Shard shard = new Shard(world.rank(), world.size());
             int local = globalBatch / world.size();
             try (StepPrecision opt = StepPrecision.fp32(new Sgd(model.trainableParameters(), m, 0.9, false, 1e-4));
-                 Ema ema = new Ema(model.emaPairs(), m)) {
-                StepRunner runner = new StepRunner(new Byol(), model, opt, ema, Ema.Timing.BEFORE_FORWARD, m);
-                runner.useGradientReducer(dist.reducer(model.trainableParameters(), 200, m));
+                 Ema ema = new Ema(model.emaPairs(), m);
+                 RunSchedule schedule = RunSchedule.constant(0.05, 0.9, steps, true, m)) {
+                StepRunner runner = new StepRunner(new Byol(), model, opt, ema, Ema.Timing.BEFORE_FORWARD, schedule,
+                        dist.reducer(model.trainableParameters(), 200, m), m);
                 dist.arm("test steps");
                 int perEpoch = shard.size(N) / local;
                 for (int k = 0; k < steps; k++) {
@@ -75,7 +77,7 @@ public final class StepChild {
                         Map<String, NDArray> views = new LinkedHashMap<>();
                         views.put("v1", view(sm, idx, epoch, 1));
                         views.put("v2", view(sm, idx, epoch, 2));
-                        runner.step(sm, views, new StepContext(k + 1, steps, epoch), 0.05, 0.9);
+                        runner.step(sm, views, new StepContext(k + 1, steps, epoch));
                     }
                 }
                 dist.disarm();

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.selfsup.config.ConfigLayer;
 import org.selfsup.config.ConfigResolver;
 import org.selfsup.config.TrainConfig;
+import org.selfsup.distributed.GradientReducer;
 import org.selfsup.method.MethodOptions;
 import org.selfsup.method.MethodRegistry;
 import org.selfsup.method.SslMethod;
@@ -68,15 +69,17 @@ class DsslByolBaselineEmaTest {
             double tau = LrSchedule.tau(c, 1, 10);
             try (StepPrecision opt = StepPrecision.fp32(new Sgd(t.trainableParameters(), m, c.momentum, c.nesterov,
                     c.weightDecay));
-                 Ema ema = new Ema(pairs, m)) {
-                StepRunner runner = new StepRunner(method, t, opt, ema, Ema.Timing.parse(c.emaTiming), m);
+                 Ema ema = new Ema(pairs, m);
+                 RunSchedule schedule = RunSchedule.constant(0.5, tau, 10, true, m)) {
+                StepRunner runner = new StepRunner(method, t, opt, ema, Ema.Timing.parse(c.emaTiming), schedule,
+                        GradientReducer.NONE, m);
                 runner.zeroGrad();
                 try (NDManager sm = m.newSubManager()) {
                     Map<String, NDArray> views = new HashMap<>();
                     for (String v : method.views()) {
                         views.put(v, sm.randomNormal(new Shape(4, 3, 8, 8)));
                     }
-                    runner.step(sm, views, new StepContext(1, 10, 0), 0.5, tau);
+                    runner.step(sm, views, new StepContext(1, 10, 0));
                 }
             }
             double movedTowardsNew = 0;

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.selfsup.distributed.GradientReducer;
 import org.selfsup.method.LossOutput;
 import org.selfsup.method.MethodOptions;
 import org.selfsup.method.MethodRegistry;
@@ -119,11 +120,13 @@ class PrecisionStepTest {
             Sgd sgd = new Sgd(t.trainableParameters(), m, 0.9, false, 5e-4);
             try (StepPrecision opt = StepPrecision.create(Precision.parse(precision), Device.cpu(), sgd,
                     t.trainableParameters(), m);
-                 Ema ema = new Ema(t.emaPairs(), m)) {
-                StepRunner runner = new StepRunner(method, t, opt, ema, Ema.Timing.BEFORE_FORWARD, m);
+                 Ema ema = new Ema(t.emaPairs(), m);
+                 RunSchedule schedule = RunSchedule.constant(0.05, 0.99, steps, true, m)) {
+                StepRunner runner = new StepRunner(method, t, opt, ema, Ema.Timing.BEFORE_FORWARD, schedule,
+                        GradientReducer.NONE, m);
                 for (int k = 1; k <= steps; k++) {
                     try (NDManager sm = m.newSubManager()) {
-                        LossOutput out = runner.step(sm, views(method, sm, k), new StepContext(k, steps, 0), 0.05, 0.99);
+                        LossOutput out = runner.step(sm, views(method, sm, k), new StepContext(k, steps, 0));
                         losses.add((double) out.total().getFloat());
                         if (scales != null) {
                             scales.add((double) out.stats().get("loss_scale").getFloat());
