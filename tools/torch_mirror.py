@@ -415,7 +415,7 @@ def run_step(a):
     host = [torch.randn(a.batch, 3, a.size, a.size, generator=g).contiguous(memory_format=fmt) for _ in range(v)]
     on_device = [h.to(a.device) for h in host] if a.views_on_device else None
     total = a.warmup + a.steps
-    tau = a.ema_base  # StepSchedules.constant(lr, ema-base, ...)
+    tau = a.ema_base  # RunSchedule.constant(lr, ema-base, ...)
     step_ms, loss = [], float("nan")
     peak_warmup = None
     for k in range(1, total + 1):

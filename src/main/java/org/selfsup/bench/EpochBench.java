@@ -4,27 +4,20 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import java.util.Arrays;
 import java.util.Map;
-import org.selfsup.augment.BatchAssembler;
-import org.selfsup.augment.ViewPlan;
 import org.selfsup.config.TrainConfig;
 import org.selfsup.data.Dataset;
-import org.selfsup.job.Pretraining;
+import org.selfsup.distributed.Distributed;
+import org.selfsup.distributed.World;
+import org.selfsup.job.RunParts;
 import org.selfsup.method.LossOutput;
-import org.selfsup.method.SslMethod;
 import org.selfsup.method.StepContext;
-import org.selfsup.model.SslModel;
 import org.selfsup.train.BatchSource;
-import org.selfsup.train.Ema;
 import org.selfsup.train.StepRunner;
-import org.selfsup.train.RunSchedule;
-import org.selfsup.train.TrainableModel;
-import org.selfsup.runtime.StepPrecision;
-import org.selfsup.runtime.TorchThreads;
 
 /**
  * End-to-end training speed with the real input pipeline: the data set, view plan, model, optimiser,
  * EMA and batch source (CPU assembly or the device path, with prefetch across the epoch boundary) that
- * {@link Pretraining} builds for a {@link TrainConfig}, stepping through {@link StepRunner} as the
+ * {@link RunParts} assembles for a {@link TrainConfig}, stepping through {@link StepRunner} as the
  * training loop does, without the run folder, checkpoints, metrics file or kNN monitor. Measures
  * source images per second and how long the training thread waited for its batches.
  */
@@ -96,76 +89,61 @@ public final class EpochBench {
     /** As {@link #run(TrainConfig, Dataset, long, boolean)}, printing the acceleration notices to {@code notices}. */
     public static Result run(TrainConfig config, Dataset ds, long maxSteps, boolean stageAhead,
                              java.io.PrintWriter notices) {
-        Pretraining training = new Pretraining(config, null).withDataset(ds);
-        int size = training.viewSize();
-        ViewPlan plan = training.viewPlan();
-        SslMethod method = Pretraining.method(config);
-        int stepsPerEpoch = training.stepsPerEpoch();
-        long total = (long) config.epochs * stepsPerEpoch;
-        long limit = maxSteps > 0 ? Math.min(maxSteps, total) : total;
-        boolean onDevice = "device".equals(config.augmentOn);
-        TorchThreads.apply(config.torchThreads, "torch-threads");
         // under a launcher this is one rank: its shard, the per-rank batch and the gradient all-reduce
-        ai.djl.Device device = training.rankDevice();
-        try (org.selfsup.distributed.Distributed dist = org.selfsup.distributed.Distributed.open(training.world(), device,
-                config.distTimeout, System.err);
-             NDManager manager = NDManager.newBaseManager(device);
-             SslModel sslModel = Pretraining.createModel(config, method, manager, size);
-             BatchAssembler assembler = training.assembler(plan);
-             // staged batches live here until a step takes them: not counted as the run's live arrays
-             NDManager staging = manager.newSubManager()) {
-            Pretraining.accelerate(config, sslModel, manager.getDevice(), notices);
-            TrainableModel model = TrainableModel.of(sslModel);
-            try (StepPrecision precision = Pretraining.stepPrecision(config, training.precision(), model, manager);
-                 Ema ema = Pretraining.ema(model, manager);
-                 BatchSource source = training.batchSource(method, training.devicePlan(), assembler, manager,
-                         stageAhead ? staging : null);
-                 RunSchedule schedule = RunSchedule.forRun(config, stepsPerEpoch, total, ema != null, manager)) {
-                StepRunner runner = Pretraining.stepRunner(config, method, model, precision, ema, schedule,
-                        dist.reducer(model.trainableParameters(), (long) (config.bucketMb * (1 << 20)), manager),
-                        manager);
-                dist.arm("bench epoch");
-                double reduceMs = 0;
-                double[] waitMs = new double[(int) limit];
-                int arraysStart = 0;
-                long rssStart = 0;
-                double loss = Double.NaN;
-                long k = 0;
-                double boundaryWait = 0;
-                int boundaries = 0;
-                long start = System.nanoTime();
-                for (int epoch = 0; epoch < config.epochs && k < limit; epoch++) {
-                    try (BatchSource.Epoch batches = source.epoch(epoch, 0)) {
-                        for (int b = 0; batches.hasNext() && k < limit; b++) {
-                            k++;
-                            try (NDManager sm = manager.newSubManager()) {
-                                Map<String, NDArray> views = batches.next(sm);
-                                waitMs[(int) k - 1] = batches.lastWaitNanos() / 1e6;
-                                if (b == 0 && epoch > 0) {
-                                    boundaryWait += waitMs[(int) k - 1];
-                                    boundaries++;
-                                }
-                                LossOutput out = runner.step(sm, views, new StepContext(k, total, epoch));
-                                reduceMs += runner.lastReduceNanos() / 1e6;
-                                if (k == limit) {
-                                    loss = out.total().getFloat(); // the one sync: queued device work is timed
-                                }
+        World world = World.detect();
+        try (RunParts parts = RunParts.open(config, ds, world, RunParts.device(config, world), stageAhead,
+                notices)) {
+            NDManager manager = parts.manager();
+            NDManager staging = parts.staging();
+            StepRunner runner = parts.runner();
+            long total = parts.totalSteps();
+            long limit = maxSteps > 0 ? Math.min(maxSteps, total) : total;
+            Distributed dist = parts.distributed();
+            dist.arm("bench epoch");
+            double reduceMs = 0;
+            double[] waitMs = new double[(int) limit];
+            int arraysStart = 0;
+            long rssStart = 0;
+            double loss = Double.NaN;
+            long k = 0;
+            double boundaryWait = 0;
+            int boundaries = 0;
+            long start = System.nanoTime();
+            for (int epoch = 0; epoch < config.epochs && k < limit; epoch++) {
+                try (BatchSource.Epoch batches = parts.source().epoch(epoch, 0)) {
+                    for (int b = 0; batches.hasNext() && k < limit; b++) {
+                        k++;
+                        try (NDManager sm = manager.newSubManager()) {
+                            Map<String, NDArray> views = batches.next(sm);
+                            waitMs[(int) k - 1] = batches.lastWaitNanos() / 1e6;
+                            if (b == 0 && epoch > 0) {
+                                boundaryWait += waitMs[(int) k - 1];
+                                boundaries++;
                             }
-                            if (k == 1) {
-                                // after one step the lazily created scalars (e.g. the learning rate) exist
-                                arraysStart = NativeStats.liveArrays(manager) - NativeStats.liveArrays(staging);
-                                rssStart = NativeStats.rssKib();
+                            LossOutput out = runner.step(sm, views, new StepContext(k, total, epoch));
+                            reduceMs += runner.lastReduceNanos() / 1e6;
+                            if (k == limit) {
+                                loss = out.total().getFloat(); // the one sync: queued device work is timed
                             }
+                        }
+                        if (k == 1) {
+                            // after one step the lazily created scalars (e.g. the learning rate) exist
+                            arraysStart = liveArrays(manager, staging);
+                            rssStart = NativeStats.rssKib();
                         }
                     }
                 }
-                double seconds = (System.nanoTime() - start) / 1e9;
-                return new Result((int) k, training.localBatch(), seconds, waitMs, onDevice ? "device" : "cpu",
-                        manager.getDevice().toString(), arraysStart,
-                        NativeStats.liveArrays(manager) - NativeStats.liveArrays(staging), rssStart,
-                        NativeStats.rssKib(), loss, boundaries == 0 ? Double.NaN : boundaryWait / boundaries,
-                        dist.ranks(), k == 0 ? 0 : reduceMs / k);
             }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            return new Result((int) k, parts.localBatch(), seconds, waitMs,
+                    "device".equals(config.augmentOn) ? "device" : "cpu", manager.getDevice().toString(),
+                    arraysStart, liveArrays(manager, staging), rssStart, NativeStats.rssKib(), loss,
+                    boundaries == 0 ? Double.NaN : boundaryWait / boundaries, dist.ranks(), k == 0 ? 0 : reduceMs / k);
         }
+    }
+
+    /** Live arrays of the run, without the batches staged ahead. */
+    private static int liveArrays(NDManager manager, NDManager staging) {
+        return NativeStats.liveArrays(manager) - (staging == null ? 0 : NativeStats.liveArrays(staging));
     }
 }

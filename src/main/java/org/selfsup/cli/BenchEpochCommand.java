@@ -60,7 +60,7 @@ public final class BenchEpochCommand implements Runnable {
         if (maxSteps < 0) {
             throw new org.selfsup.util.UserException("--max-steps must be >= 0, got " + maxSteps);
         }
-        org.selfsup.job.Pretraining.checkExecution(config, spec.commandLine().getOut());
+        org.selfsup.job.RunParts.checkExecution(config);
         Dataset ds = DatasetRegistry.load(config.dataset, config.dataDirPath(), new DataOptions());
         EpochBench.Result r = EpochBench.run(config, ds, maxSteps, !noStage, spec.commandLine().getOut());
         PrintWriter out = spec.commandLine().getOut();

@@ -103,7 +103,7 @@ public final class BenchStepCommand implements Runnable {
         }
         TrainConfig config = config();
         PrintWriter out = spec.commandLine().getOut();
-        org.selfsup.job.Pretraining.checkExecution(config, out);
+        org.selfsup.job.RunParts.checkExecution(config);
         StepBench.Result r = StepBench.run(config, views, steps, warmup, out);
         org.selfsup.distributed.World world = org.selfsup.distributed.World.detect();
         if (r.ranks() > 1 && !world.writer()) {
@@ -154,6 +154,7 @@ public final class BenchStepCommand implements Runnable {
         c.channelsLast = channelsLast;
         c.tf32 = tf32;
         c.cudnnBenchmark = cudnnBenchmark;
+        c.torchThreads = torchThreads;
         return c;
     }
 

@@ -64,7 +64,7 @@ public final class PretrainJob implements TrainJob {
     @Override
     public int run(TrainConfig config, boolean resume, PrintWriter out) {
         // a GPU that is not there, or a precision this libtorch cannot run, fails before anything is touched
-        Pretraining.checkExecution(config, out);
+        RunParts.checkExecution(config);
         boolean writer = World.detect().writer();
         if (!writer) {
             // data-parallel rank > 0: rank 0 alone reports, writes and evaluates; errors still reach stderr

@@ -19,6 +19,7 @@
  *
  * <p>Below {@code train}, {@code eval}, {@code bench} and {@code job}, which all use it; above
  * {@code natives} (every native call goes through there), {@code model} and {@code optim}. It knows no
- * configuration: the composition root turns configuration values into these types.
+ * configuration: the run assembly ({@code org.selfsup.job.RunParts}) turns configuration values into
+ * these types.
  */
 package org.selfsup.runtime;

@@ -16,8 +16,8 @@ import org.selfsup.method.StepContext;
  * checkpoint), then their evaluations.
  *
  * <p>Everything else (metrics, checkpoints, divergence and collapse, progress, kNN monitor) is a listener;
- * building the run's objects from a configuration is the composition root's job
- * ({@code org.selfsup.job.Pretraining}).
+ * building the run's objects from a configuration is the run assembly's job
+ * ({@code org.selfsup.job.RunParts}).
  */
 public final class TrainLoop {
     /** How a call to {@link #run} ended. */

@@ -2,9 +2,10 @@
  * Training: the one loop for every method ({@link org.selfsup.train.TrainLoop}: batches in, steps out),
  * the one step ({@link org.selfsup.train.StepRunner}), the {@link org.selfsup.train.TrainingListener}s
  * around it (metrics, checkpoints, divergence and collapse, progress), schedules as pure functions
- * ({@link org.selfsup.train.Schedules}), the EMA target ({@link org.selfsup.train.Ema}), and the run folder
- * with its checkpoints. The objects of a run are built from its configuration in one place, the
- * composition root {@code org.selfsup.job.Pretraining}; the optimisers live in {@code org.selfsup.optim}.
+ * ({@link org.selfsup.train.Schedules}) and as a run's host values and device tables
+ * ({@link org.selfsup.train.RunSchedule}), the EMA target ({@link org.selfsup.train.Ema}), the batch sources,
+ * and the run folder with its checkpoints. The objects of a run are built from its configuration in one
+ * place, {@code org.selfsup.job.RunParts}; the optimisers live in {@code org.selfsup.optim}.
  * The step's arithmetic (bf16/fp16 autocast per network call, float32 losses, fp16 loss scaling) comes
  * from {@code org.selfsup.runtime}, as do acceleration switches, threads, the memory check and the device.
  *
