@@ -1,25 +1,24 @@
 package org.selfsup.bench;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
+import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Map;
+import java.util.List;
 import org.selfsup.config.TrainConfig;
 import org.selfsup.data.Dataset;
 import org.selfsup.distributed.Distributed;
 import org.selfsup.distributed.World;
 import org.selfsup.job.RunParts;
-import org.selfsup.method.LossOutput;
-import org.selfsup.method.StepContext;
-import org.selfsup.train.BatchSource;
-import org.selfsup.train.StepRunner;
+import org.selfsup.train.DataParallelListener;
+import org.selfsup.train.TrainLoop;
+import org.selfsup.train.TrainState;
+import org.selfsup.train.TrainingListener;
 
 /**
- * End-to-end training speed with the real input pipeline: the data set, view plan, model, optimiser,
- * EMA and batch source (CPU assembly or the device path, with prefetch across the epoch boundary) that
- * {@link RunParts} assembles for a {@link TrainConfig}, stepping through {@link StepRunner} as the
- * training loop does, without the run folder, checkpoints, metrics file or kNN monitor. Measures
- * source images per second and how long the training thread waited for its batches.
+ * End-to-end training speed with the real input pipeline: the training loop ({@link TrainLoop}) over the
+ * parts a {@link TrainConfig} assembles ({@link RunParts}: data set, view plan, model, optimiser, EMA and
+ * batch source, CPU assembly or the device path, with prefetch across the epoch boundary), with a timing
+ * listener ({@link EpochTimer}) instead of the run folder, checkpoints, metrics file and kNN monitor.
+ * Measures source images per second and how long the training thread waited for its batches.
  */
 public final class EpochBench {
     private EpochBench() {}
@@ -93,57 +92,21 @@ public final class EpochBench {
         World world = World.detect();
         try (RunParts parts = RunParts.open(config, ds, world, RunParts.device(config, world), stageAhead,
                 notices)) {
-            NDManager manager = parts.manager();
-            NDManager staging = parts.staging();
-            StepRunner runner = parts.runner();
             long total = parts.totalSteps();
             long limit = maxSteps > 0 ? Math.min(maxSteps, total) : total;
+            EpochTimer timer = new EpochTimer(parts.manager(), parts.staging(), parts.runner(), limit);
+            List<TrainingListener> listeners = new ArrayList<>(List.of(timer));
             Distributed dist = parts.distributed();
-            dist.arm("bench epoch");
-            double reduceMs = 0;
-            double[] waitMs = new double[(int) limit];
-            int arraysStart = 0;
-            long rssStart = 0;
-            double loss = Double.NaN;
-            long k = 0;
-            double boundaryWait = 0;
-            int boundaries = 0;
-            long start = System.nanoTime();
-            for (int epoch = 0; epoch < config.epochs && k < limit; epoch++) {
-                try (BatchSource.Epoch batches = parts.source().epoch(epoch, 0)) {
-                    for (int b = 0; batches.hasNext() && k < limit; b++) {
-                        k++;
-                        try (NDManager sm = manager.newSubManager()) {
-                            Map<String, NDArray> views = batches.next(sm);
-                            waitMs[(int) k - 1] = batches.lastWaitNanos() / 1e6;
-                            if (b == 0 && epoch > 0) {
-                                boundaryWait += waitMs[(int) k - 1];
-                                boundaries++;
-                            }
-                            LossOutput out = runner.step(sm, views, new StepContext(k, total, epoch));
-                            reduceMs += runner.lastReduceNanos() / 1e6;
-                            if (k == limit) {
-                                loss = out.total().getFloat(); // the one sync: queued device work is timed
-                            }
-                        }
-                        if (k == 1) {
-                            // after one step the lazily created scalars (e.g. the learning rate) exist
-                            arraysStart = liveArrays(manager, staging);
-                            rssStart = NativeStats.rssKib();
-                        }
-                    }
-                }
+            if (dist.active()) {
+                listeners.add(new DataParallelListener(dist, parts.manager())); // as in training: the watchdog
             }
-            double seconds = (System.nanoTime() - start) / 1e9;
-            return new Result((int) k, parts.localBatch(), seconds, waitMs,
-                    "device".equals(config.augmentOn) ? "device" : "cpu", manager.getDevice().toString(),
-                    arraysStart, liveArrays(manager, staging), rssStart, NativeStats.rssKib(), loss,
-                    boundaries == 0 ? Double.NaN : boundaryWait / boundaries, dist.ranks(), k == 0 ? 0 : reduceMs / k);
+            TrainLoop loop = parts.loop(listeners);
+            if (limit < total) {
+                loop.stopAfterSteps(limit);
+            }
+            loop.run(TrainState.START);
+            return timer.result(parts.localBatch(), "device".equals(config.augmentOn) ? "device" : "cpu",
+                    parts.manager().getDevice().toString(), dist.ranks());
         }
-    }
-
-    /** Live arrays of the run, without the batches staged ahead. */
-    private static int liveArrays(NDManager manager, NDManager staging) {
-        return NativeStats.liveArrays(manager) - (staging == null ? 0 : NativeStats.liveArrays(staging));
     }
 }

@@ -17,7 +17,8 @@ import org.selfsup.method.StepContext;
  *
  * <p>Everything else (metrics, checkpoints, divergence and collapse, progress, kNN monitor) is a listener;
  * building the run's objects from a configuration is the run assembly's job
- * ({@code org.selfsup.job.RunParts}).
+ * ({@code org.selfsup.job.RunParts}). The benchmark {@code selfsup bench epoch} runs this loop too, timed
+ * by a listener.
  */
 public final class TrainLoop {
     /** How a call to {@link #run} ended. */
