@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.selfsup.config.TrainConfig;

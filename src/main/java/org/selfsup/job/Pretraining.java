@@ -58,7 +58,7 @@ public final class Pretraining {
      */
     public Pretraining(TrainConfig config, PrintWriter console) {
         this.config = config;
-        this.precision = Precision.parse(config.precision);
+        this.precision = RunParts.precision(config);
         this.console = console;
     }
 

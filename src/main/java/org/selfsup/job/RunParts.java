@@ -82,7 +82,7 @@ public final class RunParts implements AutoCloseable {
     private RunParts(TrainConfig config, Dataset ds, World world, Device device, boolean stageAhead, long steps,
                      PrintWriter notices) {
         this.config = config;
-        this.precision = Precision.parse(config.precision);
+        this.precision = precision(config);
         try {
             TorchThreads.apply(config.torchThreads, "torch-threads");
             if (world.distributed() && !device.isGpu() && config.torchThreads == 0) {
@@ -185,7 +185,15 @@ public final class RunParts implements AutoCloseable {
      * it (a user error naming the key otherwise).
      */
     public static void checkExecution(TrainConfig config) {
-        Autocast.of(Precision.parse(config.precision), Devices.select(config.device));
+        Autocast.of(precision(config), Devices.select(config.device));
+    }
+
+    /**
+     * The configuration's {@code precision} as the value the step, the monitors and evaluation take: the
+     * one place where the configuration's string becomes a {@link Precision}.
+     */
+    public static Precision precision(TrainConfig config) {
+        return Precision.parse(config.precision);
     }
 
     /**

@@ -52,7 +52,10 @@ public final class TrainLoop {
         this.listeners = List.copyOf(listeners);
     }
 
-    /** Stops (as if killed: no checkpoint beyond the listeners' usual ones) after this many steps; for tests. */
+    /**
+     * Stops (as if killed: no checkpoint beyond the listeners' usual ones) after this many steps; for tests
+     * and {@code bench epoch --max-steps}.
+     */
     public void stopAfterSteps(long steps) {
         this.stopAfterSteps = steps;
     }
