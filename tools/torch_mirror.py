@@ -55,11 +55,12 @@ What is mirrored (docs/methods.md; the Java classes named in brackets)
   projector and predictor, lr = 0.1 x batch / 256, momentum 0.9, no Nesterov, weight decay 5e-4 on every
   parameter (BN and biases included); PyTorch's default implementation (foreach on CUDA). Then
   zero_grad (set_to_none=True by default; --zero-grad zero zeroes in place as selfsup does).
-* Precision [train/Precision.java]: bf16/fp16 run the network calls under torch.autocast (one region
-  over the step's forward part, so the autocast weight cache is shared as in selfsup's step region), each
+* Precision [runtime/Autocast.java, runtime/StepPrecision.java]: bf16/fp16 run the network calls under
+  torch.autocast (one region over the step's forward part, so the autocast weight cache is shared as in
+  selfsup's step region), each
   network output upcast to float32, the loss computed in float32 outside autocast. fp16 adds a GradScaler
   (PyTorch defaults; selfsup's LossScaler has the same semantics).
-* channels-last [train/Acceleration.java]: model.to(memory_format=torch.channels_last) (selfsup re-lays
+* channels-last [runtime/Acceleration.java]: model.to(memory_format=torch.channels_last) (selfsup re-lays
   every 4-d parameter, online and target). Inputs are also made channels-last unless
   --weights-only-channels-last, which mirrors selfsup exactly (selfsup uploads NCHW views).
 * Views [bench/StepBench.java]: selfsup's bench step keeps B x 3 x S x S standard-normal views per view
@@ -422,7 +423,7 @@ def run_step(a):
     host = [torch.randn(a.batch, 3, a.size, a.size, generator=g).contiguous(memory_format=fmt) for _ in range(v)]
     on_device = [h.to(a.device) for h in host] if a.views_on_device else None
     total = a.warmup + a.steps
-    tau = a.ema_base  # StepSchedules.constant(lr, ema-base, ...)
+    tau = a.ema_base  # RunSchedule.constant(lr, ema-base, ...)
     step_ms, loss = [], float("nan")
     peak_warmup = peak_device = None
     for k in range(1, total + 1):

@@ -1,33 +1,24 @@
 package org.selfsup.bench;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
+import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Map;
-import org.selfsup.augment.BatchAssembler;
-import org.selfsup.augment.ViewPlan;
+import java.util.List;
 import org.selfsup.config.TrainConfig;
 import org.selfsup.data.Dataset;
-import org.selfsup.job.Pretraining;
-import org.selfsup.method.LossOutput;
-import org.selfsup.method.SslMethod;
-import org.selfsup.method.StepContext;
-import org.selfsup.model.SslModel;
-import org.selfsup.train.BatchSource;
-import org.selfsup.train.Ema;
-import org.selfsup.train.LrSchedule;
-import org.selfsup.train.StepRunner;
-import org.selfsup.train.StepSchedules;
-import org.selfsup.train.TorchThreads;
-import org.selfsup.train.TrainableModel;
-import org.selfsup.optim.Optimizer;
+import org.selfsup.distributed.Distributed;
+import org.selfsup.distributed.World;
+import org.selfsup.job.RunParts;
+import org.selfsup.train.DataParallelListener;
+import org.selfsup.train.TrainLoop;
+import org.selfsup.train.TrainState;
+import org.selfsup.train.TrainingListener;
 
 /**
- * End-to-end training speed with the real input pipeline: the data set, view plan, model, optimiser,
- * EMA and batch source (CPU assembly or the device path, with prefetch across the epoch boundary) that
- * {@link Pretraining} builds for a {@link TrainConfig}, stepping through {@link StepRunner} as the
- * training loop does, without the run folder, checkpoints, metrics file or kNN monitor. Measures
- * source images per second and how long the training thread waited for its batches.
+ * End-to-end training speed with the real input pipeline: the training loop ({@link TrainLoop}) over the
+ * parts a {@link TrainConfig} assembles ({@link RunParts}: data set, view plan, model, optimiser, EMA and
+ * batch source, CPU assembly or the device path, with prefetch across the epoch boundary), with a timing
+ * listener ({@link EpochTimer}) instead of the run folder, checkpoints, metrics file and kNN monitor.
+ * Measures source images per second and how long the training thread waited for its batches.
  */
 public final class EpochBench {
     private EpochBench() {}
@@ -97,79 +88,25 @@ public final class EpochBench {
     /** As {@link #run(TrainConfig, Dataset, long, boolean)}, printing the acceleration notices to {@code notices}. */
     public static Result run(TrainConfig config, Dataset ds, long maxSteps, boolean stageAhead,
                              java.io.PrintWriter notices) {
-        Pretraining training = new Pretraining(config, null).withDataset(ds);
-        int size = training.viewSize();
-        ViewPlan plan = training.viewPlan();
-        SslMethod method = Pretraining.method(config);
-        int stepsPerEpoch = training.stepsPerEpoch();
-        long total = (long) config.epochs * stepsPerEpoch;
-        long limit = maxSteps > 0 ? Math.min(maxSteps, total) : total;
-        boolean onDevice = "device".equals(config.augmentOn);
-        TorchThreads.apply(config.torchThreads, "torch-threads");
         // under a launcher this is one rank: its shard, the per-rank batch and the gradient all-reduce
-        ai.djl.Device device = training.rankDevice();
-        try (org.selfsup.dist.Distributed dist = org.selfsup.dist.Distributed.open(training.world(), device,
-                config.distTimeout, System.err);
-             NDManager manager = NDManager.newBaseManager(device);
-             SslModel sslModel = Pretraining.createModel(config, method, manager, size);
-             BatchAssembler assembler = training.assembler(plan);
-             // staged batches live here until a step takes them: not counted as the run's live arrays
-             NDManager staging = manager.newSubManager()) {
-            Pretraining.accelerate(config, sslModel, manager.getDevice(), notices);
-            TrainableModel model = TrainableModel.of(sslModel);
-            try (Optimizer opt = Pretraining.optimizer(config, model, manager);
-                 Ema ema = Pretraining.ema(model, manager);
-                 BatchSource source = training.batchSource(method, training.devicePlan(), assembler, manager,
-                         stageAhead ? staging : null);
-                 StepSchedules schedules = StepSchedules.forRun(config, stepsPerEpoch, total, ema != null, manager)) {
-                StepRunner runner = Pretraining.stepRunner(config, method, model, opt, ema, manager);
-                runner.useDeviceSchedules(schedules);
-                runner.useGradientReducer(dist.reducer(model.trainableParameters(),
-                        (long) (config.bucketMb * (1 << 20)), manager));
-                dist.arm("bench epoch");
-                double reduceMs = 0;
-                double[] waitMs = new double[(int) limit];
-                int arraysStart = 0;
-                long rssStart = 0;
-                double loss = Double.NaN;
-                long k = 0;
-                double boundaryWait = 0;
-                int boundaries = 0;
-                long start = System.nanoTime();
-                for (int epoch = 0; epoch < config.epochs && k < limit; epoch++) {
-                    try (BatchSource.Epoch batches = source.epoch(epoch, 0)) {
-                        for (int b = 0; batches.hasNext() && k < limit; b++) {
-                            k++;
-                            try (NDManager sm = manager.newSubManager()) {
-                                Map<String, NDArray> views = batches.next(sm);
-                                waitMs[(int) k - 1] = batches.lastWaitNanos() / 1e6;
-                                if (b == 0 && epoch > 0) {
-                                    boundaryWait += waitMs[(int) k - 1];
-                                    boundaries++;
-                                }
-                                double lr = LrSchedule.lr(config, epoch, b, stepsPerEpoch);
-                                double tau = runner.hasEma() ? LrSchedule.tau(config, k, total) : Double.NaN;
-                                LossOutput out = runner.step(sm, views, new StepContext(k, total, epoch), lr, tau);
-                                reduceMs += runner.lastReduceNanos() / 1e6;
-                                if (k == limit) {
-                                    loss = out.total().getFloat(); // the one sync: queued device work is timed
-                                }
-                            }
-                            if (k == 1) {
-                                // after one step the lazily created scalars (e.g. the learning rate) exist
-                                arraysStart = NativeStats.liveArrays(manager) - NativeStats.liveArrays(staging);
-                                rssStart = NativeStats.rssKib();
-                            }
-                        }
-                    }
-                }
-                double seconds = (System.nanoTime() - start) / 1e9;
-                return new Result((int) k, training.localBatch(), seconds, waitMs, onDevice ? "device" : "cpu",
-                        manager.getDevice().toString(), arraysStart,
-                        NativeStats.liveArrays(manager) - NativeStats.liveArrays(staging), rssStart,
-                        NativeStats.rssKib(), loss, boundaries == 0 ? Double.NaN : boundaryWait / boundaries,
-                        dist.ranks(), k == 0 ? 0 : reduceMs / k);
+        World world = World.detect();
+        try (RunParts parts = RunParts.open(config, ds, world, RunParts.device(config, world), stageAhead,
+                notices)) {
+            long total = parts.totalSteps();
+            long limit = maxSteps > 0 ? Math.min(maxSteps, total) : total;
+            EpochTimer timer = new EpochTimer(parts.manager(), parts.staging(), parts.runner(), limit);
+            List<TrainingListener> listeners = new ArrayList<>(List.of(timer));
+            Distributed dist = parts.distributed();
+            if (dist.active()) {
+                listeners.add(new DataParallelListener(dist, parts.manager())); // as in training: the watchdog
             }
+            TrainLoop loop = parts.loop(listeners);
+            if (limit < total) {
+                loop.stopAfterSteps(limit);
+            }
+            loop.run(TrainState.START);
+            return timer.result(parts.localBatch(), "device".equals(config.augmentOn) ? "device" : "cpu",
+                    parts.manager().getDevice().toString(), dist.ranks());
         }
     }
 }

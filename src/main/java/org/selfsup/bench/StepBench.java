@@ -9,25 +9,23 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.selfsup.config.TrainConfig;
-import org.selfsup.dist.Distributed;
-import org.selfsup.job.Pretraining;
+import org.selfsup.distributed.Distributed;
+import org.selfsup.distributed.World;
+import org.selfsup.job.RunParts;
 import org.selfsup.method.LossOutput;
+import org.selfsup.method.MethodRegistry;
 import org.selfsup.method.SslMethod;
 import org.selfsup.method.StepContext;
-import org.selfsup.model.SslModel;
 import org.selfsup.natives.CudaRuntime;
-import org.selfsup.train.Ema;
 import org.selfsup.train.StepRunner;
-import org.selfsup.train.StepSchedules;
-import org.selfsup.train.TrainableModel;
-import org.selfsup.optim.Optimizer;
 import org.selfsup.util.Seeds;
 import org.selfsup.util.UserException;
 
 /**
  * Speed of the real training step ({@link StepRunner}, the step the training loop runs) on synthetic
- * normalised views: the model, optimiser and EMA a {@link TrainConfig} describes, {@code warmup} untimed
- * steps, then {@code steps} timed ones. Each timed step includes the host-to-device copy of the views
+ * normalised views: the model, optimiser, EMA and step a {@link TrainConfig} assembles (the training
+ * run's {@link RunParts}, without data and with a constant schedule), {@code warmup} untimed steps, then
+ * {@code steps} timed ones. Each timed step includes the host-to-device copy of the views
  * (as in training) and ends with a read of the loss (the one host sync a logged step has), so step
  * times are complete on any device.
  */
@@ -92,7 +90,7 @@ public final class StepBench {
 
     /** As {@link #run(TrainConfig, int, int, int)}, printing the acceleration notices to {@code notices}. */
     public static Result run(TrainConfig config, int views, int steps, int warmup, java.io.PrintWriter notices) {
-        SslMethod method = Pretraining.method(config);
+        SslMethod method = MethodRegistry.create(config.method, config.methodOptions());
         int v = views == 0 ? method.views().size() : views;
         if (v != method.views().size()) {
             throw new UserException("--views: method " + config.method + " reads " + method.views().size()
@@ -103,68 +101,54 @@ public final class StepBench {
         }
         // under a launcher (mpirun, srun, selfsup launch) this is one rank: the batch is split over the
         // ranks and every step ends with the bucketed gradient all-reduce, as in training
-        Pretraining setup = new Pretraining(config, new java.io.PrintWriter(java.io.Writer.nullWriter()));
-        int b = setup.localBatch();
+        World world = World.detect();
+        int b = RunParts.localBatch(config, world.size());
         int s = config.imageSize;
         float[][] host = syntheticViews(v, b, s, config.seed);
-        ai.djl.Device device = setup.rankDevice();
-        try (Distributed dist = Distributed.open(setup.world(), device, config.distTimeout, System.err);
-             NDManager manager = NDManager.newBaseManager(device);
-             SslModel sslModel = Pretraining.createModel(config, method, manager, s)) {
-            Pretraining.accelerate(config, sslModel, manager.getDevice(), notices);
-            TrainableModel model = TrainableModel.of(sslModel);
-            StepSchedules schedules = null;
-            try (Optimizer opt = Pretraining.optimizer(config, model, manager);
-                 Ema ema = Pretraining.ema(model, manager)) {
-                StepRunner runner = Pretraining.stepRunner(config, method, model, opt, ema, manager);
-                double lr = config.effectiveLr();
-                long total = warmup + steps;
-                schedules = StepSchedules.constant(lr, config.emaBase, total, ema != null, manager);
-                runner.useDeviceSchedules(schedules);
-                runner.useGradientReducer(dist.reducer(model.trainableParameters(),
-                        (long) (config.bucketMb * (1 << 20)), manager));
-                dist.arm("bench step");
-                double[] reduceMs = new double[steps];
-                double[] stepMs = new double[steps];
-                double[][] phases = new double[3][steps];
-                int arraysStart = 0;
-                long rssStart = 0;
-                double loss = Double.NaN;
-                long peakMem = -1;
-                for (int k = 1; k <= total; k++) {
-                    if (k == warmup + 1) {
-                        // steady state: the lazily created scalars (e.g. the learning rate) exist by now
-                        arraysStart = NativeStats.liveArrays(manager);
-                        rssStart = NativeStats.rssKib();
-                    }
-                    long t0 = System.nanoTime();
-                    try (NDManager sm = manager.newSubManager()) {
-                        Map<String, NDArray> in = upload(method.views(), host, b, s, sm);
-                        LossOutput out = runner.step(sm, in, new StepContext(k, total, 0), lr, config.emaBase);
-                        loss = out.total().getFloat();
-                    }
-                    if (device.isGpu()) {
-                        peakMem = Math.max(peakMem, CudaRuntime.deviceMemoryUsed()); // after the step's sync
-                    }
-                    int i = k - warmup - 1;
-                    if (i >= 0) {
-                        stepMs[i] = (System.nanoTime() - t0) / 1e6;
-                        long[] p = runner.lastPhaseNanos();
-                        for (int j = 0; j < 3; j++) {
-                            phases[j][i] = p[j] / 1e6;
-                        }
-                        reduceMs[i] = runner.lastReduceNanos() / 1e6;
-                    }
+        long total = warmup + steps;
+        try (RunParts parts = RunParts.openWithoutData(config, world, RunParts.device(config, world), total,
+                notices)) {
+            Distributed dist = parts.distributed();
+            NDManager manager = parts.manager();
+            ai.djl.Device device = manager.getDevice();
+            StepRunner runner = parts.runner();
+            dist.arm("bench step");
+            double[] reduceMs = new double[steps];
+            double[] stepMs = new double[steps];
+            double[][] phases = new double[3][steps];
+            int arraysStart = 0;
+            long rssStart = 0;
+            double loss = Double.NaN;
+            long peakMem = -1;
+            for (int k = 1; k <= total; k++) {
+                if (k == warmup + 1) {
+                    // steady state: the lazily created scalars (e.g. the learning rate) exist by now
+                    arraysStart = NativeStats.liveArrays(manager);
+                    rssStart = NativeStats.rssKib();
                 }
-                return new Result(config.method, config.arch, b, v, s, manager.getDevice().toString(), stepMs,
-                        median(phases[0]), median(phases[1]), median(phases[2]), arraysStart,
-                        NativeStats.liveArrays(manager), rssStart, NativeStats.rssKib(), loss, dist.ranks(),
-                        median(reduceMs), peakMem);
-            } finally {
-                if (schedules != null) {
-                    schedules.close();
+                long t0 = System.nanoTime();
+                try (NDManager sm = manager.newSubManager()) {
+                    Map<String, NDArray> in = upload(parts.method().views(), host, b, s, sm);
+                    LossOutput out = runner.step(sm, in, new StepContext(k, total, 0));
+                    loss = out.total().getFloat();
+                }
+                if (device.isGpu()) {
+                    peakMem = Math.max(peakMem, CudaRuntime.deviceMemoryUsed()); // after the step's sync
+                }
+                int i = k - warmup - 1;
+                if (i >= 0) {
+                    stepMs[i] = (System.nanoTime() - t0) / 1e6;
+                    long[] p = runner.lastPhaseNanos();
+                    for (int j = 0; j < 3; j++) {
+                        phases[j][i] = p[j] / 1e6;
+                    }
+                    reduceMs[i] = runner.lastReduceNanos() / 1e6;
                 }
             }
+            return new Result(config.method, config.arch, b, v, s, manager.getDevice().toString(), stepMs,
+                    median(phases[0]), median(phases[1]), median(phases[2]), arraysStart,
+                    NativeStats.liveArrays(manager), rssStart, NativeStats.rssKib(), loss, dist.ranks(),
+                    median(reduceMs), peakMem);
         }
     }
 

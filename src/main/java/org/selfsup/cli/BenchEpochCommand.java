@@ -60,7 +60,7 @@ public final class BenchEpochCommand implements Runnable {
         if (maxSteps < 0) {
             throw new org.selfsup.util.UserException("--max-steps must be >= 0, got " + maxSteps);
         }
-        org.selfsup.job.Pretraining.checkExecution(config, spec.commandLine().getOut());
+        org.selfsup.job.RunParts.checkExecution(config);
         Dataset ds = DatasetRegistry.load(config.dataset, config.dataDirPath(), new DataOptions());
         EpochBench.Result r = EpochBench.run(config, ds, maxSteps, !noStage, spec.commandLine().getOut());
         PrintWriter out = spec.commandLine().getOut();
@@ -73,7 +73,7 @@ public final class BenchEpochCommand implements Runnable {
         out.printf(Locale.ROOT, "  %-24s %.1f%n", "source img/s", r.imagesPerSecond());
         if (r.ranks() > 1) {
             out.printf(Locale.ROOT, "  %-24s %d (batch %d per rank; this is rank %d)%n", "data-parallel ranks",
-                    r.ranks(), r.batch(), org.selfsup.dist.World.detect().rank());
+                    r.ranks(), r.batch(), org.selfsup.distributed.World.detect().rank());
             out.printf(Locale.ROOT, "  %-24s %.1f%n", "total source img/s", r.totalImagesPerSecond());
             out.printf(Locale.ROOT, "  %-24s %.1f ms mean per step%n", "all-reduce", r.allReduceMs());
         }

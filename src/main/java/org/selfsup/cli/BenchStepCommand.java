@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import org.selfsup.bench.StepBench;
 import org.selfsup.config.TrainConfig;
-import org.selfsup.train.TorchThreads;
+import org.selfsup.runtime.TorchThreads;
 import org.selfsup.util.UserException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -103,9 +103,9 @@ public final class BenchStepCommand implements Runnable {
         }
         TrainConfig config = config();
         PrintWriter out = spec.commandLine().getOut();
-        org.selfsup.job.Pretraining.checkExecution(config, out);
+        org.selfsup.job.RunParts.checkExecution(config);
         StepBench.Result r = StepBench.run(config, views, steps, warmup, out);
-        org.selfsup.dist.World world = org.selfsup.dist.World.detect();
+        org.selfsup.distributed.World world = org.selfsup.distributed.World.detect();
         if (r.ranks() > 1 && !world.writer()) {
             out.printf(Locale.ROOT, "bench step %s: %.1f source img/s, median step %.1f ms, all-reduce %.1f ms%n",
                     world.label(), r.sourceImagesPerSecond(), r.medianMs(), r.allReduceMs());
@@ -154,6 +154,7 @@ public final class BenchStepCommand implements Runnable {
         c.channelsLast = channelsLast;
         c.tf32 = tf32;
         c.cudnnBenchmark = cudnnBenchmark;
+        c.torchThreads = torchThreads;
         return c;
     }
 

@@ -103,7 +103,7 @@ public final class TrainCommand implements Callable<Integer> {
         }
         TrainJob j = job != null ? job : new PretrainJob();
         j.check(config, resume); // a busy folder or nothing to resume: one error line, not the configuration first
-        if (org.selfsup.dist.World.detect().writer()) { // data-parallel ranks > 0 print only errors
+        if (org.selfsup.distributed.World.detect().writer()) { // data-parallel ranks > 0 print only errors
             out.println("run folder: " + config.runDirPath());
             out.println("effective configuration:");
             config.toYaml().lines().forEach(line -> out.println("  " + line));

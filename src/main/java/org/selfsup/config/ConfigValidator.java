@@ -16,7 +16,7 @@ final class ConfigValidator {
 
     // Bounds of the values that size allocations, far above any published recipe (ResNet widths 64-256,
     // batches up to 32k, 1000 epochs) but below what overflows or asks for terabytes at once. Whether a
-    // legal configuration fits the device is checked at run start (train.MemoryCheck).
+    // legal configuration fits the device is checked at run start (runtime.MemoryCheck).
     static final int MAX_WIDTH = 1024;
     static final int MAX_BLOCKS = 64;
     static final int MAX_BATCH = 65536;

@@ -45,7 +45,8 @@ public final class TrainConfig {
     public static final List<String> EMA_SCHEDULES = List.of("cosine", "constant");
     public static final List<String> EMA_TIMINGS = List.of("before-forward", "after-step");
     public static final List<String> AUGMENT_ON = List.of("cpu", "device");
-    public static final List<String> PRECISIONS = List.of("fp32", "bf16", "fp16");
+    /** Precision names (package {@code org.selfsup.runtime}). */
+    public static final List<String> PRECISIONS = org.selfsup.runtime.Precision.LABELS;
     public static final List<String> ON_BAD_IMAGE = List.of("skip", "fail");
     public static final List<String> LABELS = List.of("folders", "none");
     /** Test geometries of the kNN monitor (package {@code org.selfsup.eval}). */

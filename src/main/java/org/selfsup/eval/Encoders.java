@@ -3,7 +3,8 @@ package org.selfsup.eval;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.ParameterStore;
 import org.selfsup.model.SslModel;
-import org.selfsup.train.Precision;
+import org.selfsup.runtime.Autocast;
+import org.selfsup.runtime.Precision;
 
 /** Adapters from trained models to {@link FeatureEncoder}. */
 public final class Encoders {
@@ -19,12 +20,12 @@ public final class Encoders {
     }
 
     /**
-     * {@link #backbone} computing at {@code precision} (fp32, bf16, fp16: the run's, see
-     * {@code train.Precision}) on the model's device; the features come out as float32.
+     * {@link #backbone} computing at {@code precision} (the run's) on the model's device; the features
+     * come out as float32.
      */
-    public static FeatureEncoder backbone(SslModel model, NDManager manager, String precision) {
-        Precision p = Precision.of(precision, manager.getDevice());
+    public static FeatureEncoder backbone(SslModel model, NDManager manager, Precision precision) {
+        Autocast autocast = Autocast.of(precision, manager.getDevice());
         FeatureEncoder fp32 = backbone(model, manager);
-        return p.autocasts() ? x -> p.forward(() -> fp32.encode(x)) : fp32;
+        return precision.autocasts() ? x -> autocast.forward(() -> fp32.encode(x)) : fp32;
     }
 }

@@ -9,6 +9,7 @@ import org.selfsup.config.TrainConfig;
 import org.selfsup.data.Dataset;
 import org.selfsup.data.ImageSet;
 import org.selfsup.model.SslModel;
+import org.selfsup.runtime.Precision;
 import org.selfsup.train.FaultPoints;
 import org.selfsup.train.TrainingListener;
 
@@ -33,7 +34,7 @@ public final class KnnMonitor implements TrainingListener {
     private final int every;
     private final int epochs;
     private final SslModel watched;
-    private final String precision;
+    private final Precision precision;
 
     /**
      * @param bank      labelled train split (memory bank)
@@ -46,11 +47,11 @@ public final class KnnMonitor implements TrainingListener {
      */
     public KnnMonitor(ImageSet bank, ImageSet test, TestTransform transform, Knn knn, int batchSize, int every,
                       int epochs) {
-        this(bank, test, transform, knn, batchSize, every, epochs, null, "fp32");
+        this(bank, test, transform, knn, batchSize, every, epochs, null, Precision.FP32);
     }
 
     private KnnMonitor(ImageSet bank, ImageSet test, TestTransform transform, Knn knn, int batchSize, int every,
-                       int epochs, SslModel watched, String precision) {
+                       int epochs, SslModel watched, Precision precision) {
         this.bank = Objects.requireNonNull(bank);
         this.test = Objects.requireNonNull(test);
         this.transform = Objects.requireNonNull(transform);
@@ -59,7 +60,7 @@ public final class KnnMonitor implements TrainingListener {
         this.every = every;
         this.epochs = epochs;
         this.watched = watched;
-        this.precision = precision;
+        this.precision = Objects.requireNonNull(precision);
     }
 
     /** This monitor, evaluating {@code model} (the model being trained) at its epochs. */
@@ -69,21 +70,21 @@ public final class KnnMonitor implements TrainingListener {
     }
 
     /**
-     * This monitor computing features at {@code precision} (fp32, bf16, fp16: the run's, see
-     * {@code train.Precision}); features are upcast to float32 before normalisation and the vote.
+     * This monitor computing features at {@code precision} (the run's); features are upcast to float32
+     * before normalisation and the vote.
      */
-    public KnnMonitor atPrecision(String precision) {
+    public KnnMonitor atPrecision(Precision precision) {
         return new KnnMonitor(bank, test, transform, knn, batchSize, every, epochs, watched, precision);
     }
 
     /**
      * The monitor a run's configuration asks for: {@code knn-every}, {@code knn-k}, {@code knn-t},
-     * {@code knn-transform}.
+     * {@code knn-transform}, computing features at the run's {@code precision}.
      */
-    public static KnnMonitor forRun(TrainConfig config, Dataset ds) {
+    public static KnnMonitor forRun(TrainConfig config, Dataset ds, Precision precision) {
         return new KnnMonitor(ds.train(), ds.test(), transform(config, ds),
                 new Knn(config.knnK, config.knnT, 1024, 16384), BATCH, config.knnEvery, config.epochs)
-                .atPrecision(config.precision);
+                .atPrecision(precision);
     }
 
     /**

@@ -11,6 +11,7 @@ import org.selfsup.config.TrainConfig;
 import org.selfsup.data.Dataset;
 import org.selfsup.data.ImageSet;
 import org.selfsup.model.SslModel;
+import org.selfsup.runtime.Precision;
 import org.selfsup.train.TrainingListener;
 
 /**
@@ -34,7 +35,7 @@ public final class ProbeMonitor implements TrainingListener {
     private final long seed;
     private final Consumer<String> log;
     private final SslModel watched;
-    private final String precision;
+    private final Precision precision;
 
     /**
      * @param protocol     the probe protocol
@@ -45,12 +46,12 @@ public final class ProbeMonitor implements TrainingListener {
      * @param epochs       pretraining epochs (the probe runs after the last one)
      * @param seed         run seed
      * @param log          receives the probe's per-epoch lines
-     * @param precision    the run's precision (fp32, bf16, fp16) for the frozen encoder's forward passes;
+     * @param precision    the run's precision for the frozen encoder's forward passes;
      *                     the linear head trains in float32
      */
     public ProbeMonitor(ProbeProtocol protocol, ImageSet train, ImageSet test, int viewSize,
                         org.selfsup.data.Normalization normalization, int epochs, long seed, Consumer<String> log,
-                        String precision) {
+                        Precision precision) {
         this.protocol = Objects.requireNonNull(protocol);
         this.train = Objects.requireNonNull(train);
         this.test = Objects.requireNonNull(test);
@@ -81,13 +82,16 @@ public final class ProbeMonitor implements TrainingListener {
         return new ProbeMonitor(this, model);
     }
 
-    /** The probe a run's configuration asks for ({@code probe}), or null when it is empty. */
-    public static ProbeMonitor forRun(TrainConfig config, Dataset ds, Consumer<String> log) {
+    /**
+     * The probe a run's configuration asks for ({@code probe}), at the run's {@code precision}, or null when
+     * it is empty.
+     */
+    public static ProbeMonitor forRun(TrainConfig config, Dataset ds, Precision precision, Consumer<String> log) {
         if (config.probe == null || config.probe.isEmpty()) {
             return null;
         }
         return new ProbeMonitor(ProbeProtocol.named(config.probe), ds.train(), ds.test(), config.viewSize(ds),
-                ds.normalization(), config.epochs, config.seed, log, config.precision);
+                ds.normalization(), config.epochs, config.seed, log, precision);
     }
 
     /** The protocol's name. */

@@ -12,12 +12,13 @@ import java.util.Map;
 import org.selfsup.config.TrainConfig;
 import org.selfsup.config.TrainJob;
 import org.selfsup.data.Dataset;
-import org.selfsup.dist.World;
+import org.selfsup.distributed.World;
 import org.selfsup.eval.KnnMonitor;
 import org.selfsup.eval.KnnResult;
 import org.selfsup.eval.ProbeMonitor;
 import org.selfsup.model.SslModel;
 import org.selfsup.report.RunReport;
+import org.selfsup.runtime.Devices;
 import org.selfsup.train.CheckpointStore;
 import org.selfsup.train.MetricsLog;
 import org.selfsup.train.ProgressBar;
@@ -63,7 +64,7 @@ public final class PretrainJob implements TrainJob {
     @Override
     public int run(TrainConfig config, boolean resume, PrintWriter out) {
         // a GPU that is not there, or a precision this libtorch cannot run, fails before anything is touched
-        Pretraining.checkExecution(config, out);
+        RunParts.checkExecution(config);
         boolean writer = World.detect().writer();
         if (!writer) {
             // data-parallel rank > 0: rank 0 alone reports, writes and evaluates; errors still reach stderr
@@ -136,7 +137,7 @@ public final class PretrainJob implements TrainJob {
         Dataset ds = training.dataset();
         Double trained = lastEval(metrics, "knn_top1");
         KnnResult random;
-        try (NDManager manager = NDManager.newBaseManager(Pretraining.device(config.device));
+        try (NDManager manager = NDManager.newBaseManager(Devices.select(config.device));
              SslModel init = training.createInitialEncoder(manager)) {
             random = monitor.evaluate(init);
         }

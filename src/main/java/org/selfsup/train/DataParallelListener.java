@@ -2,7 +2,7 @@ package org.selfsup.train;
 
 import ai.djl.ndarray.NDManager;
 import java.util.Map;
-import org.selfsup.dist.Distributed;
+import org.selfsup.distributed.Distributed;
 
 /**
  * The ranks' side of the loop in data-parallel training: the fault watchdog runs during an epoch's steps

@@ -2,7 +2,11 @@ package org.selfsup.train;
 
 import org.selfsup.config.TrainConfig;
 
-/** The learning rate and EMA rate of a step, from the configuration's schedule choices. */
+/**
+ * The learning rate and EMA rate of a step, from the configuration's schedule choices ({@code lr-schedule},
+ * {@code ema-schedule}) as pure functions of the step's position; {@link RunSchedule} turns them into a
+ * run's host values and device tables.
+ */
 public final class LrSchedule {
     private LrSchedule() {}
 
@@ -30,27 +34,6 @@ public final class LrSchedule {
             case "cosine" -> Schedules.emaTau(c.emaBase, k, totalSteps);
             case "constant" -> Schedules.emaTauConstant(c.emaBase);
             default -> throw new IllegalArgumentException("unknown ema-schedule: " + c.emaSchedule);
-        };
-    }
-
-    /**
-     * The loop's rates of a run: {@link #lr} and, with a target network, {@link #tau} (NaN without one).
-     *
-     * @param stepsPerEpoch steps per epoch
-     * @param total         steps of the run
-     * @param withEma       whether the model has an EMA target
-     */
-    public static TrainLoop.Rates rates(TrainConfig c, int stepsPerEpoch, long total, boolean withEma) {
-        return new TrainLoop.Rates() {
-            @Override
-            public double lr(int epoch, int batch) {
-                return LrSchedule.lr(c, epoch, batch, stepsPerEpoch);
-            }
-
-            @Override
-            public double tau(long step) {
-                return withEma ? LrSchedule.tau(c, step, total) : Double.NaN;
-            }
         };
     }
 }

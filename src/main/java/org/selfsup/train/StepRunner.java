@@ -5,17 +5,21 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import java.util.Map;
-import org.selfsup.dist.GradientReducer;
+import org.selfsup.distributed.GradientReducer;
 import org.selfsup.method.LossOutput;
 import org.selfsup.method.SslMethod;
 import org.selfsup.method.StepContext;
 import org.selfsup.optim.Optimizer;
+import org.selfsup.runtime.Autocast;
+import org.selfsup.runtime.LossScaler;
+import org.selfsup.runtime.StepPrecision;
 
 /**
  * One training step, shared by {@link TrainLoop} and the step benchmark ({@code selfsup bench step}):
  * EMA (if before-forward), forward + loss under a gradient collector, backward, the gradient reducer
- * (data-parallel runs: gradients averaged over the ranks), optimiser step with the given learning rate,
- * zeroed gradients, EMA (if after-step). Nothing is read back to the host: the
+ * (data-parallel runs: gradients averaged over the ranks), optimiser step with the schedule's learning
+ * rate, zeroed gradients, EMA (if after-step). Nothing is read back to the host (the learning rate and
+ * tau come from the schedule's device tables): the
  * returned loss arrays live in the caller's per-step manager and are only read when a step is logged.
  *
  * <p>This is THE training step: mixed precision (autocast around forward + loss, loss scaling around
@@ -26,49 +30,47 @@ import org.selfsup.optim.Optimizer;
 public final class StepRunner {
     private final SslMethod method;
     private final TrainableModel model;
+    private final StepPrecision precision;
     private final Optimizer opt;
     private final Ema ema;
     private final Ema.Timing timing;
+    private final RunSchedule schedule;
+    private final GradientReducer reducer;
     private final NDManager manager;
     private final long[] phaseNanos = new long[3];
-    private GradientReducer reducer = GradientReducer.NONE;
-    private DeviceSchedule lrTable;
-    private DeviceSchedule tauTable;
-    private DeviceSchedule restTable;
-    private Precision precision = Precision.fp32();
 
     /**
      * @param method  the loss
      * @param model   networks and parameters
-     * @param opt     optimiser over the model's trainable parameters
+     * @param precision the forward passes' arithmetic and the optimiser over the model's trainable
+     *                  parameters (with fp16 behind the loss scaler the step multiplies the loss by)
      * @param ema     target-network EMA, or null for methods without a target
      * @param timing  when the EMA runs
+     * @param schedule learning rate and tau of every step: the step reads them from its device tables
+     *                (tau required when there is an EMA)
+     * @param reducer runs between backward and the optimiser step: the gradient all-reduce of a
+     *                data-parallel run, {@link GradientReducer#NONE} for one process
      * @param manager the model's device manager (for the gradient collector's engine)
      */
-    public StepRunner(SslMethod method, TrainableModel model, Optimizer opt, Ema ema, Ema.Timing timing,
-                      NDManager manager) {
+    public StepRunner(SslMethod method, TrainableModel model, StepPrecision precision, Ema ema, Ema.Timing timing,
+                      RunSchedule schedule, GradientReducer reducer, NDManager manager) {
+        if (ema != null && !schedule.hasTau()) {
+            throw new IllegalArgumentException("the model has an EMA target: the schedule needs tau");
+        }
         this.method = method;
         this.model = model;
-        this.opt = opt;
+        this.precision = precision;
+        this.opt = precision.optimizer();
         this.ema = ema;
         this.timing = timing;
+        this.schedule = schedule;
+        this.reducer = reducer;
         this.manager = manager;
     }
 
-    /**
-     * Takes the learning rate, tau and 1 − tau of step k from tables on the device instead of creating
-     * them from the {@code double}s given to {@link #step} (which must then hold the same values: they
-     * are only used for logging). Removes every per-step host-to-device scalar copy.
-     *
-     * @param s the run's schedules (their tau tables are required when the model has an EMA target)
-     */
-    public void useDeviceSchedules(StepSchedules s) {
-        if (ema != null && s.tau() == null) {
-            throw new IllegalArgumentException("the model has an EMA target: the schedules need tau tables");
-        }
-        this.lrTable = s.lr();
-        this.tauTable = s.tau();
-        this.restTable = s.rest();
+    /** The learning rate and tau of every step (the loop logs its host values). */
+    public RunSchedule schedule() {
+        return schedule;
     }
 
     /** Zeroes every gradient before the first step (DJL's PyTorch engine accumulates them). */
@@ -76,32 +78,9 @@ public final class StepRunner {
         opt.zeroGrad();
     }
 
-    /**
-     * Runs the forward passes at {@code p}'s precision (autocast per network call, float32 losses) and, for
-     * fp16, back-propagates the scaled loss: {@code p} must then be {@code withLossScaling} of the optimiser
-     * given to the constructor (from {@code Precision.optimizer}), which unscales, skips non-finite steps
-     * and updates the scale.
-     */
-    public void usePrecision(Precision p) {
-        this.precision = p;
-    }
-
-    /**
-     * Runs {@code r} between the backward pass and the optimiser step (data-parallel training averages
-     * the gradients of all ranks there); {@link GradientReducer#NONE} by default.
-     */
-    public void useGradientReducer(GradientReducer r) {
-        this.reducer = r;
-    }
-
     /** Host time of the last step's gradient reduction in nanoseconds (0 for one process). */
     public long lastReduceNanos() {
         return reducer.lastNanos();
-    }
-
-    /** Whether the model has an EMA target (tau is then used). */
-    public boolean hasEma() {
-        return ema != null;
     }
 
     /**
@@ -109,37 +88,33 @@ public final class StepRunner {
      *
      * @param sm    the step's sub-manager: views, activations and the returned loss live there
      * @param views normalised float32 NCHW views by name, on the model's device
-     * @param ctx   step k (1-based), total steps and epoch
-     * @param lr    learning rate of this step
-     * @param tau   EMA rate of this step (ignored without EMA)
+     * @param ctx   step k (1-based), total steps and epoch; the learning rate and tau are the schedule's
+     *              for step k
      * @return the loss output (arrays attached to {@code sm})
      */
-    public LossOutput step(NDManager sm, Map<String, NDArray> views, StepContext ctx, double lr, double tau) {
+    public LossOutput step(NDManager sm, Map<String, NDArray> views, StepContext ctx) {
         long t0 = System.nanoTime();
         if (ema != null && timing == Ema.Timing.BEFORE_FORWARD) {
-            updateEma(sm, ctx.step(), tau);
+            updateEma(sm, ctx.step());
         }
         long t1 = System.nanoTime();
         ParameterStore ps = new ParameterStore(sm, false);
         LossOutput out;
         try (GradientCollector gc = manager.getEngine().newGradientCollector()) {
-            try (Precision.Region r = precision.stepRegion()) {
-                out = method.loss(precision.wrap(model.networks(ps)), views, ctx);
+            Autocast autocast = precision.autocast();
+            try (Autocast.Region r = autocast.stepRegion()) {
+                out = method.loss(autocast.wrap(model.networks(ps)), views, ctx);
             }
             gc.backward(precision.lossForBackward(out.total()));
         }
         // data parallel: the gradients are averaged over the ranks here, before the optimiser reads them
         reducer.reduce(sm);
         long t2 = System.nanoTime();
-        if (lrTable != null) {
-            opt.step(lrTable.at(ctx.step(), sm));
-        } else {
-            opt.step(lr);
-        }
+        opt.step(schedule.lrAt(ctx.step(), sm));
         opt.zeroGrad();
         long t3 = System.nanoTime();
         if (ema != null && timing == Ema.Timing.AFTER_STEP) {
-            updateEma(sm, ctx.step(), tau);
+            updateEma(sm, ctx.step());
         }
         long t4 = System.nanoTime();
         phaseNanos[0] = (t1 - t0) + (t4 - t3);
@@ -155,12 +130,8 @@ public final class StepRunner {
         return out;
     }
 
-    private void updateEma(NDManager sm, long k, double tau) {
-        if (tauTable != null) {
-            ema.update(tauTable.at(k, sm), restTable.at(k, sm));
-        } else {
-            ema.update(tau);
-        }
+    private void updateEma(NDManager sm, long k) {
+        ema.update(schedule.tauAt(k, sm), schedule.restAt(k, sm));
     }
 
     /**

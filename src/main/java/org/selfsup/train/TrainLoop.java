@@ -16,25 +16,17 @@ import org.selfsup.method.StepContext;
  * checkpoint), then their evaluations.
  *
  * <p>Everything else (metrics, checkpoints, divergence and collapse, progress, kNN monitor) is a listener;
- * building the run's objects from a configuration is the composition root's job
- * ({@code org.selfsup.job.Pretraining}).
+ * building the run's objects from a configuration is the run assembly's job
+ * ({@code org.selfsup.job.RunParts}). The benchmark {@code selfsup bench epoch} runs this loop too, timed
+ * by a listener.
  */
 public final class TrainLoop {
     /** How a call to {@link #run} ended. */
     public record Result(TrainState state, long totalSteps, boolean complete) {}
 
-    /** The learning rate and EMA rate of each step. */
-    public interface Rates {
-        /** Learning rate of batch {@code batch} (0-based) of {@code epoch}. */
-        double lr(int epoch, int batch);
-
-        /** EMA rate tau of step k (NaN without a target network). */
-        double tau(long step);
-    }
-
     private final BatchSource source;
     private final StepRunner runner;
-    private final Rates rates;
+    private final RunSchedule schedule;
     private final NDManager manager;
     private final int epochs;
     private final int stepsPerEpoch;
@@ -43,25 +35,27 @@ public final class TrainLoop {
 
     /**
      * @param source        the view batches, epoch after epoch
-     * @param runner        the training step
-     * @param rates         learning rate and tau per step
+     * @param runner        the training step (its schedule gives the host values listeners see)
      * @param manager       the model's device manager; each step runs in a sub-manager of it
      * @param epochs        epochs of the run
      * @param stepsPerEpoch batches per epoch (drop-last)
      * @param listeners     called in this order at each moment (see {@link TrainingListener})
      */
-    public TrainLoop(BatchSource source, StepRunner runner, Rates rates, NDManager manager, int epochs,
-                     int stepsPerEpoch, List<TrainingListener> listeners) {
+    public TrainLoop(BatchSource source, StepRunner runner, NDManager manager, int epochs, int stepsPerEpoch,
+                     List<TrainingListener> listeners) {
         this.source = source;
         this.runner = runner;
-        this.rates = rates;
+        this.schedule = runner.schedule();
         this.manager = manager;
         this.epochs = epochs;
         this.stepsPerEpoch = stepsPerEpoch;
         this.listeners = List.copyOf(listeners);
     }
 
-    /** Stops (as if killed: no checkpoint beyond the listeners' usual ones) after this many steps; for tests. */
+    /**
+     * Stops (as if killed: no checkpoint beyond the listeners' usual ones) after this many steps; for tests
+     * and {@code bench epoch --max-steps}.
+     */
     public void stopAfterSteps(long steps) {
         this.stopAfterSteps = steps;
     }
@@ -123,12 +117,12 @@ public final class TrainLoop {
         for (TrainingListener l : listeners) {
             readBack |= l.wantsValues(k, batch, lastOfEpoch);
         }
-        double lr = rates.lr(epoch, batch);
-        double tau = rates.tau(k);
+        double lr = schedule.lr(epoch, batch);
+        double tau = schedule.tau(k);
         try (NDManager sm = manager.newSubManager()) {
             Map<String, NDArray> views = loader.next(sm);
             long wait = loader.lastWaitNanos();
-            LossOutput out = runner.step(sm, views, new StepContext(k, total, epoch), lr, tau);
+            LossOutput out = runner.step(sm, views, new StepContext(k, total, epoch));
             TrainingListener.StepEvent event = new TrainingListener.StepEvent(k, epoch, batch, lastOfEpoch, lr, tau,
                     wait, readBack ? readBack(out) : null);
             for (TrainingListener l : listeners) {

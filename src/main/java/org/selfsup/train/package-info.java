@@ -2,13 +2,12 @@
  * Training: the one loop for every method ({@link org.selfsup.train.TrainLoop}: batches in, steps out),
  * the one step ({@link org.selfsup.train.StepRunner}), the {@link org.selfsup.train.TrainingListener}s
  * around it (metrics, checkpoints, divergence and collapse, progress), schedules as pure functions
- * ({@link org.selfsup.train.Schedules}), the EMA target ({@link org.selfsup.train.Ema}), and the run folder
- * with its checkpoints. The objects of a run are built from its configuration in one place, the
- * composition root {@code org.selfsup.job.Pretraining}; the optimisers live in {@code org.selfsup.optim}.
- * The step's plug-ins: {@link org.selfsup.train.Precision} (bf16/fp16 autocast per network call, float32
- * losses) with the fp16 {@link org.selfsup.train.LossScaler} behind a
- * {@link org.selfsup.train.ScaledOptimizer}, and {@link org.selfsup.train.Acceleration} (channels-last,
- * cuDNN benchmark, TF32); their native calls go through {@code org.selfsup.natives}.
+ * ({@link org.selfsup.train.Schedules}) and as a run's host values and device tables
+ * ({@link org.selfsup.train.RunSchedule}), the EMA target ({@link org.selfsup.train.Ema}), the batch sources,
+ * and the run folder with its checkpoints. The objects of a run are built from its configuration in one
+ * place, {@code org.selfsup.job.RunParts}; the optimisers live in {@code org.selfsup.optim}.
+ * The step's arithmetic (bf16/fp16 autocast per network call, float32 losses, fp16 loss scaling) comes
+ * from {@code org.selfsup.runtime}, as do acceleration switches, threads, the memory check and the device.
  *
  * <h2>What is saved when</h2>
  * <ul>
@@ -35,7 +34,7 @@
  * process ({@code .lock}, an OS lock released when the process dies). A NaN or infinite loss stops the run
  * ({@link org.selfsup.train.TrainingDivergedException}, exit code 3); checkpoints are only written after a
  * finite loss. On SIGINT/SIGTERM a checkpoint being written is completed before the JVM exits
- * ({@link org.selfsup.train.AtomicFiles}). {@link org.selfsup.train.FaultPoints} are test-only pause points
+ * ({@link org.selfsup.util.AtomicFiles}). {@link org.selfsup.train.FaultPoints} are test-only pause points
  * for the fault-injection tests; they cost nothing unless a system property sets them.
  */
 package org.selfsup.train;

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.selfsup.method.MethodRegistry;
 import org.selfsup.model.ModelSpec;
 import org.selfsup.model.SslModel;
+import org.selfsup.runtime.Precision;
 
 /** The kNN monitor and the probe share one frozen encoder, run at the run's precision with float32 features. */
 class EncodersPrecisionTest {
@@ -21,8 +22,8 @@ class EncodersPrecisionTest {
         ModelSpec spec = MethodRegistry.modelSpec("byol", "small", 8, List.of(1, 1, 1, 1), false);
         try (NDManager m = NDManager.newBaseManager(); SslModel model = SslModel.create(spec, true, true, m, 16, 3)) {
             NDArray x = m.randomUniform(0, 1, new Shape(4, 3, 16, 16), DataType.FLOAT32, m.getDevice());
-            float[] fp32 = Encoders.backbone(model, m, "fp32").encode(x).toFloatArray();
-            NDArray bf = Encoders.backbone(model, m, "bf16").encode(x);
+            float[] fp32 = Encoders.backbone(model, m, Precision.FP32).encode(x).toFloatArray();
+            NDArray bf = Encoders.backbone(model, m, Precision.BF16).encode(x);
             assertEquals(DataType.FLOAT32, bf.getDataType());
             float[] bf16 = bf.toFloatArray();
             assertNotEquals(java.util.Arrays.toString(fp32), java.util.Arrays.toString(bf16),

@@ -59,7 +59,7 @@ class KnnMonitorTest {
                      false, false, m, 16, 3)) {
             KnnMonitor fp32 = new KnnMonitor(bank, test, TestTransform.plain(Normalization.CIFAR), new Knn(), 16, 1, 1);
             KnnResult a = fp32.evaluate(model);
-            KnnResult b = fp32.atPrecision("bf16").evaluate(model);
+            KnnResult b = fp32.atPrecision(org.selfsup.runtime.Precision.BF16).evaluate(model);
             assertEquals(23, b.scored());
             assertTrue(Math.abs(a.top1() - b.top1()) <= 3 * 100.0 / 23 + 1e-9, a.top1() + " vs " + b.top1());
             assertFalse(org.selfsup.natives.LibTorch.get().isAutocastEnabled(org.selfsup.natives.LibTorch.DEVICE_CPU));

@@ -2,7 +2,9 @@ package org.selfsup.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -20,7 +22,7 @@ import org.selfsup.optim.Sgd;
 
 /**
  * Per-step scalars read from device tables give bit-identical updates to scalars created from the
- * host, and the tables hold exactly the schedule values.
+ * host, and a run's schedule holds exactly the schedule values, as host values and in its tables.
  */
 class DeviceScheduleTest {
     @Test
@@ -29,18 +31,34 @@ class DeviceScheduleTest {
         c.lrSchedule = "warmup-cosine-step";
         c.warmupEpochs = 1;
         try (NDManager m = NDManager.newBaseManager(ai.djl.Device.cpu());
-             StepSchedules s = StepSchedules.forRun(c, 5, 15, true, m);
+             RunSchedule s = RunSchedule.forRun(c, 5, 15, true, m);
              NDManager step = m.newSubManager()) {
             for (long k = 1; k <= 15; k++) {
                 int epoch = (int) ((k - 1) / 5);
                 long batch = (k - 1) % 5;
-                assertEquals((float) LrSchedule.lr(c, epoch, batch, 5), s.lr().at(k, step).getFloat(), "lr at " + k);
+                double lr = LrSchedule.lr(c, epoch, batch, 5);
+                assertEquals(lr, s.lr(epoch, (int) batch), "host lr at " + k);
+                assertEquals((float) lr, s.lrAt(k, step).getFloat(), "lr at " + k);
                 double tau = LrSchedule.tau(c, k, 15);
-                assertEquals((float) tau, s.tau().at(k, step).getFloat(), "tau at " + k);
-                assertEquals((float) (1 - tau), s.rest().at(k, step).getFloat(), "1 - tau at " + k);
+                assertEquals(tau, s.tau(k), "host tau at " + k);
+                assertEquals((float) tau, s.tauAt(k, step).getFloat(), "tau at " + k);
+                assertEquals((float) (1 - tau), s.restAt(k, step).getFloat(), "1 - tau at " + k);
             }
-            assertThrows(IndexOutOfBoundsException.class, () -> s.lr().at(16, step));
-            assertThrows(IndexOutOfBoundsException.class, () -> s.lr().at(0, step));
+            assertThrows(IndexOutOfBoundsException.class, () -> s.lrAt(16, step));
+            assertThrows(IndexOutOfBoundsException.class, () -> s.lrAt(0, step));
+        }
+    }
+
+    @Test
+    void withoutEmaTauIsNaNAndHasNoTable() {
+        TrainConfig c = TinyRuns.config(java.nio.file.Path.of("unused"), "x", "simsiam", 2);
+        try (NDManager m = NDManager.newBaseManager(ai.djl.Device.cpu());
+             RunSchedule s = RunSchedule.forRun(c, 3, 6, false, m);
+             NDManager step = m.newSubManager()) {
+            assertFalse(s.hasTau());
+            assertTrue(Double.isNaN(s.tau(1)));
+            assertThrows(IllegalStateException.class, () -> s.tauAt(1, step));
+            assertEquals((float) LrSchedule.lr(c, 1, 2, 3), s.lrAt(6, step).getFloat());
         }
     }
 

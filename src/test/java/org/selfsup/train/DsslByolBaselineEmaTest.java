@@ -15,13 +15,14 @@ import org.junit.jupiter.api.Test;
 import org.selfsup.config.ConfigLayer;
 import org.selfsup.config.ConfigResolver;
 import org.selfsup.config.TrainConfig;
+import org.selfsup.distributed.GradientReducer;
 import org.selfsup.method.MethodOptions;
 import org.selfsup.method.MethodRegistry;
 import org.selfsup.method.SslMethod;
 import org.selfsup.method.StepContext;
 import org.selfsup.model.ModelSpec;
 import org.selfsup.model.SslModel;
-import org.selfsup.optim.Optimizer;
+import org.selfsup.runtime.StepPrecision;
 import org.selfsup.optim.Sgd;
 
 /**
@@ -66,16 +67,19 @@ class DsslByolBaselineEmaTest {
                 online0.add(p[1].toFloatArray());
             }
             double tau = LrSchedule.tau(c, 1, 10);
-            try (Optimizer opt = new Sgd(t.trainableParameters(), m, c.momentum, c.nesterov, c.weightDecay);
-                 Ema ema = new Ema(pairs, m)) {
-                StepRunner runner = new StepRunner(method, t, opt, ema, Ema.Timing.parse(c.emaTiming), m);
+            try (StepPrecision opt = StepPrecision.fp32(new Sgd(t.trainableParameters(), m, c.momentum, c.nesterov,
+                    c.weightDecay));
+                 Ema ema = new Ema(pairs, m);
+                 RunSchedule schedule = RunSchedule.constant(0.5, tau, 10, true, m)) {
+                StepRunner runner = new StepRunner(method, t, opt, ema, Ema.Timing.parse(c.emaTiming), schedule,
+                        GradientReducer.NONE, m);
                 runner.zeroGrad();
                 try (NDManager sm = m.newSubManager()) {
                     Map<String, NDArray> views = new HashMap<>();
                     for (String v : method.views()) {
                         views.put(v, sm.randomNormal(new Shape(4, 3, 8, 8)));
                     }
-                    runner.step(sm, views, new StepContext(1, 10, 0), 0.5, tau);
+                    runner.step(sm, views, new StepContext(1, 10, 0));
                 }
             }
             double movedTowardsNew = 0;

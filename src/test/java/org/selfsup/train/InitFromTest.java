@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.selfsup.config.TrainConfig;
 import org.selfsup.job.Pretraining;
+import org.selfsup.job.RunParts;
 import org.selfsup.model.SslModel;
 import org.selfsup.util.UserException;
 import org.selfsup.weights.Safetensors;
@@ -35,7 +36,7 @@ class InitFromTest {
         TinyRuns.singleThreaded();
         TrainConfig c = TinyRuns.config(tmp, "src", "byol", 1);
         try (NDManager m = NDManager.newBaseManager();
-             SslModel model = SslModel.create(Pretraining.modelSpec(c), true, true, m, 16, 99)) {
+             SslModel model = SslModel.create(RunParts.modelSpec(c), true, true, m, 16, 99)) {
             for (Map.Entry<String, Parameter> e : model.namedParameters().entrySet()) {
                 SOURCE.put(e.getKey(), e.getValue().getArray().toFloatArray());
             }
@@ -77,7 +78,7 @@ class InitFromTest {
     void importResynchronisesTheTarget() {
         TrainConfig c = TinyRuns.config(tmp, "x", "byol", 1);
         try (NDManager m = NDManager.newBaseManager();
-             SslModel model = SslModel.create(Pretraining.modelSpec(c), true, true, m, 16, 5)) {
+             SslModel model = SslModel.create(RunParts.modelSpec(c), true, true, m, 16, 5)) {
             org.selfsup.weights.WeightImport.apply(Safetensors.read(withHeads).tensors(), model, true, "test");
             Map<String, Parameter> p = model.namedParameters();
             for (String k : p.keySet()) {

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.selfsup.distributed.GradientReducer;
 import org.selfsup.method.LossOutput;
 import org.selfsup.method.MethodOptions;
 import org.selfsup.method.MethodRegistry;
@@ -28,8 +29,10 @@ import org.selfsup.model.ModelSpec;
 import org.selfsup.model.SslModel;
 import org.selfsup.natives.LibTorch;
 import org.selfsup.natives.ScalarType;
-import org.selfsup.optim.Optimizer;
 import org.selfsup.optim.Sgd;
+import org.selfsup.runtime.Autocast;
+import org.selfsup.runtime.Precision;
+import org.selfsup.runtime.StepPrecision;
 
 /**
  * bf16/fp16 through the one training step on a tiny real model (BYOL: online, predictor and EMA target;
@@ -65,24 +68,25 @@ class PrecisionStepTest {
     void bf16ComputesIn16BitAndEveryWeightGetsAFloat32Gradient() {
         SslMethod method = MethodRegistry.create("byol", MethodOptions.defaults());
         try (NDManager m = NDManager.newBaseManager(); SslModel model = model(m, method)) {
-            Precision p = Precision.of("bf16", Device.cpu());
+            Autocast a = Autocast.of(Precision.BF16, Device.cpu());
             ParameterStore ps = new ParameterStore(m, false);
             try (NDManager sm = m.newSubManager();
                  GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                 Map<String, NDArray> v = views(method, sm, 1);
                 Networks raw = model.networks(ps);
                 LossOutput out;
-                try (Precision.Region r = p.stepRegion()) {
+                try (Autocast.Region r = a.stepRegion()) {
                     // the network itself computes in bf16 under autocast; the wrapper hands the method float32
                     NDArray[] inner = new NDArray[1];
-                    NDArray z = p.forward(() -> inner[0] = raw.project(v.get("v1")));
+                    NDArray z = a.forward(() -> inner[0] = raw.project(v.get("v1")));
                     assertEquals(ScalarType.BFLOAT16, torch.dtype(inner[0]));
                     assertEquals(ScalarType.FLOAT32, torch.dtype(z));
-                    out = method.loss(p.wrap(raw), v, new StepContext(1, 10, 0));
+                    out = method.loss(a.wrap(raw), v, new StepContext(1, 10, 0));
                 }
                 assertEquals(ScalarType.FLOAT32, torch.dtype(out.total()), "the loss is float32");
                 assertTrue(!torch.isAutocastEnabled(LibTorch.DEVICE_CPU), "autocast is off after the region");
-                gc.backward(p.lossForBackward(out.total()));
+                a.requireFloat32(out.total());
+                gc.backward(out.total());
             }
             int withGrad = 0;
             for (Parameter par : model.trainableParameters()) {
@@ -114,14 +118,15 @@ class PrecisionStepTest {
         try (NDManager m = NDManager.newBaseManager(); SslModel model = model(m, method)) {
             TrainableModel t = TrainableModel.of(model);
             Sgd sgd = new Sgd(t.trainableParameters(), m, 0.9, false, 5e-4);
-            try (Optimizer opt = Precision.optimizer(precision, sgd, t.trainableParameters(), m);
-                 Ema ema = new Ema(t.emaPairs(), m)) {
-                StepRunner runner = new StepRunner(method, t, opt, ema, Ema.Timing.BEFORE_FORWARD, m);
-                Precision p = Precision.of(precision, Device.cpu()).withLossScaling(opt);
-                runner.usePrecision(p);
+            try (StepPrecision opt = StepPrecision.create(Precision.parse(precision), Device.cpu(), sgd,
+                    t.trainableParameters(), m);
+                 Ema ema = new Ema(t.emaPairs(), m);
+                 RunSchedule schedule = RunSchedule.constant(0.05, 0.99, steps, true, m)) {
+                StepRunner runner = new StepRunner(method, t, opt, ema, Ema.Timing.BEFORE_FORWARD, schedule,
+                        GradientReducer.NONE, m);
                 for (int k = 1; k <= steps; k++) {
                     try (NDManager sm = m.newSubManager()) {
-                        LossOutput out = runner.step(sm, views(method, sm, k), new StepContext(k, steps, 0), 0.05, 0.99);
+                        LossOutput out = runner.step(sm, views(method, sm, k), new StepContext(k, steps, 0));
                         losses.add((double) out.total().getFloat());
                         if (scales != null) {
                             scales.add((double) out.stats().get("loss_scale").getFloat());

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.selfsup.config.TrainConfig;
 import org.selfsup.data.Dataset;
+import org.selfsup.runtime.TorchThreads;
 
 class TrainerTest {
     @BeforeAll
