@@ -248,6 +248,17 @@ public final class TrainConfig {
             + "summary, the report and metrics.jsonl.")
     public String probe = "";
 
+    @JsonPropertyDescription("Online linear probe (solo-learn's practice): a linear classifier trained during "
+            + "pretraining, with its own SGD, on the detached inference-mode backbone features of each step's "
+            + "labelled images; the encoder gets no gradient from it (pretraining is bit-identical on or off). Logs "
+            + "online_probe_acc with the steps and online_probe_top1 (test) at every kNN point. Off by itself "
+            + "without labels.")
+    public boolean onlineProbe = true;
+
+    @JsonPropertyDescription("Write a TensorBoard log to <run>/tensorboard/ (every scalar of metrics.jsonl, the "
+            + "augmentation preview, the configuration): tensorboard --logdir runs/")
+    public boolean tensorboard = true;
+
     @JsonPropertyDescription("Keep a checkpoint every N epochs (the last one is always written; 0 = last only).")
     public int checkpointEvery = 10;
 

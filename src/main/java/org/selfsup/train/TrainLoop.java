@@ -124,7 +124,7 @@ public final class TrainLoop {
             long wait = loader.lastWaitNanos();
             LossOutput out = runner.step(sm, views, new StepContext(k, total, epoch));
             TrainingListener.StepEvent event = new TrainingListener.StepEvent(k, epoch, batch, lastOfEpoch, lr, tau,
-                    wait, readBack ? readBack(out) : null);
+                    wait, readBack ? readBack(out) : null, views);
             for (TrainingListener l : listeners) {
                 l.onStep(event);
             }
