@@ -140,6 +140,12 @@ public final class TrainConfig {
     @JsonPropertyDescription("Mini-batch size (images per step, before view generation).")
     public int batchSize = 256;
 
+    @JsonPropertyDescription("Gradient accumulation: the optimiser steps every N batches with the mean of their "
+            + "gradients, so the effective batch is batch-size x N (also for lr-scaling). BatchNorm still sees "
+            + "batches of batch-size (its statistics are per batch, so N x B is not the same as one batch of N*B "
+            + "with BatchNorm). Steps, schedules, the EMA, checkpoints and metrics count optimiser steps. 1 = off.")
+    public int accumulateSteps = 1;
+
     @JsonPropertyDescription("Base learning rate (scaled by lr-scaling).")
     public double lr = 0.1;
 
@@ -318,9 +324,17 @@ public final class TrainConfig {
         return new MethodOptions(methodOptions);
     }
 
-    /** The learning rate the schedules start from: {@code lr * batch-size / 256} (floating point) when linear. */
+    /**
+     * The learning rate the schedules start from: {@code lr * B / 256} (floating point) when linear, with B the
+     * effective batch {@code batch-size * accumulate-steps}.
+     */
     public double effectiveLr() {
-        return "linear".equals(lrScaling) ? lr * batchSize / 256.0 : lr;
+        return "linear".equals(lrScaling) ? lr * effectiveBatch() / 256.0 : lr;
+    }
+
+    /** Images per optimiser step: {@code batch-size * accumulate-steps}. */
+    public long effectiveBatch() {
+        return (long) batchSize * Math.max(1, accumulateSteps);
     }
 
     /** The view plan to use: {@link #plan}, or the method's default plan when empty. */

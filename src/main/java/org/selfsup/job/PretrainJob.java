@@ -100,7 +100,8 @@ public final class PretrainJob implements TrainJob {
         out.printf("trained: %d steps; checkpoints in %s%n", result.state().step(), runDir.resolve("checkpoints"));
         KnnMonitor monitor = training.monitor();
         ProbeMonitor probe = training.probe();
-        Map<String, Object> online = onlineProbe(runDir.resolve("metrics.jsonl"), config.batchSize, out);
+        Map<String, Object> online = onlineProbe(runDir.resolve("metrics.jsonl"),
+                Math.toIntExact(config.effectiveBatch()), out);
         if (monitor != null || probe != null || !online.isEmpty()) {
             summarise(training, monitor, probe, online, result.state().step(), runDir, out);
         }
@@ -149,7 +150,7 @@ public final class PretrainJob implements TrainJob {
      * top-1; {@code online_probe_cost_pct}: its host time as a share of the logged steps' time), printed as
      * one line; empty when the run had no online probe.
      */
-    static Map<String, Object> onlineProbe(Path metrics, int batchSize, PrintWriter out) {
+    static Map<String, Object> onlineProbe(Path metrics, int imagesPerStep, PrintWriter out) {
         Map<String, Object> s = new LinkedHashMap<>();
         double probeMs = 0;
         double stepMs = 0;
@@ -158,7 +159,7 @@ public final class PretrainJob implements TrainJob {
         for (JsonNode n : MetricsLog.read(metrics)) {
             if ("step".equals(n.path("type").asText()) && n.has("online_probe_ms") && n.path("img_per_s").asDouble() > 0) {
                 probeMs += n.get("online_probe_ms").asDouble();
-                stepMs += 1000.0 * batchSize / n.get("img_per_s").asDouble();
+                stepMs += 1000.0 * imagesPerStep / n.get("img_per_s").asDouble();
                 lines++;
                 if (n.has("online_probe_acc")) {
                     trainAcc = n.get("online_probe_acc").asDouble();

@@ -294,9 +294,10 @@ public final class Pretraining {
             }
             ProgressBar bar = new ProgressBar(console, terminal, total);
             listeners.addAll(List.of(
-                    new MetricsListener(log, config.logEvery, config.batchSize, parts.ema() != null),
+                    new MetricsListener(log, config.logEvery, Math.toIntExact(config.effectiveBatch()),
+                            parts.ema() != null),
                     new DivergenceListener(bar, config.collapseStd, config.runDirPath().resolve("checkpoints")),
-                    new ProgressListener(bar, config.epochs, total, config.batchSize),
+                    new ProgressListener(bar, config.epochs, total, Math.toIntExact(config.effectiveBatch())),
                     checkpoints));
             KnnMonitor monitor = monitor();
             if (monitor != null) {
