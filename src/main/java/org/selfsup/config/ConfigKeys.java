@@ -33,7 +33,7 @@ public final class ConfigKeys {
      */
     public static final Set<String> RUN_SETTINGS = Set.of("name", "runs-dir", "data-dir", "threads",
             "torch-threads", "prefetch", "device", "knn-every", "knn-k", "knn-t", "knn-transform", "probe",
-            "online-probe", "tensorboard", "checkpoint-every", "checkpoint-steps", "log-every", "collapse-std", "preset", "channels-last",
+            "online-probe", "embedding-map", "tensorboard", "checkpoint-every", "checkpoint-steps", "log-every", "collapse-std", "preset", "channels-last",
             "cudnn-benchmark", "tf32", "dist-timeout", "bucket-mb", "cache-dir");
 
     private static final ObjectMapper JSON = new ObjectMapper();

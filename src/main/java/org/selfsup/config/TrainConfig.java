@@ -261,6 +261,10 @@ public final class TrainConfig {
             + "without labels.")
     public boolean onlineProbe = true;
 
+    @JsonPropertyDescription("After the final epoch, a 2-D UMAP of the backbone features of up to 2000 test "
+            + "images (seeded: deterministic) for the report's embedding map (embedding-map.json).")
+    public boolean embeddingMap = true;
+
     @JsonPropertyDescription("Write a TensorBoard log to <run>/tensorboard/ (every scalar of metrics.jsonl, the "
             + "augmentation preview, the configuration): tensorboard --logdir runs/")
     public boolean tensorboard = true;

@@ -33,6 +33,9 @@ import org.selfsup.util.AtomicFiles;
  *   <li><b>RankMe</b> ({@link RankMe}): at every kNN point, the effective rank of the backbone features of a
  *       fixed sample of up to {@link #RANKME_IMAGES} test images, spread evenly over the split
  *       ({@code rankme}).</li>
+ *   <li>the <b>embedding map</b> ({@link EmbeddingMap}): after the final epoch, the UMAP of the backbone
+ *       features of up to {@link EmbeddingMap#MAX_IMAGES} test images, written to the run folder for the
+ *       report.</li>
  * </ul>
  * It must come before the metrics listener (it adds its values to the step's line). The probe's state is
  * saved beside each checkpoint ({@code online-probe.state}) and restored with it on resume.
@@ -52,6 +55,8 @@ public final class OnlineMonitor implements TrainingListener {
     private final BatchLabels labels;
     private final Path stateFile;
     private final int checkpointSteps;
+    private final Path mapFile;
+    private final long seed;
     private final NDManager manager;
     private final FeatureEncoder encoder;
     private final OnlineProbe probe;
@@ -68,9 +73,14 @@ public final class OnlineMonitor implements TrainingListener {
      * @param labels          the training batches' labels, or null for no online probe
      * @param checkpoints     the run's checkpoints folder (the probe's state is kept there)
      * @param checkpointSteps mid-epoch checkpoints every this many steps (0 = off), as the checkpoint listener's
+     * @param mapFile         where the embedding map of the final epoch goes ({@link EmbeddingMap}), or null for none
+     * @param seed            the run seed (the map's)
      */
     public OnlineMonitor(SslModel model, Precision precision, ImageSet test, TestTransform transform, int every,
-                         int epochs, BatchLabels labels, Path checkpoints, int checkpointSteps) {
+                         int epochs, BatchLabels labels, Path checkpoints, int checkpointSteps, Path mapFile,
+                         long seed) {
+        this.mapFile = test == null ? null : mapFile;
+        this.seed = seed;
         this.model = model;
         this.precision = precision;
         this.test = test;
@@ -172,22 +182,67 @@ public final class OnlineMonitor implements TrainingListener {
 
     @Override
     public Map<String, Double> evaluate(int epoch, long step) {
-        if (!due(epoch) || test == null) {
+        boolean due = due(epoch);
+        boolean map = mapFile != null && epoch + 1 == epochs;
+        if (test == null || (!due && !map)) {
             return Map.of();
         }
         Map<String, Double> out = new LinkedHashMap<>();
         try (NDManager sub = manager.newSubManager()) {
             FeatureExtractor fx = new FeatureExtractor(encoder, KnnMonitor.BATCH);
-            int[] sample = spread(test.size(), RANKME_IMAGES);
-            if (probe != null) {
-                FeatureMatrix all = fx.extract(sub, test, transform, false);
-                out.put("rankme", RankMe.of(all.gather(sub, sample)));
-                out.put("online_probe_top1", probe.accuracy(all, test.labels()));
-            } else {
-                FeatureMatrix some = fx.extract(sub, test.subset(test.name() + " (RankMe sample)", sample),
-                        transform, false);
-                out.put("rankme", RankMe.of(some.toNDArray(sub, 0, some.rows())));
+            // every test image for the probe; else only those RankMe and the map use
+            int[] sample = spread(test.size(), Math.max(due ? RANKME_IMAGES : 0, map ? EmbeddingMap.MAX_IMAGES : 0));
+            boolean all = due && probe != null;
+            FeatureMatrix features = all ? fx.extract(sub, test, transform, false)
+                    : fx.extract(sub, test.subset(test.name() + " (sample)", sample), transform, false);
+            int[] rows = all ? sample : identity(sample.length);
+            int[] labels = all ? test.labels() : pick(test.labels(), sample);
+            if (due) {
+                int[] rank = spread(rows.length, RANKME_IMAGES);
+                int[] rankRows = new int[rank.length];
+                for (int i = 0; i < rank.length; i++) {
+                    rankRows[i] = rows[rank[i]];
+                }
+                out.put("rankme", RankMe.of(features.gather(sub, rankRows)));
+                if (probe != null) {
+                    out.put("online_probe_top1", probe.accuracy(features, test.labels()));
+                }
             }
+            if (map) {
+                int[] mapRows = spread(rows.length, EmbeddingMap.MAX_IMAGES);
+                for (int i = 0; i < mapRows.length; i++) {
+                    mapRows[i] = rows[mapRows[i]];
+                }
+                writeMap(features, mapRows, labels, epoch, step);
+            }
+        }
+        return out;
+    }
+
+    private void writeMap(FeatureMatrix features, int[] rows, int[] labels, int epoch, long step) {
+        if (rows.length < 4) {
+            return; // too few test images for a map
+        }
+        try {
+            EmbeddingMap.write(mapFile, EmbeddingMap.umap(features, rows, labels, seed), test.classNames(), seed,
+                    epoch, step);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot write the embedding map " + mapFile, e);
+        }
+    }
+
+    private static int[] identity(int n) {
+        int[] idx = new int[n];
+        for (int i = 0; i < n; i++) {
+            idx[i] = i;
+        }
+        return idx;
+    }
+
+    private static int[] pick(int[] values, int[] at) {
+        int[] out = new int[at.length];
+        for (int i = 0; i < at.length; i++) {
+            out[i] = values[at[i]];
         }
         return out;
     }

@@ -19,6 +19,7 @@ import org.selfsup.augment.plans.ViewPlans;
 import org.selfsup.data.ImageSet;
 import org.selfsup.data.Shard;
 import org.selfsup.eval.BatchLabels;
+import org.selfsup.eval.EmbeddingMap;
 import org.selfsup.eval.KnnMonitor;
 import org.selfsup.eval.OnlineMonitor;
 import org.selfsup.eval.ProbeMonitor;
@@ -30,6 +31,7 @@ import org.selfsup.train.CheckpointListener;
 import org.selfsup.train.CheckpointStore;
 import org.selfsup.train.DataParallelListener;
 import org.selfsup.train.DivergenceListener;
+import org.selfsup.train.HealthListener;
 import org.selfsup.train.MetricsListener;
 import org.selfsup.train.MetricsLog;
 import org.selfsup.train.ProgressBar;
@@ -292,6 +294,7 @@ public final class Pretraining {
             if (online != null) {
                 listeners.add(online); // first: it adds the online probe's values to the step's metrics line
             }
+            listeners.add(new HealthListener(parts.manager().getDevice().isGpu())); // so does this one
             ProgressBar bar = new ProgressBar(console, terminal, total);
             listeners.addAll(List.of(
                     new MetricsListener(log, config.logEvery, Math.toIntExact(config.effectiveBatch()),
@@ -320,13 +323,14 @@ public final class Pretraining {
     }
 
     /**
-     * The online probe and RankMe of the run ({@link OnlineMonitor}), or null when there is neither: RankMe
-     * needs the kNN monitor's points and a test split, the probe ({@code online-probe}) labelled pretraining
-     * images (said once when it is asked for and they have none).
+     * The online probe, RankMe and embedding map of the run ({@link OnlineMonitor}), or null when there is
+     * none of them: RankMe needs the kNN monitor's points and a labelled test split, the map
+     * ({@code embedding-map}) the test split, the probe ({@code online-probe}) labelled pretraining images
+     * (said once when it is asked for and they have none).
      */
     private OnlineMonitor onlineMonitor(RunParts parts) {
         Dataset ds = dataset();
-        boolean evaluates = config.knnEvery > 0 && ds.whyNoEvaluation() == null;
+        boolean evaluates = ds.whyNoEvaluation() == null && (config.knnEvery > 0 || config.embeddingMap);
         BatchLabels labels = null;
         if (config.onlineProbe) {
             if (BatchLabels.any(ds.pretrain())) {
@@ -340,8 +344,9 @@ public final class Pretraining {
             return null;
         }
         return new OnlineMonitor(parts.model(), precision, evaluates ? ds.test() : null,
-                evaluates ? KnnMonitor.transform(config, ds) : null, evaluates ? config.knnEvery : 0, config.epochs,
-                labels, config.runDirPath().resolve("checkpoints"), config.checkpointSteps);
+                evaluates ? KnnMonitor.transform(config, ds) : null, config.knnEvery, config.epochs,
+                labels, config.runDirPath().resolve("checkpoints"), config.checkpointSteps,
+                config.embeddingMap ? config.runDirPath().resolve(EmbeddingMap.FILE) : null, config.seed);
     }
 
     /**
