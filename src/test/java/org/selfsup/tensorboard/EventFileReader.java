@@ -14,7 +14,7 @@ import org.selfsup.tensorboard.proto.EventProtos.Event;
  * Castagnoli polynomial 0x82F63B78) and masking, and it fails on any record whose length or data CRC does
  * not check, or on trailing bytes.
  */
-final class EventFileReader {
+public final class EventFileReader {
     private EventFileReader() {}
 
     /** CRC-32C computed bit by bit (reflected polynomial 0x82F63B78). */
@@ -34,7 +34,7 @@ final class EventFileReader {
     }
 
     /** Every event of {@code file}; throws AssertionError on a bad CRC or a truncated record. */
-    static List<Event> read(Path file) throws IOException {
+    public static List<Event> read(Path file) throws IOException {
         byte[] all = Files.readAllBytes(file);
         ByteBuffer b = ByteBuffer.wrap(all).order(ByteOrder.LITTLE_ENDIAN);
         List<Event> events = new ArrayList<>();

@@ -10,7 +10,10 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -18,6 +21,10 @@ import org.selfsup.config.TrainConfig;
 import org.selfsup.data.Dataset;
 import org.selfsup.eval.OnlineMonitor;
 import org.selfsup.job.Pretraining;
+import org.selfsup.tensorboard.EventFileReader;
+import org.selfsup.tensorboard.TensorBoardLog;
+import org.selfsup.tensorboard.proto.EventProtos.Event;
+import org.selfsup.tensorboard.proto.EventProtos.Summary;
 
 /**
  * The online probe and RankMe in a real (tiny) run: pretraining is bit-identical with the probe on or off
@@ -76,6 +83,56 @@ class OnlineMonitorRunTest {
         assertTrue(off.stream().filter(n -> n.get("type").asText().equals("eval")).allMatch(n -> n.has("rankme")
                 && !n.has("online_probe_top1")));
         assertTrue(Files.exists(runs.resolve("on/checkpoints/" + OnlineMonitor.STATE_FILE)));
+    }
+
+    @Test
+    void tensorBoardLogHoldsEveryScalarOfTheMetricsOnceAndTheReportItsCharts() throws Exception {
+        Dataset ds = TinyRuns.data(IMAGES);
+        TrainConfig c = config("tb", true);
+        c.tensorboard = true;
+        c.checkpointSteps = 2;
+        StringWriter text = new StringWriter();
+        new Pretraining(c, new PrintWriter(text)).withDataset(ds).stopAfterSteps(3).run();
+        new Pretraining(c, new PrintWriter(text)).withDataset(ds).run(); // resumes at step 2
+        List<Path> files = TensorBoardLog.eventFiles(runs.resolve("tb/tensorboard"));
+        assertEquals(1, files.size());
+        Map<String, List<Long>> stepsByTag = new HashMap<>();
+        Map<String, Float> value = new HashMap<>();
+        boolean config = false;
+        boolean preview = false;
+        for (Event e : EventFileReader.read(files.get(0))) { // checks every record's CRCs
+            for (Summary.Value v : e.getSummary().getValueList()) {
+                stepsByTag.computeIfAbsent(v.getTag(), t -> new ArrayList<>()).add(e.getStep());
+                value.put(v.getTag() + "@" + e.getStep(), v.getSimpleValue());
+                config |= v.getTag().equals("config") && v.getTensor().getStringVal(0).toStringUtf8().contains("name: tb");
+                preview |= v.getTag().equals("augmentations") && v.getImage().getWidth() > 0;
+            }
+        }
+        assertTrue(config && preview, stepsByTag.keySet().toString());
+        // every numeric field of every step and eval line, at its step, exactly once (the resume cut back)
+        for (JsonNode n : MetricsLog.read(runs.resolve("tb/metrics.jsonl"))) {
+            String type = n.get("type").asText();
+            if (!type.equals("step") && !type.equals("eval")) {
+                continue;
+            }
+            long step = n.get("step").asLong();
+            n.fields().forEachRemaining(f -> {
+                if (f.getValue().isNumber() && !f.getKey().equals("step")) {
+                    String tag = type + "/" + f.getKey();
+                    assertEquals(1, stepsByTag.get(tag).stream().filter(s -> s == step).count(), tag + "@" + step);
+                    assertEquals(f.getValue().floatValue(), value.get(tag + "@" + step), tag + "@" + step);
+                }
+            });
+        }
+        assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L), stepsByTag.get("step/loss"));
+
+        Path html = org.selfsup.report.RunReport.render(runs.resolve("tb"), w -> { });
+        String page = Files.readString(html);
+        for (String chart : List.of("rankme", "online_probe", "throughput", "data_wait", "memory", "embedding_map")) {
+            assertTrue(Files.exists(runs.resolve("tb/charts/" + chart + ".png")), chart);
+            assertTrue(page.contains("charts/" + chart + ".png"), chart);
+        }
+        assertTrue(page.contains("<td>state</td><td>complete</td>"), page);
     }
 
     @Test
