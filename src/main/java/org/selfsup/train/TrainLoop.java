@@ -150,17 +150,16 @@ public final class TrainLoop {
         StepContext ctx = new StepContext(k, total, epoch);
         try (NDManager sm = manager.newSubManager()) {
             long wait = 0;
-            List<LossOutput> earlier = new ArrayList<>();
+            List<Map<String, Double>> earlier = new ArrayList<>();
             for (int m = 0; m < accumulate - 1; m++) {
-                // each earlier batch's views and activations are freed after its backward pass; its loss
-                // values (scalars) move to the step's manager for the logged mean
+                // each earlier batch's views and activations are freed after its backward pass; on a logged
+                // step its values are read first, for the step's mean
                 try (NDManager mm = sm.newSubManager()) {
                     Map<String, NDArray> views = loader.next(mm);
                     wait += loader.lastWaitNanos();
                     LossOutput out = runner.accumulate(mm, views, ctx, m, accumulate);
                     if (readBack) {
-                        keep(out, sm);
-                        earlier.add(out);
+                        earlier.add(readBack(out));
                     }
                 }
             }
@@ -171,7 +170,7 @@ public final class TrainLoop {
             if (readBack) {
                 values = readBack(out);
                 if (!earlier.isEmpty()) {
-                    values = mean(values, earlier);
+                    values = mean(values, earlier, out.schedule().keySet());
                 }
             }
             TrainingListener.StepEvent event = new TrainingListener.StepEvent(k, epoch, lastBatch, lastOfEpoch, lr,
@@ -182,38 +181,24 @@ public final class TrainLoop {
         }
     }
 
-    /** Moves the arrays of {@code out} to {@code to}. */
-    private static void keep(LossOutput out, NDManager to) {
-        out.total().attach(to);
-        for (Map<String, NDArray> m : List.of(out.terms(), out.shift(), out.stats())) {
-            m.values().forEach(a -> a.attach(to));
-        }
-    }
-
     /**
-     * The mean over an accumulated step's batches of each loss value and diagnostic (the schedule values and
-     * the loss scaler's, from the last batch, are the step's).
+     * The mean over an accumulated step's batches of each loss value and diagnostic; the schedule values and
+     * the loss scaler's (only in the last batch's values) are the step's.
      */
-    private static Map<String, Double> mean(Map<String, Double> last, List<LossOutput> earlier) {
-        Map<String, Double> sum = new LinkedHashMap<>(last);
-        List<Map<String, Double>> others = new ArrayList<>();
-        for (LossOutput o : earlier) {
-            others.add(readBack(o));
-        }
+    private static Map<String, Double> mean(Map<String, Double> last, List<Map<String, Double>> earlier,
+                                            java.util.Set<String> scheduleKeys) {
         Map<String, Double> out = new LinkedHashMap<>();
-        for (Map.Entry<String, Double> e : sum.entrySet()) {
+        for (Map.Entry<String, Double> e : last.entrySet()) {
             String key = e.getKey();
-            boolean perBatch = others.stream().allMatch(o -> o.containsKey(key))
-                    && !earlier.get(0).schedule().containsKey(key);
-            if (!perBatch) {
-                out.put(key, e.getValue());
-                continue;
-            }
+            boolean perBatch = !scheduleKeys.contains(key) && earlier.stream().allMatch(o -> o.containsKey(key));
             double s = e.getValue();
-            for (Map<String, Double> o : others) {
-                s += o.get(key);
+            if (perBatch) {
+                for (Map<String, Double> o : earlier) {
+                    s += o.get(key);
+                }
+                s /= earlier.size() + 1;
             }
-            out.put(key, s / (others.size() + 1));
+            out.put(key, s);
         }
         return out;
     }

@@ -206,6 +206,11 @@ class AccumulationTest {
 
     /** Trains TinyNet with BYOL for 2 epochs of {@code IMAGES} images at {@code batch} x {@code accumulate}. */
     private static float[] train(int batch, int accumulate, List<Double> losses) {
+        return train(batch, accumulate, losses, new int[1]);
+    }
+
+    /** As above; {@code reductions[0]} counts the gradient reducer's calls (the all-reduces of a data-parallel run). */
+    private static float[] train(int batch, int accumulate, List<Double> losses, int[] reductions) {
         SslMethod method = MethodRegistry.create("byol", MethodOptions.defaults());
         TrainConfig c = TinyRuns.config(Path.of("unused"), "x", "byol", 2);
         c.lrSchedule = "warmup-cosine-step"; // the learning rate changes every optimiser step
@@ -219,8 +224,19 @@ class AccumulationTest {
                     net.trainableParameters(), m);
                  Ema ema = new Ema(net.emaPairs(), m);
                  RunSchedule schedule = RunSchedule.forRun(c, stepsPerEpoch, total, true, m)) {
+                GradientReducer counting = new GradientReducer() {
+                    @Override
+                    public void reduce(NDManager step) {
+                        reductions[0]++;
+                    }
+
+                    @Override
+                    public long lastNanos() {
+                        return 0;
+                    }
+                };
                 StepRunner runner = new StepRunner(method, net, opt, ema, Ema.Timing.BEFORE_FORWARD, schedule,
-                        GradientReducer.NONE, m);
+                        counting, m);
                 TrainingListener record = new TrainingListener() {
                     @Override
                     public boolean wantsValues(long step, int b, boolean last) {
@@ -245,7 +261,9 @@ class AccumulationTest {
     void twoBatchesOfBEqualOneBatchOf2BWithoutBatchNorm() {
         List<Double> lossA = new ArrayList<>();
         List<Double> lossB = new ArrayList<>();
-        float[] accumulated = train(8, 2, lossA);
+        int[] reductions = new int[1];
+        float[] accumulated = train(8, 2, lossA, reductions);
+        assertEquals(8, reductions[0], "one gradient all-reduce per optimiser step, not per batch");
         float[] whole = train(16, 1, lossB);
         assertEquals(8, lossA.size());
         assertEquals(lossB.size(), lossA.size());
