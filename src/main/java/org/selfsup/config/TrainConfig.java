@@ -266,7 +266,7 @@ public final class TrainConfig {
     public boolean embeddingMap = true;
 
     @JsonPropertyDescription("Write a TensorBoard log to <run>/tensorboard/ (every scalar of metrics.jsonl, the "
-            + "augmentation preview, the configuration): tensorboard --logdir runs/")
+            + "augmentation preview, the configuration); view with: tensorboard --logdir runs/.")
     public boolean tensorboard = true;
 
     @JsonPropertyDescription("Keep a checkpoint every N epochs (the last one is always written; 0 = last only).")

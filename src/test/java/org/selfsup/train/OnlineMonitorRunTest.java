@@ -136,6 +136,32 @@ class OnlineMonitorRunTest {
     }
 
     @Test
+    void probeIsOffSaidOnceWithoutLabels() throws Exception {
+        Dataset ds = TinyRuns.data(IMAGES);
+        org.selfsup.data.ImageSet labelled = ds.pretrain();
+        int[] none = new int[labelled.size()];
+        java.util.Arrays.fill(none, -1);
+        org.selfsup.data.ImageSet unlabelled = new org.selfsup.data.ImageSet() {
+            @Override public String name() { return "unlabelled"; }
+            @Override public int size() { return labelled.size(); }
+            @Override public int label(int i) { return -1; }
+            @Override public int[] labels() { return none; }
+            @Override public List<String> classNames() { return List.of(); }
+            @Override public org.selfsup.data.Image rgb(int i) { return labelled.rgb(i); }
+            @Override public org.selfsup.data.ImageSet subset(String n, int[] idx) { throw new UnsupportedOperationException(); }
+        };
+        Dataset noLabels = new Dataset(ds.name(), unlabelled, ds.train(), ds.test(), ds.normalization(), ds.viewSize());
+        StringWriter text = new StringWriter();
+        new Pretraining(config("nolabels", true), new PrintWriter(text)).withDataset(noLabels).run();
+        String out = text.toString();
+        assertEquals(1, out.split("online probe off", -1).length - 1, out);
+        assertTrue(out.contains("online probe off: unlabelled has no labelled images"), out);
+        List<JsonNode> lines = MetricsLog.read(runs.resolve("nolabels/metrics.jsonl"));
+        assertTrue(lines.stream().noneMatch(n -> n.has("online_probe_acc") || n.has("online_probe_top1")));
+        assertTrue(lines.stream().anyMatch(n -> n.has("rankme")), "RankMe needs no labels for training");
+    }
+
+    @Test
     void resumedRunRestoresTheProbe() throws Exception {
         Dataset ds = TinyRuns.data(IMAGES);
         StringWriter text = new StringWriter();
