@@ -294,7 +294,7 @@ public final class Pretraining {
             if (online != null) {
                 listeners.add(online); // first: it adds the online probe's values to the step's metrics line
             }
-            listeners.add(new HealthListener(parts.manager().getDevice().isGpu())); // so does this one
+            listeners.add(new HealthListener(parts.manager().getDevice().isGpu(), total)); // so does this one
             ProgressBar bar = new ProgressBar(console, terminal, total);
             listeners.addAll(List.of(
                     new MetricsListener(log, config.logEvery, Math.toIntExact(config.effectiveBatch()),

@@ -71,6 +71,17 @@ public final class RunHealth {
         return null;
     }
 
+    /** The run's optimiser steps: the step lines' {@code total_steps}, else from an epoch line and the epochs. */
+    static Double totalSteps(RunInfo run) {
+        Double recorded = Metrics.last(run.metrics().steps(), "total_steps");
+        if (recorded != null) {
+            return recorded;
+        }
+        Double perEpoch = stepsPerEpoch(run.metrics());
+        Object epochs = run.config().get("epochs");
+        return perEpoch != null && epochs instanceof Number n ? perEpoch * n.doubleValue() : null;
+    }
+
     /** The health table: label / value rows. */
     public static List<String[]> rows(RunInfo run) {
         Metrics m = run.metrics();
@@ -90,10 +101,8 @@ public final class RunHealth {
                 rows.add(new String[] {"last line written", ago(System.currentTimeMillis() / 1000.0 - wall)});
             }
         }
-        Double perEpoch = stepsPerEpoch(m);
-        Object epochs = run.config().get("epochs");
-        if (last != null && perEpoch != null && epochs instanceof Number n) {
-            double total = perEpoch * n.doubleValue();
+        Double total = totalSteps(run);
+        if (last != null && total != null) {
             double done = last.getOrDefault("step", 0.0);
             String progress = String.format("%.0f of %.0f steps (%.1f%%)", done, total, 100 * done / total);
             Double rate = recentStepsPerSecond(run);
@@ -198,19 +207,20 @@ public final class RunHealth {
     /** The health charts: throughput, data wait, memory; over time when the steps carry {@code wall_time}. */
     static List<ChartSpec> charts(Metrics m) {
         String x = timed(m) ? "minutes since the first logged step" : "step";
-        String over = timed(m) ? " over wall-clock time (a gap is a pause: the run was stopped and resumed)" : "";
+        String over = timed(m) ? " Drawn over wall-clock time: a gap is a pause (the run was stopped, then resumed)."
+                : "";
         return List.of(
                 new ChartSpec("throughput.png", "Throughput", x, "source images / s",
-                        "Source images per second of the training loop between logged steps" + over + ".",
+                        "Source images per second of the training loop between logged steps." + over,
                         mm -> List.of(overTime(mm, "img_per_s", "img_per_s"))),
                 new ChartSpec("data_wait.png", "Data wait", x, "ms per step",
-                        "Mean time each step waited for its batch (augmentation and upload) between logged steps"
-                                + over + ". Near 0: the data pipeline keeps up; a large share of the step time: "
-                                + "more --threads, --prefetch or --augment-on device.",
+                        "Mean time each step waited for its batch (augmentation and upload) between logged steps. "
+                                + "Near 0: the data pipeline keeps up; a large share of the step time: more --threads, "
+                                + "--prefetch or --augment-on device." + over,
                         mm -> List.of(overTime(mm, "wait_ms", "wait_ms"))),
                 new ChartSpec("memory.png", "Memory", x, "MiB",
                         "peak_rss_mb: the training process's peak resident memory; gpu_mem_mb: memory in use on "
-                                + "its GPU (all processes, as nvidia-smi counts it), where there is one" + over + ".",
+                                + "its GPU (all processes, as nvidia-smi counts it), where there is one." + over,
                         mm -> List.of(overTime(mm, "peak_rss_mb", "peak_rss_mb"),
                                 overTime(mm, "gpu_mem_mb", "gpu_mem_mb"))));
     }
