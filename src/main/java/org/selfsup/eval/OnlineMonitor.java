@@ -38,7 +38,8 @@ import org.selfsup.util.AtomicFiles;
  *       report.</li>
  * </ul>
  * It must come before the metrics listener (it adds its values to the step's line). The probe's state is
- * saved beside each checkpoint ({@code online-probe.state}) and restored with it on resume.
+ * saved beside each checkpoint ({@code online-probe.state}, the one before as {@code .previous}) and the one
+ * of the checkpoint's step is restored on resume.
  */
 public final class OnlineMonitor implements TrainingListener {
     /** Test images RankMe is computed on (at most). */
@@ -111,19 +112,27 @@ public final class OnlineMonitor implements TrainingListener {
         if (probe == null || from.step() == 0) {
             return;
         }
-        try (DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(Files.newInputStream(stateFile)))) {
-            long step = in.readLong();
-            if (step != from.step()) {
-                say.accept("online probe: its saved state is of step " + step + ", not the checkpoint's "
-                        + from.step() + "; it restarts from zero weights");
-                return;
+        String problem = "no saved state beside the checkpoint";
+        // the newest state, else the one before it (a kill between the probe's save and the checkpoint's)
+        for (Path file : new Path[] {stateFile, previousFile()}) {
+            try (DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(Files.newInputStream(file)))) {
+                long step = in.readLong();
+                if (step == from.step()) {
+                    probe.load(in);
+                    return;
+                }
+                problem = "its saved state is of step " + step + ", not the checkpoint's " + from.step();
+            } catch (NoSuchFileException e) {
+                // try the other one
+            } catch (IOException e) {
+                problem = "unreadable saved state (" + e.getMessage() + ")";
             }
-            probe.load(in);
-        } catch (NoSuchFileException e) {
-            say.accept("online probe: no saved state beside the checkpoint; it restarts from zero weights");
-        } catch (IOException e) {
-            say.accept("online probe: unreadable saved state (" + e.getMessage() + "); it restarts from zero weights");
         }
+        say.accept("online probe: " + problem + "; it restarts from zero weights");
+    }
+
+    private Path previousFile() {
+        return stateFile.resolveSibling(STATE_FILE + ".previous");
     }
 
     /** Whether 0-based {@code epoch} is a kNN point. */
@@ -169,6 +178,10 @@ public final class OnlineMonitor implements TrainingListener {
 
     private void save(long step) {
         try {
+            if (Files.exists(stateFile)) {
+                Files.move(stateFile, previousFile(), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            }
             AtomicFiles.write(stateFile, out -> {
                 DataOutputStream d = new DataOutputStream(out);
                 d.writeLong(step);
