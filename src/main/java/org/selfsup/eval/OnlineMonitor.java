@@ -37,7 +37,8 @@ import org.selfsup.util.AtomicFiles;
  *       features of up to {@link EmbeddingMap#MAX_IMAGES} test images, written to the run folder for the
  *       report.</li>
  * </ul>
- * It must come before the metrics listener (it adds its values to the step's line). The probe's state is
+ * It must come before the metrics listener (it adds its values to the step's line); its evaluations are a
+ * separate listener ({@link #evaluations}), placed after the kNN monitor. The probe's state is
  * saved beside each checkpoint ({@code online-probe.state}, the one before as {@code .previous}) and the one
  * of the checkpoint's step is restored on resume.
  */
@@ -193,8 +194,21 @@ public final class OnlineMonitor implements TrainingListener {
         }
     }
 
-    @Override
-    public Map<String, Double> evaluate(int epoch, long step) {
+    /**
+     * The evaluations of this monitor (RankMe, the probe's test accuracy, the embedding map) as a listener of
+     * their own, to be placed after the kNN monitor so that an evaluation line reads kNN first; this
+     * listener itself evaluates nothing.
+     */
+    public TrainingListener evaluations() {
+        return new TrainingListener() {
+            @Override
+            public Map<String, Double> evaluate(int epoch, long step) {
+                return evaluateNow(epoch, step);
+            }
+        };
+    }
+
+    private Map<String, Double> evaluateNow(int epoch, long step) {
         boolean due = due(epoch);
         boolean map = mapFile != null && epoch + 1 == epochs;
         if (test == null || (!due && !map)) {

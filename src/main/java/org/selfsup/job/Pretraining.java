@@ -306,6 +306,9 @@ public final class Pretraining {
             if (monitor != null) {
                 listeners.add(monitor.watching(parts.model()));
             }
+            if (online != null) {
+                listeners.add(online.evaluations()); // RankMe, the probe's test accuracy, the map: after kNN
+            }
             ProbeMonitor probe = probe();
             if (probe != null) {
                 listeners.add(probe.watching(parts.model()));
