@@ -133,7 +133,7 @@ public final class ProcessLauncher {
     /** Waits for all; the first failure stops the rest. Signals to this JVM stop the children too. */
     private static int supervise(List<Process> procs, PrintStream err, String what) {
         Thread hook = new Thread(() -> stopAll(procs), "launch-stop-children");
-        Runtime.getRuntime().addShutdownHook(hook);
+        org.selfsup.util.ShutdownHooks.add(hook); // a stop signal waits for it before ending the process
         try {
             while (true) {
                 boolean allDone = true;
@@ -160,11 +160,7 @@ public final class ProcessLauncher {
             stopAll(procs);
             return 130;
         } finally {
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException ignored) {
-                // already shutting down: the hook runs
-            }
+            org.selfsup.util.ShutdownHooks.remove(hook); // when already shutting down, the hook runs
         }
     }
 
