@@ -55,6 +55,8 @@ public final class EmbedCommand implements Callable<Integer> {
         org.selfsup.data.StreamedImages set = FolderEmbedder.images(images, policy);
         try (NDManager manager = NDManager.newBaseManager();
              TrainedEncoder enc = encoder.open(manager, null, spec.commandLine().getErr())) {
+            org.selfsup.train.MemoryCheck.checkInference(enc.model().spec(), EvalData.inputSize(enc.config()),
+                    batchSize, manager.getDevice(), "--batch-size");
             int n = new FolderEmbedder(Encoders.backbone(enc.model(), manager),
                     EvalData.inputSize(enc.config()), DatasetNormalization.of(enc.config()),
                     batchSize, l2).embed(manager, images, set, out, policy);
