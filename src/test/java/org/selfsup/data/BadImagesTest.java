@@ -51,7 +51,7 @@ class BadImagesTest {
                 Arguments.of("corrupt.jpg", (Supplier<byte[]>) () -> bogusHuffman(golden("jpeg-444-q95.jpg")),
                         Found.DECODE, "cannot decode JPEG data"),
                 Arguments.of("truncated.png", (Supplier<byte[]>) () -> cut(golden("png-rgb.png"), 0.7),
-                        Found.DECODE, "cannot decode PNG data"));
+                        Found.DECODE, "image file is truncated"));
     }
 
     @ParameterizedTest(name = "{0}")
