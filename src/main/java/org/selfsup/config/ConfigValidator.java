@@ -11,18 +11,18 @@ import org.selfsup.util.Names;
  * Range and consistency checks of a {@link TrainConfig}. The first problem found is thrown as a
  * {@link ConfigValueException} naming the key(s).
  */
-final class ConfigValidator {
+public final class ConfigValidator {
     private ConfigValidator() {}
 
     // Bounds of the values that size allocations, far above any published recipe (ResNet widths 64-256,
     // batches up to 32k, 1000 epochs) but below what overflows or asks for terabytes at once. Whether a
     // legal configuration fits the device is checked at run start (runtime.MemoryCheck).
-    static final int MAX_WIDTH = 1024;
-    static final int MAX_BLOCKS = 64;
+    public static final int MAX_WIDTH = 1024;
+    public static final int MAX_BLOCKS = 64;
     static final int MAX_BATCH = 65536;
     static final int MAX_EPOCHS = 100_000;
     static final int MAX_PREFETCH = 64;
-    static final int MAX_IMAGE_SIZE = 4096;
+    public static final int MAX_IMAGE_SIZE = 4096;
 
     private static final Pattern RUN_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
     private static final Pattern DEVICE = Pattern.compile("auto|cpu|gpu|gpu:\\d+");

@@ -67,6 +67,9 @@ public final class ImportedEncoder {
         if (selected.note() != null) {
             log.accept(weights + ": " + selected.note());
         }
+        // the weights alone, before the model is built (a batch's share is checked by the command)
+        org.selfsup.runtime.MemoryCheck.checkInference(spec, EvalData.inputSize(config), 1, manager.getDevice(),
+                "--weights " + weights);
         SslModel model = SslModel.backboneOnly(spec, manager, EvalData.inputSize(config));
         try {
             WeightImport.Report r = WeightImport.apply(selected.tensors(), model, strict, weights.toString());

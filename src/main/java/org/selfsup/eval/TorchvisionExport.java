@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.selfsup.config.ConfigValidator;
 import org.selfsup.data.Normalization;
 import org.selfsup.model.ModelSpec;
 import org.selfsup.model.SslModel;
@@ -75,10 +76,71 @@ public final class TorchvisionExport {
         if (!Files.isRegularFile(f)) {
             return null;
         }
+        Sidecar s;
         try {
-            return JSON.readValue(f.toFile(), Sidecar.class);
+            s = JSON.readValue(f.toFile(), Sidecar.class);
         } catch (IOException e) {
-            throw new UserException(f + ": not a selfsup weights sidecar: " + e.getMessage(), e);
+            UserException user = null;
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof UserException u) {
+                    user = u;
+                }
+            }
+            String why = user != null ? user.getMessage()
+                    : e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage()
+                    : e.getMessage();
+            throw new UserException(f + ": not a selfsup weights sidecar: " + why, e);
+        }
+        if (s == null) {
+            throw new UserException(f + ": not a selfsup weights sidecar: empty");
+        }
+        check(f, s);
+        return s;
+    }
+
+    /**
+     * Holds a sidecar to the limits a training configuration has ({@link ConfigValidator}): it sizes the
+     * model and its inputs, so a hand-edited one (width 100000, input size 100000 or -5) is refused naming
+     * the file and the key instead of allocating without bound or being replaced by a default silently.
+     */
+    private static void check(Path f, Sidecar s) {
+        int max = ConfigValidator.MAX_IMAGE_SIZE;
+        if (s.inputSize() < 1 || s.inputSize() > max) {
+            throw new UserException(f + ": input_size must be in 1.." + max + " (got " + s.inputSize() + ")");
+        }
+        if (s.arch() != null && !ModelSpec.ARCHS.contains(s.arch())) {
+            throw new UserException(f + ": arch: unknown '" + s.arch() + "' (expected one of "
+                    + String.join(", ", ModelSpec.ARCHS) + ")");
+        }
+        ModelSpec spec = s.modelSpec();
+        if (spec != null) {
+            if (spec.width() > ConfigValidator.MAX_WIDTH) {
+                throw new UserException(f + ": model_spec width must be at most " + ConfigValidator.MAX_WIDTH
+                        + " (got " + spec.width() + ")");
+            }
+            for (int b : spec.blocks()) {
+                if (b > ConfigValidator.MAX_BLOCKS) {
+                    throw new UserException(f + ": model_spec blocks: a stage has at most " + ConfigValidator.MAX_BLOCKS
+                            + " blocks (got " + b + ")");
+                }
+            }
+            if (s.arch() != null && !s.arch().equals(spec.arch())) {
+                throw new UserException(f + ": arch '" + s.arch() + "' and model_spec arch '" + spec.arch()
+                        + "' disagree");
+            }
+        }
+        for (float[] v : new float[][] {s.mean(), s.std()}) {
+            if (v == null) {
+                continue;
+            }
+            boolean ok = v.length == 3;
+            for (float x : v) {
+                ok &= Float.isFinite(x) && (v != s.std() || x > 0);
+            }
+            if (!ok) {
+                throw new UserException(f + ": " + (v == s.mean() ? "mean" : "std") + " must be 3 finite values"
+                        + (v == s.std() ? " above 0" : "") + " (got " + java.util.Arrays.toString(v) + ")");
+            }
         }
     }
 

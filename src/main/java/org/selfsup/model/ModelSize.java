@@ -100,6 +100,15 @@ public final class ModelSize {
         return 2 * values;
     }
 
+    /**
+     * Values of the stem convolution's output for one image of side {@code size}: a tensor that exists in any
+     * forward pass, even without gradients (a lower bound of what inference needs at once besides the input).
+     */
+    public static long stemActivations(ModelSpec spec, int size) {
+        long stem = spec.cifarStem() ? (long) size * size : (long) half(size) * half(size);
+        return spec.width() * stem;
+    }
+
     private static int half(long size) {
         return (int) ((size + 1) / 2);
     }

@@ -46,6 +46,7 @@ public final class SslModel implements AutoCloseable {
 
     private SslModel(ModelSpec spec, NDManager parent, int inputSize, boolean withProjector,
                      boolean withPredictor, boolean withTarget, long seed) {
+        TorchLogLevel.apply(); // libtorch's C++ warnings off (TORCH_CPP_LOG_LEVEL), before the first parameters
         if (withPredictor && spec.predictor() == null) {
             throw new IllegalArgumentException("the spec has no predictor head");
         }

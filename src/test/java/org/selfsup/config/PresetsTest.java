@@ -12,6 +12,34 @@ class PresetsTest {
         return ConfigResolver.resolve(name, null, ConfigLayer.empty("flags"));
     }
 
+    /** Issue 22 item 19: a preset's plan goes with its method; an explicit plan still wins or is refused. */
+    @Test
+    void aMethodWithoutAPlanGetsItsOwnPlan() throws Exception {
+        TrainConfig byol = ConfigResolver.resolve(null, null, ConfigLayer.fromFlags(java.util.Map.of("method", "byol")));
+        assertEquals("byol", byol.effectivePlan());
+        TrainConfig dssl = ConfigResolver.resolve(null, null,
+                ConfigLayer.fromFlags(java.util.Map.of("method", "dssl-simsiam")));
+        assertEquals(org.selfsup.method.MethodRegistry.find("dssl-simsiam").orElseThrow().defaultPlan(),
+                dssl.effectivePlan());
+        assertEquals("rsa", preset("demo").effectivePlan());
+        assertEquals("rsa", ConfigResolver.resolve(null, null,
+                ConfigLayer.fromFlags(java.util.Map.of("method", "rsa"))).effectivePlan(), "the preset's own method");
+        TrainConfig explicit = ConfigResolver.resolve(null, null,
+                ConfigLayer.fromFlags(java.util.Map.of("method", "simsiam", "plan", "byol")));
+        assertEquals("byol", explicit.effectivePlan());
+        org.selfsup.util.UserException e = org.junit.jupiter.api.Assertions.assertThrows(
+                org.selfsup.util.UserException.class, () -> ConfigResolver.resolve(null, null,
+                        ConfigLayer.fromFlags(java.util.Map.of("method", "dssl-simsiam", "plan", "rsa"))));
+        assertTrue(e.getMessage().contains("plan 'rsa'"), e.getMessage());
+        java.nio.file.Path file = java.nio.file.Files.createTempFile("method", ".yaml");
+        try {
+            java.nio.file.Files.writeString(file, "method: byol\n");
+            assertEquals("byol", ConfigResolver.resolve(null, file, ConfigLayer.empty("flags")).effectivePlan());
+        } finally {
+            java.nio.file.Files.delete(file);
+        }
+    }
+
     @Test
     void everyPresetIsValidAndNamedAfterItself() {
         assertEquals(List.of("rsa-cifar10", "rsa-cifar100", "rsa-stl10", "rsa-tinyimagenet", "rsa-imagenet100",
