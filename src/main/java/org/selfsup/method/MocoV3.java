@@ -29,9 +29,9 @@ public final class MocoV3 implements SslMethod {
             .summary("MoCo v3 (ResNet): symmetrised InfoNCE of predictions against the momentum encoder's keys")
             .views("v1", "v2").withTarget().defaultPlan("byol")
             .heads(MocoV3::heads)
-            .option(MethodOption.positive("moco-temperature", 1.0, "MoCo v3 InfoNCE temperature tau (1.0, the "
-                    + "released code's default kept by its ResNet-50 recipes; 0.2 in its ViT recipes)."))
-            .loss(o -> new MocoV3(o.get("moco-temperature")));
+            .option(MethodOption.positive("moco-t", 1.0, "MoCo v3 InfoNCE temperature tau, the released "
+                    + "code's --moco-t (1.0, its default, kept by its ResNet-50 recipes; 0.2 in its ViT recipes)."))
+            .loss(o -> new MocoV3(o.get("moco-t")));
 
     private final double temperature;
 

@@ -65,7 +65,7 @@ class MoreBaseMethodsTest {
         MethodDefinition m = MethodRegistry.get("mocov3");
         assertTrue(m.usesTarget());
         assertEquals("byol", m.defaultPlan());
-        assertEquals(1.0, d.get("moco-temperature"));
+        assertEquals(1.0, d.get("moco-t"));
         ModelSpec mr50 = MethodRegistry.modelSpec("mocov3", "resnet50");
         assertEquals(List.of(4096, 4096, 256), mr50.projector().layers().stream().map(HeadSpec.Layer::out).toList());
         assertEquals(HeadSpec.Norm.PLAIN, mr50.projector().layers().get(2).norm(), "last BN without affine");
