@@ -26,6 +26,7 @@ import picocli.CommandLine;
         subcommands = {
             TrainCommand.class,
             EvalCommand.class,
+            AnalyzeCommand.class,
             AugmentCommand.class,
             DataCommand.class,
             BenchCommand.class,

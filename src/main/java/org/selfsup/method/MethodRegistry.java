@@ -28,6 +28,9 @@ public final class MethodRegistry {
         HeavySymmetric.DEFINITION,
         HeavySymmetric.BYOL_DEFINITION,
         SimClr.DEFINITION,
+        VicReg.DEFINITION,
+        BarlowTwins.DEFINITION,
+        MocoV3.DEFINITION,
     });
 
     /** Every registered method name. */

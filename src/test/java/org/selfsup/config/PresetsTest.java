@@ -46,7 +46,8 @@ class PresetsTest {
                 "rsa-imagenet1k",
                 "dssl-simsiam-cifar10", "dssl-simsiam-imagenet", "dssl-byol-imagenet", "byol-dssl-imagenet",
                 "byol-heavy-imagenet", "byol-cifar10",
-                "simsiam-cifar10", "simsiam-heavy-cifar10", "simsiam-imagenet", "simsiam-heavy-imagenet", "demo"),
+                "simsiam-cifar10", "simsiam-heavy-cifar10", "simsiam-imagenet", "simsiam-heavy-imagenet",
+                "vicreg-cifar10", "barlow-twins-cifar10", "mocov3-cifar10", "demo"),
                 Presets.names());
         for (Preset p : Presets.all()) {
             TrainConfig c = preset(p.name());
