@@ -192,7 +192,7 @@ public final class Pretraining {
 
     /** The model spec the configuration asks for. */
     public static ModelSpec modelSpec(TrainConfig c) {
-        return MethodRegistry.modelSpec(c.method, c.arch, c.width, c.blocks, c.zeroInitResidual);
+        return MethodRegistry.modelSpec(c.method, c.backbone(), c.zeroInitResidual);
     }
 
     /** The run's model, freshly initialised from the seed, on {@code manager}'s device. */
