@@ -215,7 +215,7 @@ public final class Pretraining {
      */
     public static Optimizer optimizer(TrainConfig c, TrainableModel model, NDManager manager) {
         Optimizer inner = Optimizers.create(c.optimizer, model.trainableParameters(), manager, c.momentum,
-                c.nesterov, c.weightDecay);
+                c.nesterov, c.weightDecay, c.adamBeta2, c.clipGrad);
         return Precision.optimizer(c.precision, inner, model.trainableParameters(), manager);
     }
 

@@ -14,8 +14,8 @@ package org.selfsup.model;
  *       the scale when shrinking, support {@code 2 max(scale, 1)} around {@code scale (i + 0.5)}, weights
  *       normalised to sum 1.</li>
  * </ul>
- * The forward pass of {@link VisionTransformer} resizes on the device with libtorch's own (non-antialiased)
- * bicubic instead, differentiably.
+ * The forward pass of {@link VisionTransformer} resizes on the device with libtorch's antialiased bicubic
+ * instead (the same values, differentiably).
  */
 public final class PositionEmbeddings {
     private PositionEmbeddings() {}

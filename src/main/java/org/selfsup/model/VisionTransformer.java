@@ -34,8 +34,9 @@ import org.selfsup.util.UserException;
  * of timm's {@code state_dict()}, so {@link TorchvisionNames} maps a ViT by stripping the model prefix.
  *
  * <p>The position embeddings are made for the grid of the image side the model is built at; an input of
- * another side gets them resized bicubically on the fly (the class token's kept), as DINO's
- * {@code interpolate_pos_encoding} and timm's {@code dynamic_img_size} do; the resize is differentiable.
+ * another side gets them resized on the fly (the class token's kept) as timm's {@code dynamic_img_size}
+ * does: bicubic, align_corners=False, antialiased (the only bicubic DJL's JNI offers, and timm's default;
+ * DINO's {@code interpolate_pos_encoding} does not antialias); the resize is differentiable.
  *
  * <p>Attention is computed from plain DJL operations (two batched matrix products and a softmax), not
  * libtorch's fused {@code scaled_dot_product_attention}: DJL does not wrap it, and the only C-ABI forms
@@ -48,7 +49,10 @@ public final class VisionTransformer extends AbstractBlock {
     public static final float LN_EPS = 1e-6f;
     /** MLP hidden width = MLP_RATIO x width. */
     public static final int MLP_RATIO = 4;
-    /** DJL's interpolation mode for bicubic (passed to libtorch's interpolate, align_corners=False). */
+    /**
+     * DJL's interpolation mode for bicubic: libtorch's interpolate with align_corners=False and antialias=True
+     * (DJL's JNI always asks for antialiasing; measured against PyTorch in PositionEmbeddingsTest).
+     */
     private static final int BICUBIC = 3;
 
     private final int width;
@@ -236,14 +240,20 @@ public final class VisionTransformer extends AbstractBlock {
 
     /**
      * The position embeddings for a {@code gh x gw} patch grid: the parameter itself on the grid it was
-     * made for, else its patch part resized bicubically (libtorch's {@code interpolate}, align_corners=False,
-     * no antialiasing, as DINO's and MAE's code), the class token's kept.
+     * made for, else {@link #resize}d.
      */
     private NDArray positions(ParameterStore ps, Device device, boolean training, long gh, long gw, NDManager m) {
         NDArray pos = value(ps, posEmbed, device, training);
-        if (gh == grid && gw == grid) {
-            return pos;
-        }
+        return gh == grid && gw == grid ? pos : resize(pos, grid, gh, gw, m);
+    }
+
+    /**
+     * Position embeddings {@code [1, 1 + grid^2, D]} on a {@code gh x gw} grid, differentiably, in {@code m}:
+     * the class-token row kept, the rest resized as a D-channel image by libtorch's bicubic
+     * {@code interpolate} (align_corners=False, antialiased: timm's {@code resample_abs_pos_embed}).
+     */
+    static NDArray resize(NDArray pos, int grid, long gh, long gw, NDManager m) {
+        long width = pos.getShape().get(2);
         NDArray prefix = own(m, pos.get(":, :1, :"));
         NDArray patches = own(m, pos.get(":, 1:, :")).reshape(1, grid, grid, width).transpose(0, 3, 1, 2);
         NDArray resized = patches.getNDArrayInternal().interpolation(new long[] {gh, gw}, BICUBIC, false);

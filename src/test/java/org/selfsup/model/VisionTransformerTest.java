@@ -160,6 +160,13 @@ class VisionTransformerTest {
                         float g = p.getArray().getGradient().abs().sum().getFloat();
                         assertTrue(g > 0, e.getKey() + " has no gradient");
                     }
+                    // at another size the resized position embeddings still pass gradients back
+                    Parameter pos = model.namedParameters().get("backbone/pos_embed");
+                    pos.getArray().getGradient().muli(0);
+                    try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                        gc.backward(model.networks(ps).features(step.randomNormal(new Shape(2, 3, 16, 16))).sum());
+                    }
+                    assertTrue(pos.getArray().getGradient().abs().sum().getFloat() > 0);
                 }
             }
         }
