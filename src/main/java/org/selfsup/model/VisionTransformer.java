@@ -38,6 +38,10 @@ import org.selfsup.util.UserException;
  * does: bicubic, align_corners=False, antialiased (the only bicubic DJL's JNI offers, and timm's default;
  * DINO's {@code interpolate_pos_encoding} does not antialias); the resize is differentiable.
  *
+ * <p>Tensors are cut with {@code split}, never with DJL's integer indexing ({@code get(0)}): on the
+ * permuted 3 x N x H x L x hd qkv tensor the latter gave sporadic NaN gradients on the class token's row
+ * (seen in about two runs of three of MethodsOnVitTest's RSA step; none in 30 runs with {@code split}).
+ *
  * <p>Attention is computed from plain DJL operations (two batched matrix products and a softmax), not
  * libtorch's fused {@code scaled_dot_product_attention}: DJL does not wrap it, and the only C-ABI forms
  * libtorch exports ({@code aoti_torch_cpu__scaled_dot_product_flash_attention_for_cpu}) call the CPU kernel
@@ -217,10 +221,10 @@ public final class VisionTransformer extends AbstractBlock {
                     value(ps, l.norm1B(), device, training), LN_EPS).singletonOrThrow();
             NDArray qkv = Linear.linear(y, value(ps, l.qkvW(), device, training),
                     value(ps, l.qkvB(), device, training)).singletonOrThrow();
-            qkv = qkv.reshape(n, len, 3, heads, headDim).transpose(2, 0, 3, 1, 4); // 3 x N x H x L x hd
-            NDArray q = qkv.get(0).mul(scale);
-            NDArray k = qkv.get(1);
-            NDArray v = qkv.get(2);
+            NDList parts = qkv.split(3, 2); // q, k, v: N x L x D each, heads interleaved as timm's reshape
+            NDArray q = heads(parts.get(0), n, len, headDim).mul(scale);
+            NDArray k = heads(parts.get(1), n, len, headDim);
+            NDArray v = heads(parts.get(2), n, len, headDim);
             NDArray attn = q.matMul(k.swapAxes(2, 3)).softmax(3);
             NDArray o = attn.matMul(v).transpose(0, 2, 1, 3).reshape(n, len, width);
             tokens = tokens.add(Linear.linear(o, value(ps, l.projW(), device, training),
@@ -234,7 +238,8 @@ public final class VisionTransformer extends AbstractBlock {
         }
         tokens = LayerNorm.layerNorm(tokens, norm, value(ps, normWeight, device, training),
                 value(ps, normBias, device, training), LN_EPS).singletonOrThrow();
-        NDArray pooled = meanPooling ? tokens.get(":, 1:, :").mean(new int[] {1}) : tokens.get(":, 0, :");
+        NDList clsAndPatches = tokens.split(new long[] {1}, 1);
+        NDArray pooled = meanPooling ? clsAndPatches.get(1).mean(new int[] {1}) : clsAndPatches.get(0).squeeze(1);
         return new NDList(pooled);
     }
 
@@ -254,11 +259,17 @@ public final class VisionTransformer extends AbstractBlock {
      */
     static NDArray resize(NDArray pos, int grid, long gh, long gw, NDManager m) {
         long width = pos.getShape().get(2);
-        NDArray prefix = own(m, pos.get(":, :1, :"));
-        NDArray patches = own(m, pos.get(":, 1:, :")).reshape(1, grid, grid, width).transpose(0, 3, 1, 2);
+        NDList parts = pos.split(new long[] {1}, 1);
+        NDArray prefix = own(m, parts.get(0));
+        NDArray patches = own(m, parts.get(1)).reshape(1, grid, grid, width).transpose(0, 3, 1, 2);
         NDArray resized = patches.getNDArrayInternal().interpolation(new long[] {gh, gw}, BICUBIC, false);
         resized = resized.transpose(0, 2, 3, 1).reshape(1, gh * gw, width);
         return NDArrays.concat(new NDList(prefix, resized), 1);
+    }
+
+    /** N x L x D to N x H x L x hd. */
+    private NDArray heads(NDArray x, long n, long len, int headDim) {
+        return x.reshape(n, len, heads, headDim).transpose(0, 2, 1, 3);
     }
 
     private static NDArray value(ParameterStore ps, Parameter p, Device device, boolean training) {
