@@ -101,6 +101,53 @@ class VitTrainingTest {
         }
     }
 
+    /**
+     * The ViT-T/4 presets train as they are (vit-tiny, patch 4, AdamW, warm-up, clipping) on 32 px images,
+     * shrunk to two steps of batch 8; with the kNN monitor, the fast linear probe (RSA), and then export to timm
+     * names and import back (features equal).
+     */
+    @Test
+    void vitPresetsTrainAndTheirEncoderGoesThroughEvaluationExportAndImport() throws Exception {
+        org.selfsup.data.ImageStore train = org.selfsup.data.SyntheticImages.generate("synthetic/train", 16, 4, 32, 3, 0);
+        org.selfsup.data.ImageStore test = org.selfsup.data.SyntheticImages.generate("synthetic/test", 16, 4, 32, 3, 1);
+        Dataset ds = new Dataset("synthetic", train, train, test, org.selfsup.data.Normalization.CIFAR, 32);
+        for (String preset : List.of("rsa-cifar10-vit-t4", "byol-cifar10-vit-t4")) {
+            TrainConfig c = org.selfsup.config.ConfigResolver.resolve(preset, null,
+                    org.selfsup.config.ConfigLayer.empty("flags"));
+            c.merge(java.util.Map.of("name", preset, "runs-dir", runs.toString(), "dataset", "synthetic",
+                    "data-dir", "", "epochs", 1, "batch-size", 8, "threads", 1, "prefetch", 1, "device", "cpu"));
+            c.merge(java.util.Map.of("warmup-epochs", 0, "log-every", 1));
+            boolean rsa = preset.startsWith("rsa");
+            c.merge(java.util.Map.of("knn-every", 1, "knn-k", 5, "probe", rsa ? "fast" : "", "torch-threads", 1));
+            c.validate();
+            assertTrue(new Pretraining(c, console).withDataset(ds).run().complete(), preset);
+            List<JsonNode> lines = MetricsLog.read(runs.resolve(preset).resolve("metrics.jsonl"));
+            assertTrue(lines.stream().filter(n -> n.get("type").asText().equals("step"))
+                    .allMatch(n -> Double.isFinite(n.get("loss").asDouble())), preset);
+            assertTrue(lines.stream().anyMatch(n -> n.toString().contains("knn")), preset + " " + lines);
+            assertTrue(!rsa || lines.stream().anyMatch(n -> n.toString().contains("probe")), preset + " " + lines);
+        }
+        Path out = runs.resolve("vit.safetensors");
+        try (NDManager m = NDManager.newBaseManager();
+             TrainedEncoder enc = Checkpoint.loadEncoder(runs.resolve("rsa-cifar10-vit-t4"), m)) {
+            org.selfsup.eval.TorchvisionExport.Sidecar sidecar = org.selfsup.eval.TorchvisionExport.export(enc,
+                    runs.resolve("rsa-cifar10-vit-t4"), org.selfsup.data.Normalization.CIFAR, out, false);
+            assertEquals(4, sidecar.patchSize());
+            assertEquals("cls", sidecar.pooling());
+            assertEquals(32, sidecar.inputSize());
+            assertEquals("token", sidecar.timm().get("global_pool"));
+            assertEquals(192, sidecar.timm().get("embed_dim"));
+            ai.djl.ndarray.NDArray x = m.randomNormal(new ai.djl.ndarray.types.Shape(3, 3, 32, 32));
+            float[] before = enc.model().features(new ai.djl.training.ParameterStore(m, false), x, false).toFloatArray();
+            try (TrainedEncoder back = org.selfsup.eval.ImportedEncoder.load(out, null, null, null, true, m, l -> { })) {
+                assertEquals(enc.model().spec().withoutPredictor(), back.model().spec());
+                float[] after = back.model().features(new ai.djl.training.ParameterStore(m, false), x, false)
+                        .toFloatArray();
+                assertArrayEquals(before, after, 0f);
+            }
+        }
+    }
+
     /** The live native array count does not grow from epoch to epoch (AdamW state, clipping, checkpoints). */
     @Test
     void liveArrayCountStaysFlat() {
