@@ -225,7 +225,15 @@ public final class VisionTransformer extends AbstractBlock {
             NDArray q = heads(parts.get(0), n, len, headDim).mul(scale);
             NDArray k = heads(parts.get(1), n, len, headDim);
             NDArray v = heads(parts.get(2), n, len, headDim);
-            NDArray attn = q.matMul(k.swapAxes(2, 3)).softmax(3);
+            NDArray scores = q.matMul(k.swapAxes(2, 3));
+            if (scores.getDataType() != DataType.FLOAT32) {
+                // bf16/fp16 autocast: the softmax in float32 (as CUDA autocast does), which also keeps DJL's
+                // softmax away from bfloat16, a type it cannot name (libtorch then terminates the process)
+                try (NDArray one = scores.getManager().ones(new Shape(1))) {
+                    scores = scores.mul(one); // promotes to float32 and keeps the gradient, unlike toType
+                }
+            }
+            NDArray attn = scores.softmax(3);
             NDArray o = attn.matMul(v).transpose(0, 2, 1, 3).reshape(n, len, width);
             tokens = tokens.add(Linear.linear(o, value(ps, l.projW(), device, training),
                     value(ps, l.projB(), device, training)).singletonOrThrow());

@@ -77,6 +77,27 @@ class VitTrainingTest {
         }
     }
 
+    /**
+     * bf16 autocast on the CPU (mean pooling): the ViT's matrix products in bfloat16, attention softmax and losses in
+     * float32 (DJL's softmax on a bfloat16 array terminated the process before the ViT upcast its scores).
+     */
+    @Test
+    void bf16TrainsAVit() {
+        Dataset ds = TinyRuns.data(16);
+        TrainConfig c = vit(runs, "bf16", "byol", 2);
+        c.precision = "bf16";
+        c.pooling = "mean";
+        assertTrue(new Pretraining(c, console).withDataset(ds).run().complete());
+        List<Double> losses = new ArrayList<>();
+        for (JsonNode n : MetricsLog.read(runs.resolve("bf16").resolve("metrics.jsonl"))) {
+            if (n.get("type").asText().equals("step")) {
+                losses.add(n.get("loss").asDouble());
+            }
+        }
+        assertEquals(4, losses.size());
+        assertTrue(losses.stream().allMatch(Double::isFinite), losses.toString());
+    }
+
     /** RSA (EMA target, four views, beta schedule) with AdamW and clipping: cut at step 5, resumed from step 3. */
     @Test
     void resumeIsBitIdentical() throws Exception {
