@@ -80,6 +80,16 @@ public final class ImportedEncoder {
      */
     public static TrainedEncoder load(Path weights, String arch, String keyPrefix, String dataset, boolean strict,
                                       NDManager manager, Consumer<String> log) {
+        return load(weights, arch, keyPrefix, dataset, strict, 0, manager, log);
+    }
+
+    /**
+     * As {@link #load(Path, String, String, String, boolean, NDManager, Consumer)}, with the attention heads of
+     * a free {@code vit} given ({@code attentionHeads} > 0; e.g. 12 for MoCo v3's ViT-S, which timm's width/64
+     * convention would make 6); 0 = the file's metadata, else width / 64.
+     */
+    public static TrainedEncoder load(Path weights, String arch, String keyPrefix, String dataset, boolean strict,
+                                      int attentionHeads, NDManager manager, Consumer<String> log) {
         WeightFiles.Loaded loaded = WeightFiles.read(weights);
         TorchvisionExport.Sidecar sidecar = TorchvisionExport.readSidecar(weights);
         String a = arch != null ? arch : archOf(loaded, sidecar);
@@ -93,7 +103,11 @@ public final class ImportedEncoder {
         if (sidecar != null && sidecar.modelSpec() != null && sidecar.modelSpec().arch().equals(a)) {
             spec = sidecar.modelSpec().withoutPredictor();
         } else if (ModelSpec.VITS.contains(a)) {
-            spec = vitSpec(a, selected.tensors(), loaded.metadata());
+            Map<String, String> metadata = new java.util.HashMap<>(loaded.metadata());
+            if (attentionHeads > 0) {
+                metadata.put("attention_heads", String.valueOf(attentionHeads));
+            }
+            spec = vitSpec(a, selected.tensors(), metadata);
             Tensor pos = selected.tensors().get("pos_embed");
             if (pos != null && pos.shape().length == 3) {
                 long side = Math.round(Math.sqrt(pos.shape()[1] - 1));

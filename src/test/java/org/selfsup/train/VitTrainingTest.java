@@ -166,6 +166,15 @@ class VitTrainingTest {
                         .toFloatArray();
                 assertArrayEquals(before, after, 0f);
             }
+            // the DJL model directory export rebuilds the ViT from its spec
+            Path dir = runs.resolve("vit-djl");
+            org.selfsup.eval.ExportedEncoder.export(enc, runs.resolve("rsa-cifar10-vit-t4"),
+                    org.selfsup.data.Normalization.CIFAR, dir);
+            try (ai.djl.Model model = org.selfsup.eval.ExportedEncoder.load(dir)) {
+                float[] djl = model.getBlock().forward(new ai.djl.training.ParameterStore(m, false),
+                        new ai.djl.ndarray.NDList(x), false).singletonOrThrow().toFloatArray();
+                assertArrayEquals(before, djl, 0f);
+            }
         }
     }
 
