@@ -43,7 +43,7 @@ public final class TorchvisionExport {
      *                        null for {@code small} (no torchvision counterpart)
      * @param stem            {@code cifar} (conv1 3x3 stride 1 padding 1, no max-pool: build torchvision's module and
      *                        set {@code conv1 = Conv2d(3, 64, 3, 1, 1, bias=False)}, {@code maxpool = Identity()}) or
-     *                        {@code imagenet} (torchvision's own)
+     *                        {@code imagenet} (torchvision's own); null (left out) for a ViT
      * @param inputSize       side of the square training views
      * @param featureDim      length of the pooled feature vector (torchvision's {@code fc.in_features})
      * @param mean            Normalize mean per channel, after scaling pixels to [0, 1]
@@ -60,7 +60,8 @@ public final class TorchvisionExport {
      *                        network; {@code load_state_dict(..., strict=False)} then misses only {@code head.*}
      *                        (null for ResNets)
      */
-    public record Sidecar(String arch, @JsonProperty("torchvision_arch") String torchvisionArch, String stem,
+    public record Sidecar(String arch, @JsonProperty("torchvision_arch") String torchvisionArch,
+                          @JsonInclude(JsonInclude.Include.NON_NULL) String stem,
                           @JsonProperty("input_size") int inputSize, @JsonProperty("feature_dim") int featureDim,
                           float[] mean, float[] std, String method, String dataset, String run,
                           @JsonProperty("heads_prefixes") List<String> headsPrefixes,
