@@ -30,7 +30,8 @@ public final class BenchStepCommand implements Runnable {
     String method;
 
     @Option(names = "--arch", defaultValue = "resnet18-cifar",
-            description = "Backbone (resnet18-cifar, resnet18, resnet34, resnet50, small). Default: ${DEFAULT-VALUE}.")
+            description = "Backbone (resnet18-cifar, resnet18, resnet34, resnet50, small, vit-tiny, vit-small, vit-base, vit). "
+                    + "Default: ${DEFAULT-VALUE}.")
     String arch;
 
     @Option(names = "--batch", defaultValue = "64", description = "Source images per step. Default: ${DEFAULT-VALUE}.")
@@ -60,7 +61,10 @@ public final class BenchStepCommand implements Runnable {
             description = "Blocks per stage of the small arch. Default: ${DEFAULT-VALUE}.")
     List<Integer> blocks;
 
-    @Option(names = "--optimizer", defaultValue = "sgd", description = "Optimiser: sgd or lars. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--patch-size", defaultValue = "16", description = "Patch side of the ViT archs. Default: ${DEFAULT-VALUE}.")
+    int patchSize;
+
+    @Option(names = "--optimizer", defaultValue = "sgd", description = "Optimiser: sgd, lars or adamw. Default: ${DEFAULT-VALUE}.")
     String optimizer;
 
     @Option(names = "--seed", defaultValue = "0", description = "Seed of the weights and synthetic views. Default: ${DEFAULT-VALUE}.")
@@ -145,6 +149,7 @@ public final class BenchStepCommand implements Runnable {
         c.arch = arch;
         c.width = width;
         c.blocks = blocks;
+        c.patchSize = patchSize;
         c.batchSize = batch;
         c.imageSize = size;
         c.device = device;

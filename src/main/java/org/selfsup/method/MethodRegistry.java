@@ -86,6 +86,16 @@ public final class MethodRegistry {
         return d.modelSpec(Backbone.of(arch, width, blocks), zeroInitResidual);
     }
 
+    /**
+     * The model method {@code name} trains on {@code backbone} (a ViT's settings included).
+     *
+     * @param zeroInitResidual null for the method's default
+     * @throws UserException for an unknown method
+     */
+    public static ModelSpec modelSpec(String name, Backbone backbone, Boolean zeroInitResidual) {
+        return get(name).modelSpec(backbone, zeroInitResidual);
+    }
+
     /** {@link #modelSpec(String, String, int, List, Boolean)} with the small arch's defaults (width 16, blocks 1,1,1,1). */
     public static ModelSpec modelSpec(String name, String arch) {
         return modelSpec(name, arch, 16, List.of(1, 1, 1, 1), null);

@@ -308,6 +308,7 @@ class ConfigFileTest {
         assertEquals("batch-size", Names.closest("batchSize", ConfigKeys.all()));
         assertEquals("epochs", Names.closest("epoch", ConfigKeys.all()));
         assertEquals("lars", Names.closest("LARS", TrainConfig.OPTIMIZERS));
-        assertNull(Names.closest("adam", TrainConfig.OPTIMIZERS));
+        assertEquals("adamw", Names.closest("adam", TrainConfig.OPTIMIZERS));
+        assertNull(Names.closest("rmsprop", TrainConfig.OPTIMIZERS));
     }
 }

@@ -47,7 +47,8 @@ class PresetsTest {
                 "dssl-simsiam-cifar10", "dssl-simsiam-imagenet", "dssl-byol-imagenet", "byol-dssl-imagenet",
                 "byol-heavy-imagenet", "byol-cifar10",
                 "simsiam-cifar10", "simsiam-heavy-cifar10", "simsiam-imagenet", "simsiam-heavy-imagenet",
-                "vicreg-cifar10", "barlow-twins-cifar10", "mocov3-cifar10", "demo"),
+                "vicreg-cifar10", "barlow-twins-cifar10", "mocov3-cifar10", "demo", "rsa-cifar10-vit-t4",
+                "byol-cifar10-vit-t4"),
                 Presets.names());
         for (Preset p : Presets.all()) {
             TrainConfig c = preset(p.name());
@@ -225,6 +226,28 @@ class PresetsTest {
         }
         c.plan = "rsa-aw";
         assertEquals("rsa-aw", c.effectivePlan());
+    }
+
+    @Test
+    void vitPresetsTrainATinyVitWithPatches4TheViTWay() {
+        for (String name : List.of("rsa-cifar10-vit-t4", "byol-cifar10-vit-t4")) {
+            TrainConfig c = preset(name);
+            assertEquals("vit-tiny", c.arch, name);
+            assertEquals(4, c.patchSize, name);
+            assertEquals("cifar10", c.dataset, name);
+            assertEquals(32, c.imageSize, name);
+            assertEquals("adamw", c.optimizer, name);
+            assertEquals(0.95, c.adamBeta2, 0, name);
+            assertEquals(0.05, c.weightDecay, 0, name);
+            assertEquals("warmup-cosine-step", c.lrSchedule, name);
+            assertEquals(10, c.warmupEpochs, name);
+            assertEquals(3.0, c.clipGrad, 0, name);
+            assertEquals(5e-4, c.effectiveLr(), 1e-12, name);
+            assertEquals(192, org.selfsup.job.RunParts.modelSpec(c).featureDim(), name);
+        }
+        assertEquals("rsa", preset("rsa-cifar10-vit-t4").method);
+        assertEquals("byol", preset("byol-cifar10-vit-t4").method);
+        assertEquals("byol", preset("byol-cifar10-vit-t4").effectivePlan());
     }
 
     @Test
