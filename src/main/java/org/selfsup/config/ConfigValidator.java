@@ -144,12 +144,9 @@ final class ConfigValidator {
             throw new ConfigValueException("crop-scale-min " + c.cropScaleMin + " is greater than crop-scale-max "
                     + c.cropScaleMax, "crop-scale-min", "crop-scale-max");
         }
-        String plan = c.effectivePlan();
-        List<String> need = MethodRegistry.get(c.method).views();
-        List<String> give = ViewPlans.viewNames(plan);
-        if (!need.equals(give)) {
-            throw new ConfigValueException("plan '" + plan + "' gives views " + String.join(", ", give)
-                    + " but method " + c.method + " needs " + String.join(", ", need), "plan", "method");
+        String views = ViewPlans.viewMismatch(c.effectivePlan(), c.method, MethodRegistry.get(c.method).views());
+        if (views != null) {
+            throw new ConfigValueException(views, "plan", "method");
         }
         boolean warmupSchedule = !c.lrSchedule.equals("cosine-epoch");
         if (c.warmupEpochs > 0 && !warmupSchedule) {

@@ -222,16 +222,17 @@ public final class RunParts implements AutoCloseable {
                 .withCropScale(c.cropScaleMin, c.cropScaleMax);
     }
 
-    /** The (CPU) view plan, which must make every view {@code method} reads. */
+    /**
+     * The (CPU) view plan, which must make the views {@code method} reads ({@link ViewPlans#viewMismatch}, as
+     * the configuration's validation checks; also for a configuration built without it). The device plan
+     * of the same name makes the same views.
+     */
     private static ViewPlan viewPlan(TrainConfig config, int viewSize, SslMethod method) {
-        ViewPlan plan = ViewPlans.create(config.effectivePlan(), viewSize, planOptions(config));
-        for (String v : method.views()) {
-            if (!plan.viewNames().contains(v)) {
-                throw new UserException("plan: '" + plan.name() + "' makes views " + plan.viewNames()
-                        + " but method '" + config.method + "' needs " + method.views());
-            }
+        String problem = ViewPlans.viewMismatch(config.effectivePlan(), config.method, method.views());
+        if (problem != null) {
+            throw new UserException("plan: " + problem);
         }
-        return plan;
+        return ViewPlans.create(config.effectivePlan(), viewSize, planOptions(config));
     }
 
     /**
