@@ -20,8 +20,8 @@ public final class BenchDeviceAugCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--plan", defaultValue = "rsa",
-            description = "View plan with a device form (byol, simsiam, rsa, rsa-aw). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--plan", defaultValue = "rsa", completionCandidates = Candidates.DevicePlans.class,
+            description = "View plan with a device form (${COMPLETION-CANDIDATES}). Default: ${DEFAULT-VALUE}.")
     String plan;
 
     @Option(names = "--batch", defaultValue = "256", description = "Source images per batch. Default: ${DEFAULT-VALUE}.")

@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.selfsup.augment.plans.ViewPlans;
 import org.selfsup.data.Dataset;
 import org.selfsup.data.DatasetRegistry;
 import org.selfsup.method.MethodDefinition;
@@ -33,27 +32,6 @@ import org.selfsup.util.UserException;
  */
 @JsonNaming(PropertyNamingStrategies.KebabCaseStrategy.class)
 public final class TrainConfig {
-    /** Method names (the method registry's). */
-    public static final List<String> METHODS = MethodRegistry.NAMES;
-    /** Backbone names (package {@code org.selfsup.model}). */
-    public static final List<String> ARCHS = org.selfsup.model.ModelSpec.ARCHS;
-    /** Training view plan names (package {@code org.selfsup.augment}); {@code eval} is not a training plan. */
-    public static final List<String> PLANS = ViewPlans.TRAINING_NAMES;
-    public static final List<String> LR_SCALINGS = List.of("linear", "none");
-    public static final List<String> OPTIMIZERS = org.selfsup.optim.Optimizers.NAMES;
-    public static final List<String> LR_SCHEDULES = List.of("cosine-epoch", "warmup-cosine-step", "dssl-epoch");
-    public static final List<String> EMA_SCHEDULES = List.of("cosine", "constant");
-    public static final List<String> EMA_TIMINGS = List.of("before-forward", "after-step");
-    public static final List<String> AUGMENT_ON = List.of("cpu", "device");
-    /** Precision names (package {@code org.selfsup.runtime}). */
-    public static final List<String> PRECISIONS = org.selfsup.runtime.Precision.LABELS;
-    public static final List<String> ON_BAD_IMAGE = List.of("skip", "fail");
-    public static final List<String> LABELS = List.of("folders", "none");
-    /** Test geometries of the kNN monitor (package {@code org.selfsup.eval}). */
-    public static final List<String> KNN_TRANSFORMS = List.of("plain", "dssl-cifar");
-    /** Linear-probe protocols {@code probe} accepts, "" = none ({@code org.selfsup.eval.ProbeProtocol.NAMES}). */
-    public static final List<String> PROBES = List.of("", "cifar", "msf", "dssl-cifar", "dssl-imagenet", "fast");
-
     // ---- run bookkeeping ----
     @JsonPropertyDescription("Run name: the run folder is <runs-dir>/<name>. Empty: the config file's name "
             + "without extension, else the preset name.")
@@ -73,8 +51,7 @@ public final class TrainConfig {
     public String plan = "";
 
     // ---- data ----
-    @JsonPropertyDescription("Data set name (fashion-mnist, mnist, cifar10, cifar100, stl10, tinyimagenet, "
-            + "imagefolder, listfile, shards, synthetic).")
+    @JsonPropertyDescription("Data set: %s.")
     public String dataset = "fashion-mnist";
 
     @JsonPropertyDescription("Data set folder. Empty: the data set's default location (embedded data for "
@@ -85,11 +62,11 @@ public final class TrainConfig {
     public int imageSize = 0;
 
     @JsonPropertyDescription("Image folders, list files and shards: an unreadable image is skipped with one "
-            + "warning (its samples use the next readable image) or fails the run naming the file: skip or fail.")
+            + "warning (its samples use the next readable image) or fails the run naming the file: %s.")
     public String onBadImage = "skip";
 
-    @JsonPropertyDescription("Image folders: folders (one sub-folder per class) or none (every image below the "
-            + "folder is an unlabelled pretraining sample; no kNN monitor).")
+    @JsonPropertyDescription("Image folders' labels: %s (folders: one sub-folder per class; none: every image "
+            + "below the folder is an unlabelled pretraining sample, no kNN monitor).")
     public String labels = "folders";
 
     @JsonPropertyDescription("Image folders, list files and shards: cap every picture's longer side at N pixels "
@@ -109,7 +86,7 @@ public final class TrainConfig {
     public double cropScaleMax = 1.0;
 
     // ---- model ----
-    @JsonPropertyDescription("Backbone: resnet18-cifar, resnet18, resnet34, resnet50, small.")
+    @JsonPropertyDescription("Backbone: %s.")
     public String arch = "resnet18-cifar";
 
     @JsonPropertyDescription("Width (channels of the first stage) of the small backbone; ignored by other archs.")
@@ -143,10 +120,11 @@ public final class TrainConfig {
     @JsonPropertyDescription("Base learning rate (scaled by lr-scaling).")
     public double lr = 0.1;
 
-    @JsonPropertyDescription("Learning-rate scaling: linear (lr * batch-size / 256, in floating point) or none.")
+    @JsonPropertyDescription("Learning-rate scaling: %s (linear: lr * batch-size / 256, in floating point; "
+            + "none: lr as given).")
     public String lrScaling = "linear";
 
-    @JsonPropertyDescription("Optimizer: sgd (PyTorch semantics) or lars (RSA's LARS).")
+    @JsonPropertyDescription("Optimizer: %s (sgd: PyTorch semantics; lars: RSA's LARS).")
     public String optimizer = "sgd";
 
     @JsonPropertyDescription("Momentum of the optimizer.")
@@ -158,7 +136,7 @@ public final class TrainConfig {
     @JsonPropertyDescription("Weight decay (sgd: all parameters; lars: parameters with more than one dimension).")
     public double weightDecay = 5e-4;
 
-    @JsonPropertyDescription("Learning-rate schedule: cosine-epoch, warmup-cosine-step or dssl-epoch.")
+    @JsonPropertyDescription("Learning-rate schedule: %s.")
     public String lrSchedule = "cosine-epoch";
 
     @JsonPropertyDescription("Linear warm-up epochs (warmup-cosine-step and dssl-epoch only).")
@@ -168,10 +146,11 @@ public final class TrainConfig {
     @JsonPropertyDescription("Base EMA decay tau of the target network.")
     public double emaBase = 0.99;
 
-    @JsonPropertyDescription("EMA decay schedule: cosine (tau rises from ema-base to 1) or constant.")
+    @JsonPropertyDescription("EMA decay schedule: %s (cosine: tau rises from ema-base to 1; constant: tau stays "
+            + "at ema-base).")
     public String emaSchedule = "cosine";
 
-    @JsonPropertyDescription("When the target is updated: before-forward (RSA) or after-step (DSSL-BYOL).")
+    @JsonPropertyDescription("When the target is updated: %s (before-forward: RSA; after-step: DSSL-BYOL).")
     public String emaTiming = "before-forward";
 
     // ---- augmentation ----
@@ -212,11 +191,11 @@ public final class TrainConfig {
     @JsonPropertyDescription("Device: auto, cpu, gpu or gpu:N.")
     public String device = "auto";
 
-    @JsonPropertyDescription("Where views are augmented: cpu (PIL-exact) or device (batched on the device).")
+    @JsonPropertyDescription("Where views are augmented: %s (cpu: PIL-exact; device: batched on the device).")
     public String augmentOn = "cpu";
 
-    @JsonPropertyDescription("Arithmetic of the forward passes: fp32, bf16 (autocast to bfloat16) or fp16 "
-            + "(autocast to float16 with dynamic loss scaling). Weights, optimiser state, EMA target, BatchNorm "
+    @JsonPropertyDescription("Arithmetic of the forward passes: %s (bf16: autocast to bfloat16; fp16: autocast to "
+            + "float16 with dynamic loss scaling). Weights, optimiser state, EMA target, BatchNorm "
             + "statistics, losses and checkpoints stay float32.")
     public String precision = "fp32";
 
@@ -239,12 +218,12 @@ public final class TrainConfig {
     @JsonPropertyDescription("kNN monitor: temperature of the vote weights.")
     public double knnT = 0.1;
 
-    @JsonPropertyDescription("kNN monitor test geometry for bank and test images: plain (ToTensor + Normalize, "
-            + "RSA) or dssl-cifar (Resize(S*36/32, bicubic) + CenterCrop(S), DSSL's CIFAR monitor).")
+    @JsonPropertyDescription("Test geometry of the kNN monitor and of 'eval knn', for bank and test images: %s (plain: "
+            + "ToTensor + Normalize, RSA; dssl-cifar: Resize(S*36/32, bicubic) + CenterCrop(S), DSSL's CIFAR monitor).")
     public String knnTransform = "plain";
 
-    @JsonPropertyDescription("Linear probe after pretraining (as RSA's train_single.py and DSSL's run.py): cifar, "
-            + "msf, dssl-cifar, dssl-imagenet or fast; empty = none. Its final-epoch test top-1 goes to the "
+    @JsonPropertyDescription("Linear probe after pretraining (as RSA's train_single.py and DSSL's run.py): "
+            + "%s; empty = none. Its final-epoch test top-1 goes to the "
             + "summary, the report and metrics.jsonl.")
     public String probe = "";
 
@@ -309,7 +288,7 @@ public final class TrainConfig {
 
     /** The learning rate the schedules start from: {@code lr * batch-size / 256} (floating point) when linear. */
     public double effectiveLr() {
-        return "linear".equals(lrScaling) ? lr * batchSize / 256.0 : lr;
+        return Choices.LrScaling.LINEAR.label().equals(lrScaling) ? lr * batchSize / 256.0 : lr;
     }
 
     /** The view plan to use: {@link #plan}, or the method's default plan when empty. */

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import java.util.Map;
+import org.selfsup.config.Choices.EmaTiming;
 import org.selfsup.distributed.GradientReducer;
 import org.selfsup.method.LossOutput;
 import org.selfsup.method.SslMethod;
@@ -33,7 +34,7 @@ public final class StepRunner {
     private final StepPrecision precision;
     private final Optimizer opt;
     private final Ema ema;
-    private final Ema.Timing timing;
+    private final EmaTiming timing;
     private final RunSchedule schedule;
     private final GradientReducer reducer;
     private final NDManager manager;
@@ -52,7 +53,7 @@ public final class StepRunner {
      *                data-parallel run, {@link GradientReducer#NONE} for one process
      * @param manager the model's device manager (for the gradient collector's engine)
      */
-    public StepRunner(SslMethod method, TrainableModel model, StepPrecision precision, Ema ema, Ema.Timing timing,
+    public StepRunner(SslMethod method, TrainableModel model, StepPrecision precision, Ema ema, EmaTiming timing,
                       RunSchedule schedule, GradientReducer reducer, NDManager manager) {
         if (ema != null && !schedule.hasTau()) {
             throw new IllegalArgumentException("the model has an EMA target: the schedule needs tau");
@@ -94,7 +95,7 @@ public final class StepRunner {
      */
     public LossOutput step(NDManager sm, Map<String, NDArray> views, StepContext ctx) {
         long t0 = System.nanoTime();
-        if (ema != null && timing == Ema.Timing.BEFORE_FORWARD) {
+        if (ema != null && timing == EmaTiming.BEFORE_FORWARD) {
             updateEma(sm, ctx.step());
         }
         long t1 = System.nanoTime();
@@ -113,7 +114,7 @@ public final class StepRunner {
         opt.step(schedule.lrAt(ctx.step(), sm));
         opt.zeroGrad();
         long t3 = System.nanoTime();
-        if (ema != null && timing == Ema.Timing.AFTER_STEP) {
+        if (ema != null && timing == EmaTiming.AFTER_STEP) {
             updateEma(sm, ctx.step());
         }
         long t4 = System.nanoTime();

@@ -84,6 +84,7 @@ class TrainCommandTest {
         String dataset = flat.substring(flat.indexOf("--dataset="), flat.indexOf("--dataset=") + 200);
         for (String name : org.selfsup.data.DatasetRegistry.NAMES) {
             assertTrue(dataset.contains(" " + name + ",") || dataset.contains(" " + name + ")")
+                    || dataset.contains(" " + name + ".")
                     || dataset.contains("(" + name + ","), name + " in " + dataset);
         }
     }
@@ -198,7 +199,7 @@ class TrainCommandTest {
                 flag("option --randaug-m: RandAugment magnitude must be in 0-30 (got 31)", "--randaug-m", "31"),
                 flag("option --hard-m: RandAugment magnitude must be in 0-30 (got -1)", "--hard-m=-1"),
                 flag("option --epochs: must be at least 1 (got 0)", "--epochs", "0"),
-                flag("option --method: 'rsaa' is not one of " + String.join(", ", TrainConfig.METHODS)
+                flag("option --method: 'rsaa' is not one of " + String.join(", ", org.selfsup.method.MethodRegistry.NAMES)
                         + " (did you mean 'rsa'?)", "--method", "rsaa"),
                 flag("option --arch: 'resnet19' is not one of resnet18-cifar, resnet18, resnet34, resnet50, small "
                         + "(did you mean 'resnet18'?)", "--arch", "resnet19"),

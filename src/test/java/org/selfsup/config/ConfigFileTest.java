@@ -307,7 +307,7 @@ class ConfigFileTest {
         assertEquals(1, Names.distance("", "a"));
         assertEquals("batch-size", Names.closest("batchSize", ConfigKeys.all()));
         assertEquals("epochs", Names.closest("epoch", ConfigKeys.all()));
-        assertEquals("lars", Names.closest("LARS", TrainConfig.OPTIMIZERS));
-        assertNull(Names.closest("adam", TrainConfig.OPTIMIZERS));
+        assertEquals("lars", Names.closest("LARS", ConfigKeys.choices("optimizer")));
+        assertNull(Names.closest("adam", ConfigKeys.choices("optimizer")));
     }
 }

@@ -167,7 +167,7 @@ class TrainerTest {
     @Test
     void lossDecreasesForEveryMethod() {
         Dataset ds = TinyRuns.data(8); // 1 step per epoch
-        for (String method : TrainConfig.METHODS) {
+        for (String method : org.selfsup.method.MethodRegistry.NAMES) {
             TrainConfig c = TinyRuns.config(runs, "loss-" + method, method, 20);
             c.lr = 0.1;
             c.checkpointEvery = 0;
