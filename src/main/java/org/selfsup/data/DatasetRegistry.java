@@ -98,16 +98,6 @@ public final class DatasetRegistry {
         return get(name).viewSize();
     }
 
-    /** One line per data set: its name, default view size and files (for help and listings). */
-    public static String describe() {
-        StringBuilder b = new StringBuilder();
-        for (DatasetDefinition d : ALL) {
-            b.append(String.format(Locale.ROOT, "  %-13s %3d px  %s%s%n", d.name(), d.viewSize(), d.files(),
-                    d.downloadable() ? "; --download" : ""));
-        }
-        return b.toString();
-    }
-
     /** Returns {@code name} if valid, else throws a UserException listing the valid names. */
     public static String checkName(String name) {
         if (name != null && NAMES.contains(name)) {
