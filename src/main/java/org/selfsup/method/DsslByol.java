@@ -4,11 +4,7 @@ import static org.selfsup.method.Losses.average;
 import static org.selfsup.method.Losses.negativeCosine;
 
 import ai.djl.ndarray.NDArray;
-import java.util.List;
 import java.util.Map;
-import org.selfsup.model.Backbone;
-import org.selfsup.model.HeadSpec;
-import org.selfsup.model.ModelSpec;
 import org.selfsup.model.Networks;
 
 /**
@@ -26,19 +22,8 @@ public final class DsslByol implements SslMethod {
     public static final MethodDefinition DEFINITION = MethodDefinition.named("dssl-byol")
             .summary("DSSL on BYOL: BYOL loss on standard views, heavy views to their own view's target")
             .views("x1", "x2", "x11", "x21").withTarget().defaultPlan("dssl-byol-harder")
-            .heads(DsslByol::heads)
+            .heads(HeadCatalogue.LUCIDRAINS_BYOL)
             .loss(o -> new DsslByol());
-
-    /**
-     * lucidrains' BYOL heads (DSSL-BYOL, its BYOL baseline and the heavy-symmetric BYOL baseline): torchvision init; projector and predictor
-     * Linear(4096)+BN+ReLU+Linear(256) with biases (widths scaled by D/512 for {@code small}).
-     */
-    static ModelSpec heads(Backbone b, Boolean zeroInitResidual) {
-        int hidden = b.scaled(4096);
-        int out = b.scaled(256);
-        return b.spec(zeroInitResidual != null && zeroInitResidual, ModelSpec.INIT_TORCHVISION,
-                HeadSpec.twoLayer(hidden, out, true), HeadSpec.twoLayer(hidden, out, true));
-    }
 
     @Override
     public MethodDefinition definition() {

@@ -28,7 +28,7 @@ public final class HeavySymmetric implements SslMethod {
     public static final MethodDefinition DEFINITION = MethodDefinition.named("heavy-symmetric")
             .summary("Baseline: SimSiam's symmetric loss on the standard pair and on each standard-heavy pair")
             .views("x1", "x2", "x11", "x21").defaultPlan("dssl-cifar")
-            .heads(SimSiam::dsslCodeHeads)
+            .heads(HeadCatalogue.DSSL_SIMSIAM)
             .loss(o -> new HeavySymmetric(false));
 
     /** The BYOL heavy-symmetric baseline: views of the dssl-byol-harder plan, an EMA target, lucidrains' heads. */
@@ -36,7 +36,7 @@ public final class HeavySymmetric implements SslMethod {
             .summary("Baseline: DSSL-code BYOL's symmetric loss (EMA target) on the standard pair and on each "
                     + "standard-heavy pair")
             .views("x1", "x2", "x11", "x21").withTarget().defaultPlan("dssl-byol-harder")
-            .heads(DsslByol::heads)
+            .heads(HeadCatalogue.LUCIDRAINS_BYOL)
             .loss(o -> new HeavySymmetric(true));
 
     private final boolean againstTarget;

@@ -3,7 +3,6 @@ package org.selfsup.method;
 import static org.selfsup.method.Losses.normalizedMse;
 
 import ai.djl.ndarray.NDArray;
-import java.util.List;
 import java.util.Map;
 import org.selfsup.model.Networks;
 
@@ -20,7 +19,7 @@ public final class Rsa implements SslMethod {
     public static final MethodDefinition DEFINITION = MethodDefinition.named("rsa")
             .summary("RSA: aggressive views to the weak views' target, plus a decaying aggressive-pair term")
             .views("w1", "w2", "a1", "a2").withTarget().defaultPlan("rsa")
-            .heads(Byol::rsaCodeHeads)
+            .heads(HeadCatalogue.RSA_CODE)
             .option(MethodOption.unitInterval("beta", 0.4, "RSA beta0: initial weight of the "
                     + "aggressive-aggressive pair, decayed by a half cosine to 0."))
             .loss(o -> new Rsa(o.get("beta")));
