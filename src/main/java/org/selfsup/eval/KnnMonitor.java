@@ -13,6 +13,7 @@ import org.selfsup.model.SslModel;
 import org.selfsup.runtime.Precision;
 import org.selfsup.train.FaultPoints;
 import org.selfsup.train.TrainingListener;
+import org.selfsup.util.MetricKeys;
 
 /**
  * The kNN monitor as a training listener (spec §1.4): every {@code every} epochs (and after the
@@ -125,8 +126,8 @@ public final class KnnMonitor implements TrainingListener {
         FaultPoints.reach("eval"); // test-only pause point (fault-injection tests)
         KnnResult r = evaluate(watched);
         Map<String, Double> out = new LinkedHashMap<>();
-        out.put("knn_top1", r.top1());
-        out.put("knn_top5", r.top5());
+        out.put(MetricKeys.KNN_TOP1, r.top1());
+        out.put(MetricKeys.KNN_TOP5, r.top5());
         return out;
     }
 

@@ -33,6 +33,6 @@ public final class Byol implements SslMethod {
         NDArray t1 = nets.targetProject(v1);
         NDArray t2 = nets.targetProject(v2);
         NDArray total = normalizedMse(q1, t2).add(normalizedMse(q2, t1)).mean();
-        return new LossOutput(total, Map.of(), Map.of(), Map.of(), Map.of("proj_std", Losses.projectionStd(y1)));
+        return LossOutput.of(total).collapseStd(y1).build();
     }
 }

@@ -47,10 +47,8 @@ public final class DsslByol implements SslMethod {
         NDArray p21 = nets.predict(y21);
         NDArray lossA = average(negativeCosine(p11, nets.targetProject(x1)),
                 negativeCosine(p21, nets.targetProject(x2)));
-        return new LossOutput(lossS.add(lossA),
-                Map.of("loss_s", lossS, "loss_a", lossA),
-                Map.of("x11", Losses.meanCosine(y11, y1), "x21", Losses.meanCosine(y21, y2)),
-                Map.of(),
-                Map.of("proj_std", Losses.projectionStd(y1)));
+        return LossOutput.of(lossS.add(lossA)).term("loss_s", lossS).term("loss_a", lossA)
+                .shift("x11", Losses.meanCosine(y11, y1)).shift("x21", Losses.meanCosine(y21, y2))
+                .collapseStd(y1).build();
     }
 }

@@ -36,7 +36,6 @@ public final class DsslByolBaseline implements SslMethod {
     @Override
     public LossOutput loss(Networks nets, Map<String, NDArray> views, StepContext step) {
         ByolPair standard = ByolPair.forward(nets, Views.get(views, "x1", name()), Views.get(views, "x2", name()));
-        return new LossOutput(standard.loss(), Map.of(), Map.of(), Map.of(),
-                Map.of("proj_std", Losses.projectionStd(standard.y1())));
+        return LossOutput.of(standard.loss()).collapseStd(standard.y1()).build();
     }
 }

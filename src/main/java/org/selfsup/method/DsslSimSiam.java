@@ -53,8 +53,7 @@ public final class DsslSimSiam implements SslMethod {
             total = lossS.add(lossA.mul(nets.constant((float) (1 - lambda), lossA)))
                     .add(lossRev.mul(nets.constant((float) lambda, lossRev)));
         }
-        return new LossOutput(total,
-                Map.of("loss_s", lossS, "loss_a", lossA, "loss_rev", lossRev),
-                v.shift(), Map.of(), v.stats());
+        return v.diagnostics(LossOutput.of(total).term("loss_s", lossS).term("loss_a", lossA).term("loss_rev", lossRev))
+                .build();
     }
 }

@@ -75,8 +75,6 @@ public final class HeavySymmetric implements SslMethod {
         NDArray lossS = symmetricNegativeCosine(v.p1(), z1, v.p2(), z2);
         NDArray lossH = symmetricNegativeCosine(v.p1(), z1, v.p11(), z11)
                 .add(symmetricNegativeCosine(v.p2(), z2, v.p21(), z21));
-        return new LossOutput(lossS.add(lossH),
-                Map.of("loss_s", lossS, "loss_h", lossH),
-                v.shift(), Map.of(), v.stats());
+        return v.diagnostics(LossOutput.of(lossS.add(lossH)).term("loss_s", lossS).term("loss_h", lossH)).build();
     }
 }

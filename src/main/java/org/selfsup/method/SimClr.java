@@ -62,6 +62,6 @@ public final class SimClr implements SslMethod {
         NDArray logDenominator = masked.sub(rowMax).exp().sum(new int[] {1}).log().add(rowMax.squeeze(1));
         NDArray positive = z1.mul(z2).sum(new int[] {1}).mul(invTau); // s_i,pos(i), the same for both views
         NDArray total = logDenominator.sub(NDArrays.concat(new NDList(positive, positive), 0)).mean();
-        return new LossOutput(total, Map.of(), Map.of(), Map.of(), Map.of("proj_std", Losses.projectionStd(y1)));
+        return LossOutput.of(total).collapseStd(y1).build();
     }
 }

@@ -28,6 +28,6 @@ public final class SimSiam implements SslMethod {
         NDArray p1 = nets.predict(z1);
         NDArray p2 = nets.predict(z2);
         NDArray total = average(negativeCosine(p1, z2), negativeCosine(p2, z1));
-        return new LossOutput(total, Map.of(), Map.of(), Map.of(), Map.of("proj_std", Losses.projectionStd(z1)));
+        return LossOutput.of(total).collapseStd(z1).build();
     }
 }

@@ -14,6 +14,7 @@ import org.selfsup.optim.Optimizer;
 import org.selfsup.runtime.Autocast;
 import org.selfsup.runtime.LossScaler;
 import org.selfsup.runtime.StepPrecision;
+import org.selfsup.util.MetricKeys;
 
 /**
  * One training step, shared by {@link TrainLoop} and the step benchmark ({@code selfsup bench step}):
@@ -123,10 +124,8 @@ public final class StepRunner {
         phaseNanos[2] = t3 - t2;
         LossScaler scaler = precision.scaler();
         if (scaler != null) {
-            Map<String, NDArray> stats = new java.util.LinkedHashMap<>(out.stats());
-            stats.put("loss_scale", scaler.scaleArray(sm));
-            stats.put("amp_skipped", scaler.skippedArray(sm));
-            out = new LossOutput(out.total(), out.terms(), out.shift(), out.schedule(), stats);
+            out = out.withStat(MetricKeys.LOSS_SCALE, scaler.scaleArray(sm))
+                    .withStat(MetricKeys.AMP_SKIPPED, scaler.skippedArray(sm));
         }
         return out;
     }
