@@ -11,7 +11,7 @@ import org.selfsup.data.Dataset;
 import org.selfsup.data.ImageSet;
 import org.selfsup.model.SslModel;
 import org.selfsup.runtime.Precision;
-import org.selfsup.train.FaultPoints;
+import org.selfsup.train.RunPoints;
 import org.selfsup.train.TrainingListener;
 import org.selfsup.util.MetricKeys;
 
@@ -123,7 +123,7 @@ public final class KnnMonitor implements TrainingListener {
         if (watched == null) {
             throw new IllegalStateException("the kNN monitor watches no model (see watching)");
         }
-        FaultPoints.reach("eval"); // test-only pause point (fault-injection tests)
+        RunPoints.reach("eval");
         KnnResult r = evaluate(watched);
         Map<String, Double> out = new LinkedHashMap<>();
         out.put(MetricKeys.KNN_TOP1, r.top1());
