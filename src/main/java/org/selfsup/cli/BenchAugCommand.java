@@ -4,10 +4,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import java.util.Locale;
-import org.selfsup.augment.AugBenchmark;
 import org.selfsup.augment.ViewPlan;
 import org.selfsup.augment.plans.PlanOptions;
 import org.selfsup.augment.plans.ViewPlans;
+import org.selfsup.bench.AugBench;
 import org.selfsup.data.Dataset;
 import org.selfsup.data.DatasetRegistry;
 import org.selfsup.data.ImageStats;
@@ -109,7 +109,7 @@ public final class BenchAugCommand implements Runnable {
                     + org.selfsup.data.ImageDecoder.describe() + ")" : " " + store.rgb(0).height() + "x" + store.rgb(0).width() + "x3 in memory");
         }
         ViewPlan viewPlan = ViewPlans.create(planName, viewSize, PlanOptions.defaults());
-        AugBenchmark.Result r = AugBenchmark.run(store, viewPlan, norm, threads, batch, warmup, seconds, repeats);
+        AugBench.Result r = AugBench.run(store, viewPlan, norm, threads, batch, warmup, seconds, repeats);
         double median = r.medianImagesPerSecond();
         StringBuilder windows = new StringBuilder();
         for (double w : r.windows()) {

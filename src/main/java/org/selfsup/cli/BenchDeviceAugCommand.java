@@ -2,7 +2,7 @@ package org.selfsup.cli;
 
 import java.io.PrintWriter;
 import java.util.Locale;
-import org.selfsup.augment.device.DeviceAugmentBench;
+import org.selfsup.bench.DeviceAugBench;
 import org.selfsup.augment.device.DeviceViewParity;
 import org.selfsup.natives.LibTorch;
 import org.selfsup.util.UserException;
@@ -67,7 +67,7 @@ public final class BenchDeviceAugCommand implements Runnable {
                     out.println(p.toJson(plan, batch, size, dev));
                 }
             } else {
-                DeviceAugmentBench.Result r = DeviceAugmentBench.measure(plan, batch, size, seconds);
+                DeviceAugBench.Result r = DeviceAugBench.measure(plan, batch, size, seconds);
                 out.printf(Locale.ROOT, "device augmentation %s, batch %d, %dx%d on %s: %.0f src img/s%n",
                         plan, batch, size, size, r.device(), r.imagesPerSecond());
                 out.println(r.toJson());
