@@ -38,12 +38,20 @@ public final class ConfigKeys {
 
     /**
      * Keys that say where and how a run is executed, watched and kept, not what it trains: they may differ
-     * between the original and a resuming command. Every other key must match the checkpoint's.
+     * between the original and a resuming command. Every other key must match the checkpoint's. Declared on
+     * each key's field ({@link RunSetting}); the methods' options are never run settings.
      */
-    public static final Set<String> RUN_SETTINGS = Set.of("name", "runs-dir", "data-dir", "threads",
-            "torch-threads", "prefetch", "device", "knn-every", "knn-k", "knn-t", "knn-transform", "probe",
-            "checkpoint-every", "checkpoint-steps", "log-every", "collapse-std", "preset", "channels-last",
-            "cudnn-benchmark", "tf32", "dist-timeout", "bucket-mb", "cache-dir");
+    public static final Set<String> RUN_SETTINGS = runSettings();
+
+    private static Set<String> runSettings() {
+        Set<String> keys = new LinkedHashSet<>();
+        FIELDS.forEach((key, field) -> {
+            if (field.isAnnotationPresent(RunSetting.class)) {
+                keys.add(key);
+            }
+        });
+        return Collections.unmodifiableSet(keys);
+    }
 
     private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -35,12 +35,15 @@ public final class TrainConfig {
     // ---- run bookkeeping ----
     @JsonPropertyDescription("Run name: the run folder is <runs-dir>/<name>. Empty: the config file's name "
             + "without extension, else the preset name.")
+    @RunSetting
     public String name = "";
 
     @JsonPropertyDescription("Folder holding the run folders.")
+    @RunSetting
     public String runsDir = "runs";
 
     @JsonPropertyDescription("Preset the configuration started from (see --list-presets).")
+    @RunSetting
     public String preset = "";
 
     // ---- method ----
@@ -56,6 +59,7 @@ public final class TrainConfig {
 
     @JsonPropertyDescription("Data set folder. Empty: the data set's default location (embedded data for "
             + "fashion-mnist).")
+    @RunSetting
     public String dataDir = "";
 
     @JsonPropertyDescription("View size in pixels. 0: the data set's default view size.")
@@ -77,6 +81,7 @@ public final class TrainConfig {
 
     @JsonPropertyDescription("Cache folder of the folder indexes, pre-resized stores and downloads. Empty: "
             + "$XDG_CACHE_HOME/selfsup, else ~/.cache/selfsup.")
+    @RunSetting
     public String cacheDir = "";
 
     @JsonPropertyDescription("Smallest area fraction of RandomResizedCrop in the standard/weak views.")
@@ -178,17 +183,21 @@ public final class TrainConfig {
     public long seed = 0;
 
     @JsonPropertyDescription("Augmentation threads.")
+    @RunSetting
     public int threads = 2;
 
     @JsonPropertyDescription("PyTorch intra-op threads of this process (also OpenMP's, as OMP_NUM_THREADS would); "
             + "0 = the engine's default, one per core. 1 makes results bit-identical from run to run and across a "
             + "resume (same device and build); more threads sum in a varying order and drift by rounding.")
+    @RunSetting
     public int torchThreads = 0;
 
     @JsonPropertyDescription("Batches prepared ahead of the training step.")
+    @RunSetting
     public int prefetch = 2;
 
     @JsonPropertyDescription("Device: auto, cpu, gpu or gpu:N.")
+    @RunSetting
     public String device = "auto";
 
     @JsonPropertyDescription("Where views are augmented: %s (cpu: PIL-exact; device: batched on the device).")
@@ -200,52 +209,66 @@ public final class TrainConfig {
     public String precision = "fp32";
 
     @JsonPropertyDescription("Keep convolution weights (and so activations) in channels-last memory format.")
+    @RunSetting
     public boolean channelsLast = false;
 
     @JsonPropertyDescription("Let cuDNN benchmark convolution algorithms (GPU only; not bit-reproducible).")
+    @RunSetting
     public boolean cudnnBenchmark = false;
 
     @JsonPropertyDescription("Allow TF32 for float32 matrix multiplications and convolutions (GPU only).")
+    @RunSetting
     public boolean tf32 = false;
 
     // ---- monitoring and checkpoints ----
     @JsonPropertyDescription("kNN monitor every N epochs (0 = off).")
+    @RunSetting
     public int knnEvery = 0;
 
     @JsonPropertyDescription("kNN monitor: number of neighbours.")
+    @RunSetting
     public int knnK = 200;
 
     @JsonPropertyDescription("kNN monitor: temperature of the vote weights.")
+    @RunSetting
     public double knnT = 0.1;
 
     @JsonPropertyDescription("Test geometry of the kNN monitor and of 'eval knn', for bank and test images: %s (plain: "
             + "ToTensor + Normalize, RSA; dssl-cifar: Resize(S*36/32, bicubic) + CenterCrop(S), DSSL's CIFAR monitor).")
+    @RunSetting
     public String knnTransform = "plain";
 
     @JsonPropertyDescription("Linear probe after pretraining (as RSA's train_single.py and DSSL's run.py): "
             + "%s; empty = none. Its final-epoch test top-1 goes to the "
             + "summary, the report and metrics.jsonl.")
+    @RunSetting
     public String probe = "";
 
     @JsonPropertyDescription("Keep a checkpoint every N epochs (the last one is always written; 0 = last only).")
+    @RunSetting
     public int checkpointEvery = 10;
 
     @JsonPropertyDescription("Also checkpoint every N steps inside an epoch, for exact resume (0 = off).")
+    @RunSetting
     public int checkpointSteps = 0;
 
     @JsonPropertyDescription("Write a metrics line every N steps.")
+    @RunSetting
     public int logEvery = 10;
 
     @JsonPropertyDescription("Collapse warning when the per-dimension std of L2-normalised projections falls "
             + "below this (healthy is about 1/sqrt(dim)).")
+    @RunSetting
     public double collapseStd = 0.01;
 
     @JsonPropertyDescription("Data-parallel runs (mpirun, srun, selfsup launch): seconds without progress after "
             + "which a rank that died or hangs stops the others (exit code 4), and the rendezvous timeout.")
+    @RunSetting
     public double distTimeout = 300;
 
     @JsonPropertyDescription("Data-parallel runs: gradients are averaged in buckets of about this many MiB, one "
             + "all-reduce per bucket and step (PyTorch DDP's default 25).")
+    @RunSetting
     public double bucketMb = 25;
 
     /**
