@@ -3,7 +3,8 @@
 # the distribution's bin/selfsup (which ships this file as lib/selfsup-env.sh). Sourcing it only defines
 # functions; nothing is set or printed until a launcher calls them, in this order:
 #
-#   selfsup_offline_env                       export DJL_OFFLINE (default true) and OPT_OUT_TRACKING=true
+#   selfsup_offline_env                       export DJL_OFFLINE (default true), OPT_OUT_TRACKING=true and
+#                                             UCX_ERROR_SIGNALS (default empty)
 #   configure_torch                           the GPU set-up: PYTORCH_* and LD_LIBRARY_PATH (see below)
 #   if selfsup_print_env; then exit 0; fi     SELFSUP_PRINT_ENV=1: print what configure_torch chose
 #   selfsup_java_opts                         set java_opts (default heap and JVM options)
@@ -17,6 +18,9 @@
 selfsup_offline_env() {
   export DJL_OFFLINE="${DJL_OFFLINE:-true}"
   export OPT_OUT_TRACKING=true
+  # Open MPI's UCX transport installs a SIGSEGV handler that takes the JVM's own (implicit null checks) for
+  # crashes and kills the rank ("Caught signal 11" in libucs): off unless set (also for mpirun ./selfsup ...)
+  [ -n "${UCX_ERROR_SIGNALS+x}" ] || export UCX_ERROR_SIGNALS=""
 }
 
 # GPU set-up. DJL needs a JNI built for the exact libtorch it loads; DJL 0.35 bundles one (cu128 flavour)

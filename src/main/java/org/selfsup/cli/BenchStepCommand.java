@@ -60,6 +60,9 @@ public final class BenchStepCommand implements Runnable {
             description = "Blocks per stage of the small arch. Default: ${DEFAULT-VALUE}.")
     List<Integer> blocks;
 
+    @Option(names = "--patch-size", defaultValue = "16", description = "Patch side of the ViT archs. Default: ${DEFAULT-VALUE}.")
+    int patchSize;
+
     @Option(names = "--optimizer", defaultValue = "sgd", completionCandidates = Candidates.OptimizerNames.class,
             description = "Optimiser: ${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE}.")
     String optimizer;
@@ -146,6 +149,7 @@ public final class BenchStepCommand implements Runnable {
         c.arch = arch;
         c.width = width;
         c.blocks = blocks;
+        c.patchSize = patchSize;
         c.batchSize = batch;
         c.imageSize = size;
         c.device = device;

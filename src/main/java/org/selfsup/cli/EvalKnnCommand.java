@@ -63,6 +63,8 @@ public final class EvalKnnCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         try (NDManager manager = NDManager.newBaseManager();
              TrainedEncoder enc = data.encoder.open(manager, data.dataset, spec.commandLine().getErr())) {
+            org.selfsup.runtime.MemoryCheck.checkInference(enc.model().spec(), EvalData.inputSize(enc.config()),
+                    batchSize, manager.getDevice(), "--batch-size");
             Dataset ds = EvalData.load(enc.config(), data.dataset, data.dataDir);
             Knn knn = new Knn(k, t, 1024, 16384);
             if (ds.whyNoEvaluation() != null) {

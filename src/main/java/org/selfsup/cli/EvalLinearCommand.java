@@ -101,6 +101,8 @@ public final class EvalLinearCommand implements Callable<Integer> {
         ProbeResult r;
         try (NDManager manager = NDManager.newBaseManager();
              TrainedEncoder enc = data.encoder.open(manager, data.dataset, spec.commandLine().getErr())) {
+            org.selfsup.runtime.MemoryCheck.checkInference(enc.model().spec(), EvalData.inputSize(enc.config()),
+                    extractBatch, manager.getDevice(), "--extract-batch");
             Dataset ds = EvalData.load(enc.config(), data.dataset, data.dataDir);
             int size = EvalData.inputSize(enc.config());
             if (ds.whyNoEvaluation() != null) {

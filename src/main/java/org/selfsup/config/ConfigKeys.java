@@ -79,6 +79,7 @@ public final class ConfigKeys {
         m.put("on-bad-image", BadImagePolicy.LABELS);
         m.put("labels", LabelSource.LABELS);
         m.put("arch", ModelSpec.ARCHS);
+        m.put("pooling", ModelSpec.POOLINGS);
         m.put("lr-scaling", Choices.LrScaling.LABELS);
         m.put("optimizer", Optimizers.NAMES);
         m.put("lr-schedule", Choices.LrSchedule.LABELS);

@@ -91,17 +91,36 @@ public final class TrainConfig {
     public double cropScaleMax = 1.0;
 
     // ---- model ----
-    @JsonPropertyDescription("Backbone: %s.")
+    @JsonPropertyDescription("Backbone: %s (small: a ResNet of free width and depth; vit-tiny, vit-small, vit-base: "
+            + "Vision Transformers of widths 192/384/768, depth 12, 3/6/12 heads; vit: free width, depth and heads).")
     public String arch = "resnet18-cifar";
 
-    @JsonPropertyDescription("Width (channels of the first stage) of the small backbone; ignored by other archs.")
+    @JsonPropertyDescription("Width of the small backbone (channels of the first stage) or of the vit backbone (the "
+            + "embedding width); ignored by other archs.")
     public int width = 16;
 
-    @JsonPropertyDescription("Residual blocks per stage of the small backbone, e.g. 1,1,1,1; ignored by other archs.")
+    @JsonPropertyDescription("Residual blocks per stage of the small backbone, e.g. 1,1,1,1; for the vit backbone one "
+            + "number, its depth; ignored by other archs.")
     public List<Integer> blocks = new ArrayList<>(List.of(1, 1, 1, 1));
 
-    @JsonPropertyDescription("Zero-initialise the last BatchNorm gamma of every residual block.")
+    @JsonPropertyDescription("Zero-initialise the last BatchNorm gamma of every residual block (ResNets).")
     public boolean zeroInitResidual = true;
+
+    @JsonPropertyDescription("ViT patch side in pixels: 16 for 224 px images, 4 or 8 for 32-96 px ones; the view size "
+            + "must be a multiple of it. ResNets ignore it.")
+    public int patchSize = 16;
+
+    @JsonPropertyDescription("Attention heads of the vit backbone (0: width / 64, at least 1); vit-tiny, vit-small and "
+            + "vit-base have 3, 6 and 12.")
+    public int attentionHeads = 0;
+
+    @JsonPropertyDescription("ViT feature that the method's heads, the kNN monitor and the probes see: %s (cls: the "
+            + "class token; mean: the mean of the patch tokens), both after the final LayerNorm. ResNets ignore it.")
+    public String pooling = "cls";
+
+    @JsonPropertyDescription("ViT: MoCo v3's frozen random patch projection (the patch embedding keeps its random "
+            + "initialisation and is never trained). ResNets ignore it.")
+    public boolean frozenPatchEmbed = false;
 
     @JsonPropertyDescription("Start from torchvision-named weights instead of the random initialisation: a "
             + "safetensors file or a PyTorch .pth/.pt (see 'selfsup import'); the backbone, and the projector/"
@@ -129,17 +148,27 @@ public final class TrainConfig {
             + "none: lr as given).")
     public String lrScaling = "linear";
 
-    @JsonPropertyDescription("Optimizer: %s (sgd: PyTorch semantics; lars: RSA's LARS).")
+    @JsonPropertyDescription("Optimizer: %s (sgd: PyTorch semantics; lars: RSA's LARS; adamw: PyTorch's AdamW, the "
+            + "ViT papers' choice).")
     public String optimizer = "sgd";
 
-    @JsonPropertyDescription("Momentum of the optimizer.")
+    @JsonPropertyDescription("Momentum of the optimizer (adamw: beta1).")
     public double momentum = 0.9;
 
     @JsonPropertyDescription("Nesterov momentum (sgd only).")
     public boolean nesterov = false;
 
-    @JsonPropertyDescription("Weight decay (sgd: all parameters; lars: parameters with more than one dimension).")
+    @JsonPropertyDescription("Weight decay (sgd: all parameters; lars: parameters with more than one dimension; adamw: "
+            + "decoupled, on parameters with more than one dimension except a ViT's class token and position "
+            + "embeddings, so never on biases and norms).")
     public double weightDecay = 5e-4;
+
+    @JsonPropertyDescription("adamw: beta2 (beta1 is momentum); 0.999 is PyTorch's default, MAE and MoCo v3 use 0.95.")
+    public double adamBeta2 = 0.999;
+
+    @JsonPropertyDescription("Clip the gradients' global L2 norm to this value before each optimiser step, as "
+            + "torch.nn.utils.clip_grad_norm_ (0 = off).")
+    public double clipGrad = 0;
 
     @JsonPropertyDescription("Learning-rate schedule: %s.")
     public String lrSchedule = "cosine-epoch";
@@ -307,6 +336,12 @@ public final class TrainConfig {
     /** The method options as the methods take them. */
     public MethodOptions methodOptions() {
         return new MethodOptions(methodOptions);
+    }
+
+    /** The backbone the model keys describe (arch, width, blocks and the ViT settings). */
+    public org.selfsup.model.Backbone backbone() {
+        return org.selfsup.model.Backbone.of(arch, width, blocks, new org.selfsup.model.Backbone.Vit(patchSize,
+                attentionHeads, pooling, frozenPatchEmbed));
     }
 
     /** The learning rate the schedules start from: {@code lr * batch-size / 256} (floating point) when linear. */

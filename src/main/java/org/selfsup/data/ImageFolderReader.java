@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.nio.file.FileSystemLoopException;
 import java.nio.file.FileVisitOption;
 import java.nio.file.FileVisitResult;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -166,8 +168,13 @@ public final class ImageFolderReader {
 
                 @Override
                 public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-                    if (attrs.isRegularFile() && isImage(file)) {
+                    if (!isImage(file)) {
+                        return FileVisitResult.CONTINUE;
+                    }
+                    if (attrs.isRegularFile()) {
                         files.add(file);
+                    } else {
+                        index.refuse(file.toString(), notAFile(file, attrs)); // never dropped without a word
                     }
                     return FileVisitResult.CONTINUE;
                 }
@@ -184,6 +191,27 @@ public final class ImageFolderReader {
         }
         files.sort(null);
         return files;
+    }
+
+    /**
+     * Why an image-named entry that is not a regular file cannot be read: the walk (following links) gives
+     * a link's own attributes when its target cannot be reached, and a FIFO's or device's otherwise.
+     */
+    static String notAFile(Path file, BasicFileAttributes attrs) {
+        if (attrs.isSymbolicLink()) {
+            try {
+                Files.readAttributes(file, BasicFileAttributes.class); // follows the link
+            } catch (NoSuchFileException e) {
+                return "dangling symbolic link (its target does not exist)";
+            } catch (FileSystemException e) {
+                String why = e.getReason() == null ? "" : e.getReason();
+                return why.toLowerCase(Locale.ROOT).contains("levels of symbolic links") ? "symbolic link loop"
+                        : "symbolic link whose target cannot be read (" + (why.isEmpty() ? e.toString() : why) + ")";
+            } catch (IOException e) {
+                return "symbolic link whose target cannot be read (" + e.getMessage() + ")";
+            }
+        }
+        return "not a regular file (a FIFO, socket or device)";
     }
 
     static String abbreviate(List<String> names) {

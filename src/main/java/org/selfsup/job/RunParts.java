@@ -121,7 +121,7 @@ public final class RunParts implements AutoCloseable {
             notices.flush();
             this.trainable = TrainableModel.of(model);
             Optimizer inner = Optimizers.create(config.optimizer, trainable.trainableParameters(), manager,
-                    config.momentum, config.nesterov, config.weightDecay);
+                    config.momentum, config.nesterov, config.weightDecay, config.adamBeta2, config.clipGrad);
             this.stepPrecision = own(StepPrecision.create(precision, device, inner, trainable.trainableParameters(),
                     manager));
             this.ema = trainable.emaPairs().isEmpty() ? null : own(new Ema(trainable.emaPairs(), manager));
@@ -214,8 +214,7 @@ public final class RunParts implements AutoCloseable {
 
     /** The model spec the configuration asks for. */
     public static ModelSpec modelSpec(TrainConfig config) {
-        return MethodRegistry.modelSpec(config.method, config.arch, config.width, config.blocks,
-                config.zeroInitResidual);
+        return MethodRegistry.modelSpec(config.method, config.backbone(), config.zeroInitResidual);
     }
 
     /** The view plan options the configuration asks for. */

@@ -77,6 +77,59 @@ public enum HeadCatalogue implements MethodDefinition.Heads {
                     new HeadSpec.Layer(out, true, HeadSpec.Norm.NONE, false)));
             return b.spec(zeroInitResidual != null && zeroInitResidual, ModelSpec.INIT_TORCHVISION, projector, null);
         }
+    },
+
+    /**
+     * Barlow Twins' released code: projector 8192-8192-8192 without biases (Linear+BN+ReLU twice, then
+     * Linear), torchvision init, zero-init-residual by default ({@code resnet50(zero_init_residual=True)}).
+     */
+    BARLOW_TWINS("Barlow Twins' released code") {
+        @Override
+        public ModelSpec spec(Backbone b, Boolean zeroInitResidual) {
+            int w = b.scaled(8192);
+            HeadSpec projector = new HeadSpec(List.of(
+                    new HeadSpec.Layer(w, false, HeadSpec.Norm.AFFINE, true),
+                    new HeadSpec.Layer(w, false, HeadSpec.Norm.AFFINE, true),
+                    new HeadSpec.Layer(w, false, HeadSpec.Norm.NONE, false)));
+            return b.spec(zeroInitResidual == null || zeroInitResidual, ModelSpec.INIT_TORCHVISION, projector, null);
+        }
+    },
+
+    /**
+     * MoCo v3's released code: projector D-4096-4096-256 (last BN without affine), predictor 256-4096-256, no
+     * biases, torchvision init, zero-init-residual by default ({@code zero_init_residual=True}).
+     */
+    MOCO_V3("MoCo v3's released code") {
+        @Override
+        public ModelSpec spec(Backbone b, Boolean zeroInitResidual) {
+            int hidden = b.scaled(4096);
+            int out = b.scaled(256);
+            HeadSpec projector = new HeadSpec(List.of(
+                    new HeadSpec.Layer(hidden, false, HeadSpec.Norm.AFFINE, true),
+                    new HeadSpec.Layer(hidden, false, HeadSpec.Norm.AFFINE, true),
+                    new HeadSpec.Layer(out, false, HeadSpec.Norm.PLAIN, false)));
+            HeadSpec predictor = new HeadSpec(List.of(
+                    new HeadSpec.Layer(hidden, false, HeadSpec.Norm.AFFINE, true),
+                    new HeadSpec.Layer(out, false, HeadSpec.Norm.NONE, false)));
+            return b.spec(zeroInitResidual == null || zeroInitResidual, ModelSpec.INIT_TORCHVISION, projector,
+                    predictor);
+        }
+    },
+
+    /**
+     * VICReg's released code: expander 8192-8192-8192 (Linear+BN+ReLU twice, then Linear without bias),
+     * torchvision init, zero-init-residual by default ({@code resnet50(zero_init_residual=True)}).
+     */
+    VICREG("VICReg's released code") {
+        @Override
+        public ModelSpec spec(Backbone b, Boolean zeroInitResidual) {
+            int w = b.scaled(8192);
+            HeadSpec expander = new HeadSpec(List.of(
+                    new HeadSpec.Layer(w, true, HeadSpec.Norm.AFFINE, true),
+                    new HeadSpec.Layer(w, true, HeadSpec.Norm.AFFINE, true),
+                    new HeadSpec.Layer(w, false, HeadSpec.Norm.NONE, false)));
+            return b.spec(zeroInitResidual == null || zeroInitResidual, ModelSpec.INIT_TORCHVISION, expander, null);
+        }
     };
 
     private final String source;

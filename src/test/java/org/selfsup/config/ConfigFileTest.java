@@ -318,6 +318,7 @@ class ConfigFileTest {
         assertEquals("batch-size", Names.closest("batchSize", ConfigKeys.all()));
         assertEquals("epochs", Names.closest("epoch", ConfigKeys.all()));
         assertEquals("lars", Names.closest("LARS", ConfigKeys.choices("optimizer")));
-        assertNull(Names.closest("adam", ConfigKeys.choices("optimizer")));
+        assertEquals("adamw", Names.closest("adam", ConfigKeys.choices("optimizer")));
+        assertNull(Names.closest("rmsprop", ConfigKeys.choices("optimizer")));
     }
 }
