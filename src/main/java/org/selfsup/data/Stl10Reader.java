@@ -97,6 +97,7 @@ public final class Stl10Reader {
                         + "-byte image record (truncated or not an STL-10 binary file)");
             }
             int n = (int) (size / RECORD);
+            BinaryFiles.requireHeap(file.toString(), size);
             byte[][] out = new byte[n][];
             ByteBuffer buf = ByteBuffer.allocate(RECORD);
             for (int i = 0; i < n; i++) {

@@ -89,6 +89,7 @@ public final class TinyImageNetReader {
 
     /** Decodes every picture of {@code set} into a store of {@link #SIZE}-pixel RGB images, in parallel. */
     private static ImageStore inMemory(StreamedImages set) {
+        BinaryFiles.requireHeap(set.name(), (long) set.size() * SIZE * SIZE * 3);
         Image[] decoded = new Image[set.size()];
         IntStream.range(0, set.size()).parallel().forEach(i -> {
             try {
