@@ -48,9 +48,8 @@ public final class EvalLinearCommand implements Callable<Integer> {
     @Mixin
     EvalDataOptions data;
 
-    @Option(names = "--protocol", required = true, paramLabel = "NAME",
-            description = "cifar, msf, dssl-cifar, dssl-imagenet or fast (required: they differ in cost by orders of "
-                    + "magnitude).")
+    @Option(names = "--protocol", required = true, paramLabel = "NAME", completionCandidates = Candidates.Probes.class,
+            description = "${COMPLETION-CANDIDATES} (required: they differ in cost by orders of magnitude).")
     String protocol;
 
     @Option(names = "--epochs", defaultValue = "0",

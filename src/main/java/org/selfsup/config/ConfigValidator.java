@@ -41,29 +41,30 @@ public final class ConfigValidator {
         if (c.runsDir == null || c.runsDir.isBlank()) {
             throw new ConfigValueException("must not be empty", "runs-dir");
         }
-        oneOf("method", c.method, TrainConfig.METHODS);
+        oneOf("method", c.method);
         if (c.plan != null && !c.plan.isEmpty()) {
-            oneOf("plan", c.plan, TrainConfig.PLANS);
+            oneOf("plan", c.plan);
         }
         if (c.dataset == null || c.dataset.isBlank()) {
             throw new ConfigValueException("must not be empty", "dataset");
         }
-        oneOf("arch", c.arch, TrainConfig.ARCHS);
-        oneOf("pooling", c.pooling, org.selfsup.model.ModelSpec.POOLINGS);
-        oneOf("lr-scaling", c.lrScaling, TrainConfig.LR_SCALINGS);
-        oneOf("optimizer", c.optimizer, TrainConfig.OPTIMIZERS);
-        oneOf("lr-schedule", c.lrSchedule, TrainConfig.LR_SCHEDULES);
-        oneOf("ema-schedule", c.emaSchedule, TrainConfig.EMA_SCHEDULES);
-        oneOf("ema-timing", c.emaTiming, TrainConfig.EMA_TIMINGS);
-        oneOf("augment-on", c.augmentOn, TrainConfig.AUGMENT_ON);
-        oneOf("precision", c.precision, TrainConfig.PRECISIONS);
-        oneOf("on-bad-image", c.onBadImage, TrainConfig.ON_BAD_IMAGE);
-        oneOf("labels", c.labels, TrainConfig.LABELS);
-        oneOf("knn-transform", c.knnTransform, TrainConfig.KNN_TRANSFORMS);
-        if (c.probe == null || !TrainConfig.PROBES.contains(c.probe)) {
+        oneOf("arch", c.arch);
+        oneOf("pooling", c.pooling);
+        oneOf("lr-scaling", c.lrScaling);
+        oneOf("optimizer", c.optimizer);
+        oneOf("lr-schedule", c.lrSchedule);
+        oneOf("ema-schedule", c.emaSchedule);
+        oneOf("ema-timing", c.emaTiming);
+        oneOf("augment-on", c.augmentOn);
+        oneOf("precision", c.precision);
+        oneOf("on-bad-image", c.onBadImage);
+        oneOf("labels", c.labels);
+        oneOf("knn-transform", c.knnTransform);
+        List<String> probes = ConfigKeys.choices("probe");
+        if (c.probe == null || !(c.probe.isEmpty() || probes.contains(c.probe))) {
             throw new ConfigValueException("'" + c.probe + "' is not a probe protocol (expected "
-                    + String.join(", ", TrainConfig.PROBES.subList(1, TrainConfig.PROBES.size())) + ", or empty for "
-                    + "none)" + Names.didYouMean(String.valueOf(c.probe), TrainConfig.PROBES), "probe");
+                    + String.join(", ", probes) + ", or empty for none)" + Names.didYouMean(String.valueOf(c.probe),
+                    java.util.stream.Stream.concat(java.util.stream.Stream.of(""), probes.stream()).toList()), "probe");
         }
         if (c.device == null || !DEVICE.matcher(c.device).matches()) {
             throw new ConfigValueException("'" + c.device + "' is not a device (auto, cpu, gpu or gpu:N)"
@@ -153,12 +154,9 @@ public final class ConfigValidator {
             throw new ConfigValueException("crop-scale-min " + c.cropScaleMin + " is greater than crop-scale-max "
                     + c.cropScaleMax, "crop-scale-min", "crop-scale-max");
         }
-        String plan = c.effectivePlan();
-        List<String> need = MethodRegistry.get(c.method).views();
-        List<String> give = ViewPlans.viewNames(plan);
-        if (!need.equals(give)) {
-            throw new ConfigValueException("plan '" + plan + "' gives views " + String.join(", ", give)
-                    + " but method " + c.method + " needs " + String.join(", ", need), "plan", "method");
+        String views = ViewPlans.viewMismatch(c.effectivePlan(), c.method, MethodRegistry.get(c.method).views());
+        if (views != null) {
+            throw new ConfigValueException(views, "plan", "method");
         }
         boolean warmupSchedule = !c.lrSchedule.equals("cosine-epoch");
         if (c.warmupEpochs > 0 && !warmupSchedule) {
@@ -213,7 +211,9 @@ public final class ConfigValidator {
         }
     }
 
-    private static void oneOf(String key, String value, List<String> allowed) {
+    /** {@code value} must be one of the values {@code key} accepts ({@link ConfigKeys#choices}). */
+    private static void oneOf(String key, String value) {
+        List<String> allowed = ConfigKeys.choices(key);
         if (value == null || !allowed.contains(value)) {
             throw new ConfigValueException("'" + value + "' is not one of " + String.join(", ", allowed)
                     + Names.didYouMean(String.valueOf(value), allowed), key);

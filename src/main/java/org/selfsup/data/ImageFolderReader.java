@@ -35,7 +35,27 @@ public final class ImageFolderReader {
     /** File extensions treated as images (lower case). */
     public static final Set<String> EXTENSIONS = Set.of("jpg", "jpeg", "png", "bmp", "gif", "tif", "tiff", "webp");
 
+    /** Image folders: {@code train/CLASS/*.jpg}, optional {@code val/} or {@code test/}, streamed. */
+    public static final DatasetDefinition DATASET = DatasetDefinition.named("imagefolder")
+            .files("train/CLASS/*.jpg, optional val/CLASS/*.jpg (streamed)")
+            .viewSize(224).normalization(Normalization.IMAGENET).streamed()
+            .reader(ImageFolderReader::splits);
+
     private ImageFolderReader() {}
+
+    private static DatasetDefinition.Splits splits(Path root, DataOptions o) {
+        String n = "imagefolder";
+        Path trainDir = root.resolve("train");
+        if (!Files.isDirectory(trainDir)) {
+            throw new UserException(trainDir + ": not found (an image folder holds train/ and optionally "
+                    + "val/ or test/, each with one folder per class)");
+        }
+        StreamedImages train = read(n + "/train", trainDir, null, o);
+        Path testDir = Files.isDirectory(root.resolve("val")) ? root.resolve("val") : root.resolve("test");
+        StreamedImages test = Files.isDirectory(testDir) && !o.unlabelled
+                ? read(n + "/" + testDir.getFileName(), testDir, train.classNames(), o) : null;
+        return DatasetDefinition.Splits.streamed(train, trainDir, test, testDir, o);
+    }
 
     /**
      * Indexes {@code dir} (e.g. {@code root/train}).

@@ -64,14 +64,18 @@ public final class ProcessLauncher {
 
     private ProcessLauncher() {}
 
-    /** Runs the plan to its end; returns the exit code for the launcher. */
-    public static int run(Plan plan, PrintStream err) {
-        List<String> java = javaCommand(plan.command());
+    /**
+     * Runs the plan to its end; returns the exit code for the launcher.
+     *
+     * @param main the class whose {@code main} each rank runs with the plan's command (the CLI's)
+     */
+    public static int run(Plan plan, Class<?> main, PrintStream err) {
+        List<String> java = javaCommand(main, plan.command());
         return plan.mpi() ? runUnderMpirun(plan, java, err) : runDirect(plan, java, err);
     }
 
-    /** The JVM command line that runs {@code selfsup args} with this JVM's options and class path. */
-    static List<String> javaCommand(List<String> args) {
+    /** The JVM command line that runs {@code main args} with this JVM's options and class path. */
+    static List<String> javaCommand(Class<?> main, List<String> args) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
@@ -81,7 +85,7 @@ public final class ProcessLauncher {
         }
         cmd.add("-cp");
         cmd.add(classPath(System.getProperty("java.class.path")));
-        cmd.add("org.selfsup.cli.Main");
+        cmd.add(main.getName());
         cmd.addAll(args);
         return cmd;
     }

@@ -1,11 +1,7 @@
 package org.selfsup.method;
 
 import ai.djl.ndarray.NDArray;
-import java.util.List;
 import java.util.Map;
-import org.selfsup.model.Backbone;
-import org.selfsup.model.HeadSpec;
-import org.selfsup.model.ModelSpec;
 import org.selfsup.model.Networks;
 
 /**
@@ -26,7 +22,7 @@ public final class BarlowTwins implements SslMethod {
     public static final MethodDefinition DEFINITION = MethodDefinition.named("barlow-twins")
             .summary("Barlow Twins: cross-correlation of the two views' standardised projections towards identity")
             .views("v1", "v2").defaultPlan("byol")
-            .heads(BarlowTwins::heads)
+            .heads(HeadCatalogue.BARLOW_TWINS)
             .option(MethodOption.positive("barlow-lambda", 5e-3, "Barlow Twins off-diagonal weight lambda "
                     + "(5e-3 in the paper)."))
             .loss(o -> new BarlowTwins(o.get("barlow-lambda")));
@@ -43,20 +39,6 @@ public final class BarlowTwins implements SslMethod {
         this.lambda = lambda;
     }
 
-    /**
-     * Projector 8192-8192-8192 without biases (Linear+BN+ReLU twice, then Linear), torchvision init,
-     * zero-init-residual by default (the released code's {@code resnet50(zero_init_residual=True)}). For
-     * {@code small} the width scales with D/512.
-     */
-    static ModelSpec heads(Backbone b, Boolean zeroInitResidual) {
-        int w = b.scaled(8192);
-        HeadSpec projector = new HeadSpec(List.of(
-                new HeadSpec.Layer(w, false, HeadSpec.Norm.AFFINE, true),
-                new HeadSpec.Layer(w, false, HeadSpec.Norm.AFFINE, true),
-                new HeadSpec.Layer(w, false, HeadSpec.Norm.NONE, false)));
-        return b.spec(zeroInitResidual == null || zeroInitResidual, ModelSpec.INIT_TORCHVISION, projector, null);
-    }
-
     @Override
     public MethodDefinition definition() {
         return DEFINITION;
@@ -68,8 +50,8 @@ public final class BarlowTwins implements SslMethod {
         NDArray z2 = nets.project(Views.get(views, "v2", name()));
         NDArray[] t = terms(nets, z1, z2);
         NDArray total = t[0].add(t[1].mul(nets.constant((float) lambda, t[1])));
-        return new LossOutput(total, Map.of("loss_on_diag", t[0].stopGradient(), "loss_off_diag", t[1].stopGradient()),
-                Map.of(), Map.of(), Map.of("proj_std", Losses.projectionStd(z1)));
+        return LossOutput.of(total).term("loss_on_diag", t[0].stopGradient()).term("loss_off_diag", t[1].stopGradient())
+                .collapseStd(z1).build();
     }
 
     /** The unweighted terms {sum_i (1 - C_ii)^2, sum_{i != j} C_ij^2} as scalars. */

@@ -1,11 +1,7 @@
 package org.selfsup.method;
 
 import ai.djl.ndarray.NDArray;
-import java.util.List;
 import java.util.Map;
-import org.selfsup.model.Backbone;
-import org.selfsup.model.HeadSpec;
-import org.selfsup.model.ModelSpec;
 import org.selfsup.model.Networks;
 
 /**
@@ -28,7 +24,7 @@ public final class MocoV3 implements SslMethod {
     public static final MethodDefinition DEFINITION = MethodDefinition.named("mocov3")
             .summary("MoCo v3 (ResNet): symmetrised InfoNCE of predictions against the momentum encoder's keys")
             .views("v1", "v2").withTarget().defaultPlan("byol")
-            .heads(MocoV3::heads)
+            .heads(HeadCatalogue.MOCO_V3)
             .option(MethodOption.positive("moco-t", 1.0, "MoCo v3 InfoNCE temperature tau, the released "
                     + "code's --moco-t (1.0, its default, kept by its ResNet-50 recipes; 0.2 in its ViT recipes)."))
             .loss(o -> new MocoV3(o.get("moco-t")));
@@ -40,24 +36,6 @@ public final class MocoV3 implements SslMethod {
             throw new IllegalArgumentException("temperature must be positive: " + temperature);
         }
         this.temperature = temperature;
-    }
-
-    /**
-     * Projector D-4096-4096-256 (last BN without affine), predictor 256-4096-256, no biases, torchvision
-     * init, zero-init-residual by default (the released code's {@code zero_init_residual=True}). For
-     * {@code small} the widths scale with D/512.
-     */
-    static ModelSpec heads(Backbone b, Boolean zeroInitResidual) {
-        int hidden = b.scaled(4096);
-        int out = b.scaled(256);
-        HeadSpec projector = new HeadSpec(List.of(
-                new HeadSpec.Layer(hidden, false, HeadSpec.Norm.AFFINE, true),
-                new HeadSpec.Layer(hidden, false, HeadSpec.Norm.AFFINE, true),
-                new HeadSpec.Layer(out, false, HeadSpec.Norm.PLAIN, false)));
-        HeadSpec predictor = new HeadSpec(List.of(
-                new HeadSpec.Layer(hidden, false, HeadSpec.Norm.AFFINE, true),
-                new HeadSpec.Layer(out, false, HeadSpec.Norm.NONE, false)));
-        return b.spec(zeroInitResidual == null || zeroInitResidual, ModelSpec.INIT_TORCHVISION, projector, predictor);
     }
 
     @Override
@@ -75,7 +53,7 @@ public final class MocoV3 implements SslMethod {
         NDArray k1 = nets.targetProject(v1);
         NDArray k2 = nets.targetProject(v2);
         NDArray total = contrastive(nets, q1, k2, temperature).add(contrastive(nets, q2, k1, temperature));
-        return new LossOutput(total, Map.of(), Map.of(), Map.of(), Map.of("proj_std", Losses.projectionStd(y1)));
+        return LossOutput.of(total).collapseStd(y1).build();
     }
 
     /**

@@ -2,11 +2,7 @@ package org.selfsup.method;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Activation;
-import java.util.List;
 import java.util.Map;
-import org.selfsup.model.Backbone;
-import org.selfsup.model.HeadSpec;
-import org.selfsup.model.ModelSpec;
 import org.selfsup.model.Networks;
 
 /**
@@ -29,7 +25,7 @@ public final class VicReg implements SslMethod {
     public static final MethodDefinition DEFINITION = MethodDefinition.named("vicreg")
             .summary("VICReg: invariance + variance + covariance regularisation of the two views' embeddings")
             .views("v1", "v2").defaultPlan("byol")
-            .heads(VicReg::heads)
+            .heads(HeadCatalogue.VICREG)
             .option(MethodOption.positive("vicreg-invariance", 25, "VICReg invariance (MSE) weight lambda "
                     + "(25 in the paper)."))
             .option(MethodOption.positive("vicreg-variance", 25, "VICReg variance (std hinge) weight mu "
@@ -53,20 +49,6 @@ public final class VicReg implements SslMethod {
         this.covariance = covariance;
     }
 
-    /**
-     * Expander 8192-8192-8192 (Linear+BN+ReLU twice, then Linear without bias), torchvision init,
-     * zero-init-residual by default (the released code's {@code resnet50(zero_init_residual=True)}). For
-     * {@code small} the width scales with D/512.
-     */
-    static ModelSpec heads(Backbone b, Boolean zeroInitResidual) {
-        int w = b.scaled(8192);
-        HeadSpec expander = new HeadSpec(List.of(
-                new HeadSpec.Layer(w, true, HeadSpec.Norm.AFFINE, true),
-                new HeadSpec.Layer(w, true, HeadSpec.Norm.AFFINE, true),
-                new HeadSpec.Layer(w, false, HeadSpec.Norm.NONE, false)));
-        return b.spec(zeroInitResidual == null || zeroInitResidual, ModelSpec.INIT_TORCHVISION, expander, null);
-    }
-
     @Override
     public MethodDefinition definition() {
         return DEFINITION;
@@ -80,10 +62,8 @@ public final class VicReg implements SslMethod {
         NDArray total = t[0].mul(nets.constant((float) invariance, t[0]))
                 .add(t[1].mul(nets.constant((float) variance, t[1])))
                 .add(t[2].mul(nets.constant((float) covariance, t[2])));
-        return new LossOutput(total,
-                Map.of("loss_inv", t[0].stopGradient(), "loss_var", t[1].stopGradient(),
-                        "loss_cov", t[2].stopGradient()),
-                Map.of(), Map.of(), Map.of("proj_std", Losses.projectionStd(z1)));
+        return LossOutput.of(total).term("loss_inv", t[0].stopGradient()).term("loss_var", t[1].stopGradient())
+                .term("loss_cov", t[2].stopGradient()).collapseStd(z1).build();
     }
 
     /**

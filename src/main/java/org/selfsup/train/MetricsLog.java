@@ -99,8 +99,8 @@ public final class MetricsLog implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file, e);
         }
-        if (FaultPoints.ACTIVE && "step".equals(type)) {
-            FaultPoints.reach("step:" + fields.get("step"));
+        if (RunPoints.hooked() && "step".equals(type)) {
+            RunPoints.reach("step:" + fields.get("step"));
         }
     }
 

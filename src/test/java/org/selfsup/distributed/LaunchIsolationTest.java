@@ -35,7 +35,7 @@ class LaunchIsolationTest {
 
     @Test
     void mpirunStartsTheJvmThroughEnvWithAbsoluteClassPath() {
-        List<String> java = ProcessLauncher.javaCommand(List.of("train"));
+        List<String> java = ProcessLauncher.javaCommand(org.selfsup.cli.Main.class, List.of("train"));
         List<String> cmd = ProcessLauncher.mpirunCommand("/usr/bin/mpirun", MPI, java, true, 1);
         int program = cmd.indexOf(java.get(0)) - 1; // what mpirun starts: the element before the JVM
         assertTrue(program > 0, cmd.toString());

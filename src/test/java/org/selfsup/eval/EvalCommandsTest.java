@@ -48,7 +48,7 @@ class EvalCommandsTest {
         // rejects the optimiser part that follows the backbone as "trailing bytes"
         CliRun r = run("eval", "knn", "--checkpoint", ckpt.toString(), "--batch-size", "200", "--random-init");
         assertEquals(0, r.code(), r.err());
-        assertTrue(r.out().matches("(?s)kNN \\(k=200, t=0.1\\) on synthetic: top-1 \\d+\\.\\d\\d% .*\\(200 test images, "
+        assertTrue(r.out().matches("(?s)kNN \\(k=200, t=0.1, knn-transform plain\\) on synthetic: top-1 \\d+\\.\\d\\d% .*\\(200 test images, "
                 + "bank 1000\\)\\s+same architecture at random initialisation \\(seed 0\\): top-1 .*"), r.out());
     }
 

@@ -19,6 +19,6 @@ public final class AbortAtExitMain {
         if (c.getFunction("__cxa_atexit").invokeInt(new Object[] {abort, null, null}) != 0) {
             throw new IllegalStateException("__cxa_atexit failed");
         }
-        org.selfsup.cli.Main.main(args);
+        PausingMain.main(args); // the CLI, with the pause-point hook
     }
 }

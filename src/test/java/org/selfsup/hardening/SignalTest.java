@@ -110,7 +110,7 @@ class SignalTest {
         Path marker = dir.resolve("paused-x");
         Path log = dir.resolve("child-x.log");
         List<String> cmd = new ArrayList<>(ChildRuns.command(ChildRuns.pauseAt("step:4", marker), args)); // after step 3's checkpoint
-        cmd.set(cmd.indexOf(org.selfsup.cli.Main.class.getName()), AbortAtExitMain.class.getName());
+        cmd.set(cmd.indexOf(PausingMain.class.getName()), AbortAtExitMain.class.getName());
         Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
                 .redirectOutput(log.toFile()).start();
         ChildRuns.awaitMarker(p, marker, log);

@@ -167,7 +167,7 @@ class TrainerTest {
     @Test
     void lossDecreasesForEveryMethod() {
         Dataset ds = TinyRuns.data(8); // 1 step per epoch
-        for (String method : TrainConfig.METHODS) {
+        for (String method : org.selfsup.method.MethodRegistry.NAMES) {
             TrainConfig c = TinyRuns.config(runs, "loss-" + method, method, 20);
             // VICReg under plain SGD diverges at 0.1 (its paper uses LARS, base lr 0.2 x B/256 = 0.006 here)
             c.lr = method.equals("vicreg") ? 0.01 : 0.1;

@@ -61,7 +61,7 @@ class VitTrainingTest {
     @Test
     void everyMethodTrainsAVit() {
         Dataset ds = TinyRuns.data(8); // 1 step per epoch
-        for (String method : TrainConfig.METHODS) {
+        for (String method : org.selfsup.method.MethodRegistry.NAMES) {
             TrainConfig c = vit(runs, "vit-" + method, method, 3);
             c.checkpointEvery = 0;
             TrainLoop.Result r = new Pretraining(c, console).withDataset(ds).run();

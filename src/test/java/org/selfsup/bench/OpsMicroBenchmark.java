@@ -1,4 +1,4 @@
-package org.selfsup.augment.ops;
+package org.selfsup.bench;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -6,12 +6,25 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
 import org.selfsup.augment.ImageOp;
+import org.selfsup.augment.ops.AutoContrast;
+import org.selfsup.augment.ops.Brightness;
+import org.selfsup.augment.ops.Contrast;
+import org.selfsup.augment.ops.Equalize;
+import org.selfsup.augment.ops.GaussianBlur;
+import org.selfsup.augment.ops.Grayscale;
+import org.selfsup.augment.ops.HorizontalFlip;
+import org.selfsup.augment.ops.Hue;
+import org.selfsup.augment.ops.ResizedCrop;
+import org.selfsup.augment.ops.Rotate;
+import org.selfsup.augment.ops.Saturation;
+import org.selfsup.augment.ops.Sharpness;
+import org.selfsup.augment.ops.ShearX;
 import org.selfsup.data.Image;
 
 /**
  * A quick single-thread timing of each op on a 32x32 RGB image (and one 224x224 crop), in CPU
  * microseconds per call, so that timings stay meaningful on a shared machine. Not a test; run with
- * {@code java -cp target/classes:target/test-classes org.selfsup.augment.ops.OpsMicroBenchmark}.
+ * {@code java -cp target/classes:target/test-classes org.selfsup.bench.OpsMicroBenchmark}.
  */
 public final class OpsMicroBenchmark {
     private OpsMicroBenchmark() {

@@ -1,15 +1,17 @@
-package org.selfsup.train;
+package org.selfsup.hardening;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import org.selfsup.train.RunPoints;
 
 /**
- * TEST-ONLY pause points for the fault-injection tests: with the system property
- * {@code selfsup.test.pauseAt} set, the process writes a marker file and sleeps when it reaches the named
- * point, so a test can kill it exactly there (kill -9 mid-epoch, during evaluation, mid-checkpoint-write).
+ * Pause points for the fault-injection tests, a {@link RunPoints.Hook} that {@link PausingMain} installs in the
+ * child JVM: with the system property {@code selfsup.test.pauseAt} set, the process writes a marker file and
+ * sleeps when it reaches the named point, so a test can kill it exactly there (kill -9 mid-epoch, during
+ * evaluation, mid-checkpoint-write).
  *
  * <p>Properties (all read once, at class load):
  * <ul>
@@ -20,18 +22,17 @@ import java.util.Map;
  *   <li>{@code selfsup.test.pauseMarker = FILE}: written (with the point's name) when the pause starts.</li>
  *   <li>{@code selfsup.test.pauseMillis = MS}: how long to sleep (default 10 minutes), then continue.</li>
  * </ul>
- * Unset (every real run), {@link #reach} is one test of a static final field: it costs nothing.
  */
-public final class FaultPoints {
+final class FaultPoints {
     private static final String SPEC = System.getProperty("selfsup.test.pauseAt");
-    /** Whether a pause point is configured (false in every real run). */
-    public static final boolean ACTIVE = SPEC != null && !SPEC.isBlank();
+    /** Whether a pause point is configured. */
+    static final boolean ACTIVE = SPEC != null && !SPEC.isBlank();
     private static final Map<String, Integer> COUNTS = new HashMap<>();
 
     private FaultPoints() {}
 
     /** Marks that the process reached {@code point}; pauses there if the test asked for it. */
-    public static void reach(String point) {
+    static void reach(String point) {
         if (!ACTIVE) {
             return;
         }

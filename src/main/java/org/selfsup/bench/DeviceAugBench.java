@@ -1,8 +1,11 @@
-package org.selfsup.augment.device;
+package org.selfsup.bench;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
+import org.selfsup.augment.device.DeviceAugmenter;
+import org.selfsup.augment.device.DevicePlan;
+import org.selfsup.augment.device.DeviceViews;
 import org.selfsup.data.ImageStore;
 import org.selfsup.data.Normalization;
 import org.selfsup.data.SyntheticImages;
@@ -10,12 +13,12 @@ import org.selfsup.data.SyntheticImages;
 /**
  * Throughput of the device augmentation path in source images per second, on synthetic images and the
  * engine's default device. Used by the bench command; runnable by hand:
- * {@code java -cp ... org.selfsup.augment.device.DeviceAugmentBench rsa 256 32 10}.
+ * {@code java -cp ... org.selfsup.bench.DeviceAugBench rsa 256 32 10}.
  */
-public final class DeviceAugmentBench {
+public final class DeviceAugBench {
     private static final int WARMUP_BATCHES = 3;
 
-    private DeviceAugmentBench() {}
+    private DeviceAugBench() {}
 
     /**
      * A measurement.

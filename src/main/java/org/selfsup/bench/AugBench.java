@@ -1,9 +1,13 @@
-package org.selfsup.augment;
+package org.selfsup.bench;
 
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.selfsup.augment.BatchAssembler;
+import org.selfsup.augment.EpochLoader;
+import org.selfsup.augment.ViewBatch;
+import org.selfsup.augment.ViewPlan;
 import org.selfsup.data.ImageSet;
 import org.selfsup.data.Normalization;
 
@@ -12,8 +16,8 @@ import org.selfsup.data.Normalization;
  * {@link EpochLoader} (prefetching, {@code threads} assembly threads) over a store, timed after a
  * warm-up that lets the JIT compile the hot ops.
  */
-public final class AugBenchmark {
-    private AugBenchmark() {}
+public final class AugBench {
+    private AugBench() {}
 
     /**
      * The outcome of a benchmark.
