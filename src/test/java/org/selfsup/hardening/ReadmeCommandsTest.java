@@ -119,6 +119,20 @@ class ReadmeCommandsTest {
                 "torchvision's published weights");
         config("./selfsup train --preset rsa-cifar10 --name ft --init-from r18.safetensors --init-strict false",
                 "a CIFAR-10 run's export and CIFAR-10");
+        skip("./selfsup analyze shift --checkpoint runs/demo --out runs/demo/shift",
+                "minutes on the embedded data; AnalyzeShiftCommandTest runs it on a tiny checkpoint");
+        skip("./selfsup import --from dino_deitsmall16_pretrain.pth --arch vit-small --out dino-s16.safetensors",
+                "DINO's published weights");
+        skip("./selfsup import --from dino_vitbase8_pretrain.pth --arch vit-base --out dino-b8.safetensors",
+                "DINO's published weights");
+        skip("./selfsup import --from vit-s-300ep.pth.tar --arch vit --attention-heads 12 --key-prefix "
+                + "module.base_encoder. --out mocov3-s.safetensors", "MoCo v3's published weights");
+        skip("./selfsup import --from mae_pretrain_vit_base.pth --arch vit-base --out mae-b16.safetensors",
+                "MAE's published weights");
+        skip("./selfsup eval knn --weights dino-s16.safetensors --dataset cifar10 --data-dir data/cifar10",
+                "DINO's weights and CIFAR-10");
+        config("./selfsup train --preset rsa-cifar10-vit-t4 --name ft --init-from vit.safetensors --init-strict false",
+                "a ViT export and CIFAR-10");
         asIs("./selfsup");
         asIs("./selfsup doctor");
         config("./selfsup train --preset rsa-cifar10 --data-dir ~/data/cifar-10-batches-bin --device gpu --precision bf16 "
