@@ -20,6 +20,7 @@ public final class ConfigValidator {
     public static final int MAX_WIDTH = 1024;
     public static final int MAX_BLOCKS = 64;
     static final int MAX_BATCH = 65536;
+    static final int MAX_ACCUMULATE = 4096;
     static final int MAX_EPOCHS = 100_000;
     static final int MAX_PREFETCH = 64;
     public static final int MAX_IMAGE_SIZE = 4096;
@@ -112,6 +113,8 @@ public final class ConfigValidator {
                     + c.batchSize + ")", "batch-size");
         }
         atMost("batch-size", c.batchSize, MAX_BATCH);
+        atLeast("accumulate-steps", c.accumulateSteps, 1);
+        atMost("accumulate-steps", c.accumulateSteps, MAX_ACCUMULATE);
         positive("lr", c.lr);
         if (c.momentum < 0 || c.momentum >= 1) {
             throw new ConfigValueException("must be in [0, 1) (got " + c.momentum + ")", "momentum");

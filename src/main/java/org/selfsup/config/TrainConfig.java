@@ -141,6 +141,12 @@ public final class TrainConfig {
     @JsonPropertyDescription("Mini-batch size (images per step, before view generation).")
     public int batchSize = 256;
 
+    @JsonPropertyDescription("Gradient accumulation: the optimiser steps every N batches with the mean of their "
+            + "gradients, so the effective batch is batch-size x N (also for lr-scaling). BatchNorm still sees "
+            + "batches of batch-size (its statistics are per batch, so N x B is not the same as one batch of N*B "
+            + "with BatchNorm). Steps, schedules, the EMA, checkpoints and metrics count optimiser steps. 1 = off.")
+    public int accumulateSteps = 1;
+
     @JsonPropertyDescription("Base learning rate (scaled by lr-scaling).")
     public double lr = 0.1;
 
@@ -273,6 +279,24 @@ public final class TrainConfig {
     @RunSetting
     public String probe = "";
 
+    @JsonPropertyDescription("Online linear probe (solo-learn's practice): a linear classifier trained during "
+            + "pretraining, with its own SGD, on the detached inference-mode backbone features of each step's "
+            + "labelled images; the encoder gets no gradient from it (pretraining is bit-identical on or off). Logs "
+            + "online_probe_acc with the steps and online_probe_top1 (test) at every kNN point. Off by itself "
+            + "without labels.")
+    @RunSetting
+    public boolean onlineProbe = true;
+
+    @JsonPropertyDescription("After the final epoch, a 2-D UMAP of the backbone features of up to 2000 test "
+            + "images (seeded: deterministic) for the report's embedding map (embedding-map.json).")
+    @RunSetting
+    public boolean embeddingMap = true;
+
+    @JsonPropertyDescription("Write a TensorBoard log to <run>/tensorboard/ (every scalar of metrics.jsonl, the "
+            + "augmentation preview, the configuration); view with: tensorboard --logdir runs/.")
+    @RunSetting
+    public boolean tensorboard = true;
+
     @JsonPropertyDescription("Keep a checkpoint every N epochs (the last one is always written; 0 = last only).")
     @RunSetting
     public int checkpointEvery = 10;
@@ -344,9 +368,17 @@ public final class TrainConfig {
                 attentionHeads, pooling, frozenPatchEmbed));
     }
 
-    /** The learning rate the schedules start from: {@code lr * batch-size / 256} (floating point) when linear. */
+    /**
+     * The learning rate the schedules start from: {@code lr * B / 256} (floating point) when linear, with B the
+     * effective batch {@code batch-size * accumulate-steps}.
+     */
     public double effectiveLr() {
-        return Choices.LrScaling.LINEAR.label().equals(lrScaling) ? lr * batchSize / 256.0 : lr;
+        return Choices.LrScaling.LINEAR.label().equals(lrScaling) ? lr * effectiveBatch() / 256.0 : lr;
+    }
+
+    /** Images per optimiser step: {@code batch-size * accumulate-steps}. */
+    public long effectiveBatch() {
+        return (long) batchSize * Math.max(1, accumulateSteps);
     }
 
     /** The view plan to use: {@link #plan}, or the method's default plan when empty. */

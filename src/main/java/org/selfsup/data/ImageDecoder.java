@@ -80,6 +80,7 @@ public final class ImageDecoder {
     private static Image decode(byte[] bytes, boolean systemJpeg, boolean checkPng) throws BadImageException {
         ImageHeader h = ImageHeader.read(bytes, bytes.length, true);
         if (h.format().equals("JPEG")) {
+            bytes = ImageHeader.jpegWithoutJunk(bytes);
             if (!ImageHeader.jpegComplete(bytes, bytes.length)) {
                 throw new BadImageException("image file is truncated");
             }
@@ -95,7 +96,7 @@ public final class ImageDecoder {
             img = turboJpeg(TURBO.orElseThrow(), bytes);
         } else if (OpenCv.AVAILABLE && !h.format().equals("GIF")) {
             if (checkPng && h.format().equals("PNG")) {
-                PngCheck.check(bytes, bytes.length); // libpng would also print its own message for these
+                bytes = PngCheck.check(bytes, bytes.length); // libpng would also print its own message for these
             }
             img = h.format().equals("PNG") && h.components() == 1 ? grey16Png(bytes) : openCv(bytes);
             if (img == null) {

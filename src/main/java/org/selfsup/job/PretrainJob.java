@@ -19,6 +19,7 @@ import org.selfsup.eval.ProbeMonitor;
 import org.selfsup.model.SslModel;
 import org.selfsup.report.RunReport;
 import org.selfsup.runtime.Devices;
+import org.selfsup.tensorboard.TensorBoardLog;
 import org.selfsup.train.CheckpointStore;
 import org.selfsup.train.MetricsLog;
 import org.selfsup.train.ProgressBar;
@@ -100,8 +101,10 @@ public final class PretrainJob implements TrainJob {
         out.printf("trained: %d steps; checkpoints in %s%n", result.state().step(), runDir.resolve("checkpoints"));
         KnnMonitor monitor = training.monitor();
         ProbeMonitor probe = training.probe();
-        if (monitor != null || probe != null) {
-            summarise(training, monitor, probe, result.state().step(), runDir, out);
+        Map<String, Object> online = onlineProbe(runDir.resolve("metrics.jsonl"),
+                Math.toIntExact(config.effectiveBatch()), out);
+        if (monitor != null || probe != null || !online.isEmpty()) {
+            summarise(training, monitor, probe, online, result.state().step(), runDir, out);
         }
         Path report = RunReport.render(runDir, out::println);
         out.println("report: " + report);
@@ -110,14 +113,15 @@ public final class PretrainJob implements TrainJob {
     }
 
     /** Writes the summary line (kNN with its baselines, probe) and the console result. */
-    private static void summarise(Pretraining training, KnnMonitor monitor, ProbeMonitor probe, long step,
-                                  Path runDir, PrintWriter out) {
+    private static void summarise(Pretraining training, KnnMonitor monitor, ProbeMonitor probe,
+                                  Map<String, Object> online, long step, Path runDir, PrintWriter out) {
         Path metrics = runDir.resolve("metrics.jsonl");
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("step", step);
         if (monitor != null) {
             summariseKnn(training, monitor, metrics, summary, out);
         }
+        summary.putAll(online);
         if (probe != null) {
             Double top1 = lastEval(metrics, MetricKeys.PROBE_TOP1);
             summary.put(MetricKeys.PROBE_TOP1, top1);
@@ -126,9 +130,55 @@ public final class PretrainJob implements TrainJob {
             out.printf("linear probe (%s, final epoch, all %d test images): test top-1 %s%%%n", probe.protocol(),
                     training.dataset().test().size(), top1 == null ? "n/a" : String.format("%.2f", top1));
         }
-        try (MetricsLog log = MetricsLog.open(metrics, Long.MAX_VALUE, out::println)) {
+        TensorBoardLog board = null;
+        if (training.config().tensorboard) {
+            try {
+                board = TensorBoardLog.open(runDir.resolve(TensorBoardLog.FOLDER), Long.MAX_VALUE, out::println);
+            } catch (IOException | RuntimeException e) {
+                out.println("warning: TensorBoard log: no summary (" + e.getMessage() + ")");
+            }
+        }
+        try (MetricsLog log = MetricsLog.open(metrics, Long.MAX_VALUE, out::println); TensorBoardLog b = board) {
+            if (b != null) {
+                log.alsoTo(b::record);
+            }
             log.write("summary", summary);
         }
+    }
+
+    /**
+     * The online probe's final numbers from the metrics ({@code online_probe_top1}: the last kNN point's test
+     * top-1; {@code online_probe_cost_pct}: its host time as a share of the logged steps' time), printed as
+     * one line; empty when the run had no online probe.
+     */
+    static Map<String, Object> onlineProbe(Path metrics, int imagesPerStep, PrintWriter out) {
+        Map<String, Object> s = new LinkedHashMap<>();
+        double probeMs = 0;
+        double stepMs = 0;
+        int lines = 0;
+        Double trainAcc = null;
+        for (JsonNode n : MetricsLog.read(metrics)) {
+            if ("step".equals(n.path("type").asText()) && n.has("online_probe_ms") && n.path("img_per_s").asDouble() > 0) {
+                probeMs += n.get("online_probe_ms").asDouble();
+                stepMs += 1000.0 * imagesPerStep / n.get("img_per_s").asDouble();
+                lines++;
+                if (n.has("online_probe_acc")) {
+                    trainAcc = n.get("online_probe_acc").asDouble();
+                }
+            }
+        }
+        if (lines == 0) {
+            return s;
+        }
+        Double top1 = lastEval(metrics, "online_probe_top1");
+        double cost = 100.0 * probeMs / stepMs;
+        s.put("online_probe_top1", top1);
+        s.put("online_probe_acc", trainAcc);
+        s.put("online_probe_cost_pct", cost);
+        out.printf("online linear probe: test top-1 %s%% (last kNN point), running train top-1 %s%%; it took %.1f%% "
+                        + "of the step time%n", top1 == null ? "n/a" : String.format("%.2f", top1),
+                trainAcc == null ? "n/a" : String.format("%.2f", trainAcc), cost);
+        return s;
     }
 
     /** Scores the random-initialisation and raw-pixel baselines next to the trained encoder's kNN. */

@@ -13,15 +13,25 @@ import org.selfsup.data.Dataset;
 import org.selfsup.data.DatasetRegistry;
 import org.selfsup.distributed.Distributed;
 import org.selfsup.distributed.World;
+import org.selfsup.augment.PreviewGrid;
+import org.selfsup.augment.ViewPlan;
+import org.selfsup.augment.plans.ViewPlans;
+import org.selfsup.data.ImageSet;
+import org.selfsup.data.Shard;
+import org.selfsup.eval.BatchLabels;
+import org.selfsup.eval.EmbeddingMap;
 import org.selfsup.eval.KnnMonitor;
+import org.selfsup.eval.OnlineMonitor;
 import org.selfsup.eval.ProbeMonitor;
 import org.selfsup.model.SslModel;
 import org.selfsup.runtime.Precision;
+import org.selfsup.tensorboard.TensorBoardLog;
 import org.selfsup.train.Checkpoint;
 import org.selfsup.train.CheckpointListener;
 import org.selfsup.train.CheckpointStore;
 import org.selfsup.train.DataParallelListener;
 import org.selfsup.train.DivergenceListener;
+import org.selfsup.train.HealthListener;
 import org.selfsup.train.MetricsListener;
 import org.selfsup.train.MetricsLog;
 import org.selfsup.train.ProgressBar;
@@ -235,8 +245,16 @@ public final class Pretraining {
                 run.writeConfig(config.toYaml());
             }
             started = true;
-            try (MetricsLog log = writer ? MetricsLog.open(run.metricsFile(), from.step(), this::say) : null) {
-                TrainLoop loop = parts.loop(listeners(parts, log, checkpoints));
+            OnlineMonitor online = writer ? onlineMonitor(parts) : null;
+            if (online != null) {
+                online.restore(from, this::say);
+            }
+            try (MetricsLog log = writer ? MetricsLog.open(run.metricsFile(), from.step(), this::say) : null;
+                 TensorBoardLog board = writer ? tensorBoard(from) : null) {
+                if (board != null) {
+                    log.alsoTo(board::record);
+                }
+                TrainLoop loop = parts.loop(listeners(parts, log, checkpoints, online));
                 loop.stopAfterSteps(stopAfterSteps);
                 // completion means every evaluation written: a kill after an epoch's checkpoint but
                 // before its evaluation line (the final epoch's too) re-runs that evaluation first
@@ -260,22 +278,29 @@ public final class Pretraining {
     }
 
     /**
-     * The run's listeners, in calling order: on rank 0 metrics, divergence and collapse, progress,
+     * The run's listeners, in calling order: on rank 0 the online probe and RankMe, metrics, divergence and
+     * collapse, progress,
      * checkpoints, kNN monitor, linear probe and the added ones; in a data-parallel job, last, the ranks'
      * meeting (it waits for rank 0's evaluation).
      *
      * @param log the metrics log (null on ranks other than 0)
      */
-    private List<TrainingListener> listeners(RunParts parts, MetricsLog log, CheckpointListener checkpoints) {
+    private List<TrainingListener> listeners(RunParts parts, MetricsLog log, CheckpointListener checkpoints,
+                                             OnlineMonitor online) {
         Distributed dist = parts.distributed();
         long total = parts.totalSteps();
         List<TrainingListener> listeners = new ArrayList<>();
         if (dist.writer()) {
+            if (online != null) {
+                listeners.add(online); // first: it adds the online probe's values to the step's metrics line
+            }
+            listeners.add(new HealthListener(parts.manager().getDevice().isGpu(), total)); // so does this one
             ProgressBar bar = new ProgressBar(console, terminal, total);
             listeners.addAll(List.of(
-                    new MetricsListener(log, config.logEvery, config.batchSize, parts.ema() != null),
+                    new MetricsListener(log, config.logEvery, Math.toIntExact(config.effectiveBatch()),
+                            parts.ema() != null),
                     new DivergenceListener(bar, config.collapseStd, config.runDirPath().resolve("checkpoints")),
-                    new ProgressListener(bar, config.epochs, total, config.batchSize),
+                    new ProgressListener(bar, config.epochs, total, Math.toIntExact(config.effectiveBatch())),
                     checkpoints));
             KnnMonitor monitor = monitor();
             if (monitor != null) {
@@ -295,6 +320,65 @@ public final class Pretraining {
             }
         }
         return listeners;
+    }
+
+    /**
+     * The online probe, RankMe and embedding map of the run ({@link OnlineMonitor}), or null when there is
+     * none of them: RankMe needs the kNN monitor's points and a labelled test split, the map
+     * ({@code embedding-map}) the test split, the probe ({@code online-probe}) labelled pretraining images
+     * (said once when it is asked for and they have none).
+     */
+    private OnlineMonitor onlineMonitor(RunParts parts) {
+        Dataset ds = dataset();
+        boolean evaluates = ds.whyNoEvaluation() == null && (config.knnEvery > 0 || config.embeddingMap);
+        BatchLabels labels = null;
+        if (config.onlineProbe) {
+            if (BatchLabels.any(ds.pretrain())) {
+                labels = new BatchLabels(ds.pretrain(), config.seed, new Shard(world.rank(), world.size()),
+                        parts.localBatch());
+            } else {
+                say("online probe off: " + ds.pretrain().name() + " has no labelled images");
+            }
+        }
+        if (labels == null && !evaluates) {
+            return null;
+        }
+        return new OnlineMonitor(parts.model(), precision, evaluates ? ds.test() : null,
+                evaluates ? KnnMonitor.transform(config, ds) : null, config.knnEvery, config.epochs,
+                labels, config.runDirPath().resolve("checkpoints"), config.checkpointSteps,
+                config.embeddingMap ? config.runDirPath().resolve(EmbeddingMap.FILE) : null, config.seed);
+    }
+
+    /**
+     * The run's TensorBoard log ({@code tensorboard}), cut back to {@code from}; a fresh run's starts with the
+     * configuration (text) and the augmentation preview (image) at step 0. Null when off, or (said once) when
+     * it cannot be opened: the run goes on without it.
+     */
+    private TensorBoardLog tensorBoard(TrainState from) {
+        if (!config.tensorboard) {
+            return null;
+        }
+        Path dir = config.runDirPath().resolve(TensorBoardLog.FOLDER);
+        TensorBoardLog board;
+        try {
+            board = TensorBoardLog.open(dir, from.step(), this::say);
+        } catch (IOException | RuntimeException e) {
+            say("warning: no TensorBoard log: cannot open " + dir + ": " + e.getMessage() + " (training goes on)");
+            return null;
+        }
+        if (from.step() == 0) {
+            board.text("config", 0, "```\n" + config.toYaml() + "\n```");
+            try {
+                ImageSet images = dataset().pretrain();
+                ViewPlan plan = ViewPlans.create(config.effectivePlan(), viewSize(), RunParts.planOptions(config));
+                int scale = Math.max(1, Math.min(4, 96 / Math.max(1, viewSize())));
+                board.image("augmentations", 0, PreviewGrid.render(images, plan,
+                        PreviewGrid.spread(images.size(), 8), config.seed, scale));
+            } catch (RuntimeException e) {
+                say("warning: TensorBoard log: no augmentation preview (" + e.getMessage() + ")");
+            }
+        }
+        return board;
     }
 
     /** Loads {@code init-from}'s tensors into the fresh model (a resumed run then loads its checkpoint). */

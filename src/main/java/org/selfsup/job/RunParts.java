@@ -238,16 +238,24 @@ public final class RunParts implements AutoCloseable {
     }
 
     /**
-     * Steps per epoch: floor(N / B) for one process; over R ranks floor(ceil(N / R) / (B / R)) (each rank's
-     * padded shard in batches of B / R). A user error when the batch is larger than the data set.
+     * Optimiser steps per epoch: the batches, floor(N / B) for one process and over R ranks
+     * floor(ceil(N / R) / (B / R)) (each rank's padded shard in batches of B / R), divided by
+     * {@code accumulate-steps} (rounded down). A user error when the batch is larger than the data set, or
+     * an epoch has fewer batches than one step accumulates.
      */
     private static int stepsPerEpoch(TrainConfig config, Dataset ds, World world, int localBatch) {
-        int steps = EpochLoader.batchCount(shard(world).size(ds.pretrain().size()), localBatch, true);
-        if (steps == 0) {
+        int batches = EpochLoader.batchCount(shard(world).size(ds.pretrain().size()), localBatch, true);
+        if (batches == 0) {
             throw new UserException("batch-size: " + config.batchSize + " is larger than the data set ("
                     + ds.pretrain().size() + " images in " + ds.pretrain().name() + ")");
         }
-        return steps;
+        int accumulate = Math.max(1, config.accumulateSteps);
+        if (batches < accumulate) {
+            throw new UserException("accumulate-steps: " + accumulate + " batches of " + config.batchSize
+                    + " make one optimiser step, but an epoch has only " + batches + " batches ("
+                    + ds.pretrain().size() + " images in " + ds.pretrain().name() + ")");
+        }
+        return batches / accumulate;
     }
 
     /** This rank's share of every epoch's image order. */
@@ -269,7 +277,8 @@ public final class RunParts implements AutoCloseable {
         if (source == null) {
             throw new IllegalStateException("parts opened without data have no batches to loop over");
         }
-        return new TrainLoop(source, runner, manager, epochs, stepsPerEpoch, listeners);
+        return new TrainLoop(source, runner, manager, epochs, stepsPerEpoch, Math.max(1, config.accumulateSteps),
+                listeners);
     }
 
     /** The configuration. */
@@ -302,7 +311,7 @@ public final class RunParts implements AutoCloseable {
         return localBatch;
     }
 
-    /** Steps per epoch (without a data set: all steps, as one epoch). */
+    /** Optimiser steps per epoch (without a data set: all steps, as one epoch). */
     public int stepsPerEpoch() {
         return stepsPerEpoch;
     }

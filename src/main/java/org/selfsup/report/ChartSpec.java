@@ -56,13 +56,37 @@ public record ChartSpec(String file, String title, String xLabel, String yLabel,
                     + "It stays near 1/sqrt(d) for healthy training and falls towards 0 on collapse.",
             m -> List.of(Metrics.series(MetricKeys.PROJ_STD, m.steps(), "step", MetricKeys.PROJ_STD)));
 
+    /** RankMe, the effective rank of the test embeddings, at the kNN points. */
+    public static final ChartSpec RANKME = new ChartSpec("rankme.png", "Effective rank of the embeddings (RankMe)",
+            "epochs completed", "effective rank",
+            "exp of the entropy of the normalised singular values of the backbone features of a fixed sample of "
+                    + "up to 1024 test images (Garrido et al. 2023), at every kNN point. Label-free: higher tracks "
+                    + "better downstream accuracy; a fall towards 1 is dimensional collapse, the same failure the "
+                    + "collapse diagnostic above watches from the projections.",
+            m -> {
+                Metrics.Series s = Metrics.series("rankme", m.evals(), "epoch", "rankme");
+                return List.of(new Metrics.Series("rankme", Arrays.stream(s.x()).map(e -> e + 1).toArray(), s.y()));
+            });
+
+    /** The online linear probe: running train accuracy over steps, test accuracy at the kNN points. */
+    public static final ChartSpec ONLINE_PROBE = new ChartSpec("online_probe.png", "Online linear probe", "step",
+            "top-1 accuracy (%)",
+            "A linear classifier trained during pretraining, with its own optimiser, on the detached "
+                    + "inference-mode backbone features of each step's labelled images (the encoder gets no "
+                    + "gradient from it). online_probe_acc: its running accuracy on the training batches since "
+                    + "the previous logged step; online_probe_top1: its accuracy on every test image at the kNN "
+                    + "points.",
+            m -> List.of(Metrics.series("online_probe_acc", m.steps(), "step", "online_probe_acc"),
+                    Metrics.series("online_probe_top1", m.evals(), "step", "online_probe_top1")));
+
     /** Training throughput. */
     public static final ChartSpec THROUGHPUT = new ChartSpec("throughput.png", "Throughput", "step",
             "source images / s", "Source images per second of the training loop.",
             m -> List.of(Metrics.series("img_per_s", m.steps(), "step", "img_per_s")));
 
-    /** The charts of a single-run report, in page order. */
-    public static final List<ChartSpec> RUN_CHARTS = List.of(KNN, LOSS, SHIFT, LR, TAU, BETA, PROJ_STD, THROUGHPUT);
+    /** The charts of a single-run report, in page order (throughput is in the health section, over time). */
+    public static final List<ChartSpec> RUN_CHARTS = List.of(KNN, ONLINE_PROBE, LOSS, SHIFT, LR, TAU, BETA, PROJ_STD,
+            RANKME);
 
     private static ChartSpec schedule(String key, String title) {
         return new ChartSpec(key + ".png", title, "step", key, title + " used by each logged step.",

@@ -19,7 +19,7 @@ import org.selfsup.util.UserException;
  * {@code compare.html} and {@code charts/*.png} under the output directory).
  */
 public final class RunComparison {
-    /** The overlaid charts: kNN accuracy, total loss, semantic shift. */
+    /** The overlaid charts: kNN accuracy, total loss, semantic shift, online probe, RankMe. */
     static final List<ChartSpec> CHARTS = List.of(
             // top-1 only: with several runs the top-5 curves would double the lines
             new ChartSpec(ChartSpec.KNN.file(), "kNN top-1 accuracy (k=200, t=0.1)", ChartSpec.KNN.xLabel(),
@@ -28,7 +28,11 @@ public final class RunComparison {
                             .toList()),
             new ChartSpec("loss.png", "Total loss", "step", "loss", "The total loss of each run over steps.",
                     m -> List.of(Metrics.series("loss", m.steps(), "step", "loss"))),
-            ChartSpec.SHIFT);
+            ChartSpec.SHIFT,
+            new ChartSpec("online_probe.png", "Online linear probe, test top-1", "step", "top-1 accuracy (%)",
+                    ChartSpec.ONLINE_PROBE.caption(),
+                    m -> List.of(Metrics.series("online_probe_top1", m.evals(), "step", "online_probe_top1"))),
+            ChartSpec.RANKME);
 
     private RunComparison() {}
 
@@ -74,6 +78,7 @@ public final class RunComparison {
                         .append(RunReport.CHARTS).append('/').append(spec.file()).append("\">\n<p class=\"caption\">")
                         .append(Html.escape(spec.caption())).append("</p>\n");
             }
+            charts.append(EmbeddingMapChart.section(runs, outDir.resolve(RunReport.CHARTS), RunReport.CHARTS));
             AtomicFiles.writeString(outDir.resolve("compare.csv"), csv(header, rows));
             AtomicFiles.writeString(outDir.resolve("compare.md"), markdown(header, rows));
             Path html = outDir.resolve("compare.html");

@@ -34,31 +34,37 @@ public final class RunReport {
         if (run.metrics().damage() != null) {
             warn.accept(run.metrics().damage());
         }
-        List<String> written = new ArrayList<>();
-        StringBuilder charts = new StringBuilder();
         try {
-            for (ChartSpec spec : ChartSpec.RUN_CHARTS) {
-                List<Metrics.Series> series = spec.seriesOf().apply(run.metrics());
-                if (!Charts.hasData(series)) {
-                    continue;
-                }
-                XYChart chart = Charts.lineChart(spec.title(), spec.xLabel(), spec.yLabel(), series);
-                Charts.writePng(chart, runDir.resolve(CHARTS).resolve(spec.file()));
-                written.add(spec.file());
-                charts.append("<h3>").append(Html.escape(spec.title())).append("</h3>\n<img src=\"")
-                        .append(CHARTS).append('/').append(spec.file()).append("\" alt=\"")
-                        .append(Html.escape(spec.title())).append("\">\n<p class=\"caption\">")
-                        .append(Html.escape(spec.caption())).append("</p>\n");
-            }
+            String charts = charts(run, ChartSpec.RUN_CHARTS);
+            String health = charts(run, RunHealth.charts(run.metrics()));
+            String map = EmbeddingMapChart.section(List.of(run), runDir.resolve(CHARTS), CHARTS);
             Path html = runDir.resolve(HTML);
-            AtomicFiles.writeString(html, page(run, charts.toString()));
+            AtomicFiles.writeString(html, page(run, health, charts + map));
             return html;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the report of " + runDir, e);
         }
     }
 
-    private static String page(RunInfo run, String charts) {
+    /** Writes the charts of {@code specs} that have data; their HTML (title, image, caption). */
+    private static String charts(RunInfo run, List<ChartSpec> specs) throws IOException {
+        StringBuilder charts = new StringBuilder();
+        for (ChartSpec spec : specs) {
+            List<Metrics.Series> series = spec.seriesOf().apply(run.metrics());
+            if (!Charts.hasData(series)) {
+                continue;
+            }
+            XYChart chart = Charts.lineChart(spec.title(), spec.xLabel(), spec.yLabel(), series);
+            Charts.writePng(chart, run.dir().resolve(CHARTS).resolve(spec.file()));
+            charts.append("<h3>").append(Html.escape(spec.title())).append("</h3>\n<img src=\"")
+                    .append(CHARTS).append('/').append(spec.file()).append("\" alt=\"")
+                    .append(Html.escape(spec.title())).append("\">\n<p class=\"caption\">")
+                    .append(Html.escape(spec.caption())).append("</p>\n");
+        }
+        return charts.toString();
+    }
+
+    private static String page(RunInfo run, String health, String charts) {
         StringBuilder b = new StringBuilder();
         b.append("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>selfsup run ")
                 .append(Html.escape(run.name())).append("</title>").append(Html.STYLE).append("</head><body>\n");
@@ -87,6 +93,12 @@ public final class RunReport {
             List<String> header = keys.stream().map(k -> k.equals("epoch") ? "epoch (0-based)" : k).toList();
             b.append("<h2>Evaluations</h2>\n").append(Html.table(header, s));
         }
+        List<List<String>> h = new ArrayList<>();
+        for (String[] r : RunHealth.rows(run)) {
+            h.add(List.of(r[0], r[1]));
+        }
+        b.append("<h2>Run health</h2>\n").append(Html.table(List.of("", "rendered " + java.time.Instant.now()
+                .truncatedTo(java.time.temporal.ChronoUnit.SECONDS)), h)).append(health);
         b.append("<h2>Charts</h2>\n");
         b.append(charts.isEmpty() ? "<p>No step or evaluation records with chartable values.</p>\n" : charts);
         if (!run.configText().isEmpty()) {

@@ -30,6 +30,7 @@ public final class MetricsLog implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final Path file;
     private final Writer out;
+    private final List<java.util.function.BiConsumer<String, Map<String, ?>>> copies = new ArrayList<>();
 
     private MetricsLog(Path file, Writer out) {
         this.file = file;
@@ -80,6 +81,15 @@ public final class MetricsLog implements AutoCloseable {
                 : lost + " of them before the checkpoint's step " + step + ": those records are lost"));
     }
 
+    /**
+     * Also hands every record written from now on to {@code copy} (type and fields, after the line is
+     * written): the TensorBoard log's scalars come from here, so they are exactly the metrics' numbers.
+     */
+    public MetricsLog alsoTo(java.util.function.BiConsumer<String, Map<String, ?>> copy) {
+        copies.add(copy);
+        return this;
+    }
+
     /** Appends one record; {@code type} comes first. */
     public void write(String type, Map<String, ?> fields) {
         Map<String, Object> rec = new LinkedHashMap<>();
@@ -98,6 +108,9 @@ public final class MetricsLog implements AutoCloseable {
             out.flush();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file, e);
+        }
+        for (java.util.function.BiConsumer<String, Map<String, ?>> c : copies) {
+            c.accept(type, fields);
         }
         if (RunPoints.hooked() && "step".equals(type)) {
             RunPoints.reach("step:" + fields.get("step"));

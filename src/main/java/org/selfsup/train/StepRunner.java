@@ -24,6 +24,10 @@ import org.selfsup.util.MetricKeys;
  * tau come from the schedule's device tables): the
  * returned loss arrays live in the caller's per-step manager and are only read when a step is logged.
  *
+ * <p>With gradient accumulation ({@code accumulate-steps} N) a step is N calls of {@link #accumulate} (forward
+ * and backward of one batch, the loss divided by N) and one {@link #finish} (reduction, optimiser, EMA): the
+ * all-reduce runs once per optimiser step, the EMA and the schedules count optimiser steps.
+ *
  * <p>This is THE training step: mixed precision (autocast around forward + loss, loss scaling around
  * backward and the optimiser step) and data parallelism (gradient all-reduce between backward and the
  * optimiser step) plug in here as small objects given to the constructor, at the two places marked in
@@ -95,9 +99,30 @@ public final class StepRunner {
      * @return the loss output (arrays attached to {@code sm})
      */
     public LossOutput step(NDManager sm, Map<String, NDArray> views, StepContext ctx) {
+        LossOutput out = accumulate(sm, views, ctx, 0, 1);
+        return finish(sm, ctx, out);
+    }
+
+    /**
+     * The first part of a step made of {@code of} batches (gradient accumulation): forward, loss and backward
+     * of batch {@code micro} (0-based) of the step, its gradients added to those of the step's earlier batches.
+     * The loss is divided by {@code of}, so that after the last batch the gradients are the mean over the
+     * step's batches: with a loss that is a mean over its batch (and no BatchNorm, which normalises each
+     * batch by its own statistics) the step equals one step on the concatenated batch. The EMA, when it runs
+     * before the forward pass, runs before batch 0 only. Follow the last batch with {@link #finish}.
+     *
+     * @param sm    this batch's manager: its views and activations live there
+     * @param ctx   the optimiser step k (the same for all the step's batches)
+     * @return the batch's loss output (unscaled, attached to {@code sm})
+     */
+    public LossOutput accumulate(NDManager sm, Map<String, NDArray> views, StepContext ctx, int micro, int of) {
         long t0 = System.nanoTime();
-        if (ema != null && timing == EmaTiming.BEFORE_FORWARD) {
-            updateEma(sm, ctx.step());
+        if (micro == 0) {
+            phaseNanos[0] = 0;
+            phaseNanos[1] = 0;
+            if (ema != null && timing == EmaTiming.BEFORE_FORWARD) {
+                updateEma(sm, ctx.step());
+            }
         }
         long t1 = System.nanoTime();
         ParameterStore ps = new ParameterStore(sm, false);
@@ -107,8 +132,24 @@ public final class StepRunner {
             try (Autocast.Region r = autocast.stepRegion()) {
                 out = method.loss(autocast.wrap(model.networks(ps)), views, ctx);
             }
-            gc.backward(precision.lossForBackward(out.total()));
+            NDArray loss = of == 1 ? out.total() : out.total().div((float) of);
+            gc.backward(precision.lossForBackward(loss));
         }
+        long t2 = System.nanoTime();
+        phaseNanos[0] += t1 - t0;
+        phaseNanos[1] += t2 - t1;
+        return out;
+    }
+
+    /**
+     * The second part of a step, after its last batch's {@link #accumulate}: the gradient reduction
+     * (data-parallel runs: one all-reduce per optimiser step), the optimiser step with step k's learning
+     * rate, zeroed gradients and the EMA when it runs after the step.
+     *
+     * @param out the last batch's loss output (returned, with the loss scaler's values added under fp16)
+     */
+    public LossOutput finish(NDManager sm, StepContext ctx, LossOutput out) {
+        long t1 = System.nanoTime();
         // data parallel: the gradients are averaged over the ranks here, before the optimiser reads them
         reducer.reduce(sm);
         long t2 = System.nanoTime();
@@ -119,8 +160,8 @@ public final class StepRunner {
             updateEma(sm, ctx.step());
         }
         long t4 = System.nanoTime();
-        phaseNanos[0] = (t1 - t0) + (t4 - t3);
-        phaseNanos[1] = t2 - t1;
+        phaseNanos[0] += t4 - t3;
+        phaseNanos[1] += t2 - t1;
         phaseNanos[2] = t3 - t2;
         LossScaler scaler = precision.scaler();
         if (scaler != null) {

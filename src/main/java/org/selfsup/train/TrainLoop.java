@@ -2,6 +2,7 @@ package org.selfsup.train;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +33,7 @@ public final class TrainLoop {
     private final int epochs;
     private final int stepsPerEpoch;
     private final List<TrainingListener> listeners;
+    private final int accumulate;
     private long stopAfterSteps = Long.MAX_VALUE;
 
     /**
@@ -44,6 +46,25 @@ public final class TrainLoop {
      */
     public TrainLoop(BatchSource source, StepRunner runner, NDManager manager, int epochs, int stepsPerEpoch,
                      List<TrainingListener> listeners) {
+        this(source, runner, manager, epochs, stepsPerEpoch, 1, listeners);
+    }
+
+    /**
+     * A loop whose every step accumulates the gradients of {@code accumulate} batches before the optimiser
+     * steps ({@code accumulate-steps}): step k, the schedules, the EMA, checkpoints and metrics count optimiser
+     * steps; the training state's batch counts batches (always a multiple of {@code accumulate} at a step's
+     * end, so a checkpoint never falls inside an accumulation).
+     *
+     * @param stepsPerEpoch optimiser steps per epoch (the epoch's batches / {@code accumulate}, rounded down:
+     *                      the leftover batches of an epoch are not trained on, as drop-last at the
+     *                      effective batch)
+     */
+    public TrainLoop(BatchSource source, StepRunner runner, NDManager manager, int epochs, int stepsPerEpoch,
+                     int accumulate, List<TrainingListener> listeners) {
+        if (accumulate < 1) {
+            throw new IllegalArgumentException("accumulate must be at least 1: " + accumulate);
+        }
+        this.accumulate = accumulate;
         this.source = source;
         this.runner = runner;
         this.schedule = runner.schedule();
@@ -81,15 +102,19 @@ public final class TrainLoop {
             long stepsThisRun = 0;
             for (int epoch = from.epoch(); epoch < epochs; epoch++) {
                 int start = epoch == from.epoch() ? from.batch() : 0;
+                if (start % accumulate != 0) {
+                    throw new IllegalStateException("resume at batch " + start + " of epoch " + epoch
+                            + ", inside an accumulation of " + accumulate + " batches");
+                }
                 for (TrainingListener l : listeners) {
                     l.onEpochStart(epoch, start);
                 }
                 int batch = start;
                 try (BatchSource.Epoch loader = source.epoch(epoch, start)) {
-                    while (loader.hasNext()) {
+                    while (batch / accumulate < stepsPerEpoch && loader.hasNext()) {
                         k++;
                         step(loader, k, epoch, batch, total);
-                        batch++;
+                        batch += accumulate;
                         stepsThisRun++;
                         at = new TrainState(k, epoch, batch);
                         if (stepsThisRun >= stopAfterSteps) {
@@ -98,7 +123,7 @@ public final class TrainLoop {
                     }
                 }
                 for (TrainingListener l : listeners) {
-                    l.onEpochEnd(epoch, k, batch - start);
+                    l.onEpochEnd(epoch, k, (batch - start) / accumulate);
                 }
                 at = new TrainState(k, epoch + 1, 0);
                 evaluate(epoch, k);
@@ -112,24 +137,71 @@ public final class TrainLoop {
         }
     }
 
+    /** Optimiser step k: its {@code accumulate} batches from {@code batch} on, then the listeners. */
     private void step(BatchSource.Epoch loader, long k, int epoch, int batch, long total) {
-        boolean lastOfEpoch = batch == stepsPerEpoch - 1;
+        int stepInEpoch = batch / accumulate;
+        int lastBatch = batch + accumulate - 1;
+        boolean lastOfEpoch = stepInEpoch == stepsPerEpoch - 1;
         boolean readBack = false;
         for (TrainingListener l : listeners) {
-            readBack |= l.wantsValues(k, batch, lastOfEpoch);
+            readBack |= l.wantsValues(k, lastBatch, lastOfEpoch);
         }
-        double lr = schedule.lr(epoch, batch);
+        double lr = schedule.lr(epoch, stepInEpoch);
         double tau = schedule.tau(k);
+        StepContext ctx = new StepContext(k, total, epoch);
         try (NDManager sm = manager.newSubManager()) {
+            long wait = 0;
+            List<Map<String, Double>> earlier = new ArrayList<>();
+            for (int m = 0; m < accumulate - 1; m++) {
+                // each earlier batch's views and activations are freed after its backward pass; on a logged
+                // step its values are read first, for the step's mean
+                try (NDManager mm = sm.newSubManager()) {
+                    Map<String, NDArray> views = loader.next(mm);
+                    wait += loader.lastWaitNanos();
+                    LossOutput out = runner.accumulate(mm, views, ctx, m, accumulate);
+                    if (readBack) {
+                        earlier.add(readBack(out));
+                    }
+                }
+            }
             Map<String, NDArray> views = loader.next(sm);
-            long wait = loader.lastWaitNanos();
-            LossOutput out = runner.step(sm, views, new StepContext(k, total, epoch));
-            TrainingListener.StepEvent event = new TrainingListener.StepEvent(k, epoch, batch, lastOfEpoch, lr, tau,
-                    wait, readBack ? readBack(out) : null);
+            wait += loader.lastWaitNanos();
+            LossOutput out = runner.finish(sm, ctx, runner.accumulate(sm, views, ctx, accumulate - 1, accumulate));
+            Map<String, Double> values = null;
+            if (readBack) {
+                values = readBack(out);
+                if (!earlier.isEmpty()) {
+                    values = mean(values, earlier, out.schedule().keySet());
+                }
+            }
+            TrainingListener.StepEvent event = new TrainingListener.StepEvent(k, epoch, lastBatch, lastOfEpoch, lr,
+                    tau, wait, values, views);
             for (TrainingListener l : listeners) {
                 l.onStep(event);
             }
         }
+    }
+
+    /**
+     * The mean over an accumulated step's batches of each loss value and diagnostic; the schedule values and
+     * the loss scaler's (only in the last batch's values) are the step's.
+     */
+    private static Map<String, Double> mean(Map<String, Double> last, List<Map<String, Double>> earlier,
+                                            java.util.Set<String> scheduleKeys) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        for (Map.Entry<String, Double> e : last.entrySet()) {
+            String key = e.getKey();
+            boolean perBatch = !scheduleKeys.contains(key) && earlier.stream().allMatch(o -> o.containsKey(key));
+            double s = e.getValue();
+            if (perBatch) {
+                for (Map<String, Double> o : earlier) {
+                    s += o.get(key);
+                }
+                s /= earlier.size() + 1;
+            }
+            out.put(key, s);
+        }
+        return out;
     }
 
     /**

@@ -1,5 +1,6 @@
 package org.selfsup.train;
 
+import ai.djl.ndarray.NDArray;
 import java.util.Map;
 
 /**
@@ -33,10 +34,13 @@ public interface TrainingListener {
      * @param waitNanos   how long the loop waited for its batch
      * @param values      the step's values read back to the host (schedule values, {@code loss}, loss terms,
      *                    {@code shift_*}, diagnostics such as {@code proj_std}), in logging order; null
-     *                    when no listener asked for them
+     *                    when no listener asked for them. Mutable: a listener called before the metrics
+     *                    listener may add its own values to the step's line (the online probe does)
+     * @param views       the step's input views by name (the method's order), on the device, alive only during
+     *                    {@link #onStep}; read them, never change them
      */
     record StepEvent(long step, int epoch, int batch, boolean lastOfEpoch, double lr, double tau, long waitNanos,
-                     Map<String, Double> values) {
+                     Map<String, Double> values, Map<String, NDArray> views) {
         /** The training state after this step (what a checkpoint written now resumes from). */
         public TrainState after() {
             return new TrainState(step, epoch, batch + 1);

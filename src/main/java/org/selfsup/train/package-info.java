@@ -22,7 +22,18 @@
  *       momentum buffers and, with fp16, the loss scale, inside
  *       a container with a CRC-32C ({@link org.selfsup.train.CheckpointFile}); written to a temporary file,
  *       fsynced and renamed, so a kill never leaves a half-written checkpoint.</li>
+ *   <li>{@code runs/NAME/checkpoints/online-probe.state} (and {@code .previous}): the online probe's head and
+ *       optimiser state at the same moments, keyed by step (written by {@code eval.OnlineMonitor}).</li>
+ *   <li>{@code runs/NAME/tensorboard/events.out.tfevents.*}: every record of {@code metrics.jsonl} as
+ *       TensorBoard scalars (rank 0; cut back to the checkpoint on resume, as the metrics are).</li>
+ *   <li>{@code runs/NAME/embedding-map.json}: the UMAP of test embeddings after the final epoch.</li>
  * </ul>
+ *
+ * <h2>Gradient accumulation</h2>
+ * With {@code accumulate-steps} N a step of the loop is N batches ({@link org.selfsup.train.StepRunner#accumulate}
+ * each, then one {@link org.selfsup.train.StepRunner#finish}); the step counter k, the schedules, the EMA, the
+ * listeners and checkpoints count optimiser steps, and {@link org.selfsup.train.TrainState#batch} counts
+ * batches, a multiple of N at every checkpoint.
  *
  * <h2>Resume</h2>
  * Re-running the same command on the same run folder continues from the newest good checkpoint (a
