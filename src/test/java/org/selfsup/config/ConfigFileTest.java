@@ -257,7 +257,8 @@ class ConfigFileTest {
     void runSettingsAreDeclaredOnTheirKeys() {
         // the keys a resume may change (@RunSetting on the field); changing this set changes what resumes
         assertEquals(java.util.Set.of("name", "runs-dir", "data-dir", "threads", "torch-threads", "prefetch",
-                "device", "knn-every", "knn-k", "knn-t", "knn-transform", "probe", "checkpoint-every",
+                "device", "knn-every", "knn-k", "knn-t", "knn-transform", "probe", "online-probe", "embedding-map",
+                "tensorboard", "checkpoint-every",
                 "checkpoint-steps", "log-every", "collapse-std", "preset", "channels-last", "cudnn-benchmark", "tf32",
                 "dist-timeout", "bucket-mb", "cache-dir"), ConfigKeys.RUN_SETTINGS);
         assertTrue(ConfigKeys.all().containsAll(ConfigKeys.RUN_SETTINGS));
