@@ -3,10 +3,11 @@
 # the distribution's bin/selfsup (which ships this file as lib/selfsup-env.sh). Sourcing it only defines
 # functions; nothing is set or printed until a launcher calls them, in this order:
 #
-#   selfsup_offline_env                       export DJL_OFFLINE (default true) and OPT_OUT_TRACKING=true
+#   selfsup_offline_env                       export DJL_OFFLINE (default true), OPT_OUT_TRACKING=true and
+#                                             UCX_ERROR_SIGNALS (default empty)
 #   configure_torch                           the GPU set-up: PYTORCH_* and LD_LIBRARY_PATH (see below)
 #   if selfsup_print_env; then exit 0; fi     SELFSUP_PRINT_ENV=1: print what configure_torch chose
-#   selfsup_java_opts                         set java_opts (default heap and JVM options)
+#   selfsup_java_opts "$@"                    set java_opts (default heap, by the command's data, and JVM options)
 #   if selfsup_print_java_opts; then exit 0; fi   SELFSUP_PRINT_JAVA_OPTS=1: print java_opts
 #   selfsup_utf8_locale                       LC_ALL=C.UTF-8 when the locale is not UTF-8
 #
@@ -17,6 +18,9 @@
 selfsup_offline_env() {
   export DJL_OFFLINE="${DJL_OFFLINE:-true}"
   export OPT_OUT_TRACKING=true
+  # Open MPI's UCX transport installs a SIGSEGV handler that takes the JVM's own (implicit null checks) for
+  # crashes and kills the rank ("Caught signal 11" in libucs): off unless set (also for mpirun ./selfsup ...)
+  [ -n "${UCX_ERROR_SIGNALS+x}" ] || export UCX_ERROR_SIGNALS=""
 }
 
 # GPU set-up. DJL needs a JNI built for the exact libtorch it loads; DJL 0.35 bundles one (cu128 flavour)
@@ -115,11 +119,43 @@ default_heap() {
   echo "${mb}m"
 }
 
-# Sets java_opts: SELFSUP_JAVA_OPTS when set (it replaces all defaults), else the default heap
-# (SELFSUP_HEAP or default_heap), the parallel GC and native access.
+# The default heap for small work: the built-in Fashion-MNIST subset, (Fashion-)MNIST, CIFAR and synthetic
+# data hold at most ~200 MB of pixels. The parallel collector grows its young generation to whatever -Xmx
+# allows, so the demo with an 8 GB ceiling peaked at 3.5 GB resident; 2 GB keeps it near its need.
+SELFSUP_SMALL_HEAP_MB=2048
+
+# Whether the command's arguments (or the --config file, or the configuration saved in a --checkpoint run
+# folder they name) mention a data set held or evaluated at scale: STL-10 (2.9 GB of pixels), Tiny ImageNet
+# (1.2 GB), ImageNet presets, image folders, list files and shards (kNN banks and probe features of many
+# images). Those keep the large default heap.
+selfsup_large_work() {
+  local a prev="" f
+  local words='stl10|tinyimagenet|imagenet|imagefolder|listfile|shards'
+  for a in "$@"; do
+    if [[ "$a" =~ $words ]]; then return 0; fi
+    f=""
+    case "$prev" in --config | --checkpoint) f="$a" ;; esac
+    case "$a" in --config=* | --checkpoint=*) f="${a#*=}" ;; esac
+    if [ -n "$f" ]; then
+      for c in "$f" "$f/config.yaml" "$(dirname "$(dirname "$f")")/config.yaml"; do
+        if [ -f "$c" ] && grep -qiE "$words" "$c" 2>/dev/null; then return 0; fi
+      done
+    fi
+    prev="$a"
+  done
+  return 1
+}
+
+# Sets java_opts from the command's arguments ("$@"): SELFSUP_JAVA_OPTS when set (it replaces all defaults),
+# else the default heap (SELFSUP_HEAP; else default_heap for large work, see selfsup_large_work, and at most
+# SELFSUP_SMALL_HEAP_MB otherwise), the parallel GC and native access.
 selfsup_java_opts() {
-  local heap default_opts
+  local heap default_opts mb
   heap="${SELFSUP_HEAP:-$(default_heap || true)}"
+  if [ -z "${SELFSUP_HEAP:-}" ] && [[ "$heap" =~ ^([0-9]+)m$ ]]; then
+    mb="${BASH_REMATCH[1]}"
+    if (( mb > SELFSUP_SMALL_HEAP_MB )) && ! selfsup_large_work "$@"; then heap="${SELFSUP_SMALL_HEAP_MB}m"; fi
+  fi
   if [ -n "$heap" ]; then
     default_opts="-Xmx$heap -XX:+UseParallelGC"
   else

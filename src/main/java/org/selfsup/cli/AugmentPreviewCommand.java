@@ -22,9 +22,8 @@ public final class AugmentPreviewCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--dataset", defaultValue = "fashion-mnist",
-            description = "Data set name (fashion-mnist, mnist, cifar10, cifar100, stl10, tinyimagenet, imagefolder, "
-                    + "listfile, shards, synthetic). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--dataset", defaultValue = "fashion-mnist", completionCandidates = Candidates.Datasets.class,
+            description = "Data set name (${COMPLETION-CANDIDATES}). Default: ${DEFAULT-VALUE}.")
     String dataset;
 
     @Option(names = "--data-dir", description = "Data set directory (not needed for the embedded fashion-mnist subset or synthetic). "
@@ -34,8 +33,8 @@ public final class AugmentPreviewCommand implements Runnable {
     @Option(names = "--split", defaultValue = "pretrain", description = "Split to draw from: pretrain, train or test. Default: ${DEFAULT-VALUE}.")
     String split;
 
-    @Option(names = "--plan", defaultValue = "rsa", description = "View plan (" + "byol, simsiam, rsa, rsa-aw, dssl-cifar, "
-            + "dssl-imagenet, dssl-byol-harder, dssl-byol-standard, heavy-pair, eval). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--plan", defaultValue = "rsa", completionCandidates = Candidates.Plans.class,
+            description = "View plan (${COMPLETION-CANDIDATES}). Default: ${DEFAULT-VALUE}.")
     String plan;
 
     @Option(names = "--out", required = true, description = "Output PNG file (written atomically). Required.")

@@ -4,10 +4,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import java.util.Locale;
-import org.selfsup.augment.AugBenchmark;
 import org.selfsup.augment.ViewPlan;
 import org.selfsup.augment.plans.PlanOptions;
 import org.selfsup.augment.plans.ViewPlans;
+import org.selfsup.bench.AugBench;
 import org.selfsup.data.Dataset;
 import org.selfsup.data.DatasetRegistry;
 import org.selfsup.data.ImageStats;
@@ -30,9 +30,8 @@ public final class BenchAugCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--plan", defaultValue = "byol",
-            description = "View plan (byol, simsiam, rsa, rsa-aw, dssl = dssl-cifar, dssl-imagenet, "
-                    + "dssl-byol-harder, dssl-byol-standard, heavy-pair, eval). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--plan", defaultValue = "byol", completionCandidates = Candidates.Plans.class,
+            description = "View plan (${COMPLETION-CANDIDATES}; dssl = dssl-cifar). Default: ${DEFAULT-VALUE}.")
     String plan;
 
     @Option(names = "--threads", defaultValue = "2", description = "Assembly threads. Default: ${DEFAULT-VALUE}.")
@@ -43,8 +42,9 @@ public final class BenchAugCommand implements Runnable {
                     + "Default: ${DEFAULT-VALUE}.")
     int size;
 
-    @Option(names = "--dataset", description = "Benchmark on this data set's pretraining split instead of synthetic images "
-            + "(e.g. fashion-mnist, the embedded subset). Default: none (synthetic).")
+    @Option(names = "--dataset", completionCandidates = Candidates.Datasets.class,
+            description = "Benchmark on this data set's pretraining split instead of synthetic images "
+            + "(${COMPLETION-CANDIDATES}; e.g. fashion-mnist, the embedded subset). Default: none (synthetic).")
     String dataset;
 
     @Option(names = "--data-dir", description = "Directory of --dataset, where it needs one. Default: none.")
@@ -109,7 +109,7 @@ public final class BenchAugCommand implements Runnable {
                     + org.selfsup.data.ImageDecoder.describe() + ")" : " " + store.rgb(0).height() + "x" + store.rgb(0).width() + "x3 in memory");
         }
         ViewPlan viewPlan = ViewPlans.create(planName, viewSize, PlanOptions.defaults());
-        AugBenchmark.Result r = AugBenchmark.run(store, viewPlan, norm, threads, batch, warmup, seconds, repeats);
+        AugBench.Result r = AugBench.run(store, viewPlan, norm, threads, batch, warmup, seconds, repeats);
         double median = r.medianImagesPerSecond();
         StringBuilder windows = new StringBuilder();
         for (double w : r.windows()) {

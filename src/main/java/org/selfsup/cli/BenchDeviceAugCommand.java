@@ -2,7 +2,7 @@ package org.selfsup.cli;
 
 import java.io.PrintWriter;
 import java.util.Locale;
-import org.selfsup.augment.device.DeviceAugmentBench;
+import org.selfsup.bench.DeviceAugBench;
 import org.selfsup.augment.device.DeviceViewParity;
 import org.selfsup.natives.LibTorch;
 import org.selfsup.util.UserException;
@@ -20,8 +20,8 @@ public final class BenchDeviceAugCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--plan", defaultValue = "rsa",
-            description = "View plan with a device form (byol, simsiam, rsa, rsa-aw). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--plan", defaultValue = "rsa", completionCandidates = Candidates.DevicePlans.class,
+            description = "View plan with a device form (${COMPLETION-CANDIDATES}). Default: ${DEFAULT-VALUE}.")
     String plan;
 
     @Option(names = "--batch", defaultValue = "256", description = "Source images per batch. Default: ${DEFAULT-VALUE}.")
@@ -67,7 +67,7 @@ public final class BenchDeviceAugCommand implements Runnable {
                     out.println(p.toJson(plan, batch, size, dev));
                 }
             } else {
-                DeviceAugmentBench.Result r = DeviceAugmentBench.measure(plan, batch, size, seconds);
+                DeviceAugBench.Result r = DeviceAugBench.measure(plan, batch, size, seconds);
                 out.printf(Locale.ROOT, "device augmentation %s, batch %d, %dx%d on %s: %.0f src img/s%n",
                         plan, batch, size, size, r.device(), r.imagesPerSecond());
                 out.println(r.toJson());

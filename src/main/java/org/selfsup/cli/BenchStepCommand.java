@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import org.selfsup.bench.StepBench;
 import org.selfsup.config.TrainConfig;
+import org.selfsup.runtime.Precision;
 import org.selfsup.runtime.TorchThreads;
 import org.selfsup.util.UserException;
 import picocli.CommandLine.Command;
@@ -24,13 +25,12 @@ public final class BenchStepCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--method", defaultValue = "rsa",
-            description = "Method (byol, simsiam, rsa, dssl-simsiam, dssl-byol, dssl-byol-baseline, "
-                    + "heavy-symmetric, heavy-symmetric-byol, simclr). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--method", defaultValue = "rsa", completionCandidates = Candidates.Methods.class,
+            description = "Method (${COMPLETION-CANDIDATES}). Default: ${DEFAULT-VALUE}.")
     String method;
 
-    @Option(names = "--arch", defaultValue = "resnet18-cifar",
-            description = "Backbone (resnet18-cifar, resnet18, resnet34, resnet50, small). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--arch", defaultValue = "resnet18-cifar", completionCandidates = Candidates.Archs.class,
+            description = "Backbone (${COMPLETION-CANDIDATES}). Default: ${DEFAULT-VALUE}.")
     String arch;
 
     @Option(names = "--batch", defaultValue = "64", description = "Source images per step. Default: ${DEFAULT-VALUE}.")
@@ -60,15 +60,19 @@ public final class BenchStepCommand implements Runnable {
             description = "Blocks per stage of the small arch. Default: ${DEFAULT-VALUE}.")
     List<Integer> blocks;
 
-    @Option(names = "--optimizer", defaultValue = "sgd", description = "Optimiser: sgd or lars. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--patch-size", defaultValue = "16", description = "Patch side of the ViT archs. Default: ${DEFAULT-VALUE}.")
+    int patchSize;
+
+    @Option(names = "--optimizer", defaultValue = "sgd", completionCandidates = Candidates.OptimizerNames.class,
+            description = "Optimiser: ${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE}.")
     String optimizer;
 
     @Option(names = "--seed", defaultValue = "0", description = "Seed of the weights and synthetic views. Default: ${DEFAULT-VALUE}.")
     long seed;
 
-    @Option(names = "--precision", defaultValue = "fp32",
-            description = "Forward arithmetic: fp32, bf16 (autocast) or fp16 (autocast + loss scaling). "
-                    + "Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--precision", defaultValue = "fp32", completionCandidates = Candidates.Precisions.class,
+            description = "Forward arithmetic: ${COMPLETION-CANDIDATES} (bf16: autocast; fp16: autocast + loss "
+                    + "scaling). Default: ${DEFAULT-VALUE}.")
     String precision;
 
     @Option(names = "--channels-last", description = "Convolution weights in channels-last memory format. "
@@ -97,9 +101,9 @@ public final class BenchStepCommand implements Runnable {
         if (size < 8) {
             throw new UserException("--size must be >= 8, got " + size);
         }
-        if (!TrainConfig.PRECISIONS.contains(precision)) {
+        if (!Precision.LABELS.contains(precision)) {
             throw new UserException("--precision: '" + precision + "' is not one of " + String.join(", ",
-                    TrainConfig.PRECISIONS));
+                    Precision.LABELS));
         }
         TrainConfig config = config();
         PrintWriter out = spec.commandLine().getOut();
@@ -145,6 +149,7 @@ public final class BenchStepCommand implements Runnable {
         c.arch = arch;
         c.width = width;
         c.blocks = blocks;
+        c.patchSize = patchSize;
         c.batchSize = batch;
         c.imageSize = size;
         c.device = device;

@@ -3,6 +3,7 @@ package org.selfsup.cli;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -52,6 +53,10 @@ public final class DataPackCommand implements Runnable {
         if (shardSize < 1) {
             throw new UserException("--shard-size must be at least 1, got " + shardSize);
         }
+        if (data.dataset.equals("imagefolder") && data.dataDir != null && inside(out, data.dataDir)) {
+            throw new UserException("--out: " + out + " is inside the image folder " + data.dataDir + " that is packed;"
+                    + " its shard folders would be read as new classes next time: choose a folder outside it");
+        }
         Dataset ds = data.load();
         PrintWriter console = spec.commandLine().getOut();
         int shards = pack((StreamedImages) ds.train(), out.resolve("train"), "train", console);
@@ -70,6 +75,32 @@ public final class DataPackCommand implements Runnable {
         console.printf(Locale.ROOT, "packed %s into %d shard(s) under %s; read with --dataset shards --data-dir %s%n",
                 ds.name(), shards, out, out);
         console.flush();
+    }
+
+    /**
+     * Whether {@code path} is {@code folder} or lies below it, links resolved (a path that does not exist
+     * yet is resolved through its nearest existing parent).
+     */
+    static boolean inside(Path path, Path folder) {
+        Path f = real(folder);
+        Path p = real(path);
+        return p.startsWith(f);
+    }
+
+    private static Path real(Path path) {
+        Path abs = path.toAbsolutePath().normalize();
+        Path existing = abs;
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        if (existing == null) {
+            return abs;
+        }
+        try {
+            return existing.toRealPath().resolve(existing.relativize(abs)).normalize();
+        } catch (IOException e) {
+            return abs;
+        }
     }
 
     private int pack(StreamedImages set, Path dir, String prefix, PrintWriter console) {

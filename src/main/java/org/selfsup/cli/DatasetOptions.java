@@ -15,8 +15,9 @@ import picocli.CommandLine.Option;
  */
 public final class DatasetOptions {
     @Option(names = "--dataset", paramLabel = "NAME", defaultValue = "fashion-mnist",
-            description = "Data set: fashion-mnist, mnist, cifar10, cifar100, stl10, tinyimagenet, imagefolder, "
-                    + "listfile, shards, synthetic (default: ${DEFAULT-VALUE}; without --data-dir fashion-mnist is the embedded 10k/2k subset).")
+            completionCandidates = Candidates.Datasets.class,
+            description = "Data set: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}; without --data-dir "
+                    + "fashion-mnist is the embedded 10k/2k subset).")
     public String dataset = "fashion-mnist";
 
     @Option(names = "--data-dir", paramLabel = "DIR",
@@ -24,8 +25,8 @@ public final class DatasetOptions {
                     + "fashion-mnist subset, synthetic data and --download).")
     public Path dataDir;
 
-    @Option(names = "--download", defaultValue = "false",
-            description = "Download the official files of fashion-mnist, cifar10, cifar100 or stl10 into --data-dir "
+    @Option(names = "--download", defaultValue = "false", completionCandidates = Candidates.Downloadable.class,
+            description = "Download the official files of ${COMPLETION-CANDIDATES} into --data-dir "
                     + "(or <cache-dir>/datasets/NAME) if they are missing, with checksum checks (default: ${DEFAULT-VALUE}).")
     public boolean download;
 

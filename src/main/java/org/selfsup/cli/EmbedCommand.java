@@ -51,12 +51,15 @@ public final class EmbedCommand implements Callable<Integer> {
             throw new UserException("--batch-size: must be positive, got " + batchSize);
         }
         org.selfsup.data.BadImagePolicy policy = org.selfsup.data.DataOptions.policy(onBadImage);
-        FolderEmbedder.images(images, policy);
+        // indexed before the model is opened (a bad folder fails fast), and only once (its warnings print once)
+        org.selfsup.data.StreamedImages set = FolderEmbedder.images(images, policy);
         try (NDManager manager = NDManager.newBaseManager();
              TrainedEncoder enc = encoder.open(manager, null, spec.commandLine().getErr())) {
+            org.selfsup.runtime.MemoryCheck.checkInference(enc.model().spec(), EvalData.inputSize(enc.config()),
+                    batchSize, manager.getDevice(), "--batch-size");
             int n = new FolderEmbedder(Encoders.backbone(enc.model(), manager),
                     EvalData.inputSize(enc.config()), DatasetNormalization.of(enc.config()),
-                    batchSize, l2).embed(manager, images, out, policy);
+                    batchSize, l2).embed(manager, images, set, out, policy);
             spec.commandLine().getOut().printf("embedded %d images (%d-d) to %s%n", n, enc.model().spec().featureDim(), out);
             spec.commandLine().getOut().flush();
         }

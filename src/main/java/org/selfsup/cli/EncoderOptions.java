@@ -16,18 +16,19 @@ final class EncoderOptions {
     Path checkpoint;
 
     @Option(names = "--weights", paramLabel = "FILE",
-            description = "Instead of --checkpoint: torchvision-named ResNet weights, a safetensors file (e.g. from "
+            description = "Instead of --checkpoint: torchvision-named ResNet or timm-named ViT weights, a safetensors file (e.g. from "
                     + "export --format safetensors, whose sidecar FILE.json gives arch, data set and input size) or a "
                     + "PyTorch .pth/.pt (torch.save zip); fc.* is ignored.")
     Path weights;
 
     @Option(names = "--arch", paramLabel = "NAME",
-            description = "With --weights: resnet18-cifar, resnet18, resnet34 or resnet50 (default: the sidecar's).")
+            description = "With --weights: resnet18-cifar, resnet18, resnet34, resnet50, vit-tiny, vit-small, vit-base or "
+                    + "vit (default: the sidecar's or the file's metadata).")
     String arch;
 
     @Option(names = "--key-prefix", paramLabel = "PREFIX",
             description = "With --weights: the state dict's key prefix, e.g. module.encoder_q. or online_network. "
-                    + "(default: detected when the file holds one ResNet state dict, and reported).")
+                    + "(default: detected when the file holds one ResNet or ViT state dict, and reported).")
     String keyPrefix;
 
     /** The encoder, from the checkpoint or the weights; notes go to {@code err}. */

@@ -9,8 +9,9 @@ final class EvalDataOptions {
     @Mixin
     EncoderOptions encoder;
 
-    @Option(names = "--dataset", paramLabel = "NAME",
-            description = "Data set to evaluate on (default: the checkpoint's, or the --weights sidecar's).")
+    @Option(names = "--dataset", paramLabel = "NAME", completionCandidates = Candidates.Datasets.class,
+            description = "Data set to evaluate on: ${COMPLETION-CANDIDATES} (default: the checkpoint's, or the "
+                    + "--weights sidecar's).")
     String dataset;
 
     @Option(names = "--data-dir", paramLabel = "DIR",

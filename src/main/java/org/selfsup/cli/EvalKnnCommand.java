@@ -24,8 +24,9 @@ import picocli.CommandLine.Spec;
 /** kNN accuracy of a checkpoint's frozen encoder. */
 @Command(name = "knn", mixinStandardHelpOptions = true,
         description = {"kNN accuracy of a checkpoint's frozen encoder (spec 1.4): L2-normalised backbone features "
-                + "in inference mode, the train split (ToTensor + Normalize) as memory bank, top-k cosine "
-                + "neighbours weighted by exp(sim/t); every test image is scored."})
+                + "in inference mode, the train split as memory bank, top-k cosine neighbours weighted by "
+                + "exp(sim/t); every test image is scored. Bank and test images get the run's knn-transform "
+                + "geometry, as its kNN monitor measured them."})
 public final class EvalKnnCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -62,16 +63,20 @@ public final class EvalKnnCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         try (NDManager manager = NDManager.newBaseManager();
              TrainedEncoder enc = data.encoder.open(manager, data.dataset, spec.commandLine().getErr())) {
+            org.selfsup.runtime.MemoryCheck.checkInference(enc.model().spec(), EvalData.inputSize(enc.config()),
+                    batchSize, manager.getDevice(), "--batch-size");
             Dataset ds = EvalData.load(enc.config(), data.dataset, data.dataDir);
             Knn knn = new Knn(k, t, 1024, 16384);
             if (ds.whyNoEvaluation() != null) {
                 throw new UserException(ds.name() + ": no kNN evaluation possible: " + ds.whyNoEvaluation());
             }
-            TestTransform transform = TestTransform.of(ds, EvalData.inputSize(enc.config()));
+            // the run's knn-transform, so the figure is the monitor's measure
+            String geometry = enc.config().knnTransform;
+            TestTransform transform = KnnMonitor.transform(geometry, ds, EvalData.inputSize(enc.config()));
             KnnResult r = KnnMonitor.evaluate(manager, Encoders.backbone(enc.model(), manager), ds.train(), ds.test(),
                     transform, knn, batchSize);
-            out.printf(Locale.ROOT, "kNN (k=%d, t=%s) on %s: top-1 %.2f%%  top-5 %.2f%%  (%d test images, bank %d)%n",
-                    r.k(), t, ds.name(), r.top1(), r.top5(), r.scored(), ds.train().size());
+            out.printf(Locale.ROOT, "kNN (k=%d, t=%s, knn-transform %s) on %s: top-1 %.2f%%  top-5 %.2f%%  (%d test "
+                    + "images, bank %d)%n", r.k(), t, geometry, ds.name(), r.top1(), r.top5(), r.scored(), ds.train().size());
             if (randomInit) {
                 try (SslModel init = SslModel.create(enc.model().spec().withoutPredictor(), false, false, manager,
                         EvalData.inputSize(enc.config()), enc.config().seed)) {

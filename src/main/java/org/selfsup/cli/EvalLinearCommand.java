@@ -48,9 +48,8 @@ public final class EvalLinearCommand implements Callable<Integer> {
     @Mixin
     EvalDataOptions data;
 
-    @Option(names = "--protocol", required = true, paramLabel = "NAME",
-            description = "cifar, msf, dssl-cifar, dssl-imagenet or fast (required: they differ in cost by orders of "
-                    + "magnitude).")
+    @Option(names = "--protocol", required = true, paramLabel = "NAME", completionCandidates = Candidates.Probes.class,
+            description = "${COMPLETION-CANDIDATES} (required: they differ in cost by orders of magnitude).")
     String protocol;
 
     @Option(names = "--epochs", defaultValue = "0",
@@ -102,6 +101,8 @@ public final class EvalLinearCommand implements Callable<Integer> {
         ProbeResult r;
         try (NDManager manager = NDManager.newBaseManager();
              TrainedEncoder enc = data.encoder.open(manager, data.dataset, spec.commandLine().getErr())) {
+            org.selfsup.runtime.MemoryCheck.checkInference(enc.model().spec(), EvalData.inputSize(enc.config()),
+                    extractBatch, manager.getDevice(), "--extract-batch");
             Dataset ds = EvalData.load(enc.config(), data.dataset, data.dataDir);
             int size = EvalData.inputSize(enc.config());
             if (ds.whyNoEvaluation() != null) {

@@ -69,8 +69,9 @@ public final class ExportCommand implements Callable<Integer> {
             if (safetensors) {
                 TorchvisionExport.Sidecar s = TorchvisionExport.export(enc, checkpoint, norm, out, includeHeads);
                 spec.commandLine().getOut().printf("exported %s backbone%s (%d-d features, %dx%d input) to %s "
-                        + "(torchvision names) and %s%n", s.arch(), includeHeads ? " and heads" : "", s.featureDim(),
-                        s.inputSize(), s.inputSize(), out, TorchvisionExport.sidecarPath(out));
+                        + "(%s names) and %s%n", s.arch(), includeHeads ? " and heads" : "", s.featureDim(),
+                        s.inputSize(), s.inputSize(), out, s.timm() != null ? "timm" : "torchvision",
+                        TorchvisionExport.sidecarPath(out));
             } else {
                 ExportedEncoder.Info info = ExportedEncoder.export(enc, checkpoint, norm, out);
                 spec.commandLine().getOut().printf("exported %s backbone (%d-d features, %dx%d input) to %s%n",

@@ -24,9 +24,10 @@ import picocli.CommandLine.Spec;
 
 /** Check torchvision-named weights against an architecture, and convert them to safetensors. */
 @Command(name = "import", mixinStandardHelpOptions = true,
-        description = {"Read torchvision-named ResNet weights (safetensors, or a PyTorch .pth/.pt torch.save zip such as "
-                + "torchvision's or a paper's released checkpoint), select the encoder's state dict (--key-prefix, or "
-                + "detected), and check it against an architecture: every backbone tensor present with the right shape.",
+        description = {"Read torchvision-named ResNet or timm-named ViT weights (safetensors, or a PyTorch .pth/.pt "
+                + "torch.save zip such as torchvision's, DINO's, MoCo v3's, MAE's or a paper's released checkpoint), select "
+                + "the encoder's state dict (--key-prefix, or detected), and check it against an architecture: every "
+                + "backbone tensor present with the right shape (a ViT's position embeddings resized to the grid).",
             "With --out, also write the backbone as a clean safetensors file (torchvision names, float32, the arch in "
                 + "its metadata) that train --init-from, eval --weights and embed --weights read directly."})
 public final class ImportCommand implements Callable<Integer> {
@@ -37,14 +38,21 @@ public final class ImportCommand implements Callable<Integer> {
     Path from;
 
     @Option(names = "--arch", paramLabel = "NAME",
-            description = "resnet18-cifar, resnet18, resnet34 or resnet50 (default: the file's sidecar or metadata; "
-                    + "without one the tensors are only listed).")
+            description = "resnet18-cifar, resnet18, resnet34, resnet50, or a ViT with timm's names: vit-tiny, "
+                    + "vit-small, vit-base, vit (width and depth from the file; patch size from patch_embed) (default: "
+                    + "the file's sidecar or metadata; without one the tensors are only listed).")
     String arch;
 
     @Option(names = "--key-prefix", paramLabel = "PREFIX",
-            description = "The state dict's key prefix, e.g. module.encoder_q., online_network., module. (default: "
-                    + "detected when the file holds one ResNet state dict, and reported).")
+            description = "The state dict's key prefix, e.g. module.encoder_q., online_network., module., "
+                    + "module.base_encoder. (default: detected when the file holds one ResNet or ViT state dict, and "
+                    + "reported).")
     String keyPrefix;
+
+    @Option(names = "--attention-heads", defaultValue = "0", paramLabel = "N",
+            description = "--arch vit: attention heads (default: the file's metadata, else width / 64, timm's "
+                    + "convention; MoCo v3's ViT-S has 12). Written into --out's metadata.")
+    int attentionHeads;
 
     @Option(names = "--strict", defaultValue = "true", arity = "1", paramLabel = "BOOL",
             description = "false: ignore (and list) tensors a torchvision ResNet does not have, instead of refusing "
@@ -77,7 +85,7 @@ public final class ImportCommand implements Callable<Integer> {
             return 0;
         }
         try (NDManager manager = NDManager.newBaseManager();
-             TrainedEncoder enc = ImportedEncoder.load(from, a, keyPrefix, null, strict, manager, line -> {
+             TrainedEncoder enc = ImportedEncoder.load(from, a, keyPrefix, null, strict, attentionHeads, manager, line -> {
                  err.println(line);
                  err.flush();
              })) {

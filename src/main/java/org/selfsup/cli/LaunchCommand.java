@@ -60,6 +60,6 @@ public final class LaunchCommand implements Callable<Integer> {
         }
         ProcessLauncher.Plan plan = new ProcessLauncher.Plan(nprocPerNode, nnodes, nodeRank, masterAddr, masterPort,
                 mpi, command);
-        return ProcessLauncher.run(plan, System.err);
+        return ProcessLauncher.run(plan, Main.class, System.err);
     }
 }

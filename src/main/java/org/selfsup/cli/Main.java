@@ -26,6 +26,7 @@ import picocli.CommandLine;
         subcommands = {
             TrainCommand.class,
             EvalCommand.class,
+            AnalyzeCommand.class,
             AugmentCommand.class,
             DataCommand.class,
             BenchCommand.class,
@@ -131,9 +132,15 @@ public final class Main implements Runnable {
     public static void main(String[] args) {
         // A stop signal runs the shutdown hooks with exit code 128 + n; tell the user which and how to continue.
         StopSignals.install();
+        // A stop signal: after selfsup's other hooks, end with _exit(128 + n), skipping the native exit path
+        // (libtorch's static destructors crash a training thread still inside an operation).
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             if (!exiting) {
                 System.err.println(StopSignals.message(StopSignals.received()));
+                sun.misc.Signal sig = StopSignals.received();
+                if (sig != null) {
+                    StopSignals.endAfterHooks(StopSignals.exitCode(sig.getNumber()));
+                }
             }
         }, "selfsup-interrupted"));
         int code = EXIT_INTERNAL_ERROR;

@@ -166,6 +166,9 @@ public final class TrainCommand implements Callable<Integer> {
                 if (ConfigKeys.isBoolean(key)) {
                     b.arity("0..1").fallbackValue("true");
                 }
+                if (!ConfigKeys.choices(key).isEmpty()) {
+                    b.completionCandidates(ConfigKeys.choices(key));
+                }
                 spec.addOption(b.build());
             }
             return spec;

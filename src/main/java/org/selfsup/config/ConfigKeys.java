@@ -13,10 +13,19 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.selfsup.augment.AugmentOn;
+import org.selfsup.augment.plans.ViewPlans;
+import org.selfsup.data.BadImagePolicy;
+import org.selfsup.data.DatasetRegistry;
+import org.selfsup.data.LabelSource;
 import org.selfsup.method.MethodOption;
 import org.selfsup.method.MethodRegistry;
+import org.selfsup.model.ModelSpec;
+import org.selfsup.optim.Optimizers;
+import org.selfsup.runtime.Precision;
 
 /**
  * The keys of {@link TrainConfig}: its fields in declaration order, then the methods' own options (declared
@@ -29,12 +38,20 @@ public final class ConfigKeys {
 
     /**
      * Keys that say where and how a run is executed, watched and kept, not what it trains: they may differ
-     * between the original and a resuming command. Every other key must match the checkpoint's.
+     * between the original and a resuming command. Every other key must match the checkpoint's. Declared on
+     * each key's field ({@link RunSetting}); the methods' options are never run settings.
      */
-    public static final Set<String> RUN_SETTINGS = Set.of("name", "runs-dir", "data-dir", "threads",
-            "torch-threads", "prefetch", "device", "knn-every", "knn-k", "knn-t", "knn-transform", "probe",
-            "online-probe", "embedding-map", "tensorboard", "checkpoint-every", "checkpoint-steps", "log-every", "collapse-std", "preset", "channels-last",
-            "cudnn-benchmark", "tf32", "dist-timeout", "bucket-mb", "cache-dir");
+    public static final Set<String> RUN_SETTINGS = runSettings();
+
+    private static Set<String> runSettings() {
+        Set<String> keys = new LinkedHashSet<>();
+        FIELDS.forEach((key, field) -> {
+            if (field.isAnnotationPresent(RunSetting.class)) {
+                keys.add(key);
+            }
+        });
+        return Collections.unmodifiableSet(keys);
+    }
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -51,6 +68,32 @@ public final class ConfigKeys {
     }
 
     private static final Map<String, MethodOption> OPTIONS = MethodRegistry.options();
+
+    private static final Map<String, List<String>> CHOICES = choiceLists();
+
+    private static Map<String, List<String>> choiceLists() {
+        Map<String, List<String>> m = new LinkedHashMap<>();
+        m.put("method", MethodRegistry.NAMES);
+        m.put("plan", ViewPlans.TRAINING_NAMES);
+        m.put("dataset", DatasetRegistry.NAMES);
+        m.put("on-bad-image", BadImagePolicy.LABELS);
+        m.put("labels", LabelSource.LABELS);
+        m.put("arch", ModelSpec.ARCHS);
+        m.put("pooling", ModelSpec.POOLINGS);
+        m.put("lr-scaling", Choices.LrScaling.LABELS);
+        m.put("optimizer", Optimizers.NAMES);
+        m.put("lr-schedule", Choices.LrSchedule.LABELS);
+        m.put("ema-schedule", Choices.EmaSchedule.LABELS);
+        m.put("ema-timing", Choices.EmaTiming.LABELS);
+        m.put("augment-on", AugmentOn.LABELS);
+        m.put("precision", Precision.LABELS);
+        m.put("knn-transform", Choices.KnnTransform.LABELS);
+        m.put("probe", Choices.Probe.LABELS);
+        for (String k : m.keySet()) {
+            field(k); // every choice is a field
+        }
+        return Collections.unmodifiableMap(m);
+    }
     private static final Set<String> ALL = allKeys();
 
     private static Set<String> allKeys() {
@@ -141,12 +184,17 @@ public final class ConfigKeys {
         }
         JsonPropertyDescription d = field(key).getAnnotation(JsonPropertyDescription.class);
         String text = d == null ? "" : d.value();
-        // the registries' lists, not copies of them
-        return switch (key) {
-            case "method" -> String.format(text, String.join(", ", MethodRegistry.NAMES));
-            case "plan" -> String.format(text, String.join(", ", TrainConfig.PLANS));
-            default -> text;
-        };
+        // the owners' lists, not copies of them
+        return CHOICES.containsKey(key) ? String.format(Locale.ROOT, text, String.join(", ", CHOICES.get(key))) : text;
+    }
+
+    /**
+     * The values a key accepts, from the list of the package that owns them (for validation, the key's
+     * description and flag completion); empty for a key that is not a choice. {@code plan} and {@code probe}
+     * also accept "" (the method's default plan, no probe).
+     */
+    public static List<String> choices(String key) {
+        return CHOICES.getOrDefault(key, List.of());
     }
 
     /** A short type label for help texts: int, number, true|false, text, int list. */

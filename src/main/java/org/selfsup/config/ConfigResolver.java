@@ -71,10 +71,27 @@ public final class ConfigResolver {
             layer.applyTo(c);
         }
         c.preset = preset.name();
+        dropPresetPlanForAnotherMethod(c, preset.layer(), file, flags);
         if (c.name == null || c.name.isBlank()) {
             c.name = configFile != null ? runNameFrom(configFile) : preset.name();
         }
         return new Layered(c, layers);
+    }
+
+    /**
+     * A preset's plan goes with the preset's method: when the config file or the flags choose another method
+     * and neither gives a plan, the method's own default plan applies ({@link TrainConfig#effectivePlan}), not
+     * the preset's (demo's {@code rsa} with {@code --method byol}). A plan given in the file or on the command
+     * line is kept, and a mismatch with the method is still refused by validation.
+     */
+    private static void dropPresetPlanForAnotherMethod(TrainConfig c, ConfigLayer preset, ConfigLayer file,
+                                                       ConfigLayer flags) {
+        boolean planGiven = (file != null && file.has("plan")) || (flags != null && flags.has("plan"));
+        boolean methodGiven = (file != null && file.has("method")) || (flags != null && flags.has("method"));
+        if (methodGiven && !planGiven && preset.has("plan") && preset.has("method")
+                && !preset.text("method").equals(c.method)) {
+            c.plan = "";
+        }
     }
 
     private static Preset choosePreset(String presetName, ConfigLayer file) {

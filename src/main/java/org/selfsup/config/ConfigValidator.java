@@ -11,19 +11,19 @@ import org.selfsup.util.Names;
  * Range and consistency checks of a {@link TrainConfig}. The first problem found is thrown as a
  * {@link ConfigValueException} naming the key(s).
  */
-final class ConfigValidator {
+public final class ConfigValidator {
     private ConfigValidator() {}
 
     // Bounds of the values that size allocations, far above any published recipe (ResNet widths 64-256,
     // batches up to 32k, 1000 epochs) but below what overflows or asks for terabytes at once. Whether a
     // legal configuration fits the device is checked at run start (runtime.MemoryCheck).
-    static final int MAX_WIDTH = 1024;
-    static final int MAX_BLOCKS = 64;
+    public static final int MAX_WIDTH = 1024;
+    public static final int MAX_BLOCKS = 64;
     static final int MAX_BATCH = 65536;
     static final int MAX_ACCUMULATE = 4096;
     static final int MAX_EPOCHS = 100_000;
     static final int MAX_PREFETCH = 64;
-    static final int MAX_IMAGE_SIZE = 4096;
+    public static final int MAX_IMAGE_SIZE = 4096;
 
     private static final Pattern RUN_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
     private static final Pattern DEVICE = Pattern.compile("auto|cpu|gpu|gpu:\\d+");
@@ -42,28 +42,30 @@ final class ConfigValidator {
         if (c.runsDir == null || c.runsDir.isBlank()) {
             throw new ConfigValueException("must not be empty", "runs-dir");
         }
-        oneOf("method", c.method, TrainConfig.METHODS);
+        oneOf("method", c.method);
         if (c.plan != null && !c.plan.isEmpty()) {
-            oneOf("plan", c.plan, TrainConfig.PLANS);
+            oneOf("plan", c.plan);
         }
         if (c.dataset == null || c.dataset.isBlank()) {
             throw new ConfigValueException("must not be empty", "dataset");
         }
-        oneOf("arch", c.arch, TrainConfig.ARCHS);
-        oneOf("lr-scaling", c.lrScaling, TrainConfig.LR_SCALINGS);
-        oneOf("optimizer", c.optimizer, TrainConfig.OPTIMIZERS);
-        oneOf("lr-schedule", c.lrSchedule, TrainConfig.LR_SCHEDULES);
-        oneOf("ema-schedule", c.emaSchedule, TrainConfig.EMA_SCHEDULES);
-        oneOf("ema-timing", c.emaTiming, TrainConfig.EMA_TIMINGS);
-        oneOf("augment-on", c.augmentOn, TrainConfig.AUGMENT_ON);
-        oneOf("precision", c.precision, TrainConfig.PRECISIONS);
-        oneOf("on-bad-image", c.onBadImage, TrainConfig.ON_BAD_IMAGE);
-        oneOf("labels", c.labels, TrainConfig.LABELS);
-        oneOf("knn-transform", c.knnTransform, TrainConfig.KNN_TRANSFORMS);
-        if (c.probe == null || !TrainConfig.PROBES.contains(c.probe)) {
+        oneOf("arch", c.arch);
+        oneOf("pooling", c.pooling);
+        oneOf("lr-scaling", c.lrScaling);
+        oneOf("optimizer", c.optimizer);
+        oneOf("lr-schedule", c.lrSchedule);
+        oneOf("ema-schedule", c.emaSchedule);
+        oneOf("ema-timing", c.emaTiming);
+        oneOf("augment-on", c.augmentOn);
+        oneOf("precision", c.precision);
+        oneOf("on-bad-image", c.onBadImage);
+        oneOf("labels", c.labels);
+        oneOf("knn-transform", c.knnTransform);
+        List<String> probes = ConfigKeys.choices("probe");
+        if (c.probe == null || !(c.probe.isEmpty() || probes.contains(c.probe))) {
             throw new ConfigValueException("'" + c.probe + "' is not a probe protocol (expected "
-                    + String.join(", ", TrainConfig.PROBES.subList(1, TrainConfig.PROBES.size())) + ", or empty for "
-                    + "none)" + Names.didYouMean(String.valueOf(c.probe), TrainConfig.PROBES), "probe");
+                    + String.join(", ", probes) + ", or empty for none)" + Names.didYouMean(String.valueOf(c.probe),
+                    java.util.stream.Stream.concat(java.util.stream.Stream.of(""), probes.stream()).toList()), "probe");
         }
         if (c.device == null || !DEVICE.matcher(c.device).matches()) {
             throw new ConfigValueException("'" + c.device + "' is not a device (auto, cpu, gpu or gpu:N)"
@@ -96,6 +98,14 @@ final class ConfigValidator {
                         "blocks");
             }
         }
+        atLeast("patch-size", c.patchSize, 1);
+        atMost("patch-size", c.patchSize, MAX_IMAGE_SIZE);
+        atLeast("attention-heads", c.attentionHeads, 0);
+        atMost("attention-heads", c.attentionHeads, MAX_WIDTH);
+        if (c.adamBeta2 < 0 || c.adamBeta2 >= 1) {
+            throw new ConfigValueException("must be in [0, 1) (got " + c.adamBeta2 + ")", "adam-beta2");
+        }
+        nonNegative("clip-grad", c.clipGrad);
         atLeast("epochs", c.epochs, 1);
         atMost("epochs", c.epochs, MAX_EPOCHS);
         if (c.batchSize < 2) {
@@ -147,12 +157,9 @@ final class ConfigValidator {
             throw new ConfigValueException("crop-scale-min " + c.cropScaleMin + " is greater than crop-scale-max "
                     + c.cropScaleMax, "crop-scale-min", "crop-scale-max");
         }
-        String plan = c.effectivePlan();
-        List<String> need = MethodRegistry.get(c.method).views();
-        List<String> give = ViewPlans.viewNames(plan);
-        if (!need.equals(give)) {
-            throw new ConfigValueException("plan '" + plan + "' gives views " + String.join(", ", give)
-                    + " but method " + c.method + " needs " + String.join(", ", need), "plan", "method");
+        String views = ViewPlans.viewMismatch(c.effectivePlan(), c.method, MethodRegistry.get(c.method).views());
+        if (views != null) {
+            throw new ConfigValueException(views, "plan", "method");
         }
         boolean warmupSchedule = !c.lrSchedule.equals("cosine-epoch");
         if (c.warmupEpochs > 0 && !warmupSchedule) {
@@ -166,13 +173,50 @@ final class ConfigValidator {
         if (c.nesterov && c.optimizer.equals("lars")) {
             throw new ConfigValueException("nesterov is not supported by optimizer lars", "nesterov", "optimizer");
         }
+        checkVit(c);
         if (c.imageSize > 0 && c.grid > c.imageSize) {
             throw new ConfigValueException("grid " + c.grid + " is larger than image-size " + c.imageSize,
                     "grid", "image-size");
         }
     }
 
-    private static void oneOf(String key, String value, List<String> allowed) {
+    /** A ViT's depth, heads and patch size against width and image size; channels-last does not apply. */
+    private static void checkVit(TrainConfig c) {
+        boolean vit = org.selfsup.model.ModelSpec.VITS.contains(c.arch);
+        if (!vit) {
+            if (c.attentionHeads != 0) {
+                throw new ConfigValueException("attention-heads " + c.attentionHeads + " applies to the vit arch only "
+                        + "(set it to 0 for " + c.arch + ")", "attention-heads", "arch");
+            }
+            return;
+        }
+        if (c.arch.equals("vit")) {
+            if (c.blocks.size() != 1) {
+                throw new ConfigValueException("arch vit takes its depth as one number (e.g. blocks 12), got "
+                        + ConfigKeys.format(c.blocks), "blocks", "arch");
+            }
+            int heads = c.attentionHeads > 0 ? c.attentionHeads : Math.max(1, c.width / 64);
+            if (c.width % heads != 0) {
+                throw new ConfigValueException(heads + " attention heads do not divide width " + c.width,
+                        "attention-heads", "width");
+            }
+        } else if (c.attentionHeads != 0) {
+            throw new ConfigValueException("attention-heads " + c.attentionHeads + " applies to the vit arch only ("
+                    + c.arch + " has its own)", "attention-heads", "arch");
+        }
+        if (c.imageSize > 0 && c.imageSize % c.patchSize != 0) {
+            throw new ConfigValueException("image-size " + c.imageSize + " is not a multiple of patch-size "
+                    + c.patchSize + " (" + c.arch + " cuts views into patches)", "image-size", "patch-size");
+        }
+        if (c.channelsLast) {
+            throw new ConfigValueException("channels-last does not apply to a ViT backbone (its only convolution is the "
+                    + "patch embedding; the blocks work on token matrices): set it to false", "channels-last", "arch");
+        }
+    }
+
+    /** {@code value} must be one of the values {@code key} accepts ({@link ConfigKeys#choices}). */
+    private static void oneOf(String key, String value) {
+        List<String> allowed = ConfigKeys.choices(key);
         if (value == null || !allowed.contains(value)) {
             throw new ConfigValueException("'" + value + "' is not one of " + String.join(", ", allowed)
                     + Names.didYouMean(String.valueOf(value), allowed), key);

@@ -182,6 +182,62 @@ public final class Presets {
                     "methods.md §3.7 (main table), §3.4 (views, optimisation); the row has no released code")
             .from(DSSL_SIMSIAM_IMAGENET).set("method", "heavy-symmetric").set("plan", "dssl-imagenet").build();
 
+    /**
+     * VICReg's ImageNet recipe (Bardes et al. 2022, §4.1 and appendix C) on CIFAR-10: the paper has no
+     * CIFAR pre-training recipe, so its hyper-parameters are kept as they are (docs/methods.md §7.1).
+     */
+    private static final Preset VICREG_CIFAR10 = Preset.builder("vicreg-cifar10",
+                    "VICReg, ResNet-18 (CIFAR stem) on CIFAR-10 with the paper's ImageNet recipe unchanged: "
+                            + "lambda = mu = 25, nu = 1, 8192x3 expander, LARS base lr 0.2 x 2048/256, wd 1e-6, "
+                            + "batch 2048, 1000 epochs, 10 warm-up epochs, cosine",
+                    "docs/methods.md §7.1: VICReg paper §4.1 and appendix C (coefficients, expander, LARS, base lr "
+                            + "0.2 scaled by B/256, wd 1e-6, batch 2048, 1000 epochs, 10 warm-up epochs); crops "
+                            + "0.08-1 as BYOL's views")
+            .from(RSA_CIFAR10)
+            .set("method", "vicreg").set("plan", "byol")
+            .set("crop-scale-min", 0.08).set("crop-scale-max", 1.0)
+            .set("arch", "resnet18-cifar").set("zero-init-residual", true)
+            .set("epochs", 1000).set("batch-size", 2048)
+            .set("optimizer", "lars").set("lr", 0.2).set("lr-scaling", "linear").set("momentum", 0.9)
+            .set("nesterov", false).set("weight-decay", 1e-6)
+            .set("lr-schedule", "warmup-cosine-step").set("warmup-epochs", 10)
+            .set("vicreg-invariance", 25.0).set("vicreg-variance", 25.0).set("vicreg-covariance", 1.0)
+            .build();
+
+    /** Barlow Twins' ImageNet recipe (Zbontar et al. 2021, §2 "Implementation details") on CIFAR-10. */
+    private static final Preset BARLOW_TWINS_CIFAR10 = Preset.builder("barlow-twins-cifar10",
+                    "Barlow Twins, ResNet-18 (CIFAR stem) on CIFAR-10 with the paper's ImageNet recipe unchanged: "
+                            + "lambda 5e-3, 8192x3 projector, LARS lr 0.2 x 2048/256 (one lr for weights and biases), "
+                            + "wd 1.5e-6, batch 2048, 1000 epochs, 10 warm-up epochs, cosine",
+                    "docs/methods.md §7.2: Barlow Twins paper §2 implementation details (lambda 5e-3, projector "
+                            + "8192-8192-8192, LARS, lr 0.2 for weights, wd 1.5e-6, batch 2048, 1000 epochs, 10 "
+                            + "warm-up epochs, cosine decay); crops 0.08-1 as BYOL's views")
+            .from(VICREG_CIFAR10)
+            .set("method", "barlow-twins")
+            .set("weight-decay", 1.5e-6)
+            .set("barlow-lambda", 5e-3)
+            .build();
+
+    /** MoCo v3's ResNet-50 100-epoch command (CONFIG.md of its repository, main_moco.py defaults) on CIFAR-10. */
+    private static final Preset MOCOV3_CIFAR10 = Preset.builder("mocov3-cifar10",
+                    "MoCo v3, ResNet-18 (CIFAR stem) on CIFAR-10 with the released ResNet-50 100-epoch command "
+                            + "unchanged: tau 1.0, momentum 0.99 -> 1 (cosine), LARS lr 0.6 x 4096/256, wd 1e-6, "
+                            + "batch 4096, 100 epochs, 10 warm-up epochs, crops 0.2-1",
+                    "docs/methods.md §7.3: moco-v3 CONFIG.md 'ResNet-50, 100-epoch pre-training' (--moco-m-cos "
+                            + "--crop-min=.2) with main_moco.py defaults (lr 0.6, batch 4096, wd 1e-6, lars, "
+                            + "warmup 10, moco-m 0.99, moco-t 1.0, dim 256, mlp-dim 4096)")
+            .from(RSA_CIFAR10)
+            .set("method", "mocov3").set("plan", "byol")
+            .set("crop-scale-min", 0.2).set("crop-scale-max", 1.0)
+            .set("arch", "resnet18-cifar").set("zero-init-residual", true)
+            .set("epochs", 100).set("batch-size", 4096)
+            .set("optimizer", "lars").set("lr", 0.6).set("lr-scaling", "linear").set("momentum", 0.9)
+            .set("nesterov", false).set("weight-decay", 1e-6)
+            .set("lr-schedule", "warmup-cosine-step").set("warmup-epochs", 10)
+            .set("ema-base", 0.99).set("ema-schedule", "cosine").set("ema-timing", "before-forward")
+            .set("moco-t", 1.0)
+            .build();
+
     /** Small enough for two CPU cores; recipe of platform.md's Fashion-MNIST reference runs. */
     private static final Preset DEMO = Preset.builder("demo",
                     "RSA on the embedded Fashion-MNIST subset, small ResNet, a few minutes on 2 CPU cores",
@@ -194,11 +250,38 @@ public final class Presets {
             .set("probe", "fast")
             .build();
 
+    /**
+     * RSA with a ViT-T/4 on CIFAR-10: rsa-cifar10's views, method and schedules of beta and the EMA, trained as the
+     * ViT papers train (DINO, MoCo v3): AdamW with decoupled decay skipping biases, norms, class token and
+     * position embeddings, linear warm-up then a per-step cosine, gradient-norm clipping. Neither RSA nor BYOL was
+     * published with a ViT; the hyper-parameters are a starting point, not a reproduction.
+     */
+    private static final Preset RSA_CIFAR10_VIT = Preset.builder("rsa-cifar10-vit-t4",
+                    "RSA with a ViT-Tiny, 4 px patches (8x8 tokens + class token) on CIFAR-10: AdamW lr 5e-4 x B/256, "
+                            + "wd 0.05, betas 0.9/0.95, 10 warm-up epochs then cosine, clip 3.0, 200 epochs, batch 256 "
+                            + "(our recipe: no paper trains RSA with a ViT)",
+                    "methods.md §2.2-2.6 (RSA's views, loss, beta and EMA as rsa-cifar10); the optimisation follows "
+                            + "DINO (AdamW, warm-up + cosine, clip 3.0, wd 0.05) and MoCo v3 (beta2 0.95), scaled to CIFAR")
+            .from(RSA_CIFAR10)
+            .set("arch", "vit-tiny").set("patch-size", 4).set("pooling", "cls").set("frozen-patch-embed", false)
+            .set("optimizer", "adamw").set("lr", 5e-4).set("lr-scaling", "linear").set("momentum", 0.9)
+            .set("adam-beta2", 0.95).set("weight-decay", 0.05)
+            .set("lr-schedule", "warmup-cosine-step").set("warmup-epochs", 10).set("clip-grad", 3.0)
+            .build();
+
+    /** BYOL (RSA's code) with a ViT-T/4 on CIFAR-10, trained as rsa-cifar10-vit-t4. */
+    private static final Preset BYOL_CIFAR10_VIT = Preset.builder("byol-cifar10-vit-t4",
+                    "BYOL (RSA repository's baseline, aggressive pairs) with a ViT-Tiny/4 on CIFAR-10, optimised as "
+                            + "rsa-cifar10-vit-t4 (our recipe: no paper trains this BYOL with a ViT)",
+                    "methods.md §2.2 (aa pairs), §2.4 (BYOL loss); optimisation as rsa-cifar10-vit-t4")
+            .from(RSA_CIFAR10_VIT).set("method", "byol").set("plan", "byol").build();
+
     private static final Map<String, Preset> ALL = index(RSA_CIFAR10, RSA_CIFAR100, RSA_STL10, RSA_TINYIMAGENET,
             RSA_IMAGENET100,
             RSA_IMAGENET1K, DSSL_SIMSIAM_CIFAR10, DSSL_SIMSIAM_IMAGENET, DSSL_BYOL_IMAGENET, BYOL_DSSL_IMAGENET,
             BYOL_HEAVY_IMAGENET, BYOL_CIFAR10,
-            SIMSIAM_CIFAR10, SIMSIAM_HEAVY_CIFAR10, SIMSIAM_IMAGENET, SIMSIAM_HEAVY_IMAGENET, DEMO);
+            SIMSIAM_CIFAR10, SIMSIAM_HEAVY_CIFAR10, SIMSIAM_IMAGENET, SIMSIAM_HEAVY_IMAGENET,
+            VICREG_CIFAR10, BARLOW_TWINS_CIFAR10, MOCOV3_CIFAR10, DEMO, RSA_CIFAR10_VIT, BYOL_CIFAR10_VIT);
 
     private static Map<String, Preset> index(Preset... presets) {
         Map<String, Preset> m = new LinkedHashMap<>();

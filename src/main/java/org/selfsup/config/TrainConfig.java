@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.selfsup.augment.plans.ViewPlans;
 import org.selfsup.data.Dataset;
 import org.selfsup.data.DatasetRegistry;
 import org.selfsup.method.MethodDefinition;
@@ -33,36 +32,18 @@ import org.selfsup.util.UserException;
  */
 @JsonNaming(PropertyNamingStrategies.KebabCaseStrategy.class)
 public final class TrainConfig {
-    /** Method names (the method registry's). */
-    public static final List<String> METHODS = MethodRegistry.NAMES;
-    /** Backbone names (package {@code org.selfsup.model}). */
-    public static final List<String> ARCHS = org.selfsup.model.ModelSpec.ARCHS;
-    /** Training view plan names (package {@code org.selfsup.augment}); {@code eval} is not a training plan. */
-    public static final List<String> PLANS = ViewPlans.TRAINING_NAMES;
-    public static final List<String> LR_SCALINGS = List.of("linear", "none");
-    public static final List<String> OPTIMIZERS = org.selfsup.optim.Optimizers.NAMES;
-    public static final List<String> LR_SCHEDULES = List.of("cosine-epoch", "warmup-cosine-step", "dssl-epoch");
-    public static final List<String> EMA_SCHEDULES = List.of("cosine", "constant");
-    public static final List<String> EMA_TIMINGS = List.of("before-forward", "after-step");
-    public static final List<String> AUGMENT_ON = List.of("cpu", "device");
-    /** Precision names (package {@code org.selfsup.runtime}). */
-    public static final List<String> PRECISIONS = org.selfsup.runtime.Precision.LABELS;
-    public static final List<String> ON_BAD_IMAGE = List.of("skip", "fail");
-    public static final List<String> LABELS = List.of("folders", "none");
-    /** Test geometries of the kNN monitor (package {@code org.selfsup.eval}). */
-    public static final List<String> KNN_TRANSFORMS = List.of("plain", "dssl-cifar");
-    /** Linear-probe protocols {@code probe} accepts, "" = none ({@code org.selfsup.eval.ProbeProtocol.NAMES}). */
-    public static final List<String> PROBES = List.of("", "cifar", "msf", "dssl-cifar", "dssl-imagenet", "fast");
-
     // ---- run bookkeeping ----
     @JsonPropertyDescription("Run name: the run folder is <runs-dir>/<name>. Empty: the config file's name "
             + "without extension, else the preset name.")
+    @RunSetting
     public String name = "";
 
     @JsonPropertyDescription("Folder holding the run folders.")
+    @RunSetting
     public String runsDir = "runs";
 
     @JsonPropertyDescription("Preset the configuration started from (see --list-presets).")
+    @RunSetting
     public String preset = "";
 
     // ---- method ----
@@ -73,23 +54,23 @@ public final class TrainConfig {
     public String plan = "";
 
     // ---- data ----
-    @JsonPropertyDescription("Data set name (fashion-mnist, mnist, cifar10, cifar100, stl10, tinyimagenet, "
-            + "imagefolder, listfile, shards, synthetic).")
+    @JsonPropertyDescription("Data set: %s.")
     public String dataset = "fashion-mnist";
 
     @JsonPropertyDescription("Data set folder. Empty: the data set's default location (embedded data for "
             + "fashion-mnist).")
+    @RunSetting
     public String dataDir = "";
 
     @JsonPropertyDescription("View size in pixels. 0: the data set's default view size.")
     public int imageSize = 0;
 
     @JsonPropertyDescription("Image folders, list files and shards: an unreadable image is skipped with one "
-            + "warning (its samples use the next readable image) or fails the run naming the file: skip or fail.")
+            + "warning (its samples use the next readable image) or fails the run naming the file: %s.")
     public String onBadImage = "skip";
 
-    @JsonPropertyDescription("Image folders: folders (one sub-folder per class) or none (every image below the "
-            + "folder is an unlabelled pretraining sample; no kNN monitor).")
+    @JsonPropertyDescription("Image folders' labels: %s (folders: one sub-folder per class; none: every image "
+            + "below the folder is an unlabelled pretraining sample, no kNN monitor).")
     public String labels = "folders";
 
     @JsonPropertyDescription("Image folders, list files and shards: cap every picture's longer side at N pixels "
@@ -100,6 +81,7 @@ public final class TrainConfig {
 
     @JsonPropertyDescription("Cache folder of the folder indexes, pre-resized stores and downloads. Empty: "
             + "$XDG_CACHE_HOME/selfsup, else ~/.cache/selfsup.")
+    @RunSetting
     public String cacheDir = "";
 
     @JsonPropertyDescription("Smallest area fraction of RandomResizedCrop in the standard/weak views.")
@@ -109,17 +91,36 @@ public final class TrainConfig {
     public double cropScaleMax = 1.0;
 
     // ---- model ----
-    @JsonPropertyDescription("Backbone: resnet18-cifar, resnet18, resnet34, resnet50, small.")
+    @JsonPropertyDescription("Backbone: %s (small: a ResNet of free width and depth; vit-tiny, vit-small, vit-base: "
+            + "Vision Transformers of widths 192/384/768, depth 12, 3/6/12 heads; vit: free width, depth and heads).")
     public String arch = "resnet18-cifar";
 
-    @JsonPropertyDescription("Width (channels of the first stage) of the small backbone; ignored by other archs.")
+    @JsonPropertyDescription("Width of the small backbone (channels of the first stage) or of the vit backbone (the "
+            + "embedding width); ignored by other archs.")
     public int width = 16;
 
-    @JsonPropertyDescription("Residual blocks per stage of the small backbone, e.g. 1,1,1,1; ignored by other archs.")
+    @JsonPropertyDescription("Residual blocks per stage of the small backbone, e.g. 1,1,1,1; for the vit backbone one "
+            + "number, its depth; ignored by other archs.")
     public List<Integer> blocks = new ArrayList<>(List.of(1, 1, 1, 1));
 
-    @JsonPropertyDescription("Zero-initialise the last BatchNorm gamma of every residual block.")
+    @JsonPropertyDescription("Zero-initialise the last BatchNorm gamma of every residual block (ResNets).")
     public boolean zeroInitResidual = true;
+
+    @JsonPropertyDescription("ViT patch side in pixels: 16 for 224 px images, 4 or 8 for 32-96 px ones; the view size "
+            + "must be a multiple of it. ResNets ignore it.")
+    public int patchSize = 16;
+
+    @JsonPropertyDescription("Attention heads of the vit backbone (0: width / 64, at least 1); vit-tiny, vit-small and "
+            + "vit-base have 3, 6 and 12.")
+    public int attentionHeads = 0;
+
+    @JsonPropertyDescription("ViT feature that the method's heads, the kNN monitor and the probes see: %s (cls: the "
+            + "class token; mean: the mean of the patch tokens), both after the final LayerNorm. ResNets ignore it.")
+    public String pooling = "cls";
+
+    @JsonPropertyDescription("ViT: MoCo v3's frozen random patch projection (the patch embedding keeps its random "
+            + "initialisation and is never trained). ResNets ignore it.")
+    public boolean frozenPatchEmbed = false;
 
     @JsonPropertyDescription("Start from torchvision-named weights instead of the random initialisation: a "
             + "safetensors file or a PyTorch .pth/.pt (see 'selfsup import'); the backbone, and the projector/"
@@ -149,22 +150,33 @@ public final class TrainConfig {
     @JsonPropertyDescription("Base learning rate (scaled by lr-scaling).")
     public double lr = 0.1;
 
-    @JsonPropertyDescription("Learning-rate scaling: linear (lr * batch-size / 256, in floating point) or none.")
+    @JsonPropertyDescription("Learning-rate scaling: %s (linear: lr * batch-size / 256, in floating point; "
+            + "none: lr as given).")
     public String lrScaling = "linear";
 
-    @JsonPropertyDescription("Optimizer: sgd (PyTorch semantics) or lars (RSA's LARS).")
+    @JsonPropertyDescription("Optimizer: %s (sgd: PyTorch semantics; lars: RSA's LARS; adamw: PyTorch's AdamW, the "
+            + "ViT papers' choice).")
     public String optimizer = "sgd";
 
-    @JsonPropertyDescription("Momentum of the optimizer.")
+    @JsonPropertyDescription("Momentum of the optimizer (adamw: beta1).")
     public double momentum = 0.9;
 
     @JsonPropertyDescription("Nesterov momentum (sgd only).")
     public boolean nesterov = false;
 
-    @JsonPropertyDescription("Weight decay (sgd: all parameters; lars: parameters with more than one dimension).")
+    @JsonPropertyDescription("Weight decay (sgd: all parameters; lars: parameters with more than one dimension; adamw: "
+            + "decoupled, on parameters with more than one dimension except a ViT's class token and position "
+            + "embeddings, so never on biases and norms).")
     public double weightDecay = 5e-4;
 
-    @JsonPropertyDescription("Learning-rate schedule: cosine-epoch, warmup-cosine-step or dssl-epoch.")
+    @JsonPropertyDescription("adamw: beta2 (beta1 is momentum); 0.999 is PyTorch's default, MAE and MoCo v3 use 0.95.")
+    public double adamBeta2 = 0.999;
+
+    @JsonPropertyDescription("Clip the gradients' global L2 norm to this value before each optimiser step, as "
+            + "torch.nn.utils.clip_grad_norm_ (0 = off).")
+    public double clipGrad = 0;
+
+    @JsonPropertyDescription("Learning-rate schedule: %s.")
     public String lrSchedule = "cosine-epoch";
 
     @JsonPropertyDescription("Linear warm-up epochs (warmup-cosine-step and dssl-epoch only).")
@@ -174,10 +186,11 @@ public final class TrainConfig {
     @JsonPropertyDescription("Base EMA decay tau of the target network.")
     public double emaBase = 0.99;
 
-    @JsonPropertyDescription("EMA decay schedule: cosine (tau rises from ema-base to 1) or constant.")
+    @JsonPropertyDescription("EMA decay schedule: %s (cosine: tau rises from ema-base to 1; constant: tau stays "
+            + "at ema-base).")
     public String emaSchedule = "cosine";
 
-    @JsonPropertyDescription("When the target is updated: before-forward (RSA) or after-step (DSSL-BYOL).")
+    @JsonPropertyDescription("When the target is updated: %s (before-forward: RSA; after-step: DSSL-BYOL).")
     public String emaTiming = "before-forward";
 
     // ---- augmentation ----
@@ -205,53 +218,65 @@ public final class TrainConfig {
     public long seed = 0;
 
     @JsonPropertyDescription("Augmentation threads.")
+    @RunSetting
     public int threads = 2;
 
     @JsonPropertyDescription("PyTorch intra-op threads of this process (also OpenMP's, as OMP_NUM_THREADS would); "
             + "0 = the engine's default, one per core. 1 makes results bit-identical from run to run and across a "
             + "resume (same device and build); more threads sum in a varying order and drift by rounding.")
+    @RunSetting
     public int torchThreads = 0;
 
     @JsonPropertyDescription("Batches prepared ahead of the training step.")
+    @RunSetting
     public int prefetch = 2;
 
     @JsonPropertyDescription("Device: auto, cpu, gpu or gpu:N.")
+    @RunSetting
     public String device = "auto";
 
-    @JsonPropertyDescription("Where views are augmented: cpu (PIL-exact) or device (batched on the device).")
+    @JsonPropertyDescription("Where views are augmented: %s (cpu: PIL-exact; device: batched on the device).")
     public String augmentOn = "cpu";
 
-    @JsonPropertyDescription("Arithmetic of the forward passes: fp32, bf16 (autocast to bfloat16) or fp16 "
-            + "(autocast to float16 with dynamic loss scaling). Weights, optimiser state, EMA target, BatchNorm "
+    @JsonPropertyDescription("Arithmetic of the forward passes: %s (bf16: autocast to bfloat16; fp16: autocast to "
+            + "float16 with dynamic loss scaling). Weights, optimiser state, EMA target, BatchNorm "
             + "statistics, losses and checkpoints stay float32.")
     public String precision = "fp32";
 
     @JsonPropertyDescription("Keep convolution weights (and so activations) in channels-last memory format.")
+    @RunSetting
     public boolean channelsLast = false;
 
     @JsonPropertyDescription("Let cuDNN benchmark convolution algorithms (GPU only; not bit-reproducible).")
+    @RunSetting
     public boolean cudnnBenchmark = false;
 
     @JsonPropertyDescription("Allow TF32 for float32 matrix multiplications and convolutions (GPU only).")
+    @RunSetting
     public boolean tf32 = false;
 
     // ---- monitoring and checkpoints ----
     @JsonPropertyDescription("kNN monitor every N epochs (0 = off).")
+    @RunSetting
     public int knnEvery = 0;
 
     @JsonPropertyDescription("kNN monitor: number of neighbours.")
+    @RunSetting
     public int knnK = 200;
 
     @JsonPropertyDescription("kNN monitor: temperature of the vote weights.")
+    @RunSetting
     public double knnT = 0.1;
 
-    @JsonPropertyDescription("kNN monitor test geometry for bank and test images: plain (ToTensor + Normalize, "
-            + "RSA) or dssl-cifar (Resize(S*36/32, bicubic) + CenterCrop(S), DSSL's CIFAR monitor).")
+    @JsonPropertyDescription("Test geometry of the kNN monitor and of 'eval knn', for bank and test images: %s (plain: "
+            + "ToTensor + Normalize, RSA; dssl-cifar: Resize(S*36/32, bicubic) + CenterCrop(S), DSSL's CIFAR monitor).")
+    @RunSetting
     public String knnTransform = "plain";
 
-    @JsonPropertyDescription("Linear probe after pretraining (as RSA's train_single.py and DSSL's run.py): cifar, "
-            + "msf, dssl-cifar, dssl-imagenet or fast; empty = none. Its final-epoch test top-1 goes to the "
+    @JsonPropertyDescription("Linear probe after pretraining (as RSA's train_single.py and DSSL's run.py): "
+            + "%s; empty = none. Its final-epoch test top-1 goes to the "
             + "summary, the report and metrics.jsonl.")
+    @RunSetting
     public String probe = "";
 
     @JsonPropertyDescription("Online linear probe (solo-learn's practice): a linear classifier trained during "
@@ -259,35 +284,44 @@ public final class TrainConfig {
             + "labelled images; the encoder gets no gradient from it (pretraining is bit-identical on or off). Logs "
             + "online_probe_acc with the steps and online_probe_top1 (test) at every kNN point. Off by itself "
             + "without labels.")
+    @RunSetting
     public boolean onlineProbe = true;
 
     @JsonPropertyDescription("After the final epoch, a 2-D UMAP of the backbone features of up to 2000 test "
             + "images (seeded: deterministic) for the report's embedding map (embedding-map.json).")
+    @RunSetting
     public boolean embeddingMap = true;
 
     @JsonPropertyDescription("Write a TensorBoard log to <run>/tensorboard/ (every scalar of metrics.jsonl, the "
             + "augmentation preview, the configuration); view with: tensorboard --logdir runs/.")
+    @RunSetting
     public boolean tensorboard = true;
 
     @JsonPropertyDescription("Keep a checkpoint every N epochs (the last one is always written; 0 = last only).")
+    @RunSetting
     public int checkpointEvery = 10;
 
     @JsonPropertyDescription("Also checkpoint every N steps inside an epoch, for exact resume (0 = off).")
+    @RunSetting
     public int checkpointSteps = 0;
 
     @JsonPropertyDescription("Write a metrics line every N steps.")
+    @RunSetting
     public int logEvery = 10;
 
     @JsonPropertyDescription("Collapse warning when the per-dimension std of L2-normalised projections falls "
             + "below this (healthy is about 1/sqrt(dim)).")
+    @RunSetting
     public double collapseStd = 0.01;
 
     @JsonPropertyDescription("Data-parallel runs (mpirun, srun, selfsup launch): seconds without progress after "
             + "which a rank that died or hangs stops the others (exit code 4), and the rendezvous timeout.")
+    @RunSetting
     public double distTimeout = 300;
 
     @JsonPropertyDescription("Data-parallel runs: gradients are averaged in buckets of about this many MiB, one "
             + "all-reduce per bucket and step (PyTorch DDP's default 25).")
+    @RunSetting
     public double bucketMb = 25;
 
     /**
@@ -328,12 +362,18 @@ public final class TrainConfig {
         return new MethodOptions(methodOptions);
     }
 
+    /** The backbone the model keys describe (arch, width, blocks and the ViT settings). */
+    public org.selfsup.model.Backbone backbone() {
+        return org.selfsup.model.Backbone.of(arch, width, blocks, new org.selfsup.model.Backbone.Vit(patchSize,
+                attentionHeads, pooling, frozenPatchEmbed));
+    }
+
     /**
      * The learning rate the schedules start from: {@code lr * B / 256} (floating point) when linear, with B the
      * effective batch {@code batch-size * accumulate-steps}.
      */
     public double effectiveLr() {
-        return "linear".equals(lrScaling) ? lr * effectiveBatch() / 256.0 : lr;
+        return Choices.LrScaling.LINEAR.label().equals(lrScaling) ? lr * effectiveBatch() / 256.0 : lr;
     }
 
     /** Images per optimiser step: {@code batch-size * accumulate-steps}. */

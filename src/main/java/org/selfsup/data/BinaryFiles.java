@@ -26,6 +26,28 @@ final class BinaryFiles {
     }
 
     /** Throws a {@link UserException} unless {@code file} is an existing regular file. */
+    /**
+     * Refuses, before it is read, a data set whose pixels cannot fit in what is left of the Java heap (the
+     * launcher's default heap is sized by the data set, see README "Java heap"): one line naming the
+     * data set and the setting to raise, instead of an OutOfMemoryError after minutes of loading.
+     *
+     * @param bytes the pixels to hold
+     */
+    static void requireHeap(String what, long bytes) {
+        Runtime rt = Runtime.getRuntime();
+        long max = rt.maxMemory();
+        if (max == Long.MAX_VALUE) {
+            return; // no limit known
+        }
+        long left = max - (rt.totalMemory() - rt.freeMemory());
+        if (bytes > left) {
+            throw new UserException(String.format(java.util.Locale.ROOT, "%s: its pixels need %.1f GB of Java heap, "
+                    + "more than the %.1f GB left of the %.1f GB heap; give the JVM more, e.g. SELFSUP_HEAP=%dg "
+                    + "(launcher) or -Xmx%dg", what, bytes / 1e9, left / 1e9, max / 1e9,
+                    (long) Math.ceil(bytes * 1.6 / (1L << 30)) + 1, (long) Math.ceil(bytes * 1.6 / (1L << 30)) + 1));
+        }
+    }
+
     static Path requireFile(Path file) {
         if (!Files.isRegularFile(file)) {
             throw new UserException(file + ": file not found");

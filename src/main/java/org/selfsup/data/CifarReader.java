@@ -25,6 +25,19 @@ public final class CifarReader {
     public static final List<String> CIFAR10_CLASSES = List.of(
             "airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck");
 
+    /** CIFAR-10, binary version. */
+    public static final DatasetDefinition CIFAR10_DATASET = DatasetDefinition.named("cifar10")
+            .files("cifar-10-batches-bin/").viewSize(SIZE).normalization(Normalization.CIFAR)
+            .download(Downloads::cifar10)
+            .reader((dir, o) -> DatasetDefinition.Splits.of(cifar10(dir, "train"), cifar10(dir, "test")));
+
+    /** CIFAR-100, binary version (fine labels, or coarse with {@link DataOptions#coarseLabels}). */
+    public static final DatasetDefinition CIFAR100_DATASET = DatasetDefinition.named("cifar100")
+            .files("cifar-100-binary/").viewSize(SIZE).normalization(Normalization.CIFAR)
+            .download(Downloads::cifar100)
+            .reader((dir, o) -> DatasetDefinition.Splits.of(cifar100(dir, "train", o.coarseLabels),
+                    cifar100(dir, "test", o.coarseLabels)));
+
     private CifarReader() {}
 
     /** CIFAR-10 split {@code train} (the five data batches in order) or {@code test}. */

@@ -54,20 +54,22 @@ public final class DataOptions {
 
     /** {@code --on-bad-image skip|fail} as a policy; a UserException for another value. */
     public static BadImagePolicy policy(String value) {
-        return switch (value == null ? "" : value.toLowerCase(java.util.Locale.ROOT)) {
-            case "skip" -> BadImagePolicy.SKIP;
-            case "fail" -> BadImagePolicy.FAIL;
-            default -> throw new org.selfsup.util.UserException("--on-bad-image must be skip or fail, got '" + value + "'");
-        };
+        BadImagePolicy p = org.selfsup.util.Labelled.find(BadImagePolicy.class, value);
+        if (p == null) {
+            throw new org.selfsup.util.UserException("--on-bad-image must be "
+                    + String.join(" or ", BadImagePolicy.LABELS) + ", got '" + value + "'");
+        }
+        return p;
     }
 
     /** {@code --labels folders|none}: whether image folders are unlabelled; a UserException for another value. */
     public static boolean unlabelled(String value) {
-        return switch (value == null ? "" : value.toLowerCase(java.util.Locale.ROOT)) {
-            case "folders" -> false;
-            case "none" -> true;
-            default -> throw new org.selfsup.util.UserException("--labels must be folders or none, got '" + value + "'");
-        };
+        LabelSource s = org.selfsup.util.Labelled.find(LabelSource.class, value);
+        if (s == null) {
+            throw new org.selfsup.util.UserException("--labels must be " + String.join(" or ", LabelSource.LABELS)
+                    + ", got '" + value + "'");
+        }
+        return s == LabelSource.NONE;
     }
 
     /**

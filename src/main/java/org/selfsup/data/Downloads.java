@@ -33,9 +33,6 @@ import org.selfsup.util.UserException;
  * without network fails at once with a clear message.
  */
 public final class Downloads {
-    /** Data sets that {@code --download} can fetch. */
-    public static final List<String> DATASETS = List.of("fashion-mnist", "cifar10", "cifar100", "stl10");
-
     /** How long to wait for a connection before giving up. */
     public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
 
@@ -62,35 +59,41 @@ public final class Downloads {
 
     private Downloads() {}
 
-    /** Whether {@code --download} supports data set {@code name}. */
-    public static boolean supports(String name) {
-        return DATASETS.contains(name);
+    /** Fashion-MNIST's four IDX files into {@code dir}, each unless it is there (gzipped or not). */
+    public static void fashionMnist(Path dir) {
+        createDir(dir);
+        for (Resource r : FASHION_MNIST) {
+            Path f = dir.resolve(r.fileName());
+            if (!Files.isRegularFile(f) && !Files.isRegularFile(dir.resolve(r.fileName().replace(".gz", "")))) {
+                fetch(r, f);
+            }
+        }
     }
 
-    /** Downloads (and unpacks) data set {@code name} into {@code dir} unless its files are already there. */
-    public static void ensure(String name, Path dir) {
+    /** CIFAR-10's binary archive, unpacked into {@code dir}, unless its files are there. */
+    public static void cifar10(Path dir) {
+        archive(CIFAR10, createDir(dir), "cifar-10-batches-bin", "data_batch_1.bin", "data_batch_2.bin",
+                "data_batch_3.bin", "data_batch_4.bin", "data_batch_5.bin", "test_batch.bin");
+    }
+
+    /** CIFAR-100's binary archive, unpacked into {@code dir}, unless its files are there. */
+    public static void cifar100(Path dir) {
+        archive(CIFAR100, createDir(dir), "cifar-100-binary", "train.bin", "test.bin");
+    }
+
+    /** STL-10's binary archive, unpacked into {@code dir}, unless its files are there. */
+    public static void stl10(Path dir) {
+        archive(STL10, createDir(dir), "stl10_binary", "train_X.bin", "train_y.bin", "test_X.bin", "test_y.bin",
+                "unlabeled_X.bin");
+    }
+
+    private static Path createDir(Path dir) {
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
             throw new UserException(dir + ": cannot create download folder (" + e.getMessage() + ")");
         }
-        switch (name) {
-            case "fashion-mnist" -> {
-                for (Resource r : FASHION_MNIST) {
-                    Path f = dir.resolve(r.fileName());
-                    if (!Files.isRegularFile(f) && !Files.isRegularFile(dir.resolve(r.fileName().replace(".gz", "")))) {
-                        fetch(r, f);
-                    }
-                }
-            }
-            case "cifar10" -> archive(CIFAR10, dir, "cifar-10-batches-bin", "data_batch_1.bin", "data_batch_2.bin",
-                    "data_batch_3.bin", "data_batch_4.bin", "data_batch_5.bin", "test_batch.bin");
-            case "cifar100" -> archive(CIFAR100, dir, "cifar-100-binary", "train.bin", "test.bin");
-            case "stl10" -> archive(STL10, dir, "stl10_binary", "train_X.bin", "train_y.bin", "test_X.bin",
-                    "test_y.bin", "unlabeled_X.bin");
-            default -> throw new UserException("--download is not available for '" + name + "' (available for: "
-                    + String.join(", ", DATASETS) + ")");
-        }
+        return dir;
     }
 
     private static void archive(Resource r, Path dir, String folder, String... required) {

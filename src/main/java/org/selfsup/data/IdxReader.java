@@ -1,5 +1,7 @@
 package org.selfsup.data;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.List;
 import org.selfsup.util.UserException;
@@ -17,7 +19,65 @@ public final class IdxReader {
     /** Magic number of an IDX file of unsigned bytes with 1 dimension (labels). */
     public static final int LABELS_MAGIC = 0x00000801;
 
+    /** Fashion-MNIST class names, by label. */
+    public static final List<String> FASHION_MNIST_CLASSES = List.of(
+            "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot");
+    /** MNIST class names, by label. */
+    public static final List<String> MNIST_CLASSES = List.of("0", "1", "2", "3", "4", "5", "6", "7", "8", "9");
+
+    /** Classpath folder of the embedded Fashion-MNIST subset (from {@code data/fashion-mnist-mini/}). */
+    public static final String EMBEDDED_RESOURCE = "/data/fashion-mnist-mini/";
+
+    /** Fashion-MNIST; without a data directory the embedded 10k/2k subset. */
+    public static final DatasetDefinition FASHION_MNIST_DATASET = DatasetDefinition.named("fashion-mnist")
+            .files("IDX files (gz or raw); no data-dir: the embedded 10k/2k subset")
+            .viewSize(28).normalization(Normalization.FASHION_MNIST).dataDirOptional()
+            .download(Downloads::fashionMnist)
+            .reader((dir, o) -> splits("fashion-mnist", dir, FASHION_MNIST_CLASSES));
+
+    /** MNIST. */
+    public static final DatasetDefinition MNIST_DATASET = DatasetDefinition.named("mnist")
+            .files("IDX files (gz or raw)")
+            .viewSize(28).normalization(Normalization.MNIST)
+            .reader((dir, o) -> splits("mnist", dir, MNIST_CLASSES));
+
     private IdxReader() {}
+
+    /** The train and test splits of data set {@code n} in {@code dir}, or the embedded subset when null. */
+    private static DatasetDefinition.Splits splits(String n, Path dir, List<String> classes) {
+        if (dir == null) {
+            return DatasetDefinition.Splits.of(embedded("train", classes), embedded("t10k", classes));
+        }
+        BinaryFiles.requireDirectory(dir, n);
+        ImageStore train = read(n + "/train", idxFile(dir, "train-images-idx3-ubyte"),
+                idxFile(dir, "train-labels-idx1-ubyte"), classes);
+        ImageStore test = read(n + "/test", idxFile(dir, "t10k-images-idx3-ubyte"),
+                idxFile(dir, "t10k-labels-idx1-ubyte"), classes);
+        return DatasetDefinition.Splits.of(train, test);
+    }
+
+    private static Path idxFile(Path dir, String base) {
+        return BinaryFiles.firstExisting(dir, base + ".gz", base, base.replace("-idx", ".idx"));
+    }
+
+    /** The embedded Fashion-MNIST subset split {@code train} or {@code t10k}, read from the classpath. */
+    static ImageStore embedded(String split, List<String> classes) {
+        String img = EMBEDDED_RESOURCE + split + "-images-idx3-ubyte.gz";
+        String lab = EMBEDDED_RESOURCE + split + "-labels-idx1-ubyte.gz";
+        String name = "fashion-mnist/" + (split.equals("train") ? "train" : "test");
+        return parse(name, resource(img), "classpath:" + img, resource(lab), "classpath:" + lab, classes);
+    }
+
+    private static byte[] resource(String path) {
+        try (InputStream in = IdxReader.class.getResourceAsStream(path)) {
+            if (in == null) {
+                throw new UserException("classpath:" + path + ": embedded data missing from the build");
+            }
+            return BinaryFiles.maybeGunzip(in.readAllBytes(), "classpath:" + path);
+        } catch (IOException e) {
+            throw new UserException("classpath:" + path + ": cannot read (" + e.getMessage() + ")");
+        }
+    }
 
     /**
      * Reads an image file and its label file into a store of grey (1-channel) images.

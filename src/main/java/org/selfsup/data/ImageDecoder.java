@@ -28,7 +28,9 @@ import org.slf4j.LoggerFactory;
  *     {@code libturbojpeg0}: the library PIL itself uses there, with SIMD), else through OpenCV's
  *     {@code imdecode} (its bundled libjpeg-turbo 2.1, without SIMD); both with the accurate integer
  *     IDCT and fancy upsampling, as PIL, and EXIF orientation ignored as PIL does.
- * <li>PNG goes through OpenCV's {@code imdecode} (libpng).
+ * <li>PNG goes through OpenCV's {@code imdecode} (libpng), after {@link PngCheck} has refused in Java what
+ *     libpng would refuse with its own message on standard error (truncation, a CRC error, corrupt
+ *     compressed data, a bad row filter, no IEND).
  * <li>CMYK JPEG: the raw components are read (JDK ImageIO raster, same integer IDCT) and converted with
  *     PIL's formula (Adobe inverted CMYK, {@code 255 - k - c(255-k)/255} rounded as PIL's MULDIV255).
  * <li>16-bit grey PNG: PIL's mode {@code I} clips values above 255 (it does not scale); 16-bit RGB
@@ -54,7 +56,15 @@ public final class ImageDecoder {
 
     /** Decodes a whole file's bytes to an RGB image. */
     public static Image decode(byte[] bytes) throws BadImageException {
-        return decode(bytes, TURBO.isPresent());
+        return decode(bytes, TURBO.isPresent(), true);
+    }
+
+    /**
+     * {@link #decode(byte[])} for bytes that decoded before and are checksummed since (the pre-resized
+     * store's entries): without the PNG pre-check ({@link PngCheck}), which costs about one more inflate.
+     */
+    static Image decodeVerified(byte[] bytes) throws BadImageException {
+        return decode(bytes, TURBO.isPresent(), false);
     }
 
     /** Whether the system's libjpeg-turbo is installed and used for JPEG. */
@@ -64,8 +74,13 @@ public final class ImageDecoder {
 
     /** {@link #decode(byte[])} with JPEG through the system's libjpeg-turbo or not (tests compare both). */
     static Image decode(byte[] bytes, boolean systemJpeg) throws BadImageException {
+        return decode(bytes, systemJpeg, true);
+    }
+
+    private static Image decode(byte[] bytes, boolean systemJpeg, boolean checkPng) throws BadImageException {
         ImageHeader h = ImageHeader.read(bytes, bytes.length, true);
         if (h.format().equals("JPEG")) {
+            bytes = ImageHeader.jpegWithoutJunk(bytes);
             if (!ImageHeader.jpegComplete(bytes, bytes.length)) {
                 throw new BadImageException("image file is truncated");
             }
@@ -80,6 +95,9 @@ public final class ImageDecoder {
         if (systemJpeg && h.format().equals("JPEG")) {
             img = turboJpeg(TURBO.orElseThrow(), bytes);
         } else if (OpenCv.AVAILABLE && !h.format().equals("GIF")) {
+            if (checkPng && h.format().equals("PNG")) {
+                bytes = PngCheck.check(bytes, bytes.length); // libpng would also print its own message for these
+            }
             img = h.format().equals("PNG") && h.components() == 1 ? grey16Png(bytes) : openCv(bytes);
             if (img == null) {
                 throw new BadImageException("cannot decode " + h.format() + " data (damaged or truncated file)");

@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.nio.file.FileSystemLoopException;
 import java.nio.file.FileVisitOption;
 import java.nio.file.FileVisitResult;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -33,7 +35,27 @@ public final class ImageFolderReader {
     /** File extensions treated as images (lower case). */
     public static final Set<String> EXTENSIONS = Set.of("jpg", "jpeg", "png", "bmp", "gif", "tif", "tiff", "webp");
 
+    /** Image folders: {@code train/CLASS/*.jpg}, optional {@code val/} or {@code test/}, streamed. */
+    public static final DatasetDefinition DATASET = DatasetDefinition.named("imagefolder")
+            .files("train/CLASS/*.jpg, optional val/CLASS/*.jpg (streamed)")
+            .viewSize(224).normalization(Normalization.IMAGENET).streamed()
+            .reader(ImageFolderReader::splits);
+
     private ImageFolderReader() {}
+
+    private static DatasetDefinition.Splits splits(Path root, DataOptions o) {
+        String n = "imagefolder";
+        Path trainDir = root.resolve("train");
+        if (!Files.isDirectory(trainDir)) {
+            throw new UserException(trainDir + ": not found (an image folder holds train/ and optionally "
+                    + "val/ or test/, each with one folder per class)");
+        }
+        StreamedImages train = read(n + "/train", trainDir, null, o);
+        Path testDir = Files.isDirectory(root.resolve("val")) ? root.resolve("val") : root.resolve("test");
+        StreamedImages test = Files.isDirectory(testDir) && !o.unlabelled
+                ? read(n + "/" + testDir.getFileName(), testDir, train.classNames(), o) : null;
+        return DatasetDefinition.Splits.streamed(train, trainDir, test, testDir, o);
+    }
 
     /**
      * Indexes {@code dir} (e.g. {@code root/train}).
@@ -146,8 +168,13 @@ public final class ImageFolderReader {
 
                 @Override
                 public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-                    if (attrs.isRegularFile() && isImage(file)) {
+                    if (!isImage(file)) {
+                        return FileVisitResult.CONTINUE;
+                    }
+                    if (attrs.isRegularFile()) {
                         files.add(file);
+                    } else {
+                        index.refuse(file.toString(), notAFile(file, attrs)); // never dropped without a word
                     }
                     return FileVisitResult.CONTINUE;
                 }
@@ -164,6 +191,27 @@ public final class ImageFolderReader {
         }
         files.sort(null);
         return files;
+    }
+
+    /**
+     * Why an image-named entry that is not a regular file cannot be read: the walk (following links) gives
+     * a link's own attributes when its target cannot be reached, and a FIFO's or device's otherwise.
+     */
+    static String notAFile(Path file, BasicFileAttributes attrs) {
+        if (attrs.isSymbolicLink()) {
+            try {
+                Files.readAttributes(file, BasicFileAttributes.class); // follows the link
+            } catch (NoSuchFileException e) {
+                return "dangling symbolic link (its target does not exist)";
+            } catch (FileSystemException e) {
+                String why = e.getReason() == null ? "" : e.getReason();
+                return why.toLowerCase(Locale.ROOT).contains("levels of symbolic links") ? "symbolic link loop"
+                        : "symbolic link whose target cannot be read (" + (why.isEmpty() ? e.toString() : why) + ")";
+            } catch (IOException e) {
+                return "symbolic link whose target cannot be read (" + e.getMessage() + ")";
+            }
+        }
+        return "not a regular file (a FIFO, socket or device)";
     }
 
     static String abbreviate(List<String> names) {

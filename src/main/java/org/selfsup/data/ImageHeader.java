@@ -90,7 +90,8 @@ public record ImageHeader(String format, int width, int height, int components) 
         int i = 2;
         while (i + 1 < length) {
             if (u8(b, i) != 0xFF) {
-                return false; // not at a marker: damaged structure (libjpeg resynchronises; we refuse)
+                i++; // junk before a marker: skipped, as PIL and libjpeg do
+                continue;
             }
             int m = u8(b, i + 1);
             if (m == 0xFF) {
@@ -127,15 +128,59 @@ public record ImageHeader(String format, int width, int height, int components) 
         return false;
     }
 
+    /**
+     * {@code b} without the junk bytes PIL skips between the JPEG's header segments (up to its first scan),
+     * or {@code b} itself when it has none: libjpeg skips them too, but warns on standard error (through
+     * OpenCV) or reports a warning (TurboJPEG), so the decoders get the clean stream; pixels are the same.
+     */
+    static byte[] jpegWithoutJunk(byte[] b) {
+        java.io.ByteArrayOutputStream out = null;
+        int i = 2;
+        int copied = 0;
+        while (i + 3 < b.length) {
+            if (u8(b, i) != 0xFF || u8(b, i + 1) == 0x00) {
+                int junk = i;
+                while (i + 1 < b.length && (u8(b, i) != 0xFF || u8(b, i + 1) == 0x00 || u8(b, i + 1) == 0xFF)) {
+                    i += u8(b, i) == 0xFF && u8(b, i + 1) == 0x00 ? 2 : 1;
+                }
+                if (out == null) {
+                    out = new java.io.ByteArrayOutputStream(b.length);
+                }
+                out.write(b, copied, junk - copied);
+                copied = i;
+                continue;
+            }
+            int m = u8(b, i + 1);
+            if (m == 0xD8 || m == 0x01 || (m >= 0xD0 && m <= 0xD7)) {
+                i += 2;
+                continue;
+            }
+            if (m == 0xDA || m == 0xD9) {
+                break;
+            }
+            i += 2 + be16(b, i + 2);
+        }
+        if (out == null) {
+            return b;
+        }
+        out.write(b, copied, b.length - copied);
+        return out.toByteArray();
+    }
+
     private static ImageHeader jpeg(byte[] b, int length) throws BadImageException {
         int i = 2;
         while (i + 3 < length) {
             if (u8(b, i) != 0xFF) {
-                throw new BadImageException("broken JPEG data stream (no marker at byte " + i + ")");
+                i++; // junk before a marker: PIL skips it (its JPEG plugin: "Skip non-0xFF junk")
+                continue;
             }
             int m = u8(b, i + 1);
             if (m == 0xFF) {
                 i++;
+                continue;
+            }
+            if (m == 0x00) {
+                i += 2; // an escaped 0xFF where a marker belongs: PIL skips it too
                 continue;
             }
             if (m == 0xD8 || m == 0x01 || (m >= 0xD0 && m <= 0xD7)) {

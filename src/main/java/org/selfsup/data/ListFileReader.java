@@ -26,6 +26,19 @@ public final class ListFileReader {
     /** Largest number of classes a list may use (labels above are an error, not a huge allocation). */
     public static final int MAX_CLASSES = 100_000;
 
+    /** DSSL's list files: {@code train.txt}, optional {@code test.txt}, images under {@code all/}, streamed. */
+    public static final DatasetDefinition DATASET = DatasetDefinition.named("listfile")
+            .files("train.txt, optional test.txt, images under all/ (streamed)")
+            .viewSize(224).normalization(Normalization.IMAGENET).streamed()
+            .reader((root, o) -> {
+                String n = "listfile";
+                StreamedImages train = read(n + "/train", root, root.resolve(o.trainList), null, o);
+                Path testList = root.resolve(o.testList);
+                StreamedImages test = Files.exists(testList)
+                        ? read(n + "/test", root, testList, train.classNames(), o) : null;
+                return DatasetDefinition.Splits.streamed(train, root.resolve(o.trainList), test, testList, o);
+            });
+
     private ListFileReader() {}
 
     /**

@@ -193,7 +193,7 @@ public final class PreresizedStore implements StreamedImages.Loader {
             } else if (bytes != null && t.kinds[k] == KIND_UNREADABLE) {
                 throw new BadImageException(new String(bytes, StandardCharsets.UTF_8));
             } else if (bytes != null) {
-                return ImageDecoder.decode(bytes);
+                return ImageDecoder.decodeVerified(bytes); // decoded when stored, checksummed since
             }
         }
         // the same pixels the chunk held: the build's resize of the original

@@ -28,6 +28,18 @@ public final class Stl10Reader {
     public static final List<String> CLASSES = List.of(
             "airplane", "bird", "car", "cat", "deer", "dog", "horse", "monkey", "ship", "truck");
 
+    /** STL-10, binary version: pretraining on train+unlabeled (RSA), views of 64 px. */
+    public static final DatasetDefinition DATASET = DatasetDefinition.named("stl10")
+            .files("stl10_binary/ (pretraining on train+unlabeled)").viewSize(64).normalization(Normalization.STL10)
+            .download(Downloads::stl10)
+            .reader((dir, o) -> {
+                ImageStore train = read(dir, "train");
+                ImageStore unlabeled = read(dir, "unlabeled");
+                ImageStore test = read(dir, "test");
+                return DatasetDefinition.Splits.of(train, test)
+                        .withPretrain(ImageStore.concat("stl10/train+unlabeled", train, unlabeled));
+            });
+
     private Stl10Reader() {}
 
     /** Reads {@code split}: train, test, unlabeled or train+unlabeled. */
@@ -85,6 +97,7 @@ public final class Stl10Reader {
                         + "-byte image record (truncated or not an STL-10 binary file)");
             }
             int n = (int) (size / RECORD);
+            BinaryFiles.requireHeap(file.toString(), size);
             byte[][] out = new byte[n][];
             ByteBuffer buf = ByteBuffer.allocate(RECORD);
             for (int i = 0; i < n; i++) {

@@ -34,7 +34,7 @@ public final class SubsetWriter {
             ImageStore full = IdxReader.read("fashion-mnist/" + split,
                     BinaryFiles.firstExisting(src, split + "-images-idx3-ubyte.gz", split + "-images-idx3-ubyte"),
                     BinaryFiles.firstExisting(src, split + "-labels-idx1-ubyte.gz", split + "-labels-idx1-ubyte"),
-                    DatasetRegistry.FASHION_MNIST_CLASSES);
+                    IdxReader.FASHION_MNIST_CLASSES);
             ImageStore subset = firstPerClass(full, split.equals("train") ? perClassTrain : perClassTest);
             byte[][] idx = IdxReader.encode(subset);
             AtomicFiles.writeGzip(out.resolve(split + "-images-idx3-ubyte.gz"), idx[0]);

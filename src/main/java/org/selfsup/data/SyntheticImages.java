@@ -19,6 +19,21 @@ public final class SyntheticImages {
     /** Stream key that keeps the generator's draws apart from every other use of the seed. */
     private static final long KEY = 0x53594e5448L;
 
+    /**
+     * Generated images ({@link DataOptions}' synthetic counts, classes, size and seed), normalised by their own
+     * statistics; views of the images' size.
+     */
+    public static final DatasetDefinition DATASET = DatasetDefinition.named("synthetic")
+            .files("none (generated)").viewSize(32).dataDirOptional()
+            .reader((dir, o) -> {
+                ImageStore train = generate("synthetic/train", o.syntheticTrain, o.syntheticClasses, o.syntheticSize,
+                        o.syntheticSeed, 0);
+                ImageStore test = generate("synthetic/test", o.syntheticTest, o.syntheticClasses, o.syntheticSize,
+                        o.syntheticSeed, 1);
+                return DatasetDefinition.Splits.of(train, test).withNormalization(ImageStats.normalizationOf(train))
+                        .withViewSize(o.syntheticSize);
+            });
+
     private SyntheticImages() {}
 
     /**

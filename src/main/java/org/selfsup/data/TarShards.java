@@ -44,6 +44,19 @@ public final class TarShards {
     static final long SHARD_SHUFFLE = 0x5348;
     private static final List<String> IMAGE_EXTENSIONS = List.of("jpg", "jpeg", "png", "webp");
 
+    /** WebDataset shards: {@code train/*.tar}, optional {@code val/*.tar} or {@code test/*.tar}, streamed. */
+    public static final DatasetDefinition DATASET = DatasetDefinition.named("shards")
+            .files("train/*.tar, optional val/*.tar, WebDataset KEY.jpg + KEY.cls (streamed)")
+            .viewSize(224).normalization(Normalization.IMAGENET).streamed()
+            .reader((root, o) -> {
+                String n = "shards";
+                StreamedImages train = read(n + "/train", root.resolve("train"), null, o);
+                Path testDir = Files.isDirectory(root.resolve("val")) ? root.resolve("val") : root.resolve("test");
+                StreamedImages test = Files.isDirectory(testDir)
+                        ? read(n + "/" + testDir.getFileName(), testDir, train.classNames(), o) : null;
+                return DatasetDefinition.Splits.streamed(train, root.resolve("train"), test, testDir, o);
+            });
+
     private TarShards() {}
 
     /**

@@ -31,6 +31,15 @@ public final class TinyImageNetReader {
     /** Side of the pictures. */
     public static final int SIZE = 64;
 
+    /** Tiny-ImageNet-200, held in memory. */
+    public static final DatasetDefinition DATASET = DatasetDefinition.named("tinyimagenet")
+            .files("wnids.txt, train/WNID/images/*.JPEG, val/images/ + val/val_annotations.txt (in memory)")
+            .viewSize(SIZE).normalization(Normalization.TINY_IMAGENET)
+            .reader((dir, o) -> {
+                ImageStore[] splits = read(dir, o);
+                return DatasetDefinition.Splits.of(splits[0], splits[1]);
+            });
+
     private TinyImageNetReader() {}
 
     /** {train, test} stores of the tree at {@code root}. */
@@ -80,6 +89,7 @@ public final class TinyImageNetReader {
 
     /** Decodes every picture of {@code set} into a store of {@link #SIZE}-pixel RGB images, in parallel. */
     private static ImageStore inMemory(StreamedImages set) {
+        BinaryFiles.requireHeap(set.name(), (long) set.size() * SIZE * SIZE * 3);
         Image[] decoded = new Image[set.size()];
         IntStream.range(0, set.size()).parallel().forEach(i -> {
             try {

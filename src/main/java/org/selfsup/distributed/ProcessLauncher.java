@@ -64,14 +64,18 @@ public final class ProcessLauncher {
 
     private ProcessLauncher() {}
 
-    /** Runs the plan to its end; returns the exit code for the launcher. */
-    public static int run(Plan plan, PrintStream err) {
-        List<String> java = javaCommand(plan.command());
+    /**
+     * Runs the plan to its end; returns the exit code for the launcher.
+     *
+     * @param main the class whose {@code main} each rank runs with the plan's command (the CLI's)
+     */
+    public static int run(Plan plan, Class<?> main, PrintStream err) {
+        List<String> java = javaCommand(main, plan.command());
         return plan.mpi() ? runUnderMpirun(plan, java, err) : runDirect(plan, java, err);
     }
 
-    /** The JVM command line that runs {@code selfsup args} with this JVM's options and class path. */
-    static List<String> javaCommand(List<String> args) {
+    /** The JVM command line that runs {@code main args} with this JVM's options and class path. */
+    static List<String> javaCommand(Class<?> main, List<String> args) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
@@ -80,10 +84,70 @@ public final class ProcessLauncher {
             }
         }
         cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        cmd.add("org.selfsup.cli.Main");
+        cmd.add(classPath(System.getProperty("java.class.path")));
+        cmd.add(main.getName());
         cmd.addAll(args);
         return cmd;
+    }
+
+    /**
+     * {@code classPath} with every entry absolute and no empty entry: an empty entry means the working
+     * directory to the JVM, and a rank must load nothing from the folder it is started in.
+     */
+    static String classPath(String classPath) {
+        List<String> entries = new ArrayList<>();
+        for (String e : classPath.split(File.pathSeparator)) {
+            if (!e.isBlank()) {
+                entries.add(Path.of(e).toAbsolutePath().normalize().toString());
+            }
+        }
+        return String.join(File.pathSeparator, entries);
+    }
+
+    /**
+     * The mpirun command line. The JVM is started through {@code env}: when the program mpirun starts is
+     * named {@code java}, Open MPI rewrites its arguments, putting the working directory in front of the
+     * class path (so an {@code org/selfsup/cli/Main.class}, a logging configuration or a
+     * {@code META-INF/services} file in the folder the user launches from would be loaded instead of
+     * selfsup's) and the argument after the first one containing "cp" with it.
+     */
+    static List<String> mpirunCommand(String mpirun, Plan plan, List<String> java, boolean root, int cpus) {
+        List<String> cmd = new ArrayList<>(List.of(mpirun, "-np", String.valueOf(plan.nprocPerNode()),
+                "--bind-to", "none"));
+        if (root) {
+            cmd.add("--allow-run-as-root");
+        }
+        if (plan.nprocPerNode() > cpus) {
+            cmd.add("--oversubscribe");
+        }
+        String env = findOnPath("env");
+        cmd.add(env != null ? env : "/usr/bin/env");
+        cmd.addAll(java);
+        return cmd;
+    }
+
+    /**
+     * The environment that keeps a one-machine job's sockets on the loopback interface: mpirun's and its
+     * daemons' out-of-band channel (Open MPI 4: ORTE's oob; 5: PRRTE's) would otherwise listen on every
+     * interface, and the ranks' TCP transport does (0.0.0.0 and [::], measured) even with an interface list,
+     * so it is switched off (shared memory carries a one-machine job). NCCL's bootstrap goes to {@code lo}.
+     * A value the user set is kept.
+     */
+    static Map<String, String> loopbackEnv(Map<String, String> current, boolean mpi) {
+        Map<String, String> add = new java.util.LinkedHashMap<>();
+        if (mpi) {
+            add.put("OMPI_MCA_oob_tcp_if_include", "lo");
+            add.put("PRTE_MCA_oob_tcp_if_include", "lo");
+            // the TCP transport listens on every interface whatever its interface list says: on one machine
+            // the ranks talk through shared memory, so it is left out (and kept to loopback if asked for)
+            add.put("OMPI_MCA_btl", "^tcp");
+            add.put("OMPI_MCA_btl_tcp_if_include", "lo");
+        } else {
+            add.put("NCCL_SOCKET_IFNAME", "lo");
+        }
+        add.keySet().removeIf(k -> current.containsKey(k)
+                || (k.endsWith("_if_include") && current.containsKey(k.replace("_if_include", "_if_exclude"))));
+        return add;
     }
 
     private static int runUnderMpirun(Plan plan, List<String> java, PrintStream err) {
@@ -92,16 +156,13 @@ public final class ProcessLauncher {
             throw new UserException("launch: the MPI backend needs Open MPI's mpirun, which is not on the PATH "
                     + "(Debian/Ubuntu: apt-get install openmpi-bin)");
         }
-        List<String> cmd = new ArrayList<>(List.of(mpirun, "-np", String.valueOf(plan.nprocPerNode()),
-                "--bind-to", "none"));
-        if ("root".equals(System.getProperty("user.name"))) {
-            cmd.add("--allow-run-as-root");
-        }
-        if (plan.nprocPerNode() > Runtime.getRuntime().availableProcessors()) {
-            cmd.add("--oversubscribe");
-        }
-        cmd.addAll(java);
+        List<String> cmd = mpirunCommand(mpirun, plan, java, "root".equals(System.getProperty("user.name")),
+                Runtime.getRuntime().availableProcessors());
         ProcessBuilder pb = new ProcessBuilder(cmd).inheritIO();
+        pb.environment().putAll(loopbackEnv(pb.environment(), true)); // the MPI backend runs one machine
+        // UCX (Open MPI's ucx transport) installs a SIGSEGV handler that takes the JVM's own (implicit null
+        // checks) for crashes: a rank died with "Caught signal 11" in libucs at random (2 of 5 2-rank runs)
+        pb.environment().putIfAbsent("UCX_ERROR_SIGNALS", "");
         return supervise(List.of(start(pb)), err, "mpirun");
     }
 
@@ -117,6 +178,9 @@ public final class ProcessLauncher {
             env.put("SELFSUP_LOCAL_WORLD_SIZE", String.valueOf(plan.nprocPerNode()));
             env.put("MASTER_ADDR", plan.masterAddr());
             env.put("MASTER_PORT", String.valueOf(plan.masterPort()));
+            if (plan.nnodes() == 1) {
+                env.putAll(loopbackEnv(env, false));
+            }
             procs.add(start(pb));
         }
         return supervise(procs, err, "rank");
@@ -133,7 +197,7 @@ public final class ProcessLauncher {
     /** Waits for all; the first failure stops the rest. Signals to this JVM stop the children too. */
     private static int supervise(List<Process> procs, PrintStream err, String what) {
         Thread hook = new Thread(() -> stopAll(procs), "launch-stop-children");
-        Runtime.getRuntime().addShutdownHook(hook);
+        org.selfsup.util.ShutdownHooks.add(hook); // a stop signal waits for it before ending the process
         try {
             while (true) {
                 boolean allDone = true;
@@ -160,11 +224,7 @@ public final class ProcessLauncher {
             stopAll(procs);
             return 130;
         } finally {
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException ignored) {
-                // already shutting down: the hook runs
-            }
+            org.selfsup.util.ShutdownHooks.remove(hook); // when already shutting down, the hook runs
         }
     }
 

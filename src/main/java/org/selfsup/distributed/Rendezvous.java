@@ -49,7 +49,7 @@ public final class Rendezvous {
         try (ServerSocket server = new ServerSocket()) {
             server.setReuseAddress(true);
             try {
-                server.bind(new InetSocketAddress(world.masterPort()));
+                server.bind(new InetSocketAddress(bindAddress(world.masterAddr()), world.masterPort()));
             } catch (BindException e) {
                 throw new UserException("distributed: master port " + world.masterPort() + " is busy on this machine ("
                         + e.getMessage() + "); choose another with --master-port or MASTER_PORT");
@@ -134,6 +134,26 @@ public final class Rendezvous {
         throw new UserException("distributed: master " + where(world) + " unreachable for " + (long) timeout
                 + " s (" + (last == null ? "timeout" : last.getMessage()) + "); check --master-addr/--master-port "
                 + "(MASTER_ADDR/MASTER_PORT) and that rank 0 is running");
+    }
+
+    /**
+     * Where rank 0 listens: only where the other ranks reach it, MASTER_ADDR, when that is this machine's
+     * loopback (a one-machine job: nothing else can connect) or one of its interfaces (several machines);
+     * every interface (null) only when MASTER_ADDR is unset or names no address of this machine (behind NAT).
+     */
+    static java.net.InetAddress bindAddress(String masterAddr) {
+        if (masterAddr == null || masterAddr.isBlank()) {
+            return null;
+        }
+        try {
+            java.net.InetAddress a = java.net.InetAddress.getByName(masterAddr);
+            if (a.isLoopbackAddress() || java.net.NetworkInterface.getByInetAddress(a) != null) {
+                return a;
+            }
+        } catch (IOException e) {
+            // unknown here: the other ranks report it; listen everywhere as before
+        }
+        return null;
     }
 
     private static String where(World w) {

@@ -1,6 +1,7 @@
 package org.selfsup.eval;
 
 import org.selfsup.config.TrainConfig;
+import org.selfsup.data.DatasetDefinition;
 import org.selfsup.data.DatasetRegistry;
 import org.selfsup.data.Normalization;
 
@@ -8,16 +9,12 @@ import org.selfsup.data.Normalization;
 public final class DatasetNormalization {
     private DatasetNormalization() {}
 
-    /** The normalisation of {@code config.dataset} (synthetic data is loaded to compute its statistics). */
+    /**
+     * The normalisation of {@code config.dataset}: its definition's, or when that depends on the images
+     * (synthetic data) the statistics of the loaded data set.
+     */
     public static Normalization of(TrainConfig config) {
-        return switch (DatasetRegistry.checkName(config.dataset)) {
-            case "fashion-mnist" -> Normalization.FASHION_MNIST;
-            case "mnist" -> DatasetRegistry.MNIST_NORMALIZATION;
-            case "cifar10", "cifar100" -> Normalization.CIFAR;
-            case "stl10" -> Normalization.STL10;
-            case "tinyimagenet" -> Normalization.TINY_IMAGENET;
-            case "imagefolder", "listfile" -> Normalization.IMAGENET;
-            default -> EvalData.load(config, null, null).normalization();
-        };
+        DatasetDefinition d = DatasetRegistry.get(config.dataset);
+        return d.fixedNormalization() ? d.normalization() : EvalData.load(config, null, null).normalization();
     }
 }

@@ -9,9 +9,12 @@ import org.selfsup.data.DatasetRegistry;
 public final class EvalData {
     private EvalData() {}
 
-    /** The side of a run's training views: {@code image-size}, or the data set's default when 0. */
+    /**
+     * The side of a run's training views: {@code image-size}, or the data set's default when 0 (its
+     * definition's; {@link TrainConfig#viewSize}).
+     */
     public static int inputSize(TrainConfig config) {
-        return config.imageSize > 0 ? config.imageSize : DatasetRegistry.defaultViewSize(config.dataset);
+        return config.viewSize(null);
     }
 
     /**

@@ -70,7 +70,14 @@ public final class FolderEmbedder {
      * @return the number of images embedded
      */
     public int embed(NDManager manager, Path dir, Path csv, BadImagePolicy policy) {
-        StreamedImages set = images(dir, policy);
+        return embed(manager, dir, images(dir, policy), csv, policy);
+    }
+
+    /**
+     * As {@link #embed(NDManager, Path, Path, BadImagePolicy)} for the images of {@code dir} already indexed
+     * by {@link #images} (so that its warnings are printed once).
+     */
+    public int embed(NDManager manager, Path dir, StreamedImages set, Path csv, BadImagePolicy policy) {
         ImageOp resize = new Resize(inputSize);
         ImageOp crop = new CenterCrop(inputSize);
         boolean[] bad = new boolean[set.size()];
@@ -100,7 +107,7 @@ public final class FolderEmbedder {
                     if (bad[i]) {
                         continue;
                     }
-                    w.write(csvCell(dir.relativize(set.source(i).file()).toString()));
+                    w.write(csvCell(csvPath(dir, set.source(i).file())));
                     for (float v : f.row(i)) {
                         w.write(',');
                         w.write(Float.toString(v));
@@ -113,6 +120,66 @@ public final class FolderEmbedder {
             throw new UserException("--out: cannot write " + csv + ": " + org.selfsup.util.IoMessages.reason(e));
         }
         return written;
+    }
+
+    /**
+     * The CSV's path cell: {@code file}'s path relative to {@code dir}, reversibly. File names are bytes;
+     * valid UTF-8 is written as text, while every byte that is not part of valid UTF-8, and the character
+     * {@code %} itself, is written as {@code %XX} (two upper-case hex digits), so that percent-decoding the
+     * cell to bytes (Python: {@code urllib.parse.unquote_to_bytes}) gives the file's name exactly.
+     */
+    static String csvPath(Path dir, Path file) {
+        // Path.toUri() percent-encodes the path's raw bytes (toString() would replace a non-UTF-8 byte by U+FFFD)
+        String base = dir.toAbsolutePath().toUri().getRawPath();
+        String full = file.toAbsolutePath().toUri().getRawPath();
+        if (!base.endsWith("/")) {
+            base += "/";
+        }
+        String rel = full.startsWith(base) ? full.substring(base.length()) : dir.relativize(file).toString();
+        return encodeName(percentDecode(rel));
+    }
+
+    /** {@code %XX} escapes to bytes, other characters (ASCII in a raw URI path) as they are. */
+    private static byte[] percentDecode(String s) {
+        java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '%' && i + 2 < s.length()) {
+                b.write(Integer.parseInt(s.substring(i + 1, i + 3), 16));
+                i += 2;
+            } else {
+                byte[] u = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
+                b.write(u, 0, u.length);
+            }
+        }
+        return b.toByteArray();
+    }
+
+    /** Valid UTF-8 as text; {@code %} and each byte of an invalid sequence as {@code %XX}. */
+    static String encodeName(byte[] name) {
+        java.nio.charset.CharsetDecoder dec = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT);
+        java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(name);
+        java.nio.CharBuffer out = java.nio.CharBuffer.allocate(name.length + 1);
+        StringBuilder sb = new StringBuilder(name.length + 8);
+        while (true) {
+            java.nio.charset.CoderResult r = dec.decode(in, out, true);
+            out.flip();
+            for (int i = 0; i < out.length(); i++) {
+                char c = out.charAt(i);
+                sb.append(c == '%' ? "%25" : String.valueOf(c));
+            }
+            out.clear();
+            if (r.isError()) {
+                for (int k = 0; k < r.length(); k++) {
+                    sb.append(String.format(java.util.Locale.ROOT, "%%%02X", in.get() & 0xFF));
+                }
+            } else if (r.isUnderflow()) {
+                break;
+            }
+        }
+        return sb.toString();
     }
 
     private static String csvCell(String s) {

@@ -5,13 +5,15 @@ import ai.djl.ndarray.NDManager;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import org.selfsup.config.Choices;
 import org.selfsup.config.TrainConfig;
 import org.selfsup.data.Dataset;
 import org.selfsup.data.ImageSet;
 import org.selfsup.model.SslModel;
 import org.selfsup.runtime.Precision;
-import org.selfsup.train.FaultPoints;
+import org.selfsup.train.RunPoints;
 import org.selfsup.train.TrainingListener;
+import org.selfsup.util.MetricKeys;
 
 /**
  * The kNN monitor as a training listener (spec §1.4): every {@code every} epochs (and after the
@@ -94,10 +96,18 @@ public final class KnnMonitor implements TrainingListener {
      * of side S, DSSL's CIFAR monitor (36 and 32 on CIFAR).
      */
     public static TestTransform transform(TrainConfig config, Dataset ds) {
-        if ("dssl-cifar".equals(config.knnTransform)) {
-            return ProbeProtocol.DSSL_CIFAR.testTransform(ds.normalization(), config.viewSize(ds), ds.test());
-        }
-        return TestTransform.of(ds, config.viewSize(ds));
+        return transform(config.knnTransform, ds, config.viewSize(ds));
+    }
+
+    /**
+     * The test geometry {@code knnTransform} (a {@code knn-transform} value) on {@code ds} for views of side
+     * {@code size}: the monitor's, and {@code eval knn}'s with the run's value.
+     */
+    public static TestTransform transform(String knnTransform, Dataset ds, int size) {
+        return switch (Choices.of(Choices.KnnTransform.class, knnTransform)) {
+            case DSSL_CIFAR -> ProbeProtocol.DSSL_CIFAR.testTransform(ds.normalization(), size, ds.test());
+            case PLAIN -> TestTransform.of(ds, size);
+        };
     }
 
     /** Whether 0-based {@code epoch} is evaluated. */
@@ -113,11 +123,11 @@ public final class KnnMonitor implements TrainingListener {
         if (watched == null) {
             throw new IllegalStateException("the kNN monitor watches no model (see watching)");
         }
-        FaultPoints.reach("eval"); // test-only pause point (fault-injection tests)
+        RunPoints.reach("eval");
         KnnResult r = evaluate(watched);
         Map<String, Double> out = new LinkedHashMap<>();
-        out.put("knn_top1", r.top1());
-        out.put("knn_top5", r.top5());
+        out.put(MetricKeys.KNN_TOP1, r.top1());
+        out.put(MetricKeys.KNN_TOP5, r.top5());
         return out;
     }
 

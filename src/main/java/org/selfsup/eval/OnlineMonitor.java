@@ -250,6 +250,16 @@ public final class OnlineMonitor implements TrainingListener {
         if (rows.length < 4) {
             return; // too few test images for a map
         }
+        for (int r : rows) {
+            for (float v : features.row(r)) {
+                if (!Float.isFinite(v)) {
+                    // a diverged encoder: the divergence check reports it; the map is skipped, the run goes on
+                    System.err.println("warning: no embedding map at epoch " + (epoch + 1) + ": the test features "
+                            + "hold non-finite values");
+                    return;
+                }
+            }
+        }
         try {
             EmbeddingMap.write(mapFile, EmbeddingMap.umap(features, rows, labels, seed), test.classNames(), seed,
                     epoch, step);

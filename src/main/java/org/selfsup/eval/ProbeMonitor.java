@@ -13,6 +13,7 @@ import org.selfsup.data.ImageSet;
 import org.selfsup.model.SslModel;
 import org.selfsup.runtime.Precision;
 import org.selfsup.train.TrainingListener;
+import org.selfsup.util.MetricKeys;
 
 /**
  * The linear probe after pretraining ({@code probe} key, {@code selfsup train --probe PROTOCOL}), as
@@ -109,8 +110,8 @@ public final class ProbeMonitor implements TrainingListener {
         }
         ProbeResult r = evaluate(watched);
         Map<String, Double> out = new LinkedHashMap<>();
-        out.put("probe_top1", r.testTop1());
-        out.put("probe_top5", r.testTop5());
+        out.put(MetricKeys.PROBE_TOP1, r.testTop1());
+        out.put(MetricKeys.PROBE_TOP5, r.testTop5());
         return out;
     }
 

@@ -1,7 +1,6 @@
 package org.selfsup.eval;
 
 import java.util.List;
-import java.util.Locale;
 import org.selfsup.augment.ImageOp;
 import org.selfsup.augment.RandomTransform;
 import org.selfsup.augment.ops.CenterCrop;
@@ -9,9 +8,11 @@ import org.selfsup.augment.ops.Resampling;
 import org.selfsup.augment.ops.Resize;
 import org.selfsup.augment.random.RandomHorizontalFlip;
 import org.selfsup.augment.random.RandomResizedCrop;
+import org.selfsup.config.Choices;
 import org.selfsup.data.Image;
 import org.selfsup.data.ImageSet;
 import org.selfsup.data.Normalization;
+import org.selfsup.util.Labelled;
 import org.selfsup.util.UserException;
 
 /**
@@ -101,7 +102,7 @@ public record ProbeProtocol(String name, boolean augment, boolean standardize, d
             false, List.of(15, 30), 0.1, 256, 0.01, 0.08, Resampling.BILINEAR, 0, Resampling.BILINEAR);
 
     /** The protocol names {@link #named} accepts. */
-    public static final List<String> NAMES = List.of("cifar", "msf", "dssl-cifar", "dssl-imagenet", "fast");
+    public static final List<String> NAMES = Choices.Probe.LABELS;
 
     public ProbeProtocol {
         milestones = List.copyOf(milestones);
@@ -116,14 +117,17 @@ public record ProbeProtocol(String name, boolean augment, boolean standardize, d
 
     /** The protocol called {@code name} (case-insensitive). */
     public static ProbeProtocol named(String name) {
-        return switch (name.toLowerCase(Locale.ROOT)) {
-            case "cifar" -> CIFAR;
-            case "msf" -> MSF;
-            case "dssl-cifar" -> DSSL_CIFAR;
-            case "dssl-imagenet" -> DSSL_IMAGENET;
-            case "fast" -> FAST;
-            default -> throw new UserException("--protocol: unknown probe protocol '" + name
+        Choices.Probe p = Labelled.find(Choices.Probe.class, name);
+        if (p == null) {
+            throw new UserException("--protocol: unknown probe protocol '" + name
                     + "' (expected " + String.join(", ", NAMES) + ")");
+        }
+        return switch (p) {
+            case CIFAR -> CIFAR;
+            case MSF -> MSF;
+            case DSSL_CIFAR -> DSSL_CIFAR;
+            case DSSL_IMAGENET -> DSSL_IMAGENET;
+            case FAST -> FAST;
         };
     }
 

@@ -27,6 +27,7 @@ import org.selfsup.train.RunDir;
 import org.selfsup.train.TrainLoop;
 import org.selfsup.train.TrainingDivergedException;
 import org.selfsup.util.IoMessages;
+import org.selfsup.util.MetricKeys;
 import org.selfsup.util.UserException;
 
 /**
@@ -122,9 +123,9 @@ public final class PretrainJob implements TrainJob {
         }
         summary.putAll(online);
         if (probe != null) {
-            Double top1 = lastEval(metrics, "probe_top1");
-            summary.put("probe_top1", top1);
-            summary.put("probe_top5", lastEval(metrics, "probe_top5"));
+            Double top1 = lastEval(metrics, MetricKeys.PROBE_TOP1);
+            summary.put(MetricKeys.PROBE_TOP1, top1);
+            summary.put(MetricKeys.PROBE_TOP5, lastEval(metrics, MetricKeys.PROBE_TOP5));
             summary.put("probe_protocol", probe.protocol());
             out.printf("linear probe (%s, final epoch, all %d test images): test top-1 %s%%%n", probe.protocol(),
                     training.dataset().test().size(), top1 == null ? "n/a" : String.format("%.2f", top1));
@@ -185,16 +186,16 @@ public final class PretrainJob implements TrainJob {
                                      Map<String, Object> summary, PrintWriter out) {
         TrainConfig config = training.config();
         Dataset ds = training.dataset();
-        Double trained = lastEval(metrics, "knn_top1");
+        Double trained = lastEval(metrics, MetricKeys.KNN_TOP1);
         KnnResult random;
         try (NDManager manager = NDManager.newBaseManager(Devices.select(config.device));
              SslModel init = training.createInitialEncoder(manager)) {
             random = monitor.evaluate(init);
         }
         KnnResult pixels = monitor.evaluateRawPixels();
-        summary.put("knn_top1", trained);
-        summary.put("knn_top1_random_init", random.top1());
-        summary.put("knn_top1_raw_pixels", pixels.top1());
+        summary.put(MetricKeys.KNN_TOP1, trained);
+        summary.put(MetricKeys.KNN_TOP1 + "_random_init", random.top1());
+        summary.put(MetricKeys.KNN_TOP1 + "_raw_pixels", pixels.top1());
         summary.put("knn_k", config.knnK);
         summary.put("knn_t", config.knnT);
         summary.put("test_images", ds.test().size());

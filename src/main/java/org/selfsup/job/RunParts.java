@@ -6,12 +6,15 @@ import java.io.PrintWriter;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import org.selfsup.augment.AugmentOn;
 import org.selfsup.augment.BatchAssembler;
 import org.selfsup.augment.EpochLoader;
 import org.selfsup.augment.ViewPlan;
 import org.selfsup.augment.device.DevicePlan;
 import org.selfsup.augment.plans.PlanOptions;
 import org.selfsup.augment.plans.ViewPlans;
+import org.selfsup.config.Choices;
+import org.selfsup.config.Choices.EmaTiming;
 import org.selfsup.config.TrainConfig;
 import org.selfsup.data.Dataset;
 import org.selfsup.data.ImageStore;
@@ -98,7 +101,7 @@ public final class RunParts implements AutoCloseable {
             // error line, not an allocation failure (or the machine swapping) later; per rank: each
             // data-parallel rank holds its share of the global batch on its own device
             MemoryCheck.check(spec, viewSize, localBatch, method.views().size(), method.usesTarget(), device);
-            boolean onDevice = ds != null && "device".equals(config.augmentOn);
+            boolean onDevice = ds != null && AugmentOn.parse(config.augmentOn) == AugmentOn.DEVICE;
             DevicePlan devicePlan = onDevice
                     ? DeviceBatchSource.plan(config.effectivePlan(), viewSize, planOptions(config)) : null;
             this.epochs = ds != null ? config.epochs : 1;
@@ -118,7 +121,7 @@ public final class RunParts implements AutoCloseable {
             notices.flush();
             this.trainable = TrainableModel.of(model);
             Optimizer inner = Optimizers.create(config.optimizer, trainable.trainableParameters(), manager,
-                    config.momentum, config.nesterov, config.weightDecay);
+                    config.momentum, config.nesterov, config.weightDecay, config.adamBeta2, config.clipGrad);
             this.stepPrecision = own(StepPrecision.create(precision, device, inner, trainable.trainableParameters(),
                     manager));
             this.ema = trainable.emaPairs().isEmpty() ? null : own(new Ema(trainable.emaPairs(), manager));
@@ -134,7 +137,7 @@ public final class RunParts implements AutoCloseable {
             this.schedule = own(ds != null
                     ? RunSchedule.forRun(config, stepsPerEpoch, total, ema != null, manager)
                     : RunSchedule.constant(config.effectiveLr(), config.emaBase, total, ema != null, manager));
-            this.runner = new StepRunner(method, trainable, stepPrecision, ema, Ema.Timing.parse(config.emaTiming),
+            this.runner = new StepRunner(method, trainable, stepPrecision, ema, Choices.of(EmaTiming.class, config.emaTiming),
                     schedule, dist.reducer(trainable.trainableParameters(), (long) (config.bucketMb * (1 << 20)),
                             manager), manager);
         } catch (RuntimeException | Error e) {
@@ -211,8 +214,7 @@ public final class RunParts implements AutoCloseable {
 
     /** The model spec the configuration asks for. */
     public static ModelSpec modelSpec(TrainConfig config) {
-        return MethodRegistry.modelSpec(config.method, config.arch, config.width, config.blocks,
-                config.zeroInitResidual);
+        return MethodRegistry.modelSpec(config.method, config.backbone(), config.zeroInitResidual);
     }
 
     /** The view plan options the configuration asks for. */
@@ -222,16 +224,17 @@ public final class RunParts implements AutoCloseable {
                 .withCropScale(c.cropScaleMin, c.cropScaleMax);
     }
 
-    /** The (CPU) view plan, which must make every view {@code method} reads. */
+    /**
+     * The (CPU) view plan, which must make the views {@code method} reads ({@link ViewPlans#viewMismatch}, as
+     * the configuration's validation checks; also for a configuration built without it). The device plan
+     * of the same name makes the same views.
+     */
     private static ViewPlan viewPlan(TrainConfig config, int viewSize, SslMethod method) {
-        ViewPlan plan = ViewPlans.create(config.effectivePlan(), viewSize, planOptions(config));
-        for (String v : method.views()) {
-            if (!plan.viewNames().contains(v)) {
-                throw new UserException("plan: '" + plan.name() + "' makes views " + plan.viewNames()
-                        + " but method '" + config.method + "' needs " + method.views());
-            }
+        String problem = ViewPlans.viewMismatch(config.effectivePlan(), config.method, method.views());
+        if (problem != null) {
+            throw new UserException("plan: " + problem);
         }
-        return plan;
+        return ViewPlans.create(config.effectivePlan(), viewSize, planOptions(config));
     }
 
     /**

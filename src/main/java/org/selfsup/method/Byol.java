@@ -3,11 +3,7 @@ package org.selfsup.method;
 import static org.selfsup.method.Losses.normalizedMse;
 
 import ai.djl.ndarray.NDArray;
-import java.util.List;
 import java.util.Map;
-import org.selfsup.model.Backbone;
-import org.selfsup.model.HeadSpec;
-import org.selfsup.model.ModelSpec;
 import org.selfsup.model.Networks;
 
 /**
@@ -19,20 +15,8 @@ public final class Byol implements SslMethod {
     public static final MethodDefinition DEFINITION = MethodDefinition.named("byol")
             .summary("BYOL (RSA's code): normalised MSE between each view's prediction and the other's target")
             .views("v1", "v2").withTarget().defaultPlan("byol")
-            .heads(Byol::rsaCodeHeads)
+            .heads(HeadCatalogue.RSA_CODE)
             .loss(o -> new Byol());
-
-    /**
-     * The heads of RSA's code (BYOL and RSA): torchvision init, zero-init-residual by default; projector
-     * Linear(D,1024)+BN+ReLU+Linear(1024,128,no bias), predictor 128-1024-128 alike (ResNet-50:
-     * 4096/256). For {@code small} the widths scale with D/512.
-     */
-    static ModelSpec rsaCodeHeads(Backbone b, Boolean zeroInitResidual) {
-        int hidden = b.resnet50() ? 4096 : b.scaled(1024);
-        int out = b.resnet50() ? 256 : b.scaled(128);
-        return b.spec(zeroInitResidual == null || zeroInitResidual, ModelSpec.INIT_TORCHVISION,
-                HeadSpec.twoLayer(hidden, out, false), HeadSpec.twoLayer(hidden, out, false));
-    }
 
     @Override
     public MethodDefinition definition() {
@@ -49,6 +33,6 @@ public final class Byol implements SslMethod {
         NDArray t1 = nets.targetProject(v1);
         NDArray t2 = nets.targetProject(v2);
         NDArray total = normalizedMse(q1, t2).add(normalizedMse(q2, t1)).mean();
-        return new LossOutput(total, Map.of(), Map.of(), Map.of(), Map.of("proj_std", Losses.projectionStd(y1)));
+        return LossOutput.of(total).collapseStd(y1).build();
     }
 }

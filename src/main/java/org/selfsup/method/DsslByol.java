@@ -4,11 +4,7 @@ import static org.selfsup.method.Losses.average;
 import static org.selfsup.method.Losses.negativeCosine;
 
 import ai.djl.ndarray.NDArray;
-import java.util.List;
 import java.util.Map;
-import org.selfsup.model.Backbone;
-import org.selfsup.model.HeadSpec;
-import org.selfsup.model.ModelSpec;
 import org.selfsup.model.Networks;
 
 /**
@@ -26,19 +22,8 @@ public final class DsslByol implements SslMethod {
     public static final MethodDefinition DEFINITION = MethodDefinition.named("dssl-byol")
             .summary("DSSL on BYOL: BYOL loss on standard views, heavy views to their own view's target")
             .views("x1", "x2", "x11", "x21").withTarget().defaultPlan("dssl-byol-harder")
-            .heads(DsslByol::heads)
+            .heads(HeadCatalogue.LUCIDRAINS_BYOL)
             .loss(o -> new DsslByol());
-
-    /**
-     * lucidrains' BYOL heads (DSSL-BYOL, its BYOL baseline and the heavy-symmetric BYOL baseline): torchvision init; projector and predictor
-     * Linear(4096)+BN+ReLU+Linear(256) with biases (widths scaled by D/512 for {@code small}).
-     */
-    static ModelSpec heads(Backbone b, Boolean zeroInitResidual) {
-        int hidden = b.scaled(4096);
-        int out = b.scaled(256);
-        return b.spec(zeroInitResidual != null && zeroInitResidual, ModelSpec.INIT_TORCHVISION,
-                HeadSpec.twoLayer(hidden, out, true), HeadSpec.twoLayer(hidden, out, true));
-    }
 
     @Override
     public MethodDefinition definition() {
@@ -62,10 +47,8 @@ public final class DsslByol implements SslMethod {
         NDArray p21 = nets.predict(y21);
         NDArray lossA = average(negativeCosine(p11, nets.targetProject(x1)),
                 negativeCosine(p21, nets.targetProject(x2)));
-        return new LossOutput(lossS.add(lossA),
-                Map.of("loss_s", lossS, "loss_a", lossA),
-                Map.of("x11", Losses.meanCosine(y11, y1), "x21", Losses.meanCosine(y21, y2)),
-                Map.of(),
-                Map.of("proj_std", Losses.projectionStd(y1)));
+        return LossOutput.of(lossS.add(lossA)).term("loss_s", lossS).term("loss_a", lossA)
+                .shift("x11", Losses.meanCosine(y11, y1)).shift("x21", Losses.meanCosine(y21, y2))
+                .collapseStd(y1).build();
     }
 }

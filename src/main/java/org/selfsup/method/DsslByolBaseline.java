@@ -13,7 +13,7 @@ import org.selfsup.model.Networks;
  * </pre>
  * on the two standard views of DSSL's BYOL setting only: RandAugment(2, 9) on the image, then the standard
  * t with blur (plan {@code dssl-byol-standard}; quirk 10 of §3.8: this baseline is not on plain BYOL views).
- * Heads are lucidrains' (biased Linear+BN+ReLU+Linear projector and predictor, {@link DsslByol#heads}).
+ * Heads are lucidrains' (biased Linear+BN+ReLU+Linear projector and predictor, {@link HeadCatalogue#LUCIDRAINS_BYOL}).
  * The target follows the run's {@code ema-*} keys; DSSL's code uses a constant tau of 0.99 applied after
  * the optimiser step (quirk 7), which the {@code byol-dssl-imagenet} preset sets.
  *
@@ -25,7 +25,7 @@ public final class DsslByolBaseline implements SslMethod {
     public static final MethodDefinition DEFINITION = MethodDefinition.named("dssl-byol-baseline")
             .summary("BYOL as in DSSL's code (baseline): 0.5/0.5 negative cosine to the EMA target, biased heads")
             .views("x1", "x2").withTarget().defaultPlan("dssl-byol-standard")
-            .heads(DsslByol::heads)
+            .heads(HeadCatalogue.LUCIDRAINS_BYOL)
             .loss(o -> new DsslByolBaseline());
 
     @Override
@@ -36,7 +36,6 @@ public final class DsslByolBaseline implements SslMethod {
     @Override
     public LossOutput loss(Networks nets, Map<String, NDArray> views, StepContext step) {
         ByolPair standard = ByolPair.forward(nets, Views.get(views, "x1", name()), Views.get(views, "x2", name()));
-        return new LossOutput(standard.loss(), Map.of(), Map.of(), Map.of(),
-                Map.of("proj_std", Losses.projectionStd(standard.y1())));
+        return LossOutput.of(standard.loss()).collapseStd(standard.y1()).build();
     }
 }

@@ -4,7 +4,6 @@ import static org.selfsup.method.Losses.average;
 import static org.selfsup.method.Losses.negativeCosine;
 
 import ai.djl.ndarray.NDArray;
-import java.util.List;
 import java.util.Map;
 import org.selfsup.model.Networks;
 
@@ -24,7 +23,7 @@ public final class DsslSimSiam implements SslMethod {
     public static final MethodDefinition DEFINITION = MethodDefinition.named("dssl-simsiam")
             .summary("DSSL on SimSiam: symmetric loss on standard views, heavy views pulled to their own")
             .views("x1", "x2", "x11", "x21").defaultPlan("dssl-cifar")
-            .heads(SimSiam::dsslCodeHeads)
+            .heads(HeadCatalogue.DSSL_SIMSIAM)
             .option(MethodOption.unitInterval("soft-loss-rate", 0.1, "DSSL lambda: weight of the reverse "
                     + "(standard -> heavy) term; 0 = purely directional."))
             .loss(o -> new DsslSimSiam(o.get("soft-loss-rate")));
@@ -54,8 +53,7 @@ public final class DsslSimSiam implements SslMethod {
             total = lossS.add(lossA.mul(nets.constant((float) (1 - lambda), lossA)))
                     .add(lossRev.mul(nets.constant((float) lambda, lossRev)));
         }
-        return new LossOutput(total,
-                Map.of("loss_s", lossS, "loss_a", lossA, "loss_rev", lossRev),
-                v.shift(), Map.of(), v.stats());
+        return v.diagnostics(LossOutput.of(total).term("loss_s", lossS).term("loss_a", lossA).term("loss_rev", lossRev))
+                .build();
     }
 }

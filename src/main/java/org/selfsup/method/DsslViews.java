@@ -20,13 +20,11 @@ record DsslViews(NDArray z1, NDArray z2, NDArray z11, NDArray z21,
         return new DsslViews(z1, z2, z11, z21, nets.predict(z1), nets.predict(z2), nets.predict(z11), nets.predict(z21));
     }
 
-    /** Semantic-shift diagnostic: mean cosine of each heavy view's projection with its source view's. */
-    Map<String, NDArray> shift() {
-        return Map.of("x11", Losses.meanCosine(z11, z1), "x21", Losses.meanCosine(z21, z2));
-    }
-
-    /** Collapse diagnostic on the first standard view's projections. */
-    Map<String, NDArray> stats() {
-        return Map.of("proj_std", Losses.projectionStd(z1));
+    /**
+     * The diagnostics of DSSL's views added to {@code out}: the semantic shift (mean cosine of each heavy view's
+     * projection with its source view's) and the collapse indicator on the first standard view's projections.
+     */
+    LossOutput.Builder diagnostics(LossOutput.Builder out) {
+        return out.shift("x11", Losses.meanCosine(z11, z1)).shift("x21", Losses.meanCosine(z21, z2)).collapseStd(z1);
     }
 }

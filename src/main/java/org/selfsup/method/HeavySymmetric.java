@@ -28,7 +28,7 @@ public final class HeavySymmetric implements SslMethod {
     public static final MethodDefinition DEFINITION = MethodDefinition.named("heavy-symmetric")
             .summary("Baseline: SimSiam's symmetric loss on the standard pair and on each standard-heavy pair")
             .views("x1", "x2", "x11", "x21").defaultPlan("dssl-cifar")
-            .heads(SimSiam::dsslCodeHeads)
+            .heads(HeadCatalogue.DSSL_SIMSIAM)
             .loss(o -> new HeavySymmetric(false));
 
     /** The BYOL heavy-symmetric baseline: views of the dssl-byol-harder plan, an EMA target, lucidrains' heads. */
@@ -36,7 +36,7 @@ public final class HeavySymmetric implements SslMethod {
             .summary("Baseline: DSSL-code BYOL's symmetric loss (EMA target) on the standard pair and on each "
                     + "standard-heavy pair")
             .views("x1", "x2", "x11", "x21").withTarget().defaultPlan("dssl-byol-harder")
-            .heads(DsslByol::heads)
+            .heads(HeadCatalogue.LUCIDRAINS_BYOL)
             .loss(o -> new HeavySymmetric(true));
 
     private final boolean againstTarget;
@@ -75,8 +75,6 @@ public final class HeavySymmetric implements SslMethod {
         NDArray lossS = symmetricNegativeCosine(v.p1(), z1, v.p2(), z2);
         NDArray lossH = symmetricNegativeCosine(v.p1(), z1, v.p11(), z11)
                 .add(symmetricNegativeCosine(v.p2(), z2, v.p21(), z21));
-        return new LossOutput(lossS.add(lossH),
-                Map.of("loss_s", lossS, "loss_h", lossH),
-                v.shift(), Map.of(), v.stats());
+        return v.diagnostics(LossOutput.of(lossS.add(lossH)).term("loss_s", lossS).term("loss_h", lossH)).build();
     }
 }

@@ -2,8 +2,10 @@ package org.selfsup.method;
 
 import ai.djl.ndarray.NDArray;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
+import org.selfsup.util.MetricKeys;
 
 /**
  * What a method's loss returns for one step.
@@ -15,10 +17,11 @@ import java.util.TreeMap;
  *                   cosine similarity between its embedding and its source view's, keyed by the
  *                   derived view's name (scalars, detached)
  * @param schedule   schedule values used by this step (e.g. {@code beta}), already on the host
- * @param stats      other detached scalar diagnostics, logged under their keys: {@code proj_std}, the
- *                   mean over dimensions of the batch standard deviation of the L2-normalised online
- *                   projection of the first view (collapse indicator: 0 when collapsed, about
- *                   1/sqrt(dim) when healthy)
+ * @param stats      other detached scalar diagnostics, logged under their keys: {@link MetricKeys#PROJ_STD},
+ *                   the collapse indicator
+ *
+ * <p>Methods build it with {@link #of}: {@code LossOutput.of(total).term("loss_aw", aw).shift("a1", cos)
+ * .schedule(MetricKeys.BETA, beta).collapseStd(y1).build()}.
  */
 public record LossOutput(NDArray total, Map<String, NDArray> terms, Map<String, NDArray> shift,
                          Map<String, Double> schedule, Map<String, NDArray> stats) {
@@ -42,5 +45,69 @@ public record LossOutput(NDArray total, Map<String, NDArray> terms, Map<String, 
     public LossOutput(NDArray total, Map<String, NDArray> terms, Map<String, NDArray> shift,
                       Map<String, Double> schedule) {
         this(total, terms, shift, schedule, Map.of());
+    }
+
+    /** Starts the output of a step whose loss is {@code total}. */
+    public static Builder of(NDArray total) {
+        return new Builder(total);
+    }
+
+    /** This output with one more diagnostic (e.g. the fp16 loss scale). */
+    public LossOutput withStat(String key, NDArray value) {
+        Map<String, NDArray> more = new LinkedHashMap<>(stats);
+        more.put(key, value);
+        return new LossOutput(total, terms, shift, schedule, more);
+    }
+
+    /** Builds a {@link LossOutput} term by term. */
+    public static final class Builder {
+        private final NDArray total;
+        private final Map<String, NDArray> terms = new LinkedHashMap<>();
+        private final Map<String, NDArray> shift = new LinkedHashMap<>();
+        private final Map<String, Double> schedule = new LinkedHashMap<>();
+        private final Map<String, NDArray> stats = new LinkedHashMap<>();
+
+        private Builder(NDArray total) {
+            this.total = total;
+        }
+
+        /** A named loss term, logged as {@code loss_NAME} unless its name starts with {@code loss}. */
+        public Builder term(String name, NDArray value) {
+            terms.put(name, value);
+            return this;
+        }
+
+        /** The semantic-shift diagnostic of derived view {@code view}. */
+        public Builder shift(String view, NDArray meanCosine) {
+            shift.put(view, meanCosine);
+            return this;
+        }
+
+        /** Semantic-shift diagnostics, by derived view. */
+        public Builder shifts(Map<String, NDArray> byView) {
+            shift.putAll(byView);
+            return this;
+        }
+
+        /** A schedule value the step used. */
+        public Builder schedule(String key, double value) {
+            schedule.put(key, value);
+            return this;
+        }
+
+        /** The collapse indicator {@link MetricKeys#PROJ_STD} of the online projections {@code projections}. */
+        public Builder collapseStd(NDArray projections) {
+            return stat(MetricKeys.PROJ_STD, Losses.projectionStd(projections));
+        }
+
+        /** Another detached scalar diagnostic. */
+        public Builder stat(String key, NDArray value) {
+            stats.put(key, value);
+            return this;
+        }
+
+        public LossOutput build() {
+            return new LossOutput(total, terms, shift, schedule, stats);
+        }
     }
 }

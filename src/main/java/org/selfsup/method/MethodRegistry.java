@@ -28,6 +28,9 @@ public final class MethodRegistry {
         HeavySymmetric.DEFINITION,
         HeavySymmetric.BYOL_DEFINITION,
         SimClr.DEFINITION,
+        VicReg.DEFINITION,
+        BarlowTwins.DEFINITION,
+        MocoV3.DEFINITION,
     });
 
     /** Every registered method name. */
@@ -81,6 +84,16 @@ public final class MethodRegistry {
                                       Boolean zeroInitResidual) {
         MethodDefinition d = get(name);
         return d.modelSpec(Backbone.of(arch, width, blocks), zeroInitResidual);
+    }
+
+    /**
+     * The model method {@code name} trains on {@code backbone} (a ViT's settings included).
+     *
+     * @param zeroInitResidual null for the method's default
+     * @throws UserException for an unknown method
+     */
+    public static ModelSpec modelSpec(String name, Backbone backbone, Boolean zeroInitResidual) {
+        return get(name).modelSpec(backbone, zeroInitResidual);
     }
 
     /** {@link #modelSpec(String, String, int, List, Boolean)} with the small arch's defaults (width 16, blocks 1,1,1,1). */

@@ -3,9 +3,9 @@ package org.selfsup.method;
 import static org.selfsup.method.Losses.normalizedMse;
 
 import ai.djl.ndarray.NDArray;
-import java.util.List;
 import java.util.Map;
 import org.selfsup.model.Networks;
+import org.selfsup.util.MetricKeys;
 
 /**
  * RSA (methods.md §2.4): the online network sees only the aggressive views a1, a2, the EMA target only
@@ -20,7 +20,7 @@ public final class Rsa implements SslMethod {
     public static final MethodDefinition DEFINITION = MethodDefinition.named("rsa")
             .summary("RSA: aggressive views to the weak views' target, plus a decaying aggressive-pair term")
             .views("w1", "w2", "a1", "a2").withTarget().defaultPlan("rsa")
-            .heads(Byol::rsaCodeHeads)
+            .heads(HeadCatalogue.RSA_CODE)
             .option(MethodOption.unitInterval("beta", 0.4, "RSA beta0: initial weight of the "
                     + "aggressive-aggressive pair, decayed by a half cosine to 0."))
             .loss(o -> new Rsa(o.get("beta")));
@@ -61,10 +61,9 @@ public final class Rsa implements SslMethod {
         // beta L_aa + (1 - beta) L_aw = L_aw + beta (L_aa - L_aw): beta changes every step, so this one
         // scalar is the only host value sent per step.
         NDArray total = lossAw.add(lossAa.sub(lossAw).mul(beta)).mean();
-        return new LossOutput(total,
-                Map.of("loss_aw", lossAw.mean(), "loss_aa", lossAa.mean()),
-                Map.of("a1", Losses.meanCosine(y1, z1), "a2", Losses.meanCosine(y2, z2)),
-                Map.of("beta", beta),
-                Map.of("proj_std", Losses.projectionStd(y1)));
+        return LossOutput.of(total).term("loss_aw", lossAw.mean()).term("loss_aa", lossAa.mean())
+                .shift("a1", Losses.meanCosine(y1, z1)).shift("a2", Losses.meanCosine(y2, z2))
+                .schedule(MetricKeys.BETA, beta)
+                .collapseStd(y1).build();
     }
 }

@@ -3,11 +3,7 @@ package org.selfsup.method;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
-import java.util.List;
 import java.util.Map;
-import org.selfsup.model.Backbone;
-import org.selfsup.model.HeadSpec;
-import org.selfsup.model.ModelSpec;
 import org.selfsup.model.Networks;
 
 /**
@@ -26,7 +22,7 @@ public final class SimClr implements SslMethod {
     public static final MethodDefinition DEFINITION = MethodDefinition.named("simclr")
             .summary("SimCLR: NT-Xent contrastive loss between the two views, other images as negatives")
             .views("v1", "v2").defaultPlan("simsiam")
-            .heads(SimClr::heads)
+            .heads(HeadCatalogue.SIMCLR_PAPER)
             .option(MethodOption.positive("temperature", 0.5, "SimCLR NT-Xent temperature tau (0.5 in the "
                     + "paper's CIFAR-10 setting)."))
             .loss(o -> new SimClr(o.get("temperature")));
@@ -42,16 +38,6 @@ public final class SimClr implements SslMethod {
             throw new IllegalArgumentException("temperature must be positive: " + temperature);
         }
         this.temperature = temperature;
-    }
-
-    /** Projector Linear(D, D)+ReLU+Linear(D, 128), torchvision init, no predictor. */
-    static ModelSpec heads(Backbone b, Boolean zeroInitResidual) {
-        int hidden = b.featureDim();
-        int out = b.resnet50() ? 128 : b.scaled(128);
-        HeadSpec projector = new HeadSpec(List.of(
-                new HeadSpec.Layer(hidden, true, HeadSpec.Norm.NONE, true),
-                new HeadSpec.Layer(out, true, HeadSpec.Norm.NONE, false)));
-        return b.spec(zeroInitResidual != null && zeroInitResidual, ModelSpec.INIT_TORCHVISION, projector, null);
     }
 
     @Override
@@ -76,6 +62,6 @@ public final class SimClr implements SslMethod {
         NDArray logDenominator = masked.sub(rowMax).exp().sum(new int[] {1}).log().add(rowMax.squeeze(1));
         NDArray positive = z1.mul(z2).sum(new int[] {1}).mul(invTau); // s_i,pos(i), the same for both views
         NDArray total = logDenominator.sub(NDArrays.concat(new NDList(positive, positive), 0)).mean();
-        return new LossOutput(total, Map.of(), Map.of(), Map.of(), Map.of("proj_std", Losses.projectionStd(y1)));
+        return LossOutput.of(total).collapseStd(y1).build();
     }
 }

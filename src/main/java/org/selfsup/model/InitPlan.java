@@ -23,15 +23,33 @@ final class InitPlan {
         /** BatchNorm: gamma 1, beta 0, running mean 0, running var 1. */
         BATCH_NORM,
         /** BatchNorm closing a residual branch under zero-init-residual: gamma 0. */
-        BATCH_NORM_ZERO
+        BATCH_NORM_ZERO,
+        /** timm's ViT linear weights and position embedding: N(0, 0.02^2) truncated to [-2, 2]. */
+        TRUNC_NORMAL_002,
+        /** timm's ViT class token: N(0, 1e-6^2). */
+        NORMAL_1E6,
+        /** Zeros (timm's linear biases, LayerNorm beta). */
+        ZEROS,
+        /** Ones (LayerNorm gamma). */
+        ONES
     }
 
     private final Map<Block, Rule> rules = new IdentityHashMap<>();
+    private final Map<Parameter, Entry> parameters = new IdentityHashMap<>();
 
     /** Records the rule of a layer and returns the layer, for use inline while building. */
     <B extends Block> B with(B block, Rule rule) {
         rules.put(block, rule);
         return block;
+    }
+
+    /**
+     * Records the rule of one parameter (for blocks whose parameters follow different rules, such as the
+     * ViT's), with the fan-in that bounds a uniform rule.
+     */
+    Parameter with(Parameter parameter, Rule rule, long fanIn) {
+        parameters.put(parameter, new Entry(rule, fanIn));
+        return parameter;
     }
 
     /**
@@ -51,6 +69,7 @@ final class InitPlan {
             long fanIn = weight == null ? 0 : weight.getArray().getShape().size() / weight.getArray().getShape().get(0);
             block.getDirectParameters().values().forEach(p -> out.put(p, new Entry(rule, fanIn)));
         });
+        out.putAll(parameters);
         return out;
     }
 }

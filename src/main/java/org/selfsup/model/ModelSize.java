@@ -34,8 +34,15 @@ public final class ModelSize {
         return out;
     }
 
-    /** Parameters of the backbone (convolutions and BatchNorm affine weights, as {@link ResNet} builds it). */
+    /**
+     * Parameters of the backbone (ResNets: convolutions and BatchNorm affine weights, as {@link ResNet} builds
+     * it). A ViT's position embeddings depend on the image size: here they are counted for a one-patch grid,
+     * a lower bound; {@link #backboneParameters(ModelSpec, int)} counts them exactly.
+     */
     public static long backboneParameters(ModelSpec spec) {
+        if (spec.vit()) {
+            return vitParameters(spec, 1);
+        }
         long w = spec.width();
         int k = spec.cifarStem() ? 3 : 7;
         long params = 3 * w * k * k + 2 * w;
@@ -49,6 +56,23 @@ public final class ModelSize {
             }
         }
         return params;
+    }
+
+    /** Parameters of the backbone built for images of side {@code size} (a ViT's position grid from it). */
+    public static long backboneParameters(ModelSpec spec, int size) {
+        return spec.vit() ? vitParameters(spec, size / spec.patchSize()) : backboneParameters(spec);
+    }
+
+    /**
+     * A ViT's parameters as {@link VisionTransformer} builds it: patch embedding {@code 3 p^2 D + D}, class
+     * token {@code D}, position embeddings {@code (1 + g^2) D}, per block two LayerNorms {@code 4D}, qkv
+     * {@code 3D^2 + 3D}, projection {@code D^2 + D}, MLP {@code 8D^2 + 5D}, and the final LayerNorm {@code 2D}.
+     */
+    private static long vitParameters(ModelSpec spec, long grid) {
+        long d = spec.width();
+        long p = spec.patchSize();
+        long perBlock = 12 * d * d + 13 * d;
+        return 3 * p * p * d + d + d + (1 + grid * grid) * d + spec.depth() * perBlock + 2 * d;
     }
 
     /** Parameters of a head (linear layers with their biases, affine BatchNorm) fed {@code in} features. */
@@ -81,6 +105,9 @@ public final class ModelSize {
      * 1.06 MB per extra view against 0.58 MB counted here ({@code bench step} at batch 64 and 1024).
      */
     public static long activationsPerImage(ModelSpec spec, int size) {
+        if (spec.vit()) {
+            return vitActivationsPerImage(spec, size);
+        }
         // CIFAR stem at full size; ImageNet stem: 7x7 stride-2 conv, then a 3x3 stride-2 max-pool
         long s = spec.cifarStem() ? size : half(half(size));
         long stem = spec.cifarStem() ? (long) size * size : (long) half(size) * half(size);
@@ -98,6 +125,35 @@ public final class ModelSize {
             }
         }
         return 2 * values;
+    }
+
+    /**
+     * Values of the stem convolution's output for one image of side {@code size}: a tensor that exists in any
+     * forward pass, even without gradients (a lower bound of what inference needs at once besides the input).
+     */
+    public static long stemActivations(ModelSpec spec, int size) {
+        if (spec.vit()) {
+            long g = size / spec.patchSize();
+            return (g * g + 1) * spec.width(); // the embedded tokens
+        }
+        long stem = spec.cifarStem() ? (long) size * size : (long) half(size) * half(size);
+        return spec.width() * stem;
+    }
+
+    /**
+     * A ViT's values per image kept for the backward pass, with {@code L} tokens (patches + class token),
+     * width {@code D} and {@code H} heads: the embedded tokens {@code LD}, then per block the LayerNorm input
+     * and output {@code 2LD}, q, k, v {@code 3LD}, attention scores and probabilities {@code 2HL^2} (plain
+     * operations: no fused attention), the attention output {@code LD}, the second LayerNorm's output
+     * {@code LD} and the MLP's hidden activations before and after GELU {@code 8LD}, i.e.
+     * {@code 15LD + 2HL^2}; and the final LayerNorm's input {@code LD}. A lower bound, as for the ResNets.
+     */
+    private static long vitActivationsPerImage(ModelSpec spec, int size) {
+        long g = size / spec.patchSize();
+        long len = g * g + 1;
+        long d = spec.width();
+        long perBlock = 15 * len * d + 2L * spec.heads() * len * len;
+        return len * d + spec.depth() * perBlock + len * d;
     }
 
     private static int half(long size) {

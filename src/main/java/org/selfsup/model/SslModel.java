@@ -46,6 +46,7 @@ public final class SslModel implements AutoCloseable {
 
     private SslModel(ModelSpec spec, NDManager parent, int inputSize, boolean withProjector,
                      boolean withPredictor, boolean withTarget, long seed) {
+        TorchLogLevel.apply(); // libtorch's C++ warnings off (TORCH_CPP_LOG_LEVEL), before the first parameters
         if (withPredictor && spec.predictor() == null) {
             throw new IllegalArgumentException("the spec has no predictor head");
         }
@@ -53,7 +54,7 @@ public final class SslModel implements AutoCloseable {
         this.manager = parent.newSubManager();
         try {
             InitPlan plan = new InitPlan();
-            backbone = initialised(ResNet.build(spec, plan), new Shape(1, 3, inputSize, inputSize));
+            backbone = initialised(buildBackbone(spec, plan, inputSize), new Shape(1, 3, inputSize, inputSize));
             projector = withProjector
                     ? initialised(Mlp.build(spec.projector(), plan), new Shape(1, spec.featureDim())) : null;
             predictor = withPredictor
@@ -64,7 +65,8 @@ public final class SslModel implements AutoCloseable {
             WeightInit.apply(named, plan.parameterRules(), seed);
             if (withTarget) {
                 InitPlan unused = new InitPlan();
-                targetBackbone = initialised(ResNet.build(spec, unused), new Shape(1, 3, inputSize, inputSize));
+                targetBackbone = initialised(buildBackbone(spec, unused, inputSize),
+                        new Shape(1, 3, inputSize, inputSize));
                 targetProjector = initialised(Mlp.build(spec.projector(), unused), new Shape(1, spec.featureDim()));
                 copyValues(backbone, targetBackbone);
                 copyValues(projector, targetProjector);
@@ -111,15 +113,41 @@ public final class SslModel implements AutoCloseable {
      */
     public static SslModel loadOnline(ModelSpec spec, DataInputStream in, NDManager manager, int inputSize,
                                       boolean withHeads) {
-        SslModel model = new SslModel(spec, manager, inputSize, withHeads, withHeads && spec.predictor() != null,
-                false, 0L);
+        Map<String, ParamIo.Entry> values = ParamIo.read(in);
+        SslModel model = new SslModel(spec, manager, savedInputSize(spec, values, inputSize), withHeads,
+                withHeads && spec.predictor() != null, false, 0L);
         try {
-            ParamIo.assign(ParamIo.read(in), model.named, false);
+            ParamIo.assign(values, model.named, false);
             return model;
         } catch (RuntimeException e) {
             model.close();
             throw e;
         }
+    }
+
+    /** The backbone of a spec: a {@link ResNet} or a {@link VisionTransformer} (its position grid from {@code inputSize}). */
+    private static Block buildBackbone(ModelSpec spec, InitPlan plan, int inputSize) {
+        return spec.vit() ? VisionTransformer.build(spec, plan, inputSize) : ResNet.build(spec, plan);
+    }
+
+    /**
+     * The image side to build a model at for saved parameters: for a ViT, the side its saved position
+     * embeddings were made for (a model trained at 32 px evaluates at 64 px with them resized on the fly),
+     * else {@code inputSize}.
+     */
+    private static int savedInputSize(ModelSpec spec, Map<String, ParamIo.Entry> values, int inputSize) {
+        ParamIo.Entry pos = spec.vit() ? values.get(BACKBONE + "pos_embed") : null;
+        if (pos == null || pos.shape().dimension() != 3) {
+            return inputSize;
+        }
+        long tokens = pos.shape().get(1) - 1;
+        long side = Math.round(Math.sqrt(tokens));
+        return side * side == tokens && side > 0 ? (int) side * spec.patchSize() : inputSize;
+    }
+
+    /** The ViT backbone's position-embedding grid side, or 0 for a ResNet. */
+    public int positionGrid() {
+        return backbone instanceof VisionTransformer v ? v.grid() : 0;
     }
 
     /**

@@ -34,10 +34,19 @@ public final class TorchvisionNames {
         this.batchNorms = List.copyOf(batchNorms);
     }
 
-    /** The backbone's names for {@code spec}. */
+    /**
+     * The backbone's names for {@code spec}: torchvision's for a ResNet, timm's for a ViT (the parameters'
+     * own names, see {@link VisionTransformer}).
+     */
     public static TorchvisionNames backbone(ModelSpec spec) {
         Map<String, String> map = new LinkedHashMap<>();
         List<String> bns = new ArrayList<>();
+        if (spec.vit()) {
+            for (String name : VisionTransformer.parameterNames(spec)) {
+                map.put(SslModel.BACKBONE + name, name);
+            }
+            return new TorchvisionNames(map, bns);
+        }
         conv(map, SslModel.BACKBONE + "01Conv2d", "conv1");
         batchNorm(map, bns, SslModel.BACKBONE + "02BatchNorm", "bn1", true);
         int child = spec.cifarStem() ? 4 : 5; // conv, bn, relu (, maxpool), then the residual blocks

@@ -37,6 +37,32 @@ final class WeightInit {
         InitPlan.Rule rule = entry.rule();
         Shape shape = p.getArray().getShape();
         float[] v = new float[Math.toIntExact(shape.size())];
+        switch (rule) {
+            case TRUNC_NORMAL_002 -> {
+                for (int i = 0; i < v.length; i++) {
+                    double x;
+                    do {
+                        x = rng.nextGaussian() * 0.02;
+                    } while (x < -2 || x > 2); // timm's trunc_normal_(std=.02): bounds in absolute units
+                    v[i] = (float) x;
+                }
+                return v;
+            }
+            case NORMAL_1E6 -> {
+                for (int i = 0; i < v.length; i++) {
+                    v[i] = (float) (rng.nextGaussian() * 1e-6);
+                }
+                return v;
+            }
+            case ZEROS -> {
+                return v;
+            }
+            case ONES -> {
+                Arrays.fill(v, 1f);
+                return v;
+            }
+            default -> { }
+        }
         switch (p.getType()) {
             case WEIGHT -> {
                 long fanOut = shape.size() / shape.get(1);

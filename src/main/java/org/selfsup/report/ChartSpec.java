@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Function;
+import org.selfsup.util.MetricKeys;
 
 /**
  * One chart of a run report: its file name, labels, an explanation for the HTML page, and how to
@@ -53,7 +54,7 @@ public record ChartSpec(String file, String title, String xLabel, String yLabel,
             "Collapse diagnostic: std of normalised projections", "step", "std",
             "Per-dimension standard deviation of the L2-normalised projections, averaged over dimensions. "
                     + "It stays near 1/sqrt(d) for healthy training and falls towards 0 on collapse.",
-            m -> List.of(Metrics.series("proj_std", m.steps(), "step", "proj_std")));
+            m -> List.of(Metrics.series(MetricKeys.PROJ_STD, m.steps(), "step", MetricKeys.PROJ_STD)));
 
     /** RankMe, the effective rank of the test embeddings, at the kNN points. */
     public static final ChartSpec RANKME = new ChartSpec("rankme.png", "Effective rank of the embeddings (RankMe)",
@@ -104,7 +105,8 @@ public record ChartSpec(String file, String title, String xLabel, String yLabel,
         if (!Double.isNaN(lo)) {
             m.summary().forEach((k, v) -> {
                 // accuracy references only (e.g. knn_top1_random_init), not protocol settings such as knn_k
-                if (k.startsWith("knn_top") && !k.equals("knn_top1") && !k.equals("knn_top5") && v instanceof Double d) {
+                if (k.startsWith("knn_top") && !k.equals(MetricKeys.KNN_TOP1) && !k.equals(MetricKeys.KNN_TOP5)
+                        && v instanceof Double d) {
                     out.add(new Metrics.Series(k + " (summary)", new double[] {lo, hi}, new double[] {d, d}));
                 }
             });

@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.function.Consumer;
 import org.knowm.xchart.XYChart;
 import org.selfsup.util.AtomicFiles;
+import org.selfsup.util.MetricKeys;
 import org.selfsup.util.UserException;
 
 /**
@@ -101,7 +102,7 @@ public final class RunComparison {
         }
         for (RunInfo r : runs) {
             r.metrics().summary().forEach((k, v) -> {
-                if (v instanceof Double && !k.equals("knn_top1")) {
+                if (v instanceof Double && !k.equals(MetricKeys.KNN_TOP1)) {
                     cols.add(k);
                 }
             });

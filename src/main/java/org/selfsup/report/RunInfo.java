@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.selfsup.util.MetricKeys;
 import org.selfsup.util.UserException;
 
 /**
@@ -58,8 +59,8 @@ public record RunInfo(String name, Path dir, Metrics metrics, String configText,
 
     /** Final kNN top-1: the summary's {@code knn_top1}, else the last evaluation's. */
     public Double finalKnnTop1() {
-        Object s = metrics.summary().get("knn_top1");
-        return s instanceof Double d ? d : Metrics.last(metrics.evals(), "knn_top1");
+        Object s = metrics.summary().get(MetricKeys.KNN_TOP1);
+        return s instanceof Double d ? d : Metrics.last(metrics.evals(), MetricKeys.KNN_TOP1);
     }
 
     /** Total training seconds over the logged epochs, or null. */
@@ -78,8 +79,8 @@ public record RunInfo(String name, Path dir, Metrics metrics, String configText,
                 rows.add(new String[] {key, String.valueOf(config.get(key))});
             }
         }
-        rows.add(new String[] {"final kNN top-1 (%)", Html.num("knn_top1", finalKnnTop1())});
-        rows.add(new String[] {"final loss", Html.num(Metrics.last(metrics.steps(), "loss"))});
+        rows.add(new String[] {"final kNN top-1 (%)", Html.num(MetricKeys.KNN_TOP1, finalKnnTop1())});
+        rows.add(new String[] {"final loss", Html.num(Metrics.last(metrics.steps(), MetricKeys.LOSS))});
         rows.add(new String[] {"last step", Html.num(Metrics.last(metrics.steps(), "step"))});
         rows.add(new String[] {"epochs logged", String.valueOf(metrics.epochs().size())});
         boolean resumed = metrics.epochs().stream().anyMatch(e -> e.containsKey("resumed_at_batch"));

@@ -76,6 +76,31 @@ public final class MemoryCheck {
         require(Need.of(spec, size, batch, views, target), free, what, device.toString());
     }
 
+    /**
+     * The same check for a frozen encoder's forward passes ({@code embed}, {@code eval}), before the model is
+     * built or a batch is decoded: a lower bound of the backbone's weights, a batch of input images and the
+     * stem's output for it (no gradients are kept), against the device's free memory.
+     *
+     * @param what the flag or file that sets the sizes, e.g. "--weights x.safetensors"
+     */
+    public static void checkInference(ModelSpec spec, int size, int batch, Device device, String what) {
+        if ("off".equalsIgnoreCase(System.getenv(SWITCH))) {
+            return;
+        }
+        long free = freeBytes(device);
+        long params = 4 * ModelSize.backboneParameters(spec);
+        long input = 4L * batch * 3L * size * size;
+        long activations = 4L * batch * ModelSize.stemActivations(spec, size);
+        if (free <= 0 || params + input + activations <= free) {
+            return;
+        }
+        throw new UserException(String.format(Locale.ROOT, "%s: batch %d of %d px on %s%s needs at least %s (weights "
+                        + "%s, input %s, first-layer activations %s), more than the %s free on %s; lower the batch size "
+                        + "(or set %s=off to try anyway)", what, batch, size, spec.arch(),
+                spec.arch().equals("small") ? " width " + spec.width() : "", gb(params + input + activations), gb(params),
+                gb(input), gb(activations), gb(free), device, SWITCH));
+    }
+
     /** Free memory of a device in bytes: the GPU's free memory, or the host's available memory; 0 if unknown. */
     static long freeBytes(Device device) {
         if (device.isGpu()) {

@@ -60,7 +60,7 @@ public final class CheckpointFile {
             DataOutputStream out = new DataOutputStream(body);
             payload.write(out);
             out.flush();
-            FaultPoints.reach("checkpoint-write"); // test-only: the trailer is not written yet
+            RunPoints.reach("checkpoint-write"); // the trailer is not written yet
             DataOutputStream trailer = new DataOutputStream(raw);
             trailer.writeLong(body.count);
             trailer.writeLong(body.crc.getValue());

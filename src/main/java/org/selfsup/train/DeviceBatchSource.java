@@ -32,7 +32,8 @@ public final class DeviceBatchSource extends PrefetchingSource<DeviceEpochLoader
     private final Shard shard;
 
     /**
-     * @param plan      the device plan (its views must include every view in {@code views})
+     * @param plan      the device plan, which makes the views the method reads (checked by the run assembly,
+     *                  {@code ViewPlans.viewMismatch})
      * @param norm      normalisation of the data set
      * @param store     source images
      * @param views     the view names the method reads
@@ -60,12 +61,6 @@ public final class DeviceBatchSource extends PrefetchingSource<DeviceEpochLoader
                              NDManager stageOn, Shard shard) {
         super(epochs, Math.max(1, prefetch), stageOn);
         this.shard = shard;
-        for (String v : views) {
-            if (!plan.viewNames().contains(v)) {
-                throw new UserException("augment-on: device plan '" + plan.name() + "' makes views "
-                        + plan.viewNames() + " but the method needs " + views);
-            }
-        }
         this.augmenter = new DeviceAugmenter(plan, norm, manager, true);
         this.store = store;
         this.views = List.copyOf(views);

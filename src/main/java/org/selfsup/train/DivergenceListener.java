@@ -2,6 +2,7 @@ package org.selfsup.train;
 
 import java.nio.file.Path;
 import java.util.Locale;
+import org.selfsup.util.MetricKeys;
 
 /**
  * Health checks on every step whose values were read back: a NaN or infinite loss stops the run with a
@@ -31,13 +32,13 @@ public final class DivergenceListener implements TrainingListener {
         if (e.values() == null) {
             return;
         }
-        double loss = e.values().get("loss");
+        double loss = e.values().get(MetricKeys.LOSS);
         if (!Double.isFinite(loss)) {
             throw new TrainingDivergedException("loss is " + loss + " at step " + e.step() + " (epoch "
                     + (e.epoch() + 1) + "); training stopped. The last good checkpoint is kept in " + checkpoints
                     + " (lower the learning rate, or check the data)", e.step());
         }
-        double std = e.values().getOrDefault("proj_std", Double.NaN);
+        double std = e.values().getOrDefault(MetricKeys.PROJ_STD, Double.NaN);
         if (std < collapseStd && collapseWarnedEpoch != e.epoch()) {
             collapseWarnedEpoch = e.epoch();
             console.message(String.format(Locale.ROOT,

@@ -13,23 +13,6 @@ import java.util.List;
  * averaged (PyTorch loops over {@code .parameters()}, which excludes buffers).
  */
 public final class Ema implements AutoCloseable {
-    /** When the EMA runs within a step. */
-    public enum Timing {
-        /** Before the forward pass, with the weights after the previous optimiser step (RSA/BYOL code, §2.7). */
-        BEFORE_FORWARD,
-        /** After the optimiser step (DSSL-BYOL, lucidrains style, §3.5). */
-        AFTER_STEP;
-
-        /** Parses the config value {@code before-forward} / {@code after-step}. */
-        public static Timing parse(String s) {
-            return switch (s) {
-                case "before-forward" -> BEFORE_FORWARD;
-                case "after-step" -> AFTER_STEP;
-                default -> throw new IllegalArgumentException("unknown EMA timing: " + s);
-            };
-        }
-    }
-
     private final List<NDArray[]> pairs;
     private final NDManager manager;
 

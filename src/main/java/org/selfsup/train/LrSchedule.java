@@ -1,5 +1,6 @@
 package org.selfsup.train;
 
+import org.selfsup.config.Choices;
 import org.selfsup.config.TrainConfig;
 
 /**
@@ -19,21 +20,19 @@ public final class LrSchedule {
      */
     public static double lr(TrainConfig c, int epoch, long iter, long itersPerEpoch) {
         double base = c.effectiveLr();
-        return switch (c.lrSchedule) {
-            case "cosine-epoch" -> Schedules.cosineEpoch(base, epoch, c.epochs);
-            case "warmup-cosine-step" -> Schedules.warmupCosineStep(base, epoch, iter, itersPerEpoch,
+        return switch (Choices.of(Choices.LrSchedule.class, c.lrSchedule)) {
+            case COSINE_EPOCH -> Schedules.cosineEpoch(base, epoch, c.epochs);
+            case WARMUP_COSINE_STEP -> Schedules.warmupCosineStep(base, epoch, iter, itersPerEpoch,
                     c.warmupEpochs, c.epochs);
-            case "dssl-epoch" -> Schedules.dsslEpoch(base, epoch + 1, c.warmupEpochs, c.epochs);
-            default -> throw new IllegalArgumentException("unknown lr-schedule: " + c.lrSchedule);
+            case DSSL_EPOCH -> Schedules.dsslEpoch(base, epoch + 1, c.warmupEpochs, c.epochs);
         };
     }
 
     /** EMA rate tau at global step {@code k} of {@code totalSteps}. */
     public static double tau(TrainConfig c, long k, long totalSteps) {
-        return switch (c.emaSchedule) {
-            case "cosine" -> Schedules.emaTau(c.emaBase, k, totalSteps);
-            case "constant" -> Schedules.emaTauConstant(c.emaBase);
-            default -> throw new IllegalArgumentException("unknown ema-schedule: " + c.emaSchedule);
+        return switch (Choices.of(Choices.EmaSchedule.class, c.emaSchedule)) {
+            case COSINE -> Schedules.emaTau(c.emaBase, k, totalSteps);
+            case CONSTANT -> Schedules.emaTauConstant(c.emaBase);
         };
     }
 }

@@ -112,8 +112,8 @@ public final class MetricsLog implements AutoCloseable {
         for (java.util.function.BiConsumer<String, Map<String, ?>> c : copies) {
             c.accept(type, fields);
         }
-        if (FaultPoints.ACTIVE && "step".equals(type)) {
-            FaultPoints.reach("step:" + fields.get("step"));
+        if (RunPoints.hooked() && "step".equals(type)) {
+            RunPoints.reach("step:" + fields.get("step"));
         }
     }
 

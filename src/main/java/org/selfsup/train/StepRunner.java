@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import java.util.Map;
+import org.selfsup.config.Choices.EmaTiming;
 import org.selfsup.distributed.GradientReducer;
 import org.selfsup.method.LossOutput;
 import org.selfsup.method.SslMethod;
@@ -13,6 +14,7 @@ import org.selfsup.optim.Optimizer;
 import org.selfsup.runtime.Autocast;
 import org.selfsup.runtime.LossScaler;
 import org.selfsup.runtime.StepPrecision;
+import org.selfsup.util.MetricKeys;
 
 /**
  * One training step, shared by {@link TrainLoop} and the step benchmark ({@code selfsup bench step}):
@@ -37,7 +39,7 @@ public final class StepRunner {
     private final StepPrecision precision;
     private final Optimizer opt;
     private final Ema ema;
-    private final Ema.Timing timing;
+    private final EmaTiming timing;
     private final RunSchedule schedule;
     private final GradientReducer reducer;
     private final NDManager manager;
@@ -56,7 +58,7 @@ public final class StepRunner {
      *                data-parallel run, {@link GradientReducer#NONE} for one process
      * @param manager the model's device manager (for the gradient collector's engine)
      */
-    public StepRunner(SslMethod method, TrainableModel model, StepPrecision precision, Ema ema, Ema.Timing timing,
+    public StepRunner(SslMethod method, TrainableModel model, StepPrecision precision, Ema ema, EmaTiming timing,
                       RunSchedule schedule, GradientReducer reducer, NDManager manager) {
         if (ema != null && !schedule.hasTau()) {
             throw new IllegalArgumentException("the model has an EMA target: the schedule needs tau");
@@ -118,7 +120,7 @@ public final class StepRunner {
         if (micro == 0) {
             phaseNanos[0] = 0;
             phaseNanos[1] = 0;
-            if (ema != null && timing == Ema.Timing.BEFORE_FORWARD) {
+            if (ema != null && timing == EmaTiming.BEFORE_FORWARD) {
                 updateEma(sm, ctx.step());
             }
         }
@@ -154,7 +156,7 @@ public final class StepRunner {
         opt.step(schedule.lrAt(ctx.step(), sm));
         opt.zeroGrad();
         long t3 = System.nanoTime();
-        if (ema != null && timing == Ema.Timing.AFTER_STEP) {
+        if (ema != null && timing == EmaTiming.AFTER_STEP) {
             updateEma(sm, ctx.step());
         }
         long t4 = System.nanoTime();
@@ -163,10 +165,8 @@ public final class StepRunner {
         phaseNanos[2] = t3 - t2;
         LossScaler scaler = precision.scaler();
         if (scaler != null) {
-            Map<String, NDArray> stats = new java.util.LinkedHashMap<>(out.stats());
-            stats.put("loss_scale", scaler.scaleArray(sm));
-            stats.put("amp_skipped", scaler.skippedArray(sm));
-            out = new LossOutput(out.total(), out.terms(), out.shift(), out.schedule(), stats);
+            out = out.withStat(MetricKeys.LOSS_SCALE, scaler.scaleArray(sm))
+                    .withStat(MetricKeys.AMP_SKIPPED, scaler.skippedArray(sm));
         }
         return out;
     }

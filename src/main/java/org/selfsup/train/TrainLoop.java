@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import org.selfsup.method.LossOutput;
 import org.selfsup.method.StepContext;
+import org.selfsup.util.MetricKeys;
 
 /**
  * The one training loop for every method: batches in, steps out. Per step: a sub-manager; the batch's
@@ -229,12 +230,13 @@ public final class TrainLoop {
      */
     static Map<String, Double> readBack(LossOutput out) {
         Map<String, Double> v = new LinkedHashMap<>(out.schedule());
-        v.put("loss", (double) out.total().getFloat());
+        v.put(MetricKeys.LOSS, (double) out.total().getFloat());
         for (Map.Entry<String, NDArray> t : out.terms().entrySet()) {
-            v.put(t.getKey().startsWith("loss") ? t.getKey() : "loss_" + t.getKey(), (double) t.getValue().getFloat());
+            v.put(t.getKey().startsWith(MetricKeys.LOSS) ? t.getKey() : MetricKeys.LOSS_PREFIX + t.getKey(),
+                    (double) t.getValue().getFloat());
         }
         for (Map.Entry<String, NDArray> s : out.shift().entrySet()) {
-            v.put("shift_" + s.getKey(), (double) s.getValue().getFloat());
+            v.put(MetricKeys.SHIFT_PREFIX + s.getKey(), (double) s.getValue().getFloat());
         }
         for (Map.Entry<String, NDArray> s : out.stats().entrySet()) {
             v.put(s.getKey(), (double) s.getValue().getFloat());

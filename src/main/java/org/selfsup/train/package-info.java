@@ -45,7 +45,7 @@
  * process ({@code .lock}, an OS lock released when the process dies). A NaN or infinite loss stops the run
  * ({@link org.selfsup.train.TrainingDivergedException}, exit code 3); checkpoints are only written after a
  * finite loss. On SIGINT/SIGTERM a checkpoint being written is completed before the JVM exits
- * ({@link org.selfsup.util.AtomicFiles}). {@link org.selfsup.train.FaultPoints} are test-only pause points
- * for the fault-injection tests; they cost nothing unless a system property sets them.
+ * ({@link org.selfsup.util.AtomicFiles}). {@link org.selfsup.train.RunPoints} names the points the
+ * fault-injection tests pause at, through a hook they install in their child JVMs; a real run has none.
  */
 package org.selfsup.train;

@@ -31,11 +31,8 @@ public final class AtomicFiles {
     private static final ReentrantLock WRITING = new ReentrantLock();
 
     static {
-        try {
-            Runtime.getRuntime().addShutdownHook(new Thread(AtomicFiles::finishWrites, "selfsup-finish-writes"));
-        } catch (IllegalStateException e) {
-            // already shutting down: nothing to protect
-        }
+        // false when already shutting down: nothing to protect
+        ShutdownHooks.add(new Thread(AtomicFiles::finishWrites, "selfsup-finish-writes"));
     }
 
     /** Shutdown hook: let the write in progress complete, then hold the lock so no other starts. */

@@ -14,13 +14,22 @@ public final class WeightExport {
 
     /**
      * The safetensors {@code __metadata__} of an export: {@code format: pt} (the convention of PyTorch
-     * loaders), the arch and the stem, so that a file without its sidecar still names its architecture.
+     * loaders), the arch and the stem (ResNets) or width, depth, attention heads, patch size and pooling
+     * (ViTs), so that a file without its sidecar still names its architecture.
      */
     public static Map<String, String> metadata(ModelSpec spec) {
         Map<String, String> m = new LinkedHashMap<>();
         m.put("format", "pt");
         m.put("arch", spec.arch());
-        m.put("stem", spec.cifarStem() ? "cifar" : "imagenet");
+        if (spec.vit()) {
+            m.put("width", String.valueOf(spec.width()));
+            m.put("depth", String.valueOf(spec.depth()));
+            m.put("attention_heads", String.valueOf(spec.heads()));
+            m.put("patch_size", String.valueOf(spec.patchSize()));
+            m.put("pooling", spec.pooling());
+        } else {
+            m.put("stem", spec.cifarStem() ? "cifar" : "imagenet");
+        }
         return m;
     }
 

@@ -22,6 +22,8 @@ public final class WeightFiles {
 
     /** The stem conv every torchvision ResNet state dict has; its key's prefix locates a state dict in a file. */
     static final String ANCHOR = "conv1.weight";
+    /** The patch embedding every timm-named ViT state dict has (DINO, MoCo v3, MAE, timm), likewise. */
+    static final String VIT_ANCHOR = "patch_embed.proj.weight";
     /** A prefix that ends inside a residual block ({@code layer1.0.conv1.weight} is not a stem). */
     private static final java.util.regex.Pattern IN_BLOCK = java.util.regex.Pattern.compile("(^|.*\\.)layer\\d+\\.\\d+\\.$");
 
@@ -201,6 +203,8 @@ public final class WeightFiles {
                 if (!IN_BLOCK.matcher(p).matches()) {
                     candidates.add(p);
                 }
+            } else if (k.equals(VIT_ANCHOR) || k.endsWith("." + VIT_ANCHOR)) {
+                candidates.add(k.substring(0, k.length() - VIT_ANCHOR.length()));
             }
         }
         String prefix;
@@ -214,19 +218,20 @@ public final class WeightFiles {
                 prefix = p;
             } else {
                 throw new UserException("--key-prefix: " + (matching.isEmpty() ? "no" : "more than one")
-                        + " state dict under '" + keyPrefix + "' in " + loaded.file() + " (ResNet state dicts found "
+                        + " state dict under '" + keyPrefix + "' in " + loaded.file() + " (ResNet or ViT state dicts found "
                         + "under: " + describe(candidates) + ")");
             }
             note = prefix.equals(p) ? null : "using the tensors under '" + prefix + "'";
         } else if (candidates.size() == 1) {
             prefix = candidates.get(0);
-            note = prefix.isEmpty() ? null : "stripped the prefix '" + prefix + "' (the only ResNet state dict in the "
-                    + "file; --key-prefix chooses another)";
+            note = prefix.isEmpty() ? null : "stripped the prefix '" + prefix + "' (the only ResNet or ViT state dict "
+                    + "in the file; --key-prefix chooses another)";
         } else if (candidates.isEmpty()) {
-            throw new UserException(loaded.file() + ": no ResNet state dict (no '" + ANCHOR + "' under any prefix; "
+            throw new UserException(loaded.file() + ": no ResNet or ViT state dict (no '" + ANCHOR + "' or '" + VIT_ANCHOR
+                    + "' under any prefix; "
                     + "first keys: " + first(new ArrayList<>(loaded.tensors().keySet()), 5) + ")");
         } else {
-            throw new UserException(loaded.file() + ": several ResNet state dicts, choose one with --key-prefix: "
+            throw new UserException(loaded.file() + ": several ResNet or ViT state dicts, choose one with --key-prefix: "
                     + describe(candidates));
         }
         Map<String, Tensor> out = new LinkedHashMap<>();

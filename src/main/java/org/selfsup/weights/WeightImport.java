@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.selfsup.model.ParamValues;
+import org.selfsup.model.PositionEmbeddings;
 import org.selfsup.model.SslModel;
 import org.selfsup.model.TorchvisionNames;
 import org.selfsup.util.UserException;
@@ -41,6 +42,10 @@ public final class WeightImport {
         List<String> missingHeads = new ArrayList<>();
         List<String> misShaped = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
+        boolean vit = model.spec().vit();
+        if (vit) {
+            weights = resizePositions(weights, model, warnings);
+        }
         java.util.Set<String> expected = new java.util.HashSet<>();
         boolean hasHeads = model.projector() != null;
         for (Map.Entry<String, String> e : toTorch.entrySet()) {
@@ -86,8 +91,8 @@ public final class WeightImport {
             if (expected.contains(name)) {
                 continue;
             }
-            if (name.startsWith("fc.") || name.endsWith("." + TorchvisionNames.NUM_BATCHES_TRACKED)
-                    || !hasHeads && isHead(name)) {
+            if ((vit ? vitIgnored(name) : name.startsWith("fc."))
+                    || name.endsWith("." + TorchvisionNames.NUM_BATCHES_TRACKED) || !hasHeads && isHead(name)) {
                 ignored++;
             } else {
                 unexpected.add(name);
@@ -96,8 +101,8 @@ public final class WeightImport {
         if (!unexpected.isEmpty()) {
             String list = WeightFiles.count(unexpected.size(), "unexpected tensor") + ": " + WeightFiles.first(unexpected, 4);
             if (strict) {
-                throw new UserException(source + ": " + list + " (not a torchvision ResNet state dict? --strict false "
-                        + "ignores them)");
+                throw new UserException(source + ": " + list + " (not a " + (vit ? "timm-named ViT" : "torchvision ResNet")
+                        + " state dict? --strict false ignores them)");
             }
             warnings.add(list + " (ignored)");
             ignored += unexpected.size();
@@ -121,6 +126,44 @@ public final class WeightImport {
         }
         model.syncTarget();
         return new Report(loaded, ignored, missingHeads, warnings);
+    }
+
+    /**
+     * The tensors of a ViT file that are not the backbone and are skipped without a word: timm's classifier
+     * {@code head.*} (MoCo v3's projection MLP is {@code head.*} of its encoders too), {@code head_dist.*}, and
+     * MAE's pretraining decoder ({@code decoder_*}, {@code mask_token}).
+     */
+    private static boolean vitIgnored(String name) {
+        return name.startsWith("head.") || name.startsWith("head_dist.") || name.startsWith("decoder_")
+                || name.equals("mask_token");
+    }
+
+    /**
+     * {@code weights} with its {@code pos_embed} resized to the model's grid when it was made for another one
+     * (a square grid after one class-token row, the model's width), as timm's {@code checkpoint_filter_fn}
+     * does (bicubic, see {@link PositionEmbeddings}), noted in {@code warnings}; otherwise unchanged.
+     */
+    private static Map<String, Tensor> resizePositions(Map<String, Tensor> weights, SslModel model,
+                                                       List<String> warnings) {
+        Tensor pos = weights.get("pos_embed");
+        int grid = model.positionGrid();
+        int dim = model.spec().width();
+        if (pos == null || pos.shape().length != 3 || pos.shape()[0] != 1 || pos.shape()[2] != dim
+                || pos.shape()[1] == 1L + (long) grid * grid || !pos.dtype().floating()) {
+            return weights; // nothing to do, or a mismatch reported with the other shapes
+        }
+        long tokens = pos.shape()[1] - 1;
+        int old = (int) Math.round(Math.sqrt(tokens));
+        if ((long) old * old != tokens) {
+            return weights;
+        }
+        float[] resized = PositionEmbeddings.resample(pos.floats(), 1, old, grid, dim, PositionEmbeddings.ANTIALIAS);
+        Map<String, Tensor> out = new java.util.LinkedHashMap<>(weights);
+        out.put("pos_embed", Tensor.f32(new long[] {1, 1L + (long) grid * grid, dim}, resized));
+        warnings.add("pos_embed resized from a " + old + "x" + old + " to a " + grid + "x" + grid + " patch grid "
+                + "(bicubic" + (PositionEmbeddings.ANTIALIAS ? ", antialiased" : "") + ", as timm loads weights made "
+                + "for another image size)");
+        return out;
     }
 
     private static boolean isHead(String name) {

@@ -59,6 +59,17 @@ class ViewPlansTest {
     }
 
     @Test
+    void thePlanMustMakeExactlyTheViewsTheMethodReads() {
+        assertEquals(null, ViewPlans.viewMismatch("rsa", "rsa", List.of("w1", "w2", "a1", "a2")));
+        assertEquals("plan 'rsa' gives views w1, w2, a1, a2 but method byol needs v1, v2",
+                ViewPlans.viewMismatch("rsa", "byol", List.of("v1", "v2")));
+        // a subset or another order is a mismatch too: the one rule, for validation and run assembly alike
+        assertTrue(ViewPlans.viewMismatch("rsa", "m", List.of("w1", "w2")) != null);
+        assertTrue(ViewPlans.viewMismatch("rsa", "m", List.of("w2", "w1", "a1", "a2")) != null);
+        assertThrows(UserException.class, () -> ViewPlans.viewMismatch("nope", "m", List.of("v1")));
+    }
+
+    @Test
     void optionsReachTheRecipes() {
         PlanOptions o = PlanOptions.of(3, 12, 5, 20, 2, true);
         assertEquals(PlanOptions.defaults().withRandAugment(3, 12).withHard(5, 20).withGrid(2).withRelativeMagnitudes(true), o);

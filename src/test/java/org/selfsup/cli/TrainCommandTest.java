@@ -84,6 +84,7 @@ class TrainCommandTest {
         String dataset = flat.substring(flat.indexOf("--dataset="), flat.indexOf("--dataset=") + 200);
         for (String name : org.selfsup.data.DatasetRegistry.NAMES) {
             assertTrue(dataset.contains(" " + name + ",") || dataset.contains(" " + name + ")")
+                    || dataset.contains(" " + name + ".")
                     || dataset.contains("(" + name + ","), name + " in " + dataset);
         }
     }
@@ -198,11 +199,12 @@ class TrainCommandTest {
                 flag("option --randaug-m: RandAugment magnitude must be in 0-30 (got 31)", "--randaug-m", "31"),
                 flag("option --hard-m: RandAugment magnitude must be in 0-30 (got -1)", "--hard-m=-1"),
                 flag("option --epochs: must be at least 1 (got 0)", "--epochs", "0"),
-                flag("option --method: 'rsaa' is not one of " + String.join(", ", TrainConfig.METHODS)
+                flag("option --method: 'rsaa' is not one of " + String.join(", ", org.selfsup.method.MethodRegistry.NAMES)
                         + " (did you mean 'rsa'?)", "--method", "rsaa"),
-                flag("option --arch: 'resnet19' is not one of resnet18-cifar, resnet18, resnet34, resnet50, small "
-                        + "(did you mean 'resnet18'?)", "--arch", "resnet19"),
-                flag("option --optimizer: 'adam' is not one of sgd, lars", "--optimizer", "adam"),
+                flag("option --arch: 'resnet19' is not one of resnet18-cifar, resnet18, resnet34, resnet50, small, "
+                        + "vit-tiny, vit-small, vit-base, vit (did you mean 'resnet18'?)", "--arch", "resnet19"),
+                flag("option --optimizer: 'adam' is not one of sgd, lars, adamw (did you mean 'adamw'?)",
+                        "--optimizer", "adam"),
                 flag("option --lr-schedule: 'cosine' is not one of cosine-epoch, warmup-cosine-step, dssl-epoch",
                         "--lr-schedule", "cosine"),
                 flag("option --ema-schedule: 'linear' is not one of cosine, constant", "--ema-schedule", "linear"),
@@ -218,8 +220,9 @@ class TrainCommandTest {
                         "--optimizer", "lars"),
                 flag("option --plan: plan 'rsa' gives views w1, w2, a1, a2 but method byol needs v1, v2",
                         "--method", "byol", "--plan", "rsa"),
-                flag("option --method: plan 'rsa' gives views w1, w2, a1, a2 but method simsiam needs v1, v2",
-                        "--method", "simsiam", "--preset", "rsa-cifar10"),
+                // with --method alone the method's own plan applies (ConfigResolver); an explicit plan is checked
+                flag("option --plan: plan 'rsa' gives views w1, w2, a1, a2 but method simsiam needs v1, v2",
+                        "--method", "simsiam", "--preset", "rsa-cifar10", "--plan", "rsa"),
                 flag("option --warmup-epochs: warmup-epochs 3 has no effect with lr-schedule cosine-epoch",
                         "--warmup-epochs", "3"),
                 flag("option --epochs: warmup-epochs (10) must be less than epochs (5)",
@@ -268,7 +271,7 @@ class TrainCommandTest {
                 file("c.yaml", "method: {name: rsa}\n", ": key 'method': expected a text value, got a mapping"),
                 file("c.yaml", "epochs: ~\n", ": key 'epochs': must not be empty (expected an integer)"),
                 file("c.yaml", "optimizer: LARS\n",
-                        ": key 'optimizer': 'LARS' is not one of sgd, lars (did you mean 'lars'?)"),
+                        ": key 'optimizer': 'LARS' is not one of sgd, lars, adamw (did you mean 'lars'?)"),
                 file("c.yaml", "crop-scale-min: 0.8\ncrop-scale-max: 0.3\n",
                         ": key 'crop-scale-min': crop-scale-min 0.8 is greater than crop-scale-max 0.3"),
                 file("c.yaml", "preset: dmeo\n", ": key 'preset': unknown preset 'dmeo' (did you mean 'demo'?)"),

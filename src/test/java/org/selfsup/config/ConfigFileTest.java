@@ -254,6 +254,17 @@ class ConfigFileTest {
     }
 
     @Test
+    void runSettingsAreDeclaredOnTheirKeys() {
+        // the keys a resume may change (@RunSetting on the field); changing this set changes what resumes
+        assertEquals(java.util.Set.of("name", "runs-dir", "data-dir", "threads", "torch-threads", "prefetch",
+                "device", "knn-every", "knn-k", "knn-t", "knn-transform", "probe", "online-probe", "embedding-map",
+                "tensorboard", "checkpoint-every",
+                "checkpoint-steps", "log-every", "collapse-std", "preset", "channels-last", "cudnn-benchmark", "tf32",
+                "dist-timeout", "bucket-mb", "cache-dir"), ConfigKeys.RUN_SETTINGS);
+        assertTrue(ConfigKeys.all().containsAll(ConfigKeys.RUN_SETTINGS));
+    }
+
+    @Test
     void textRoundTripsForCheckpoints() {
         TrainConfig c = unusual();
         assertEquals(c, TrainConfig.fromJson(c.toJson(), "checkpoint x"));
@@ -307,7 +318,8 @@ class ConfigFileTest {
         assertEquals(1, Names.distance("", "a"));
         assertEquals("batch-size", Names.closest("batchSize", ConfigKeys.all()));
         assertEquals("epochs", Names.closest("epoch", ConfigKeys.all()));
-        assertEquals("lars", Names.closest("LARS", TrainConfig.OPTIMIZERS));
-        assertNull(Names.closest("adam", TrainConfig.OPTIMIZERS));
+        assertEquals("lars", Names.closest("LARS", ConfigKeys.choices("optimizer")));
+        assertEquals("adamw", Names.closest("adam", ConfigKeys.choices("optimizer")));
+        assertNull(Names.closest("rmsprop", ConfigKeys.choices("optimizer")));
     }
 }

@@ -12,13 +12,43 @@ class PresetsTest {
         return ConfigResolver.resolve(name, null, ConfigLayer.empty("flags"));
     }
 
+    /** Issue 22 item 19: a preset's plan goes with its method; an explicit plan still wins or is refused. */
+    @Test
+    void aMethodWithoutAPlanGetsItsOwnPlan() throws Exception {
+        TrainConfig byol = ConfigResolver.resolve(null, null, ConfigLayer.fromFlags(java.util.Map.of("method", "byol")));
+        assertEquals("byol", byol.effectivePlan());
+        TrainConfig dssl = ConfigResolver.resolve(null, null,
+                ConfigLayer.fromFlags(java.util.Map.of("method", "dssl-simsiam")));
+        assertEquals(org.selfsup.method.MethodRegistry.find("dssl-simsiam").orElseThrow().defaultPlan(),
+                dssl.effectivePlan());
+        assertEquals("rsa", preset("demo").effectivePlan());
+        assertEquals("rsa", ConfigResolver.resolve(null, null,
+                ConfigLayer.fromFlags(java.util.Map.of("method", "rsa"))).effectivePlan(), "the preset's own method");
+        TrainConfig explicit = ConfigResolver.resolve(null, null,
+                ConfigLayer.fromFlags(java.util.Map.of("method", "simsiam", "plan", "byol")));
+        assertEquals("byol", explicit.effectivePlan());
+        org.selfsup.util.UserException e = org.junit.jupiter.api.Assertions.assertThrows(
+                org.selfsup.util.UserException.class, () -> ConfigResolver.resolve(null, null,
+                        ConfigLayer.fromFlags(java.util.Map.of("method", "dssl-simsiam", "plan", "rsa"))));
+        assertTrue(e.getMessage().contains("plan 'rsa'"), e.getMessage());
+        java.nio.file.Path file = java.nio.file.Files.createTempFile("method", ".yaml");
+        try {
+            java.nio.file.Files.writeString(file, "method: byol\n");
+            assertEquals("byol", ConfigResolver.resolve(null, file, ConfigLayer.empty("flags")).effectivePlan());
+        } finally {
+            java.nio.file.Files.delete(file);
+        }
+    }
+
     @Test
     void everyPresetIsValidAndNamedAfterItself() {
         assertEquals(List.of("rsa-cifar10", "rsa-cifar100", "rsa-stl10", "rsa-tinyimagenet", "rsa-imagenet100",
                 "rsa-imagenet1k",
                 "dssl-simsiam-cifar10", "dssl-simsiam-imagenet", "dssl-byol-imagenet", "byol-dssl-imagenet",
                 "byol-heavy-imagenet", "byol-cifar10",
-                "simsiam-cifar10", "simsiam-heavy-cifar10", "simsiam-imagenet", "simsiam-heavy-imagenet", "demo"),
+                "simsiam-cifar10", "simsiam-heavy-cifar10", "simsiam-imagenet", "simsiam-heavy-imagenet",
+                "vicreg-cifar10", "barlow-twins-cifar10", "mocov3-cifar10", "demo", "rsa-cifar10-vit-t4",
+                "byol-cifar10-vit-t4"),
                 Presets.names());
         for (Preset p : Presets.all()) {
             TrainConfig c = preset(p.name());
@@ -196,6 +226,28 @@ class PresetsTest {
         }
         c.plan = "rsa-aw";
         assertEquals("rsa-aw", c.effectivePlan());
+    }
+
+    @Test
+    void vitPresetsTrainATinyVitWithPatches4TheViTWay() {
+        for (String name : List.of("rsa-cifar10-vit-t4", "byol-cifar10-vit-t4")) {
+            TrainConfig c = preset(name);
+            assertEquals("vit-tiny", c.arch, name);
+            assertEquals(4, c.patchSize, name);
+            assertEquals("cifar10", c.dataset, name);
+            assertEquals(32, c.imageSize, name);
+            assertEquals("adamw", c.optimizer, name);
+            assertEquals(0.95, c.adamBeta2, 0, name);
+            assertEquals(0.05, c.weightDecay, 0, name);
+            assertEquals("warmup-cosine-step", c.lrSchedule, name);
+            assertEquals(10, c.warmupEpochs, name);
+            assertEquals(3.0, c.clipGrad, 0, name);
+            assertEquals(5e-4, c.effectiveLr(), 1e-12, name);
+            assertEquals(192, org.selfsup.job.RunParts.modelSpec(c).featureDim(), name);
+        }
+        assertEquals("rsa", preset("rsa-cifar10-vit-t4").method);
+        assertEquals("byol", preset("byol-cifar10-vit-t4").method);
+        assertEquals("byol", preset("byol-cifar10-vit-t4").effectivePlan());
     }
 
     @Test

@@ -57,7 +57,7 @@ class DatasetRegistryTest {
 
     @Test
     void fashionMnistFromADirectoryOfIdxFiles() throws Exception {
-        ImageStore src = SubsetWriter.firstPerClass(DatasetRegistry.embedded("t10k", DatasetRegistry.FASHION_MNIST_CLASSES), 3);
+        ImageStore src = SubsetWriter.firstPerClass(IdxReader.embedded("t10k", IdxReader.FASHION_MNIST_CLASSES), 3);
         byte[][] idx = IdxReader.encode(src);
         java.nio.file.Files.write(dir.resolve("train-images-idx3-ubyte"), idx[0]);
         java.nio.file.Files.write(dir.resolve("train-labels-idx1-ubyte"), idx[1]);
@@ -96,6 +96,35 @@ class DatasetRegistryTest {
         assertEquals(32, DatasetRegistry.defaultViewSize("cifar100"));
         assertEquals(64, DatasetRegistry.defaultViewSize("stl10"));
         assertEquals(224, DatasetRegistry.defaultViewSize("imagefolder"));
+    }
+
+    @Test
+    void theDefinitionsDeclareWhatTheRestOfSelfsupReads() {
+        assertTrue(DatasetRegistry.NAMES.containsAll(java.util.List.of("fashion-mnist", "mnist", "cifar10", "cifar100",
+                "stl10", "tinyimagenet", "imagefolder", "listfile", "shards", "synthetic")));
+        assertTrue(DatasetRegistry.STREAMED.containsAll(java.util.List.of("imagefolder", "listfile", "shards")));
+        assertTrue(DatasetRegistry.DOWNLOADABLE.containsAll(java.util.List.of("fashion-mnist", "cifar10", "cifar100",
+                "stl10")));
+        assertEquals(Normalization.IMAGENET, DatasetRegistry.get("shards").normalization());
+        assertEquals(Normalization.MNIST, DatasetRegistry.get("mnist").normalization());
+        assertTrue(!DatasetRegistry.get("synthetic").fixedNormalization(), "synthetic data is normalised by its own statistics");
+        assertTrue(!DatasetRegistry.get("fashion-mnist").needsDir() && DatasetRegistry.get("mnist").needsDir());
+        assertEquals(224, DatasetRegistry.defaultViewSize("shards"));
+        assertEquals(32, DatasetRegistry.defaultViewSize("synthetic"));
+        for (DatasetDefinition d : DatasetRegistry.ALL) {
+            assertTrue(!d.files().isEmpty(), d.name());
+            assertEquals(d.streamed(), DatasetRegistry.STREAMED.contains(d.name()), d.name());
+            assertEquals(d.downloadable(), DatasetRegistry.DOWNLOADABLE.contains(d.name()), d.name());
+            assertEquals(d, DatasetRegistry.get(d.name()));
+        }
+        assertEquals(DatasetRegistry.ALL.size(), java.util.Set.copyOf(DatasetRegistry.NAMES).size(), "unique names");
+        UserException e = assertThrows(UserException.class, () -> DatasetRegistry.load("mnist", null, null));
+        assertTrue(e.getMessage().contains("--data-dir is required for data set 'mnist'"), e.getMessage());
+        DataOptions download = new DataOptions();
+        download.download = true;
+        UserException d = assertThrows(UserException.class, () -> DatasetRegistry.load("mnist", dir, download));
+        assertTrue(d.getMessage().contains("available for: " + String.join(", ", DatasetRegistry.DOWNLOADABLE)),
+                d.getMessage());
     }
 
     private static ImageStore mem(ImageSet s) {

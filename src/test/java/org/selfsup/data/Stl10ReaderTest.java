@@ -50,6 +50,24 @@ class Stl10ReaderTest {
         return d;
     }
 
+    /**
+     * Issue 22 item 18: the launcher's default heap is sized by the data set; one whose pixels cannot fit in
+     * the heap is refused before it is read, naming the file and SELFSUP_HEAP (here a sparse unlabeled file
+     * larger than this JVM's whole heap), instead of an OutOfMemoryError after minutes of loading.
+     */
+    @Test
+    void aSplitLargerThanTheHeapIsRefusedBeforeItIsRead() throws Exception {
+        Path d = Files.createDirectories(dir.resolve("stl10_binary"));
+        long records = Runtime.getRuntime().maxMemory() / (S * S * 3) + 10;
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(d.resolve("unlabeled_X.bin").toFile(), "rw")) {
+            f.setLength(records * S * S * 3); // sparse: nothing is written
+        }
+        UserException e = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(30),
+                () -> assertThrows(UserException.class, () -> Stl10Reader.read(dir, "unlabeled")));
+        assertTrue(e.getMessage().startsWith(d.resolve("unlabeled_X.bin") + ": its pixels need ")
+                && e.getMessage().contains("SELFSUP_HEAP="), e.getMessage());
+    }
+
     @Test
     void columnMajorImagesAndOneBasedLabels() throws IOException {
         writeAll();

@@ -47,6 +47,30 @@ class TarShardsTest {
         assertTrue(b.fullResolution());
     }
 
+    /** --out inside the packed image folder would add class folders to it: refused before anything is written. */
+    @Test
+    void packIntoTheSourceFolderIsRefused() throws Exception {
+        Path folder = TestPictures.folder(tmp.resolve("f"), 2, 3, 0, 30, 20);
+        Path link = Files.createSymbolicLink(tmp.resolve("link"), folder);
+        for (Path out : List.of(folder, folder.resolve("packed"), folder.resolve("train/c0/x"),
+                link.resolve("packed"), folder.resolve("../f/shards"))) {
+            CliRun r = CliRun.execute("data", "pack", "--dataset", "imagefolder", "--data-dir", folder.toString(),
+                    "--out", out.toString());
+            assertEquals(2, r.code(), out + ": " + r.out() + r.err());
+            assertEquals(1, r.err().strip().lines().count(), r.err());
+            assertTrue(r.err().startsWith("error: --out: ") && r.err().contains("inside the image folder"), r.err());
+        }
+        assertFalse(Files.exists(folder.resolve("packed")));
+        assertFalse(Files.exists(folder.resolve("train/c0/x")));
+        assertFalse(Files.exists(folder.resolve("shards")));
+        try (var s = Files.list(folder.resolve("train"))) {
+            assertEquals(List.of("c0", "c1"), s.map(p -> p.getFileName().toString()).sorted().toList());
+        }
+        // beside it is fine
+        assertEquals(0, CliRun.execute("data", "pack", "--dataset", "imagefolder", "--data-dir", folder.toString(),
+                "--out", tmp.resolve("f-shards").toString()).code());
+    }
+
     @Test
     void epochOrderShufflesShardsThenABufferDeterministically() {
         int[] starts = {0, 10, 20, 30, 40};

@@ -43,6 +43,7 @@ final class MpiRuns {
         cmd.addAll(java(mainClass, args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().put("OMP_NUM_THREADS", "1");
+        pb.environment().putIfAbsent("UCX_ERROR_SIGNALS", ""); // as selfsup launch: UCX's SIGSEGV handler kills JVMs
         pb.environment().put("OPT_OUT_TRACKING", "true");
         return pb.start();
     }

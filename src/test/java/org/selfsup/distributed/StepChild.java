@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.selfsup.augment.EpochLoader;
+import org.selfsup.config.Choices;
 import org.selfsup.data.Shard;
 import org.selfsup.method.Byol;
 import org.selfsup.method.StepContext;
@@ -64,7 +65,7 @@ public final class StepChild {
             try (StepPrecision opt = StepPrecision.fp32(new Sgd(model.trainableParameters(), m, 0.9, false, 1e-4));
                  Ema ema = new Ema(model.emaPairs(), m);
                  RunSchedule schedule = RunSchedule.constant(0.05, 0.9, steps, true, m)) {
-                StepRunner runner = new StepRunner(new Byol(), model, opt, ema, Ema.Timing.BEFORE_FORWARD, schedule,
+                StepRunner runner = new StepRunner(new Byol(), model, opt, ema, Choices.EmaTiming.BEFORE_FORWARD, schedule,
                         dist.reducer(model.trainableParameters(), 200, m), m);
                 dist.arm("test steps");
                 int perEpoch = shard.size(N) / local;

@@ -48,7 +48,7 @@ class EvalCommandsTest {
         // rejects the optimiser part that follows the backbone as "trailing bytes"
         CliRun r = run("eval", "knn", "--checkpoint", ckpt.toString(), "--batch-size", "200", "--random-init");
         assertEquals(0, r.code(), r.err());
-        assertTrue(r.out().matches("(?s)kNN \\(k=200, t=0.1\\) on synthetic: top-1 \\d+\\.\\d\\d% .*\\(200 test images, "
+        assertTrue(r.out().matches("(?s)kNN \\(k=200, t=0.1, knn-transform plain\\) on synthetic: top-1 \\d+\\.\\d\\d% .*\\(200 test images, "
                 + "bank 1000\\)\\s+same architecture at random initialisation \\(seed 0\\): top-1 .*"), r.out());
     }
 
@@ -120,5 +120,53 @@ class EvalCommandsTest {
             norm += Math.pow(Double.parseDouble(cells[i]), 2);
         }
         assertEquals(1.0, norm, 1e-4);
+    }
+    /**
+     * Issue 22 item 12: an indexing warning is printed once, and a file name that is not valid UTF-8 is
+     * written percent-encoded (with '%' itself as %25), so every row leads back to its file.
+     */
+    @Test
+    void embedWarnsOnceAndWritesFileNamesReversibly() throws Exception {
+        Path images = Files.createDirectories(tmp.resolve("names"));
+        BufferedImage img = new BufferedImage(20, 24, BufferedImage.TYPE_INT_RGB);
+        ImageIO.write(img, "png", images.resolve("plain.png").toFile());
+        Files.copy(images.resolve("plain.png"), images.resolve("caf\u00e9.png"));
+        Files.copy(images.resolve("plain.png"), images.resolve("100%.png"));
+        Process p = new ProcessBuilder("sh", "-c", "cp plain.png \"$(printf 'bad\\377name.png')\"")
+                .directory(images.toFile()).inheritIO().start();
+        assertEquals(0, p.waitFor());
+        Files.write(images.resolve("empty.png"), new byte[0]);
+        Path csv = tmp.resolve("names.csv");
+        java.io.PrintStream old = System.err;
+        java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(buf, true, java.nio.charset.StandardCharsets.UTF_8));
+        CliRun e;
+        try {
+            e = run("embed", "--checkpoint", ckpt.toString(), "--images", images.toString(), "--out", csv.toString());
+        } finally {
+            System.setErr(old);
+        }
+        String err = buf.toString(java.nio.charset.StandardCharsets.UTF_8) + e.err();
+        assertEquals(0, e.code(), err);
+        assertEquals(1, err.split("empty.png", -1).length - 1, "the warning about empty.png once: " + err);
+        List<String> paths = Files.readAllLines(csv).stream().skip(1).map(l -> l.substring(0, l.indexOf(','))).toList();
+        assertEquals(List.of("100%25.png", "bad%FFname.png", "caf\u00e9.png", "plain.png"),
+                paths.stream().sorted().toList(), paths.toString());
+        // percent-decoded to bytes, each cell is the name of a file in the folder (as ls prints the bytes)
+        Process ls = new ProcessBuilder("ls", "-1").directory(images.toFile()).start();
+        List<String> listed = List.of(new String(ls.getInputStream().readAllBytes(),
+                java.nio.charset.StandardCharsets.ISO_8859_1).split("\n"));
+        for (String cell : paths) {
+            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+            for (int i = 0; i < cell.length(); i++) {
+                if (cell.charAt(i) == '%') {
+                    bytes.write(Integer.parseInt(cell.substring(i + 1, i + 3), 16));
+                    i += 2;
+                } else {
+                    bytes.writeBytes(String.valueOf(cell.charAt(i)).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                }
+            }
+            assertTrue(listed.contains(bytes.toString(java.nio.charset.StandardCharsets.ISO_8859_1)), cell + " in " + listed);
+        }
     }
 }

@@ -17,6 +17,26 @@ import org.selfsup.model.SslModel;
 
 class KnnMonitorTest {
     @Test
+    void evalKnnMeasuresWithTheGeometryTheMonitorUsed() {
+        org.selfsup.config.TrainConfig c = new org.selfsup.config.TrainConfig();
+        c.dataset = "synthetic";
+        org.selfsup.data.Dataset ds = EvalData.load(c, null, null);
+        for (String geometry : org.selfsup.config.ConfigKeys.choices("knn-transform")) {
+            c.knnTransform = geometry;
+            TestTransform monitor = KnnMonitor.transform(c, ds);
+            TestTransform evalKnn = KnnMonitor.transform(c.knnTransform, ds, EvalData.inputSize(c));
+            for (int i = 0; i < 3; i++) {
+                org.junit.jupiter.api.Assertions.assertArrayEquals(monitor.apply(ds.test().rgb(i)).data(),
+                        evalKnn.apply(ds.test().rgb(i)).data(), geometry);
+            }
+        }
+        c.knnTransform = "dssl-cifar";
+        // dssl-cifar resizes to 36 and crops 32: not the identity of plain
+        assertFalse(java.util.Arrays.equals(ds.test().rgb(0).data(),
+                KnnMonitor.transform(c, ds).apply(ds.test().rgb(0)).data()));
+    }
+
+    @Test
     void scoresEveryTestImageOnSchedule() {
         ImageStore bank = SyntheticImages.generate("syn/train", 40, 3, 16, 1, 0);
         ImageStore test = SyntheticImages.generate("syn/test", 23, 3, 16, 1, 1);

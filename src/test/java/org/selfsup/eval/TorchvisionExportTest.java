@@ -126,6 +126,70 @@ class TorchvisionExportTest {
         assertTrue(both.err().contains("give one, not both"), both.err());
     }
 
+    /**
+     * Issue 22 item 8: the sidecar is held to the configuration's limits (width, blocks, image size), and
+     * embed and eval check their batch against the memory before they build or decode anything: exit 2 with
+     * one line naming the file or flag, no trace, no CSV. Before: exit 1 with a trace, or gigabytes
+     * allocated, or an input size of -5 or 0 silently replaced by a default.
+     */
+    @Test
+    void tamperedSidecarsAreHeldToTheConfigurationLimits() throws Exception {
+        Path images = Files.createDirectories(tmp.resolve("side-imgs"));
+        ImageIO.write(new BufferedImage(18, 16, BufferedImage.TYPE_INT_RGB), "png", images.resolve("a.png").toFile());
+        Map<String, String> cases = new LinkedHashMap<>();
+        cases.put("/model_spec/width=100000", "model_spec width must be at most 1024 (got 100000)");
+        cases.put("/input_size=100000", "input_size must be in 1..4096 (got 100000)");
+        cases.put("/model_spec/blocks/0=1000000", "a stage has at most 64 blocks (got 1000000)");
+        cases.put("/input_size=-5", "input_size must be in 1..4096 (got -5)");
+        cases.put("/input_size=0", "input_size must be in 1..4096 (got 0)");
+        cases.put("/std/1=0", "std must be 3 finite values above 0");
+        int n = 0;
+        for (Map.Entry<String, String> c : cases.entrySet()) {
+            Path f = tamperedSidecar("side" + n++, c.getKey());
+            Path csv = tmp.resolve("side" + n + ".csv");
+            for (String[] cmd : new String[][] {
+                    {"embed", "--weights", f.toString(), "--images", images.toString(), "--out", csv.toString()},
+                    {"eval", "knn", "--weights", f.toString(), "--dataset", "synthetic"}}) {
+                CliRun r = CliRun.execute(cmd);
+                assertEquals(2, r.code(), c.getKey() + ": " + r.err());
+                assertEquals(1, r.err().strip().lines().count(), r.err());
+                assertTrue(r.err().startsWith("error: " + TorchvisionExport.sidecarPath(f) + ": ")
+                        && r.err().contains(c.getValue()), c.getKey() + ": " + r.err());
+            }
+            assertFalse(Files.exists(csv));
+        }
+        // the largest legal input size: the weights fit, a batch of 4096 such images does not
+        Path big = tamperedSidecar("side-4096", "/input_size=4096");
+        Path csv = tmp.resolve("big.csv");
+        CliRun r = CliRun.execute("embed", "--weights", big.toString(), "--images", images.toString(), "--out",
+                csv.toString(), "--batch-size", "4096");
+        assertEquals(2, r.code(), r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+        assertTrue(r.err().startsWith("error: --batch-size: batch 4096 of 4096 px on small width 8 needs at least"),
+                r.err());
+        assertFalse(Files.exists(csv));
+    }
+
+    /** A copy of the export whose sidecar has {@code edit} ("/json/pointer=number") applied. */
+    private static Path tamperedSidecar(String name, String edit) throws Exception {
+        Path f = tmp.resolve(name + ".safetensors");
+        Files.copy(file, f, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        com.fasterxml.jackson.databind.JsonNode root = json.readTree(TorchvisionExport.sidecarPath(file).toFile());
+        String pointer = edit.substring(0, edit.indexOf('='));
+        long value = Long.parseLong(edit.substring(edit.indexOf('=') + 1));
+        String parent = pointer.substring(0, pointer.lastIndexOf('/'));
+        String key = pointer.substring(pointer.lastIndexOf('/') + 1);
+        com.fasterxml.jackson.databind.JsonNode p = parent.isEmpty() ? root : root.at(parent);
+        if (p instanceof com.fasterxml.jackson.databind.node.ArrayNode a) {
+            a.set(Integer.parseInt(key), a.numberNode(value));
+        } else {
+            ((com.fasterxml.jackson.databind.node.ObjectNode) p).put(key, value);
+        }
+        Files.writeString(TorchvisionExport.sidecarPath(f), json.writeValueAsString(root));
+        return f;
+    }
+
     /** A copy of the export with {@code edit} applied to its tensors. */
     private static Path edited(String name, java.util.function.Consumer<Map<String, Tensor>> edit) throws Exception {
         Map<String, Tensor> t = new LinkedHashMap<>(Safetensors.read(file).tensors());

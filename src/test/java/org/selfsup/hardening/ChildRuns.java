@@ -61,7 +61,7 @@ final class ChildRuns {
     }
 
     /**
-     * Starts {@code org.selfsup.cli.Main args} in a child JVM with the test class path; one PyTorch thread
+     * Starts {@code org.selfsup.cli.Main args} (through {@link PausingMain}) in a child JVM with the test class path; one PyTorch thread
      * (results are deterministic for a fixed thread count; every child uses the same).
      *
      * @param props extra {@code -D} options (e.g. the test-only pause point)
@@ -73,14 +73,17 @@ final class ChildRuns {
         return pb.start();
     }
 
-    /** The child JVM's command line: test class path, 512 MB heap, one PyTorch thread, {@code props}, the CLI. */
+    /**
+     * The child JVM's command line: test class path, 512 MB heap, one PyTorch thread, {@code props}, the CLI
+     * with the pause-point hook ({@link PausingMain}).
+     */
     static List<String> command(List<String> props, List<String> args) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "-Xmx512m", "-Dai.djl.offline=true",
                 "-Dai.djl.pytorch.num_threads=1", "-Dai.djl.pytorch.num_interop_threads=1"));
         cmd.addAll(props);
-        cmd.add(Main.class.getName());
+        cmd.add(PausingMain.class.getName());
         cmd.addAll(args);
         return cmd;
     }
@@ -111,7 +114,7 @@ final class ChildRuns {
         }
     }
 
-    /** The pause-point properties (see {@code org.selfsup.train.FaultPoints}). */
+    /** The pause-point properties (see {@link FaultPoints}). */
     static List<String> pauseAt(String point, Path marker) {
         return List.of("-Dselfsup.test.pauseAt=" + point, "-Dselfsup.test.pauseMarker=" + marker);
     }

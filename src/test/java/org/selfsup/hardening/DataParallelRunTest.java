@@ -152,6 +152,7 @@ class DataParallelRunTest {
     private static Process start(List<String> cmd, Path log) throws Exception {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().put("OMP_NUM_THREADS", "1");
+        pb.environment().putIfAbsent("UCX_ERROR_SIGNALS", ""); // as selfsup launch: UCX's SIGSEGV handler kills JVMs
         return pb.start();
     }
 

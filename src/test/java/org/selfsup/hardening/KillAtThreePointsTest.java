@@ -20,7 +20,7 @@ import org.selfsup.train.MetricsLog;
 
 /**
  * Fault injection through the CLI: {@code selfsup train} in a child JVM is killed with SIGKILL at three
- * exact points (test-only pause points, {@code org.selfsup.train.FaultPoints}) — mid-epoch, during the kNN
+ * exact points (test-only pause points, {@link FaultPoints}) — mid-epoch, during the kNN
  * evaluation, while a checkpoint is being written — and re-running the same command each time finishes
  * with parameters bit-identical to an uninterrupted run. While a child holds the run folder, a second
  * {@code train} on it is refused (exit 2); the killed child's lock never blocks the re-run.

@@ -77,6 +77,20 @@ class LauncherWithoutMavenTest {
     }
 
     @Test
+    void aJarBuiltByHandAfterTheLaunchersBuildCountsAsStale() throws Exception {
+        Path root = tree(true);
+        Files.setLastModifiedTime(root.resolve("pom.xml"), FileTime.fromMillis(0)); // sources older than the jar
+        Path stamp = root.resolve("target/.selfsup-build-args");
+        Files.setLastModifiedTime(stamp, FileTime.fromMillis(System.currentTimeMillis() - 7_200_000)); // jar newer
+        String[] r = run(root);
+        assertEquals("0", r[0], r[2]);
+        assertTrue(r[2].contains("running the existing build"), "the launcher wanted to rebuild: " + r[2]);
+        Files.setLastModifiedTime(stamp, FileTime.fromMillis(System.currentTimeMillis() + 7_200_000)); // its own build
+        r = run(root);
+        assertEquals("", r[2].strip(), "an up-to-date build runs silently");
+    }
+
+    @Test
     void noBuildAndNoMavenIsOneLineAndExit2() throws Exception {
         Path root = tree(false);
         String[] r = run(root);

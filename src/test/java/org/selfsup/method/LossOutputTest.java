@@ -17,4 +17,14 @@ class LossOutputTest {
             assertEquals(List.of("alpha", "beta", "mid" + k, "zeta" + k), List.copyOf(out.schedule().keySet()));
         }
     }
+
+    @Test
+    void theBuilderFillsEachPartAndSortsIt() {
+        LossOutput out = LossOutput.of(null).term("loss_s", null).term("loss_a", null).shift("x21", null)
+                .shift("x11", null).schedule("beta", 0.5).stat("zz", null).build();
+        assertEquals(List.of("loss_a", "loss_s"), List.copyOf(out.terms().keySet()));
+        assertEquals(List.of("x11", "x21"), List.copyOf(out.shift().keySet()));
+        assertEquals(Map.of("beta", 0.5), out.schedule());
+        assertEquals(List.of("aa", "zz"), List.copyOf(out.withStat("aa", null).stats().keySet()));
+    }
 }

@@ -21,6 +21,19 @@ import org.selfsup.util.UserException;
 
 /** Each method's loss against a plain-Java computation through the linear {@link FakeNetworks}. */
 class MethodsTest {
+    @Test
+    void everyMethodTakesItsHeadsFromTheCatalogue() {
+        for (MethodDefinition d : MethodRegistry.ALL) {
+            assertTrue(d.heads() instanceof HeadCatalogue, d.name() + " heads outside HeadCatalogue");
+            assertFalse(((HeadCatalogue) d.heads()).source().isEmpty());
+        }
+        // the specs the methods had before the catalogue: RSA's code heads are bias-free, lucidrains' biased
+        var small = org.selfsup.model.Backbone.of("small", 16, List.of(1, 1, 1, 1));
+        assertEquals(MethodRegistry.get("rsa").modelSpec(small, null), HeadCatalogue.RSA_CODE.spec(small, null));
+        assertEquals(MethodRegistry.get("dssl-byol").modelSpec(small, null),
+                MethodRegistry.get("heavy-symmetric-byol").modelSpec(small, null));
+    }
+
     @org.junit.jupiter.api.BeforeAll
     static void singleThreaded() {
         org.selfsup.model.TorchThreads.single();

@@ -235,7 +235,7 @@ class AccumulationTest {
                         return 0;
                     }
                 };
-                StepRunner runner = new StepRunner(method, net, opt, ema, Ema.Timing.BEFORE_FORWARD, schedule,
+                StepRunner runner = new StepRunner(method, net, opt, ema, org.selfsup.config.Choices.EmaTiming.BEFORE_FORWARD, schedule,
                         counting, m);
                 TrainingListener record = new TrainingListener() {
                     @Override

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.selfsup.config.Choices;
 import org.selfsup.config.ConfigLayer;
 import org.selfsup.config.ConfigResolver;
 import org.selfsup.config.TrainConfig;
@@ -48,7 +49,7 @@ class DsslByolBaselineEmaTest {
         for (long k : new long[] {1, 2, total / 2, total - 1, total}) {
             assertEquals(0.99, LrSchedule.tau(c, k, total), 0, "step " + k);
         }
-        assertEquals(Ema.Timing.AFTER_STEP, Ema.Timing.parse(c.emaTiming));
+        assertEquals(Choices.EmaTiming.AFTER_STEP, Choices.of(Choices.EmaTiming.class, c.emaTiming));
     }
 
     @Test
@@ -71,7 +72,7 @@ class DsslByolBaselineEmaTest {
                     c.weightDecay));
                  Ema ema = new Ema(pairs, m);
                  RunSchedule schedule = RunSchedule.constant(0.5, tau, 10, true, m)) {
-                StepRunner runner = new StepRunner(method, t, opt, ema, Ema.Timing.parse(c.emaTiming), schedule,
+                StepRunner runner = new StepRunner(method, t, opt, ema, Choices.of(Choices.EmaTiming.class, c.emaTiming), schedule,
                         GradientReducer.NONE, m);
                 runner.zeroGrad();
                 try (NDManager sm = m.newSubManager()) {

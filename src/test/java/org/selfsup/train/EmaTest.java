@@ -17,6 +17,7 @@ import ai.djl.training.initializer.NormalInitializer;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.selfsup.config.Choices;
 
 class EmaTest {
     private static Block net(NDManager m) {
@@ -72,7 +73,7 @@ class EmaTest {
 
     @Test
     void timingParses() {
-        assertEquals(Ema.Timing.BEFORE_FORWARD, Ema.Timing.parse("before-forward"));
-        assertEquals(Ema.Timing.AFTER_STEP, Ema.Timing.parse("after-step"));
+        assertEquals(Choices.EmaTiming.BEFORE_FORWARD, Choices.of(Choices.EmaTiming.class, "before-forward"));
+        assertEquals(Choices.EmaTiming.AFTER_STEP, Choices.of(Choices.EmaTiming.class, "after-step"));
     }
 }

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.selfsup.config.Choices;
 import org.selfsup.distributed.GradientReducer;
 import org.selfsup.method.LossOutput;
 import org.selfsup.method.MethodOptions;
@@ -122,7 +123,7 @@ class PrecisionStepTest {
                     t.trainableParameters(), m);
                  Ema ema = new Ema(t.emaPairs(), m);
                  RunSchedule schedule = RunSchedule.constant(0.05, 0.99, steps, true, m)) {
-                StepRunner runner = new StepRunner(method, t, opt, ema, Ema.Timing.BEFORE_FORWARD, schedule,
+                StepRunner runner = new StepRunner(method, t, opt, ema, Choices.EmaTiming.BEFORE_FORWARD, schedule,
                         GradientReducer.NONE, m);
                 for (int k = 1; k <= steps; k++) {
                     try (NDManager sm = m.newSubManager()) {

@@ -1,5 +1,7 @@
 package org.selfsup.augment.device;
 
+import org.selfsup.augment.ops.GaussianBlur;
+
 /**
  * Dense (size x size) matrices of Pillow's {@code GaussianBlur(radius)} along one axis.
  *
@@ -11,20 +13,9 @@ package org.selfsup.augment.device;
  */
 public final class BoxBlurWeights {
     /** Number of box passes Pillow uses for GaussianBlur. */
-    public static final int PASSES = 3;
+    public static final int PASSES = GaussianBlur.PASSES;
 
     private BoxBlurWeights() {}
-
-    /** The fractional box radius Pillow uses for one of {@code passes} passes approximating {@code radius}. */
-    public static float boxRadius(float radius, int passes) {
-        // Pillow computes this in C float.
-        float sigma2 = radius * radius / passes;
-        float bigL = (float) Math.sqrt(12.0 * sigma2 + 1.0);
-        float l = (float) Math.floor((bigL - 1.0) / 2.0);
-        float a = (2 * l + 1) * (l * (l + 1) - 3 * sigma2);
-        a /= 6 * (sigma2 - (l + 1) * (l + 1));
-        return l + a;
-    }
 
     /** The row-major (size x size) operator of Pillow's GaussianBlur(radius) along one axis. */
     public static float[] gaussian(double radius, int size) {
@@ -35,7 +26,7 @@ public final class BoxBlurWeights {
 
     /** Writes the matrix of {@link #gaussian} into {@code dest} at {@code offset}. */
     public static void fill(float[] dest, int offset, double radius, int size) {
-        float r = boxRadius((float) radius, PASSES);
+        float r = GaussianBlur.boxRadius((float) radius);
         int ri = (int) r;
         long ww = (long) ((float) (1 << 24) / (r * 2 + 1));
         long fw = ((1L << 24) - (ri * 2L + 1) * ww) / 2;
@@ -65,7 +56,7 @@ public final class BoxBlurWeights {
      * pass, reproduces Pillow's output up to float summation order.
      */
     public static void fillPass(float[] dest, int offset, double radius, int size) {
-        float r = boxRadius((float) radius, PASSES);
+        float r = GaussianBlur.boxRadius((float) radius);
         int ri = (int) r;
         long ww = (long) ((float) (1 << 24) / (r * 2 + 1));
         long fw = ((1L << 24) - (ri * 2L + 1) * ww) / 2;

@@ -7,12 +7,7 @@ import org.selfsup.data.Image;
 public final class AutoContrast implements ImageOp {
     @Override
     public Image apply(Image in) {
-        int[][] hist = Pixels.histograms(in);
-        int[][] luts = new int[hist.length][];
-        for (int c = 0; c < hist.length; c++) {
-            luts[c] = table(hist[c]);
-        }
-        return Pixels.applyLuts(in, luts);
+        return Pixels.mapByHistogram(in, AutoContrast::table);
     }
 
     private static int[] table(int[] h) {
@@ -24,13 +19,10 @@ public final class AutoContrast implements ImageOp {
         while (hi > 0 && h[hi] == 0) {
             hi--;
         }
-        int[] lut = new int[256];
         if (hi <= lo) {
-            for (int v = 0; v < 256; v++) {
-                lut[v] = v;
-            }
-            return lut;
+            return Pixels.identityLut();
         }
+        int[] lut = new int[256];
         double scale = 255.0 / (hi - lo);
         double offset = -lo * scale;
         for (int v = 0; v < 256; v++) {

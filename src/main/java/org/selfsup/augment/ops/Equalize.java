@@ -7,16 +7,10 @@ import org.selfsup.data.Image;
 public final class Equalize implements ImageOp {
     @Override
     public Image apply(Image in) {
-        int[][] hist = Pixels.histograms(in);
-        int[][] luts = new int[hist.length][];
-        for (int c = 0; c < hist.length; c++) {
-            luts[c] = table(hist[c]);
-        }
-        return Pixels.applyLuts(in, luts);
+        return Pixels.mapByHistogram(in, Equalize::table);
     }
 
     private static int[] table(int[] h) {
-        int[] lut = new int[256];
         int nonZero = 0;
         long total = 0;
         int last = 0;
@@ -30,11 +24,9 @@ public final class Equalize implements ImageOp {
         // Pillow divides by 255 here (the reference outputs confirm it), not by the bin count 256.
         long step = nonZero <= 1 ? 0 : (total - last) / 255;
         if (step == 0) {
-            for (int v = 0; v < 256; v++) {
-                lut[v] = v;
-            }
-            return lut;
+            return Pixels.identityLut();
         }
+        int[] lut = new int[256];
         long n = step / 2;
         for (int v = 0; v < 256; v++) {
             // Values past the last occupied bin can exceed 255; PIL's point() clips its table to 0..255.

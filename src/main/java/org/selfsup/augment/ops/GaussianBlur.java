@@ -9,7 +9,8 @@ import org.selfsup.data.Image;
  * radius comes from Gwosdek et al.'s formula in single precision, as in Pillow.
  */
 public final class GaussianBlur implements ImageOp {
-    private static final int PASSES = 3;
+    /** Number of box passes Pillow uses per axis. */
+    public static final int PASSES = 3;
     private final double radius;
     private final int boxRadius;
     private final int ww;
@@ -27,8 +28,11 @@ public final class GaussianBlur implements ImageOp {
         this.fw = (int) (((1L << 24) - (boxRadius * 2L + 1) * ww) / 2);
     }
 
-    /** Pillow's {@code _gaussian_blur_radius}: the fractional box radius for {@link #PASSES} passes. */
-    static float boxRadius(float radius) {
+    /**
+     * Pillow's {@code _gaussian_blur_radius} (in C float): the fractional box radius for {@link #PASSES} passes;
+     * the one copy, also for the device path's blur matrices.
+     */
+    public static float boxRadius(float radius) {
         float sigma2 = radius * radius / PASSES;
         float bigL = (float) Math.sqrt(12.0 * sigma2 + 1.0);
         float l = (float) Math.floor((bigL - 1.0) / 2.0);

@@ -49,6 +49,28 @@ final class Pixels {
         return like(in, out);
     }
 
+    /**
+     * Each channel through the 256-entry table that {@code table} makes from the channel's histogram (PIL's
+     * per-band {@code point()} after {@code histogram()}): AutoContrast and Equalize.
+     */
+    static Image mapByHistogram(Image in, java.util.function.Function<int[], int[]> table) {
+        int[][] hist = histograms(in);
+        int[][] luts = new int[hist.length][];
+        for (int c = 0; c < hist.length; c++) {
+            luts[c] = table.apply(hist[c]);
+        }
+        return applyLuts(in, luts);
+    }
+
+    /** The 256-entry table that maps every value to itself. */
+    static int[] identityLut() {
+        int[] lut = new int[256];
+        for (int v = 0; v < 256; v++) {
+            lut[v] = v;
+        }
+        return lut;
+    }
+
     /** Per-channel 256-bin histograms, as PIL's {@code Image.histogram()}. */
     static int[][] histograms(Image in) {
         int c = in.channels();

@@ -32,6 +32,23 @@ public final class ViewPlans {
     }
 
     /**
+     * The one check that a view plan suits a method, for the configuration's validation and the run
+     * assembly alike (the CPU and device plans of a name make the same views): plan {@code plan} must make
+     * exactly the views the method reads, in the method's order.
+     *
+     * @param plan   a plan name
+     * @param method the method's name, for the message
+     * @param needs  the views the method reads
+     * @return null when the plan suits the method, else the problem in one sentence
+     * @throws UserException if the plan name is unknown
+     */
+    public static String viewMismatch(String plan, String method, List<String> needs) {
+        List<String> gives = viewNames(plan);
+        return gives.equals(needs) ? null : "plan '" + plan + "' gives views " + String.join(", ", gives)
+                + " but method " + method + " needs " + String.join(", ", needs);
+    }
+
+    /**
      * The plan called {@code name} for views of {@code size x size}.
      *
      * @throws UserException if the name is unknown or the size is not positive

@@ -1,0 +1,72 @@
+package org.selfsup.method;
+
+import ai.djl.ndarray.NDArray;
+import java.util.Map;
+import org.selfsup.model.Networks;
+
+/**
+ * MoCo v3, ResNet form (Chen, Xie and He, ICCV 2021; the released {@code moco/builder.py}): an online
+ * encoder (backbone, projector, predictor) and a momentum encoder (EMA of backbone and projector, the
+ * trainer's target network). Each view's prediction is contrasted with the other view's momentum key;
+ * the other images' keys of the same batch are the negatives (no queue):
+ * <pre>
+ * ctr(q, k) = CrossEntropy(n(q) n(k)^T / tau, labels = 0..N-1) * 2 tau
+ * L         = ctr(q1, k2) + ctr(q2, k1)
+ * </pre>
+ * tau = 1.0: the released {@code main_moco.py} default ({@code --moco-t 1.0}), which the ResNet-50 commands
+ * of its CONFIG.md keep; the ViT commands set 0.2. Heads as the code's ResNet {@code _build_projector_and_predictor_mlps}:
+ * projector 3 layers {@code Linear(no bias)+BN+ReLU} x2 (hidden 4096), {@code Linear(no bias)+BN(affine=False)}
+ * to 256; predictor {@code Linear(no bias)+BN+ReLU} (4096) then {@code Linear(no bias)} to 256. The momentum
+ * (EMA rate) is the trainer's cosine schedule from {@code ema-base} 0.99 to 1, applied before the forward pass.
+ */
+public final class MocoV3 implements SslMethod {
+    /** MoCo v3: views v1, v2 of the byol plan (the paper's views are BYOL's), a momentum (EMA) target. */
+    public static final MethodDefinition DEFINITION = MethodDefinition.named("mocov3")
+            .summary("MoCo v3 (ResNet): symmetrised InfoNCE of predictions against the momentum encoder's keys")
+            .views("v1", "v2").withTarget().defaultPlan("byol")
+            .heads(HeadCatalogue.MOCO_V3)
+            .option(MethodOption.positive("moco-t", 1.0, "MoCo v3 InfoNCE temperature tau, the released "
+                    + "code's --moco-t (1.0, its default, kept by its ResNet-50 recipes; 0.2 in its ViT recipes)."))
+            .loss(o -> new MocoV3(o.get("moco-t")));
+
+    private final double temperature;
+
+    public MocoV3(double temperature) {
+        if (!(temperature > 0)) {
+            throw new IllegalArgumentException("temperature must be positive: " + temperature);
+        }
+        this.temperature = temperature;
+    }
+
+    @Override
+    public MethodDefinition definition() {
+        return DEFINITION;
+    }
+
+    @Override
+    public LossOutput loss(Networks nets, Map<String, NDArray> views, StepContext step) {
+        NDArray v1 = Views.get(views, "v1", name());
+        NDArray v2 = Views.get(views, "v2", name());
+        NDArray y1 = nets.project(v1);
+        NDArray q1 = nets.predict(y1);
+        NDArray q2 = nets.predict(nets.project(v2));
+        NDArray k1 = nets.targetProject(v1);
+        NDArray k2 = nets.targetProject(v2);
+        NDArray total = contrastive(nets, q1, k2, temperature).add(contrastive(nets, q2, k1, temperature));
+        return LossOutput.of(total).collapseStd(y1).build();
+    }
+
+    /**
+     * {@code CrossEntropy(n(q) n(k)^T / tau, arange(N)) * 2 tau}, mean over the N queries; {@code k} is
+     * detached here.
+     */
+    static NDArray contrastive(Networks nets, NDArray q, NDArray k, double tau) {
+        NDArray qn = Losses.normalize(q);
+        NDArray kn = Losses.normalize(k.stopGradient());
+        NDArray logits = qn.matMul(kn.transpose()).mul(nets.constant((float) (1 / tau), qn));
+        NDArray rowMax = logits.max(new int[] {1}, true).stopGradient();
+        NDArray logSumExp = logits.sub(rowMax).exp().sum(new int[] {1}).log().add(rowMax.squeeze(1));
+        NDArray positive = qn.mul(kn).sum(new int[] {1}).mul(nets.constant((float) (1 / tau), qn));
+        return logSumExp.sub(positive).mean().mul(nets.constant((float) (2 * tau), qn));
+    }
+}
