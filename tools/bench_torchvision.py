@@ -39,11 +39,13 @@ class GridShuffle:
         return out
 
 
-def plan(name, size):
+def plan(name, size, mean=MEAN, std=STD):
+    """The named view plan as a function image -> list of normalised view tensors (also used by
+    torch_mirror.py, with the data set's own mean and std)."""
     weak = T.Compose([T.RandomResizedCrop(size, scale=(0.2, 1.0)), T.RandomHorizontalFlip()])
     addon = T.Compose([T.RandomApply([T.ColorJitter(0.4, 0.4, 0.4, 0.1)], p=0.8), T.RandomGrayscale(0.2),
                        T.RandomApply([Blur()], p=0.5)])
-    tensor = T.Compose([T.ToTensor(), T.Normalize(MEAN, STD)])
+    tensor = T.Compose([T.ToTensor(), T.Normalize(mean, std)])
     if name == "byol":
         full = T.Compose([weak, addon])
         return lambda img: [tensor(full(img)), tensor(full(img))]

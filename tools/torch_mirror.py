@@ -462,29 +462,13 @@ def run_step(a):
 
 # ---------------------------------------------------------------------------------------- epoch mode
 
-class Blur:
-    """PIL GaussianBlur(radius = sigma), sigma ~ U(0.1, 2) (selfsup reproduces Pillow's)."""
-
-    def __call__(self, img):
-        from PIL import ImageFilter
-        return img.filter(ImageFilter.GaussianBlur(radius=random.uniform(0.1, 2.0)))
-
-
 def view_plan(name, size, mean, std):
-    T = torchvision.transforms
-    weak = T.Compose([T.RandomResizedCrop(size, scale=(0.2, 1.0)), T.RandomHorizontalFlip()])
-    addon = T.Compose([T.RandomApply([T.ColorJitter(0.4, 0.4, 0.4, 0.1)], p=0.8), T.RandomGrayscale(0.2),
-                       T.RandomApply([Blur()], p=0.5)])
-    tensor = T.Compose([T.ToTensor(), T.Normalize(mean, std)])
-    if name == "byol":
-        full = T.Compose([weak, addon])
-        return lambda img: [tensor(full(img)), tensor(full(img))]
-    if name == "rsa":
-        def views(img):
-            w1, w2 = weak(img), weak(img)
-            return [tensor(w1), tensor(w2), tensor(addon(w1)), tensor(addon(w2))]
-        return views
-    raise SystemExit("unknown plan " + name)
+    """selfsup's rsa/byol view plans in torchvision: the same definitions bench_torchvision.py times."""
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import bench_torchvision
+    if name not in ("rsa", "byol"):
+        raise SystemExit("unknown plan " + name)
+    return bench_torchvision.plan(name, size, mean, std)
 
 
 class MemoryCifar(torch.utils.data.Dataset):
