@@ -5,8 +5,6 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Parameter;
-import ai.djl.pytorch.engine.PtNDArray;
-import ai.djl.pytorch.jni.JniUtils;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -188,16 +186,7 @@ public final class AdamW implements Optimizer {
 
     @Override
     public void zeroGrad() {
-        for (Parameter p : params) {
-            NDArray w = p.getArray();
-            if (w instanceof PtNDArray pt) {
-                JniUtils.zeroGrad(pt);
-            } else {
-                try (NDArray g = w.getGradient()) {
-                    g.muli(0);
-                }
-            }
-        }
+        Optimizer.zeroGradients(params);
     }
 
     @Override

@@ -37,6 +37,24 @@ public interface Optimizer extends AutoCloseable {
     /** Sets every parameter's gradient to zero (DJL's PyTorch engine accumulates across backward calls). */
     void zeroGrad();
 
+    /**
+     * Zeroes the gradients of {@code params} in place: through libtorch directly for PyTorch arrays (no
+     * gradient handle per parameter), else by multiplying the gradient by 0. The shared body of
+     * {@link #zeroGrad()}.
+     */
+    static void zeroGradients(java.util.List<ai.djl.nn.Parameter> params) {
+        for (ai.djl.nn.Parameter p : params) {
+            ai.djl.ndarray.NDArray w = p.getArray();
+            if (w instanceof ai.djl.pytorch.engine.PtNDArray pt) {
+                ai.djl.pytorch.jni.JniUtils.zeroGrad(pt);
+            } else {
+                try (ai.djl.ndarray.NDArray g = w.getGradient()) {
+                    g.muli(0);
+                }
+            }
+        }
+    }
+
     /** Writes the optimiser state (momentum buffers). */
     void save(DataOutputStream out) throws IOException;
 
