@@ -4,11 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.File;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.util.jar.Attributes;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,13 +51,34 @@ class LauncherWithoutMavenTest {
         Files.copy(Path.of("src/main/sh/selfsup-env.sh"), root.resolve("src/main/sh/selfsup-env.sh"));
         Files.createDirectories(root.resolve("target"));
         if (built) {
-            Files.createSymbolicLink(root.resolve("target/selfsup-0.1.0.jar"), Path.of("target/selfsup-0.1.0.jar").toAbsolutePath());
-            Files.createSymbolicLink(root.resolve("target/lib"), Path.of("target/lib").toAbsolutePath());
+            launcherJar(root.resolve("target/selfsup-0.1.0.jar"));
+            Files.createDirectories(root.resolve("target/lib"));
             Files.writeString(root.resolve("target/.selfsup-build-args"), "");
         }
         Path pom = Files.writeString(root.resolve("pom.xml"), "<project/>");
         Files.setLastModifiedTime(pom, FileTime.fromMillis(System.currentTimeMillis() + 3_600_000)); // newer than the jar
         return root;
+    }
+
+    /**
+     * A jar as the launcher's build leaves it (runnable with {@code java -jar}), made from this test's own class
+     * path: under {@code mvn test} the packaged jar and {@code target/lib} do not exist yet.
+     */
+    private static void launcherJar(Path jar) throws IOException {
+        Manifest manifest = new Manifest();
+        Attributes main = manifest.getMainAttributes();
+        main.put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        main.put(Attributes.Name.MAIN_CLASS, "org.selfsup.cli.Main");
+        StringBuilder classPath = new StringBuilder();
+        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            if (!entry.isEmpty()) {
+                classPath.append(classPath.length() == 0 ? "" : " ").append(Path.of(entry).toAbsolutePath().toUri());
+            }
+        }
+        main.put(Attributes.Name.CLASS_PATH, classPath.toString());
+        try (OutputStream out = Files.newOutputStream(jar); JarOutputStream ignored = new JarOutputStream(out, manifest)) {
+            // the manifest is the whole jar
+        }
     }
 
     private String[] run(Path root) throws Exception {
