@@ -13,7 +13,6 @@ import org.selfsup.distributed.Distributed;
 import org.selfsup.distributed.World;
 import org.selfsup.job.RunParts;
 import org.selfsup.method.LossOutput;
-import org.selfsup.method.MethodRegistry;
 import org.selfsup.method.SslMethod;
 import org.selfsup.method.StepContext;
 import org.selfsup.natives.CudaRuntime;
@@ -90,7 +89,7 @@ public final class StepBench {
 
     /** As {@link #run(TrainConfig, int, int, int)}, printing the acceleration notices to {@code notices}. */
     public static Result run(TrainConfig config, int views, int steps, int warmup, java.io.PrintWriter notices) {
-        SslMethod method = MethodRegistry.create(config.method, config.methodOptions());
+        SslMethod method = config.methodDefinition().create(config.methodOptions());
         int v = views == 0 ? method.views().size() : views;
         if (v != method.views().size()) {
             throw new UserException("--views: method " + config.method + " reads " + method.views().size()

@@ -22,6 +22,7 @@ import org.selfsup.data.BadImagePolicy;
 import org.selfsup.data.DatasetRegistry;
 import org.selfsup.data.LabelSource;
 import org.selfsup.method.MethodOption;
+import org.selfsup.method.HeavyStrategies;
 import org.selfsup.method.MethodRegistry;
 import org.selfsup.model.ModelSpec;
 import org.selfsup.optim.Optimizers;
@@ -74,6 +75,7 @@ public final class ConfigKeys {
     private static Map<String, List<String>> choiceLists() {
         Map<String, List<String>> m = new LinkedHashMap<>();
         m.put("method", MethodRegistry.NAMES);
+        m.put("heavy", HeavyStrategies.NAMES);
         m.put("plan", ViewPlans.TRAINING_NAMES);
         m.put("dataset", DatasetRegistry.NAMES);
         m.put("on-bad-image", BadImagePolicy.LABELS);
@@ -180,7 +182,7 @@ public final class ConfigKeys {
     /** The documentation of a key. */
     public static String description(String key) {
         if (OPTIONS.containsKey(key)) {
-            return OPTIONS.get(key).description() + " Method: " + String.join(", ", MethodRegistry.declaring(key)) + ".";
+            return OPTIONS.get(key).description() + " Used by: " + String.join(", ", MethodRegistry.declaring(key)) + ".";
         }
         JsonPropertyDescription d = field(key).getAnnotation(JsonPropertyDescription.class);
         String text = d == null ? "" : d.value();

@@ -43,6 +43,12 @@ public final class ConfigValidator {
             throw new ConfigValueException("must not be empty", "runs-dir");
         }
         oneOf("method", c.method);
+        oneOf("heavy", c.heavy);
+        try {
+            c.methodDefinition();
+        } catch (org.selfsup.util.UserException e) {
+            throw new ConfigValueException(e.getMessage().replaceFirst("^heavy: ", ""), "heavy", "method");
+        }
         if (c.plan != null && !c.plan.isEmpty()) {
             oneOf("plan", c.plan);
         }
@@ -157,7 +163,8 @@ public final class ConfigValidator {
             throw new ConfigValueException("crop-scale-min " + c.cropScaleMin + " is greater than crop-scale-max "
                     + c.cropScaleMax, "crop-scale-min", "crop-scale-max");
         }
-        String views = ViewPlans.viewMismatch(c.effectivePlan(), c.method, MethodRegistry.get(c.method).views());
+        String views = ViewPlans.viewMismatch(c.effectivePlan(), c.methodDefinition().name(),
+                c.methodDefinition().views());
         if (views != null) {
             throw new ConfigValueException(views, "plan", "method");
         }

@@ -50,6 +50,13 @@ public final class TrainConfig {
     @JsonPropertyDescription("Self-supervised method: %s.")
     public String method = "rsa";
 
+    @JsonPropertyDescription("Heavy-augmentation strategy applied to a base method: %s. none: the method on its own "
+            + "views; symmetric: its loss also on each standard-heavy pair; rsa: RSA's weak/aggressive views and "
+            + "decaying aggressive-pair weight; dssl: heavy views pulled one way to their standard views "
+            + "(docs/methods.md section 8). rsa, dssl-simsiam, dssl-byol, heavy-symmetric(-byol) are the papers' "
+            + "combinations under their own names.")
+    public String heavy = "none";
+
     @JsonPropertyDescription("View plan: %s. Empty: the method's default plan.")
     public String plan = "";
 
@@ -387,7 +394,20 @@ public final class TrainConfig {
             return plan;
         }
         // an unknown method keeps its own name, so that validation reports the method, not a plan
-        return MethodRegistry.find(method).map(MethodDefinition::defaultPlan).orElse(method);
+        if (MethodRegistry.find(method).isEmpty()) {
+            return method;
+        }
+        return methodDefinition().defaultPlan();
+    }
+
+    /**
+     * The method this configuration trains: {@link #method} with the strategy {@link #heavy}
+     * ({@link MethodRegistry#resolve}).
+     *
+     * @throws org.selfsup.util.UserException when they cannot be combined
+     */
+    public MethodDefinition methodDefinition() {
+        return MethodRegistry.resolve(method, heavy);
     }
 
     /**

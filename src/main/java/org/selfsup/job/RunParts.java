@@ -21,7 +21,6 @@ import org.selfsup.data.ImageStore;
 import org.selfsup.data.Shard;
 import org.selfsup.distributed.Distributed;
 import org.selfsup.distributed.World;
-import org.selfsup.method.MethodRegistry;
 import org.selfsup.method.SslMethod;
 import org.selfsup.model.ModelSpec;
 import org.selfsup.model.SslModel;
@@ -94,7 +93,7 @@ public final class RunParts implements AutoCloseable {
             this.dist = own(Distributed.open(world, device, config.distTimeout, System.err));
             this.localBatch = localBatch(config, world.size());
             this.viewSize = ds != null ? config.viewSize(ds) : config.imageSize;
-            this.method = MethodRegistry.create(config.method, config.methodOptions());
+            this.method = config.methodDefinition().create(config.methodOptions());
             ViewPlan plan = ds != null ? viewPlan(config, viewSize, method) : null;
             ModelSpec spec = modelSpec(config);
             // before the model or a batch exists (and before a run folder is touched): an absurd size is one
@@ -214,7 +213,7 @@ public final class RunParts implements AutoCloseable {
 
     /** The model spec the configuration asks for. */
     public static ModelSpec modelSpec(TrainConfig config) {
-        return MethodRegistry.modelSpec(config.method, config.backbone(), config.zeroInitResidual);
+        return config.methodDefinition().modelSpec(config.backbone(), config.zeroInitResidual);
     }
 
     /** The view plan options the configuration asks for. */
@@ -230,7 +229,7 @@ public final class RunParts implements AutoCloseable {
      * of the same name makes the same views.
      */
     private static ViewPlan viewPlan(TrainConfig config, int viewSize, SslMethod method) {
-        String problem = ViewPlans.viewMismatch(config.effectivePlan(), config.method, method.views());
+        String problem = ViewPlans.viewMismatch(config.effectivePlan(), method.name(), method.views());
         if (problem != null) {
             throw new UserException("plan: " + problem);
         }

@@ -17,7 +17,7 @@ import org.selfsup.model.Networks;
  * 0.0051). Projector: 3 layers of 8192, {@code Linear(no bias)+BN+ReLU} twice then {@code Linear(no bias)}.
  * The paper trains with LARS (set {@code optimizer lars} in the preset); the loss does not depend on it.
  */
-public final class BarlowTwins implements SslMethod {
+public final class BarlowTwins implements PairwiseObjective {
     /** Barlow Twins: views v1, v2 of the byol plan (the paper uses BYOL's augmentations), no target. */
     public static final MethodDefinition DEFINITION = MethodDefinition.named("barlow-twins")
             .summary("Barlow Twins: cross-correlation of the two views' standardised projections towards identity")
@@ -49,9 +49,34 @@ public final class BarlowTwins implements SslMethod {
         NDArray z1 = nets.project(Views.get(views, "v1", name()));
         NDArray z2 = nets.project(Views.get(views, "v2", name()));
         NDArray[] t = terms(nets, z1, z2);
-        NDArray total = t[0].add(t[1].mul(nets.constant((float) lambda, t[1])));
-        return LossOutput.of(total).term("loss_on_diag", t[0].stopGradient()).term("loss_off_diag", t[1].stopGradient())
+        return LossOutput.of(weighted(nets, t)).term("loss_on_diag", t[0].stopGradient()).term("loss_off_diag", t[1].stopGradient())
                 .collapseStd(z1).build();
+    }
+
+    /** No predictor: the projection is compared. */
+    @Override
+    public NDArray output(Networks nets, NDArray projection) {
+        return projection;
+    }
+
+    /** The Barlow Twins loss of the two views' projections, gradients into both. */
+    @Override
+    public NDArray symmetric(Networks nets, Branch a, Branch b) {
+        return weighted(nets, terms(nets, a.projection(), b.projection()));
+    }
+
+    /**
+     * The Barlow Twins loss of a's projections against the detached key's: the cross-correlation moves towards
+     * the identity through a's branch only (docs/methods.md §8).
+     */
+    @Override
+    public NDArray pull(Networks nets, Branch a, NDArray key) {
+        return weighted(nets, terms(nets, a.projection(), key.stopGradient()));
+    }
+
+    /** {@code t[0] + lambda t[1]}. */
+    private NDArray weighted(Networks nets, NDArray[] t) {
+        return t[0].add(t[1].mul(nets.constant((float) lambda, t[1])));
     }
 
     /** The unweighted terms {sum_i (1 - C_ii)^2, sum_{i != j} C_ij^2} as scalars. */

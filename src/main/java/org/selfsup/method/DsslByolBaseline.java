@@ -5,7 +5,7 @@ import java.util.Map;
 import org.selfsup.model.Networks;
 
 /**
- * The BYOL baseline of DSSL's code ({@code byol_harder-aug_imagenet}, methods.md §3.5): {@link DsslByol}
+ * The BYOL baseline of DSSL's code ({@code byol_harder-aug_imagenet}, methods.md §3.5): {@code dssl-byol}
  * without the directional terms, the "BYOL (repro.)" rows of DSSL's tables (§3.7). With z' the EMA target's
  * projection (detached) and D the negative cosine (§1.1):
  * <pre>
@@ -20,12 +20,12 @@ import org.selfsup.model.Networks;
  * <p>Not RSA's BYOL ({@link Byol}): that one sums two normalised MSEs (4x this loss's gradient), has
  * bias-free 1024/128 heads, RSA's aggressive views and a cosine tau schedule applied before the forward pass.
  */
-public final class DsslByolBaseline implements SslMethod {
+public final class DsslByolBaseline implements PairwiseObjective {
     /** DSSL's BYOL baseline: views x1, x2 of the dssl-byol-standard plan, an EMA target, lucidrains' heads. */
     public static final MethodDefinition DEFINITION = MethodDefinition.named("dssl-byol-baseline")
             .summary("BYOL as in DSSL's code (baseline): 0.5/0.5 negative cosine to the EMA target, biased heads")
             .views("x1", "x2").withTarget().defaultPlan("dssl-byol-standard")
-            .heads(HeadCatalogue.LUCIDRAINS_BYOL)
+            .heads(HeadCatalogue.LUCIDRAINS_BYOL).heavyPlan("dssl-byol-harder")
             .loss(o -> new DsslByolBaseline());
 
     @Override
@@ -35,7 +35,32 @@ public final class DsslByolBaseline implements SslMethod {
 
     @Override
     public LossOutput loss(Networks nets, Map<String, NDArray> views, StepContext step) {
-        ByolPair standard = ByolPair.forward(nets, Views.get(views, "x1", name()), Views.get(views, "x2", name()));
-        return LossOutput.of(standard.loss()).collapseStd(standard.y1()).build();
+        NDArray x1 = Views.get(views, "x1", name());
+        NDArray x2 = Views.get(views, "x2", name());
+        // each view its own pass (per-view BatchNorm statistics), online before target: DSSL's code's order
+        NDArray y1 = nets.project(x1);
+        NDArray y2 = nets.project(x2);
+        NDArray p1 = output(nets, y1);
+        NDArray p2 = output(nets, y2);
+        Branch a = new Branch(y1, p1, key(nets, x1, y1));
+        Branch b = new Branch(y2, p2, key(nets, x2, y2));
+        return LossOutput.of(symmetric(nets, a, b)).collapseStd(y1).build();
+    }
+
+    @Override
+    public NDArray output(Networks nets, NDArray projection) {
+        return nets.predict(projection);
+    }
+
+    /** {@code 0.5 D(p_a, z'_b) + 0.5 D(p_b, z'_a)}. */
+    @Override
+    public NDArray symmetric(Networks nets, Branch a, Branch b) {
+        return Losses.symmetricNegativeCosine(a.output(), a.key(), b.output(), b.key());
+    }
+
+    /** {@code D(p_a, k)}, a scalar. */
+    @Override
+    public NDArray pull(Networks nets, Branch a, NDArray key) {
+        return Losses.negativeCosine(a.output(), key);
     }
 }

@@ -3,6 +3,7 @@ package org.selfsup.method;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
+import org.selfsup.model.Networks;
 
 /**
  * Loss primitives of methods.md §1.1, written without host-side scalar constants (each of those is a
@@ -68,6 +69,27 @@ public final class Losses {
      */
     public static NDArray symmetricNegativeCosine(NDArray pa, NDArray za, NDArray pb, NDArray zb) {
         return average(negativeCosine(pa, zb), negativeCosine(pb, za));
+    }
+
+    /** {@code log sum_j exp(x_ij)} of each row, stabilised by the (detached) row maximum. */
+    public static NDArray logSumExpRows(NDArray logits) {
+        NDArray rowMax = logits.max(new int[] {1}, true).stopGradient();
+        return logits.sub(rowMax).exp().sum(new int[] {1}).log().add(rowMax.squeeze(1));
+    }
+
+    /**
+     * InfoNCE of queries against keys: {@code CrossEntropy(n(q) n(k)^T / tau, labels = 0..N-1)}, mean over the N
+     * queries; each query's positive is the key of its own image, the other keys are its negatives. {@code k}
+     * is detached here.
+     *
+     * @param nets for device constants only
+     */
+    public static NDArray infoNce(Networks nets, NDArray q, NDArray k, double tau) {
+        NDArray qn = normalize(q);
+        NDArray kn = normalize(k.stopGradient());
+        NDArray logits = qn.matMul(kn.transpose()).mul(nets.constant((float) (1 / tau), qn));
+        NDArray positive = qn.mul(kn).sum(new int[] {1}).mul(nets.constant((float) (1 / tau), qn));
+        return logSumExpRows(logits).sub(positive).mean();
     }
 
     /**

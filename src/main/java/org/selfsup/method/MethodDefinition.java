@@ -22,10 +22,17 @@ import org.selfsup.model.ModelSpec;
  * @param heads       the model spec (initialisation, projector, predictor) for a backbone
  * @param options     the method's own options
  * @param factory     the loss, from the options' values
+ * @param pairwise    for a base method, its pairwise objective from the options' values (what a heavy-augmentation
+ *                    strategy combines, {@link HeavyStrategy}); null for a method that already applies a strategy
+ * @param heavy       the heavy-augmentation strategy the method applies: {@link HeavyStrategies#NONE} for a base
+ *                    method, else the strategy's name (e.g. {@code rsa} for the method {@code rsa})
+ * @param heavyPlan   for a base method, the view plan whose standard views x1, x2 are its own views and whose
+ *                    heavy views x11, x21 are made from them (the default plan of its symmetric and dssl forms)
  */
 public record MethodDefinition(String name, String summary, List<String> views, boolean usesTarget,
                                String defaultPlan, Heads heads, List<MethodOption> options,
-                               Function<MethodOptions, SslMethod> factory) {
+                               Function<MethodOptions, SslMethod> factory,
+                               Function<MethodOptions, PairwiseObjective> pairwise, String heavy, String heavyPlan) {
     /** A method's heads and initialisation for a backbone (the original code's, per backbone). */
     @FunctionalInterface
     public interface Heads {
@@ -42,6 +49,20 @@ public record MethodDefinition(String name, String summary, List<String> views, 
         Objects.requireNonNull(defaultPlan);
         Objects.requireNonNull(heads);
         Objects.requireNonNull(factory);
+        Objects.requireNonNull(heavy);
+    }
+
+    /** Whether this is a base method (no heavy-augmentation strategy applied), which strategies can combine. */
+    public boolean isBase() {
+        return pairwise != null;
+    }
+
+    /** The pairwise objective of this base method, configured by {@code options}. */
+    public PairwiseObjective createPairwise(MethodOptions options) {
+        if (pairwise == null) {
+            throw new IllegalStateException(name + " is not a base method");
+        }
+        return pairwise.apply(options);
     }
 
     /** The loss, configured by {@code options}. */
@@ -66,6 +87,7 @@ public record MethodDefinition(String name, String summary, List<String> views, 
         private List<String> views = List.of();
         private boolean usesTarget;
         private String defaultPlan;
+        private String heavyPlan = "dssl-cifar";
         private Heads heads;
         private final List<MethodOption> options = new ArrayList<>();
 
@@ -94,6 +116,12 @@ public record MethodDefinition(String name, String summary, List<String> views, 
             return this;
         }
 
+        /** The base method's plan with heavy views (default {@code dssl-cifar}, SimSiam's CIFAR views + RandAugment). */
+        public Builder heavyPlan(String plan) {
+            this.heavyPlan = plan;
+            return this;
+        }
+
         public Builder heads(Heads h) {
             this.heads = h;
             return this;
@@ -104,9 +132,13 @@ public record MethodDefinition(String name, String summary, List<String> views, 
             return this;
         }
 
-        /** The definition, with the loss made by {@code factory}. */
-        public MethodDefinition loss(Function<MethodOptions, SslMethod> factory) {
-            return new MethodDefinition(name, summary, views, usesTarget, defaultPlan, heads, options, factory);
+        /**
+         * The definition of a base method, whose loss {@code factory} makes is also the pairwise objective the
+         * heavy-augmentation strategies combine.
+         */
+        public MethodDefinition loss(Function<MethodOptions, PairwiseObjective> factory) {
+            return new MethodDefinition(name, summary, views, usesTarget, defaultPlan, heads, options,
+                    factory::apply, factory, HeavyStrategies.NONE, heavyPlan);
         }
     }
 }

@@ -22,6 +22,13 @@ public final class MethodOptions {
         return new MethodOptions(Map.of());
     }
 
+    /** These values with option {@code key} set to {@code value}. */
+    public MethodOptions with(String key, double value) {
+        Map<String, Double> v = new LinkedHashMap<>(values);
+        v.put(key, value);
+        return new MethodOptions(v);
+    }
+
     /** The value of option {@code key}. */
     public double get(String key) {
         Double v = values.get(key);

@@ -10,9 +10,11 @@ import org.selfsup.model.ModelSpec;
 import org.selfsup.util.UserException;
 
 /**
- * The methods, one {@link MethodDefinition} each (declared in the method's own file). Every method list,
- * flag help, configuration check and model choice reads this one list; adding a method is adding its
- * file and one line here.
+ * The methods, one {@link MethodDefinition} each (declared in the method's own file): the base methods and the
+ * papers' combinations of a base with a heavy-augmentation strategy under their own names ({@code rsa},
+ * {@code dssl-simsiam}, ...). Every method list, flag help, configuration check and model choice reads this one
+ * list; adding a method is adding its file and one line here. Any other combination is made by
+ * {@link #resolve} from a base and a strategy ({@link HeavyStrategies}).
  */
 public final class MethodRegistry {
     private MethodRegistry() {}
@@ -22,8 +24,8 @@ public final class MethodRegistry {
         Byol.DEFINITION,
         SimSiam.DEFINITION,
         Rsa.DEFINITION,
-        DsslSimSiam.DEFINITION,
-        DsslByol.DEFINITION,
+        Dssl.SIMSIAM,
+        Dssl.BYOL,
         DsslByolBaseline.DEFINITION,
         HeavySymmetric.DEFINITION,
         HeavySymmetric.BYOL_DEFINITION,
@@ -36,12 +38,19 @@ public final class MethodRegistry {
     /** Every registered method name. */
     public static final List<String> NAMES = ALL.stream().map(MethodDefinition::name).toList();
 
+    /** The base methods' names: those a heavy-augmentation strategy combines. */
+    public static final List<String> BASE_NAMES = ALL.stream().filter(MethodDefinition::isBase)
+            .map(MethodDefinition::name).toList();
+
     private static final Map<String, MethodOption> OPTIONS = collectOptions();
 
     private static Map<String, MethodOption> collectOptions() {
         Map<String, MethodOption> out = new LinkedHashMap<>();
-        for (MethodDefinition d : ALL) {
-            for (MethodOption o : d.options()) {
+        List<List<MethodOption>> declared = new java.util.ArrayList<>();
+        ALL.forEach(d -> declared.add(d.options()));
+        HeavyStrategies.ALL.forEach(s -> declared.add(s.options()));
+        for (List<MethodOption> options : declared) {
+            for (MethodOption o : options) {
                 MethodOption before = out.putIfAbsent(o.key(), o);
                 if (before != null && !before.equals(o)) {
                     throw new IllegalStateException("method option '" + o.key() + "' is declared differently by "
@@ -66,6 +75,43 @@ public final class MethodRegistry {
     public static MethodDefinition get(String name) {
         return find(name).orElseThrow(() -> new UserException("method: unknown '" + name + "' (expected one of "
                 + String.join(", ", NAMES) + ")"));
+    }
+
+    /**
+     * The method a run trains: {@code method} with the heavy-augmentation strategy {@code heavy}. With
+     * {@link HeavyStrategies#NONE} (or empty) that is {@code method} itself; a base method with a strategy is
+     * their combination ({@link HeavyStrategy#over}); a method that already applies {@code heavy} (e.g.
+     * {@code rsa} with {@code rsa}) is itself.
+     *
+     * @throws UserException naming {@code method} or {@code heavy} when they cannot be combined
+     */
+    public static MethodDefinition resolve(String method, String heavy) {
+        MethodDefinition d = get(method);
+        String h = heavy == null || heavy.isBlank() ? HeavyStrategies.NONE : heavy.toLowerCase(Locale.ROOT);
+        if (h.equals(HeavyStrategies.NONE) || h.equals(d.heavy())) {
+            return d;
+        }
+        HeavyStrategy s = HeavyStrategies.find(h).orElseThrow(() -> new UserException("heavy: unknown '" + heavy
+                + "' (expected one of " + String.join(", ", HeavyStrategies.NAMES) + ")"));
+        if (!d.isBase()) {
+            throw new UserException("heavy: method " + d.name() + " already applies the strategy " + d.heavy()
+                    + "; " + s.name() + " goes with a base method (" + String.join(", ", BASE_NAMES) + ")");
+        }
+        return s.over(d);
+    }
+
+    /**
+     * Every method a run can train: the registered ones, then each base method with each strategy
+     * ({@code BASE+STRATEGY}, the papers' combinations included a second time under that name).
+     */
+    public static List<MethodDefinition> combinations() {
+        List<MethodDefinition> out = new java.util.ArrayList<>(ALL);
+        for (MethodDefinition base : ALL) {
+            if (base.isBase()) {
+                HeavyStrategies.ALL.forEach(s -> out.add(s.over(base)));
+            }
+        }
+        return out;
     }
 
     /** The method called {@code name} configured by {@code opts}. */
@@ -106,10 +152,17 @@ public final class MethodRegistry {
         return OPTIONS;
     }
 
-    /** The methods that declare option {@code key}. */
+    /**
+     * Who declares option {@code key}: the base methods that do, and {@code heavy NAME} for each strategy that
+     * does (the papers' aliases are not repeated).
+     */
     public static List<String> declaring(String key) {
-        return ALL.stream().filter(d -> d.options().stream().anyMatch(o -> o.key().equals(key)))
-                .map(MethodDefinition::name).toList();
+        List<String> out = new java.util.ArrayList<>(ALL.stream().filter(MethodDefinition::isBase)
+                .filter(d -> d.options().stream().anyMatch(o -> o.key().equals(key)))
+                .map(MethodDefinition::name).toList());
+        HeavyStrategies.ALL.stream().filter(s -> s.options().stream().anyMatch(o -> o.key().equals(key)))
+                .forEach(s -> out.add("heavy " + s.name()));
+        return out;
     }
 
     /** Each option's default, by key. */

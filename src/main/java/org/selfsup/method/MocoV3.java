@@ -19,7 +19,7 @@ import org.selfsup.model.Networks;
  * to 256; predictor {@code Linear(no bias)+BN+ReLU} (4096) then {@code Linear(no bias)} to 256. The momentum
  * (EMA rate) is the trainer's cosine schedule from {@code ema-base} 0.99 to 1, applied before the forward pass.
  */
-public final class MocoV3 implements SslMethod {
+public final class MocoV3 implements PairwiseObjective {
     /** MoCo v3: views v1, v2 of the byol plan (the paper's views are BYOL's), a momentum (EMA) target. */
     public static final MethodDefinition DEFINITION = MethodDefinition.named("mocov3")
             .summary("MoCo v3 (ResNet): symmetrised InfoNCE of predictions against the momentum encoder's keys")
@@ -56,17 +56,29 @@ public final class MocoV3 implements SslMethod {
         return LossOutput.of(total).collapseStd(y1).build();
     }
 
+    @Override
+    public NDArray output(Networks nets, NDArray projection) {
+        return nets.predict(projection);
+    }
+
+    /** {@code ctr(q_a, k_b) + ctr(q_b, k_a)}, as {@link #loss}. */
+    @Override
+    public NDArray symmetric(Networks nets, Branch a, Branch b) {
+        return pull(nets, a, b.key()).add(pull(nets, b, a.key()));
+    }
+
+    /** {@code ctr(q_a, k)}: the other images' keys of the batch are the negatives. */
+    @Override
+    public NDArray pull(Networks nets, Branch a, NDArray key) {
+        return contrastive(nets, a.output(), key, temperature);
+    }
+
     /**
      * {@code CrossEntropy(n(q) n(k)^T / tau, arange(N)) * 2 tau}, mean over the N queries; {@code k} is
      * detached here.
      */
     static NDArray contrastive(Networks nets, NDArray q, NDArray k, double tau) {
-        NDArray qn = Losses.normalize(q);
-        NDArray kn = Losses.normalize(k.stopGradient());
-        NDArray logits = qn.matMul(kn.transpose()).mul(nets.constant((float) (1 / tau), qn));
-        NDArray rowMax = logits.max(new int[] {1}, true).stopGradient();
-        NDArray logSumExp = logits.sub(rowMax).exp().sum(new int[] {1}).log().add(rowMax.squeeze(1));
-        NDArray positive = qn.mul(kn).sum(new int[] {1}).mul(nets.constant((float) (1 / tau), qn));
-        return logSumExp.sub(positive).mean().mul(nets.constant((float) (2 * tau), qn));
+        NDArray infoNce = Losses.infoNce(nets, q, k, tau);
+        return infoNce.mul(nets.constant((float) (2 * tau), infoNce));
     }
 }

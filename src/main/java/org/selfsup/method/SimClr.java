@@ -17,7 +17,7 @@ import org.selfsup.model.Networks;
  * tau = 0.5, the paper's CIFAR-10 setting (its appendix B.9). Heads as in the paper: a 2-layer projector
  * g(h) = W2 ReLU(W1 h), hidden width = the feature width D, output 128, no BatchNorm (SimCLR v1).
  */
-public final class SimClr implements SslMethod {
+public final class SimClr implements PairwiseObjective {
     /** SimCLR: views v1, v2 of the simsiam plan (crop, flip, colour jitter, grey: the paper's CIFAR views). */
     public static final MethodDefinition DEFINITION = MethodDefinition.named("simclr")
             .summary("SimCLR: NT-Xent contrastive loss between the two views, other images as negatives")
@@ -49,6 +49,33 @@ public final class SimClr implements SslMethod {
     public LossOutput loss(Networks nets, Map<String, NDArray> views, StepContext step) {
         NDArray y1 = nets.project(Views.get(views, "v1", name()));
         NDArray y2 = nets.project(Views.get(views, "v2", name()));
+        return LossOutput.of(ntXent(nets, y1, y2)).collapseStd(y1).build();
+    }
+
+    /** No predictor: the projection is compared. */
+    @Override
+    public NDArray output(Networks nets, NDArray projection) {
+        return projection;
+    }
+
+    /** NT-Xent of the two views' projections, gradients into both. */
+    @Override
+    public NDArray symmetric(Networks nets, Branch a, Branch b) {
+        return ntXent(nets, a.projection(), b.projection());
+    }
+
+    /**
+     * InfoNCE of a's projections (queries) against the detached keys, with the temperature tau: each query's
+     * positive is its own image's key, the other keys of the batch are its negatives (MoCo's one-way form of
+     * NT-Xent; docs/methods.md §8).
+     */
+    @Override
+    public NDArray pull(Networks nets, Branch a, NDArray key) {
+        return Losses.infoNce(nets, a.projection(), key, temperature);
+    }
+
+    /** The NT-Xent loss of projections {@code y1}, {@code y2} of the two views (a scalar). */
+    private NDArray ntXent(Networks nets, NDArray y1, NDArray y2) {
         NDArray z1 = Losses.normalize(y1);
         NDArray z2 = Losses.normalize(y2);
         NDArray z = NDArrays.concat(new NDList(z1, z2), 0);
@@ -57,11 +84,8 @@ public final class SimClr implements SslMethod {
         // a sample is not its own negative: push its self-similarity out of the denominator
         NDArray self = z.getManager().eye((int) z.getShape().get(0));
         NDArray masked = logits.add(self.mul(nets.constant(SELF_LOGIT, self)));
-        // log sum_k exp(s_ik), stabilised by the row maximum
-        NDArray rowMax = masked.max(new int[] {1}, true).stopGradient();
-        NDArray logDenominator = masked.sub(rowMax).exp().sum(new int[] {1}).log().add(rowMax.squeeze(1));
+        NDArray logDenominator = Losses.logSumExpRows(masked); // log sum_k exp(s_ik)
         NDArray positive = z1.mul(z2).sum(new int[] {1}).mul(invTau); // s_i,pos(i), the same for both views
-        NDArray total = logDenominator.sub(NDArrays.concat(new NDList(positive, positive), 0)).mean();
-        return LossOutput.of(total).collapseStd(y1).build();
+        return logDenominator.sub(NDArrays.concat(new NDList(positive, positive), 0)).mean();
     }
 }

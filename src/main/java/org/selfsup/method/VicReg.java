@@ -20,7 +20,7 @@ import org.selfsup.model.Networks;
  * (docs/methods.md, VICReg). Expander: 3 layers of 8192, {@code Linear+BN+ReLU, Linear+BN+ReLU,
  * Linear(no bias)}, as the released {@code Projector}.
  */
-public final class VicReg implements SslMethod {
+public final class VicReg implements PairwiseObjective {
     /** VICReg: views v1, v2 of the byol plan (the paper's views are BYOL's), no target. */
     public static final MethodDefinition DEFINITION = MethodDefinition.named("vicreg")
             .summary("VICReg: invariance + variance + covariance regularisation of the two views' embeddings")
@@ -59,11 +59,40 @@ public final class VicReg implements SslMethod {
         NDArray z1 = nets.project(Views.get(views, "v1", name()));
         NDArray z2 = nets.project(Views.get(views, "v2", name()));
         NDArray[] t = terms(nets, z1, z2);
-        NDArray total = t[0].mul(nets.constant((float) invariance, t[0]))
+        return LossOutput.of(weighted(nets, t)).term("loss_inv", t[0].stopGradient())
+                .term("loss_var", t[1].stopGradient()).term("loss_cov", t[2].stopGradient()).collapseStd(z1).build();
+    }
+
+    /** No predictor: the expander output is compared. */
+    @Override
+    public NDArray output(Networks nets, NDArray projection) {
+        return projection;
+    }
+
+    /** The VICReg loss of the two views' embeddings, gradients into both. */
+    @Override
+    public NDArray symmetric(Networks nets, Branch a, Branch b) {
+        return weighted(nets, terms(nets, a.projection(), b.projection()));
+    }
+
+    /**
+     * {@code lambda s(z_a, sg k) + mu v(z_a) + nu c(z_a)}: the invariance term towards the detached key, and the
+     * variance and covariance terms of the pulled branch only (the key's branch is regularised where it is
+     * itself trained; docs/methods.md §8).
+     */
+    @Override
+    public NDArray pull(Networks nets, Branch a, NDArray key) {
+        NDArray z = a.projection();
+        NDArray invariance = z.sub(key.stopGradient()).square().mean();
+        NDArray[] vc = varianceCovariance(nets, z);
+        return weighted(nets, new NDArray[] {invariance, vc[0], vc[1]});
+    }
+
+    /** {@code lambda t[0] + mu t[1] + nu t[2]}. */
+    private NDArray weighted(Networks nets, NDArray[] t) {
+        return t[0].mul(nets.constant((float) invariance, t[0]))
                 .add(t[1].mul(nets.constant((float) variance, t[1])))
                 .add(t[2].mul(nets.constant((float) covariance, t[2])));
-        return LossOutput.of(total).term("loss_inv", t[0].stopGradient()).term("loss_var", t[1].stopGradient())
-                .term("loss_cov", t[2].stopGradient()).collapseStd(z1).build();
     }
 
     /**

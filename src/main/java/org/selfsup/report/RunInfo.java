@@ -74,7 +74,7 @@ public record RunInfo(String name, Path dir, Metrics metrics, String configText,
     /** The headline numbers of the run, as label/value pairs (for report and comparison tables). */
     public List<String[]> headline() {
         List<String[]> rows = new ArrayList<>();
-        for (String key : List.of("method", "dataset", "arch", "plan", "epochs", "batch-size", "lr", "seed")) {
+        for (String key : List.of("method", "heavy", "dataset", "arch", "plan", "epochs", "batch-size", "lr", "seed")) {
             if (config.containsKey(key)) {
                 rows.add(new String[] {key, String.valueOf(config.get(key))});
             }

@@ -151,6 +151,19 @@ class TrainCommandTest {
         assertEquals(expected, again.config);
     }
 
+    /** A strategy on a preset's base method takes the strategy's plan, not the preset's (which has other views). */
+    @Test
+    void aStrategyOnAPresetTakesTheStrategysPlan() {
+        FakeJob job = new FakeJob();
+        assertEquals(0, run(job, "--preset", "vicreg-cifar10", "--heavy", "dssl").code());
+        assertEquals("vicreg", job.config.method);
+        assertEquals("dssl-cifar", job.config.effectivePlan());
+        assertEquals("vicreg+dssl", job.config.methodDefinition().name());
+        FakeJob rsa = new FakeJob();
+        assertEquals(0, run(rsa, "--method", "simsiam", "--heavy", "rsa").code());
+        assertEquals("rsa", rsa.config.effectivePlan());
+    }
+
     @Test
     void listPresets() {
         Result r = run(new FakeJob(), "--list-presets");
@@ -201,6 +214,11 @@ class TrainCommandTest {
                 flag("option --epochs: must be at least 1 (got 0)", "--epochs", "0"),
                 flag("option --method: 'rsaa' is not one of " + String.join(", ", org.selfsup.method.MethodRegistry.NAMES)
                         + " (did you mean 'rsa'?)", "--method", "rsaa"),
+                flag("option --heavy: 'rsaa' is not one of none, symmetric, rsa, dssl (did you mean 'rsa'?)",
+                        "--heavy", "rsaa"),
+                flag("option --heavy: method rsa already applies the strategy rsa; dssl goes with a base method ("
+                        + String.join(", ", org.selfsup.method.MethodRegistry.BASE_NAMES) + ")",
+                        "--method", "rsa", "--heavy", "dssl"),
                 flag("option --arch: 'resnet19' is not one of resnet18-cifar, resnet18, resnet34, resnet50, small, "
                         + "vit-tiny, vit-small, vit-base, vit (did you mean 'resnet18'?)", "--arch", "resnet19"),
                 flag("option --optimizer: 'adam' is not one of sgd, lars, adamw (did you mean 'adamw'?)",

@@ -121,6 +121,8 @@ class ReadmeCommandsTest {
                 "a CIFAR-10 run's export and CIFAR-10");
         skip("./selfsup analyze shift --checkpoint runs/demo --out runs/demo/shift",
                 "minutes on the embedded data; AnalyzeShiftCommandTest runs it on a tiny checkpoint");
+        config("./selfsup train --preset vicreg-cifar10 --heavy dssl", "CIFAR-10");
+        tiny("./selfsup train --method vicreg --heavy dssl --epochs 5 --name vicreg-dssl");
         skip("./selfsup import --from dino_deitsmall16_pretrain.pth --arch vit-small --out dino-s16.safetensors",
                 "DINO's published weights");
         skip("./selfsup import --from dino_vitbase8_pretrain.pth --arch vit-base --out dino-b8.safetensors",

@@ -2,6 +2,7 @@ package org.selfsup.method;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -138,7 +139,7 @@ class MethodsTest {
     void rsaMatchesHandComputation() {
         FakeNetworks nets = new FakeNetworks(m);
         Map<String, NDArray> v = views("w1", "w2", "a1", "a2");
-        LossOutput out = run(new Rsa(0.4), nets, v, STEP);
+        LossOutput out = run(create("rsa", "beta", 0.4), nets, v, STEP);
         double beta = 0.4 * (1 + Math.cos(Math.PI * 30 / 100)) / 2;
         double[][] y1 = Ref.project(C);
         double[][] y2 = Ref.project(D);
@@ -172,7 +173,7 @@ class MethodsTest {
     void rsaAggressivePairStopsGradientOnTheOtherPrediction() {
         // beta0 = 1 at k = 0 gives beta = 1: the loss is L_aa alone.
         StepContext start = new StepContext(0, 100, 0);
-        float[] full = gradOf(v -> new Rsa(1.0).loss(new FakeNetworks(m), v, start).total(),
+        float[] full = gradOf(v -> create("rsa", "beta", 1.0).loss(new FakeNetworks(m), v, start).total(),
                 "a1", "w1", "w2", "a1", "a2");
         float[] oneSided = gradOf(v -> {
             FakeNetworks n = new FakeNetworks(m);
@@ -199,11 +200,15 @@ class MethodsTest {
         double lr = 0.5 * Ref.negCos(p1, z11) + 0.5 * Ref.negCos(p2, z21);
         for (double lambda : new double[] {0.1, 0.0}) {
             FakeNetworks nets = new FakeNetworks(m);
-            LossOutput out = run(new DsslSimSiam(lambda), nets, views("x1", "x2", "x11", "x21"), STEP);
+            LossOutput out = run(create("dssl-simsiam", "soft-loss-rate", lambda), nets, views("x1", "x2", "x11", "x21"), STEP);
             assertEquals(ls + (1 - lambda) * la + lambda * lr, out.total().getFloat(), 1e-5, "lambda " + lambda);
             assertEquals(ls, out.terms().get("loss_s").getFloat(), 1e-5);
             assertEquals(la, out.terms().get("loss_a").getFloat(), 1e-5);
-            assertEquals(lr, out.terms().get("loss_rev").getFloat(), 1e-5);
+            if (lambda > 0) {
+                assertEquals(lr, out.terms().get("loss_rev").getFloat(), 1e-5);
+            } else {
+                assertNull(out.terms().get("loss_rev"), "lambda 0: the reverse term is not computed");
+            }
             assertEquals(Ref.meanCos(z11, z1), out.shift().get("x11").getFloat(), 1e-5);
             assertEquals(Ref.meanCos(z21, z2), out.shift().get("x21").getFloat(), 1e-5);
             assertEquals(4, nets.projectCalls);
@@ -214,7 +219,7 @@ class MethodsTest {
     @Test
     void dsslSimSiamIsDirectional() {
         // With lambda = 0 the heavy-view term must not move the standard view: x1's gradient is L_S's alone.
-        float[] full = gradOf(v -> new DsslSimSiam(0).loss(new FakeNetworks(m), v, STEP).total(),
+        float[] full = gradOf(v -> create("dssl-simsiam", "soft-loss-rate", 0).loss(new FakeNetworks(m), v, STEP).total(),
                 "x1", "x1", "x2", "x11", "x21");
         float[] symmetricOnly = gradOf(v -> {
             FakeNetworks n = new FakeNetworks(m);
@@ -229,7 +234,7 @@ class MethodsTest {
     void dsslByolMatchesHandComputation() {
         FakeNetworks nets = new FakeNetworks(m);
         Map<String, NDArray> v = views("x1", "x2", "x11", "x21");
-        LossOutput out = run(new DsslByol(), nets, v, STEP);
+        LossOutput out = run(MethodRegistry.create("dssl-byol", MethodOptions.defaults()), nets, v, STEP);
         double[][] p1 = Ref.predict(Ref.project(A));
         double[][] p2 = Ref.predict(Ref.project(B));
         double[][] p11 = Ref.predict(Ref.project(C));
@@ -247,7 +252,7 @@ class MethodsTest {
     @Test
     void heavySymmetricMatchesHandComputation() {
         FakeNetworks nets = new FakeNetworks(m);
-        LossOutput out = run(new HeavySymmetric(), nets, views("x1", "x2", "x11", "x21"), STEP);
+        LossOutput out = run(MethodRegistry.create("heavy-symmetric", MethodOptions.defaults()), nets, views("x1", "x2", "x11", "x21"), STEP);
         double[][] z1 = Ref.project(A);
         double[][] z2 = Ref.project(B);
         double[][] z11 = Ref.project(C);
@@ -270,7 +275,7 @@ class MethodsTest {
         double expected = 0.5 * Ref.negCos(p1, Ref.target(B)) + 0.5 * Ref.negCos(p2, Ref.target(A));
         assertEquals(expected, out.total().getFloat(), 1e-5);
         // the same value as dssl-byol's loss_s on the same standard views
-        LossOutput dssl = run(new DsslByol(), new FakeNetworks(m), views("x1", "x2", "x11", "x21"), STEP);
+        LossOutput dssl = run(MethodRegistry.create("dssl-byol", MethodOptions.defaults()), new FakeNetworks(m), views("x1", "x2", "x11", "x21"), STEP);
         assertEquals(dssl.terms().get("loss_s").getFloat(), out.total().getFloat(), 1e-6);
         // and not RSA's BYOL (summed normalised MSEs) on the same pair
         float rsaByol = run(new Byol(), new FakeNetworks(m), views("v1", "v2"), STEP).total().getFloat();
@@ -306,7 +311,7 @@ class MethodsTest {
     void heavySymmetricByolMatchesHandComputation() {
         FakeNetworks nets = new FakeNetworks(m);
         Map<String, NDArray> v = views("x1", "x2", "x11", "x21");
-        LossOutput out = run(new HeavySymmetric(true), nets, v, STEP);
+        LossOutput out = run(MethodRegistry.create("heavy-symmetric-byol", MethodOptions.defaults()), nets, v, STEP);
         double[][] p1 = Ref.predict(Ref.project(A));
         double[][] p2 = Ref.predict(Ref.project(B));
         double[][] p11 = Ref.predict(Ref.project(C));
@@ -319,8 +324,8 @@ class MethodsTest {
         assertEquals(s1h + s2h, out.terms().get("loss_h").getFloat(), 1e-5);
         assertEquals(4, nets.projectCalls);
         assertEquals(4, nets.targetCalls);
-        assertEquals("heavy-symmetric-byol", new HeavySymmetric(true).name());
-        assertTrue(new HeavySymmetric(true).usesTarget());
+        assertEquals("heavy-symmetric-byol", MethodRegistry.create("heavy-symmetric-byol", MethodOptions.defaults()).name());
+        assertTrue(MethodRegistry.create("heavy-symmetric-byol", MethodOptions.defaults()).usesTarget());
         // symmetric: x1's gradient comes from p1 against both x2's and its heavy view x11's target (DSSL
         // drops the second); the target projections themselves are detached
         float[] toBoth = gradOf(w -> {
@@ -335,7 +340,7 @@ class MethodsTest {
     @Test
     void missingViewIsAClearError() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new Rsa().loss(new FakeNetworks(m), views("v1", "v2"), STEP));
+                () -> MethodRegistry.create("rsa", MethodOptions.defaults()).loss(new FakeNetworks(m), views("v1", "v2"), STEP));
         assertTrue(e.getMessage().contains("'w1'"), e.getMessage());
     }
 
@@ -361,5 +366,10 @@ class MethodsTest {
         assertEquals("must be in [0, 1] (got 1.5)", MethodRegistry.options().get("beta").problem(1.5));
         assertEquals("must be in [0, 1] (got -0.1)", MethodRegistry.options().get("soft-loss-rate").problem(-0.1));
         assertEquals(null, MethodRegistry.options().get("beta").problem(0.4));
+    }
+
+    /** Method {@code name} with option {@code key} at {@code value}. */
+    private static SslMethod create(String name, String key, double value) {
+        return MethodRegistry.create(name, MethodOptions.defaults().with(key, value));
     }
 }
