@@ -122,6 +122,16 @@ public final class TrainConfig {
             + "initialisation and is never trained). ResNets ignore it.")
     public boolean frozenPatchEmbed = false;
 
+    @JsonPropertyDescription("ViT initialisation: %s (timm: trunc-normal 0.02 linears and position embeddings, PyTorch's "
+            + "default for the patch convolution; mocov3: MoCo v3's vits.py, xavier-uniform linears with qkv as three "
+            + "DxD matrices, xavier-uniform patch projection over its flattened 3*p*p inputs, zero biases). ResNets "
+            + "ignore it.")
+    public String vitInit = "timm";
+
+    @JsonPropertyDescription("ViT position embeddings: %s (learned: trained; sincos: MoCo v3's fixed 2-D sin-cos "
+            + "table, never trained; needs a width divisible by 4). ResNets ignore it.")
+    public String posEmbed = "learned";
+
     @JsonPropertyDescription("Start from torchvision-named weights instead of the random initialisation: a "
             + "safetensors file or a PyTorch .pth/.pt (see 'selfsup import'); the backbone, and the projector/"
             + "predictor when the file has them (projector./predictor.); empty = none.")
@@ -365,7 +375,7 @@ public final class TrainConfig {
     /** The backbone the model keys describe (arch, width, blocks and the ViT settings). */
     public org.selfsup.model.Backbone backbone() {
         return org.selfsup.model.Backbone.of(arch, width, blocks, new org.selfsup.model.Backbone.Vit(patchSize,
-                attentionHeads, pooling, frozenPatchEmbed));
+                attentionHeads, pooling, frozenPatchEmbed, vitInit, posEmbed));
     }
 
     /**
