@@ -187,7 +187,7 @@ public final class ConfigValidator {
         boolean vit = org.selfsup.model.ModelSpec.VITS.contains(c.arch);
         if (!vit) {
             if (c.attentionHeads != 0) {
-                throw new ConfigValueException("attention-heads " + c.attentionHeads + " applies to the vit arch only "
+                throw new ConfigValueException("attention-heads " + c.attentionHeads + " applies to ViT archs only "
                         + "(set it to 0 for " + c.arch + ")", "attention-heads", "arch");
             }
             return;
@@ -202,9 +202,9 @@ public final class ConfigValidator {
                 throw new ConfigValueException(heads + " attention heads do not divide width " + c.width,
                         "attention-heads", "width");
             }
-        } else if (c.attentionHeads != 0) {
-            throw new ConfigValueException("attention-heads " + c.attentionHeads + " applies to the vit arch only ("
-                    + c.arch + " has its own)", "attention-heads", "arch");
+        } else if (c.attentionHeads != 0 && c.backbone().width() % c.attentionHeads != 0) {
+            throw new ConfigValueException(c.attentionHeads + " attention heads do not divide width "
+                    + c.backbone().width() + " of " + c.arch, "attention-heads", "arch");
         }
         int width = c.backbone().width();
         if ("sincos".equals(c.posEmbed) && width % 4 != 0) {

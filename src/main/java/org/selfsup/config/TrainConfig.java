@@ -110,8 +110,8 @@ public final class TrainConfig {
             + "must be a multiple of it. ResNets ignore it.")
     public int patchSize = 16;
 
-    @JsonPropertyDescription("Attention heads of the vit backbone (0: width / 64, at least 1); vit-tiny, vit-small and "
-            + "vit-base have 3, 6 and 12.")
+    @JsonPropertyDescription("Attention heads of a ViT backbone (0: the arch's: width / 64, at least 1, for vit; 3, 6 and "
+            + "12 for vit-tiny, vit-small and vit-base; MoCo v3's ViT-S has 12). ResNets refuse other values.")
     public int attentionHeads = 0;
 
     @JsonPropertyDescription("ViT feature that the method's heads, the kNN monitor and the probes see: %s (cls: the "

@@ -20,7 +20,7 @@ public record Backbone(String arch, int width, List<Integer> blocks, Vit vit) {
      *
      * @param patchSize        patch side in pixels
      * @param heads            attention heads; 0 = the arch's (3/6/12 for vit-tiny/small/base; width / 64, at
-     *                         least 1, for {@code vit})
+     *                         least 1, for {@code vit}); any other number replaces them (MoCo v3's ViT-S has 12)
      * @param pooling          {@code cls} or {@code mean}
      * @param frozenPatchEmbed MoCo v3's frozen random patch projection
      * @param vitInit          {@code timm} or {@code mocov3} (null: timm), see {@link ModelSpec#vitInit()}
@@ -72,7 +72,7 @@ public record Backbone(String arch, int width, List<Integer> blocks, Vit vit) {
 
     private static Backbone vit(String arch, int width, int depth, int defaultHeads, Vit v) {
         Vit given = v == null ? Vit.defaults(16) : v;
-        int heads = arch.equals("vit") && given.heads() > 0 ? given.heads() : defaultHeads;
+        int heads = given.heads() > 0 ? given.heads() : defaultHeads;
         return new Backbone(arch, width, List.of(depth),
                 new Vit(given.patchSize(), heads, given.pooling(), given.frozenPatchEmbed(), given.vitInit(),
                         given.posEmbed()));
