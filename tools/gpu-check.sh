@@ -9,16 +9,17 @@
 #   --out DIR      results folder (default: gpu-check-<date>); it receives results.jsonl (one object per
 #                  measurement: what, selfsup, pytorch, unit, plus the settings), summary.txt and logs/
 #   --quick        fewer configurations and steps (a smoke run of every path, about 3 minutes)
-#   --stages LIST  comma-separated subset of: env,doctor,step,train,augment,epoch,nccl (default: all)
+#   --stages LIST  comma-separated subset of: env,doctor,step,train,augment,epoch,nccl,timm (default: all)
 #   --cpu-dry-run  the same script on the CPU at toy sizes (checks the script itself on a machine without GPU)
 #
 # Needs: an NVIDIA GPU, a CUDA PyTorch that selfsup can load (`selfsup doctor` says whether it can: DJL
 # 0.35 bundles a JNI for libtorch 2.7.1 only), and 16 cores for the end-to-end rows. Without a PyTorch
 # that imports, the mirror rows are skipped and said so. Every stage runs under a time limit; a stage that
 # fails is reported in summary.txt and the others still run. The whole check takes about 6 minutes.
+# The timm stage needs timm in PY (tools/timm_load_check.py); without it its row says "skipped" and why.
 set -uo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-SELFSUP="./selfsup"; PY="python3"; OUT=""; QUICK=0; STAGES="env,doctor,step,train,augment,epoch,nccl"; DRY=0
+SELFSUP="./selfsup"; PY="python3"; OUT=""; QUICK=0; STAGES="env,doctor,step,train,augment,epoch,nccl,timm"; DRY=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --selfsup) SELFSUP="$2"; shift 2 ;;
@@ -27,7 +28,7 @@ while [ $# -gt 0 ]; do
     --quick) QUICK=1; shift ;;
     --cpu-dry-run) DRY=1; QUICK=1; shift ;;
     --stages) STAGES="$2"; shift 2 ;;
-    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
     *) echo "gpu-check: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -231,6 +232,31 @@ if has_stage nccl; then
   stage nccl-2ranks-1gpu 180 $SELFSUP launch --nproc-per-node 2 --backend $backend -- bench step \
     --method rsa --arch resnet18-cifar --batch $nb --size 32 --device $GPU --warmup 2 --steps 3
   note "nccl, two ranks on one GPU: $(grep -m1 -iE 'error|img/s|nccl' "$LOGS/nccl-2ranks-1gpu.log" | cut -c1-200)"
+fi
+
+# ---------------------------------------------------------------- the ViT-S/16 export in timm
+# One step of the MoCo v3 ViT-S/16 preset on 8 seeded 224 px PNGs, export with timm's names, selfsup's features of
+# the same PNGs (embed: a 224 px image is neither resized nor cropped), then tools/timm_load_check.py loads the export
+# into timm.create_model('vit_small_patch16_224', num_classes=0) strictly and compares features (one JSON row).
+if has_stage timm; then
+  TIMM="$here/tools/timm_load_check.py"; tdata="$W/timm-data"; truns="$W/runs"
+  tprec=fp16; tb=8; [ $DRY = 1 ] && { tprec=fp32; tb=4; }
+  stage timm-images 60 "$PY" "$TIMM" images --out "$tdata" --images 8 --size 224
+  stage timm-train 300 $SELFSUP train --preset mocov3-imagenet-vit-s16 --dataset imagefolder --data-dir "$tdata" \
+    --labels none --image-size 224 --batch-size $tb --epochs 1 --warmup-epochs 0 --precision $tprec --device $GPU \
+    --knn-every 0 --probe "" --online-probe false --embedding-map false --tensorboard false \
+    --name timm-vit --runs-dir "$truns"
+  stage timm-export 120 $SELFSUP export --checkpoint "$truns/timm-vit" --format safetensors --out "$W/timm-vit.safetensors"
+  stage timm-embed 120 $SELFSUP embed --checkpoint "$truns/timm-vit" --images "$tdata/train" --out "$W/timm-vit.csv"
+  stage timm-check 300 "$PY" "$TIMM" check --weights "$W/timm-vit.safetensors" --embeddings "$W/timm-vit.csv" \
+    --images 8 --size 224
+  t="$(last_json "$LOGS/timm-check.log")"
+  if [ -n "$t" ]; then
+    echo "$t" >>"$RES"
+    note "timm: $(echo "$t" | cut -c1-300)"
+  else
+    row "timm load of selfsup's ViT export" "" "" "relative max |diff|" "{\"error\":\"no result (logs/timm-*.log)\"}"
+  fi
 fi
 
 note "total: $((SECONDS - T_START)) s; results: $RES"

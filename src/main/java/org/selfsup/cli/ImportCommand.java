@@ -50,8 +50,9 @@ public final class ImportCommand implements Callable<Integer> {
     String keyPrefix;
 
     @Option(names = "--attention-heads", defaultValue = "0", paramLabel = "N",
-            description = "--arch vit: attention heads (default: the file's metadata, else width / 64, timm's "
-                    + "convention; MoCo v3's ViT-S has 12). Written into --out's metadata.")
+            description = "ViT archs: attention heads (default: the file's metadata, else the arch's: width / 64 for vit, "
+                    + "timm's convention; 3/6/12 for vit-tiny/small/base; MoCo v3's ViT-S has 12). Written into --out's "
+                    + "metadata.")
     int attentionHeads;
 
     @Option(names = "--strict", defaultValue = "true", arity = "1", paramLabel = "BOOL",

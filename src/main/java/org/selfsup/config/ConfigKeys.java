@@ -82,6 +82,8 @@ public final class ConfigKeys {
         m.put("labels", LabelSource.LABELS);
         m.put("arch", ModelSpec.ARCHS);
         m.put("pooling", ModelSpec.POOLINGS);
+        m.put("vit-init", ModelSpec.VIT_INITS);
+        m.put("pos-embed", ModelSpec.POS_EMBEDS);
         m.put("lr-scaling", Choices.LrScaling.LABELS);
         m.put("optimizer", Optimizers.NAMES);
         m.put("lr-schedule", Choices.LrSchedule.LABELS);

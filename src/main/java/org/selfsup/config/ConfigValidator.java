@@ -57,6 +57,8 @@ public final class ConfigValidator {
         }
         oneOf("arch", c.arch);
         oneOf("pooling", c.pooling);
+        oneOf("vit-init", c.vitInit);
+        oneOf("pos-embed", c.posEmbed);
         oneOf("lr-scaling", c.lrScaling);
         oneOf("optimizer", c.optimizer);
         oneOf("lr-schedule", c.lrSchedule);
@@ -192,7 +194,7 @@ public final class ConfigValidator {
         boolean vit = org.selfsup.model.ModelSpec.VITS.contains(c.arch);
         if (!vit) {
             if (c.attentionHeads != 0) {
-                throw new ConfigValueException("attention-heads " + c.attentionHeads + " applies to the vit arch only "
+                throw new ConfigValueException("attention-heads " + c.attentionHeads + " applies to ViT archs only "
                         + "(set it to 0 for " + c.arch + ")", "attention-heads", "arch");
             }
             return;
@@ -207,9 +209,14 @@ public final class ConfigValidator {
                 throw new ConfigValueException(heads + " attention heads do not divide width " + c.width,
                         "attention-heads", "width");
             }
-        } else if (c.attentionHeads != 0) {
-            throw new ConfigValueException("attention-heads " + c.attentionHeads + " applies to the vit arch only ("
-                    + c.arch + " has its own)", "attention-heads", "arch");
+        } else if (c.attentionHeads != 0 && c.backbone().width() % c.attentionHeads != 0) {
+            throw new ConfigValueException(c.attentionHeads + " attention heads do not divide width "
+                    + c.backbone().width() + " of " + c.arch, "attention-heads", "arch");
+        }
+        int width = c.backbone().width();
+        if ("sincos".equals(c.posEmbed) && width % 4 != 0) {
+            throw new ConfigValueException("pos-embed sincos needs a width divisible by 4 (a quarter each for sin and "
+                    + "cos of the two axes), " + c.arch + " has " + width, "pos-embed", "width");
         }
         if (c.imageSize > 0 && c.imageSize % c.patchSize != 0) {
             throw new ConfigValueException("image-size " + c.imageSize + " is not a multiple of patch-size "

@@ -238,6 +238,37 @@ public final class Presets {
             .set("moco-t", 1.0)
             .build();
 
+    /**
+     * MoCo v3's ViT-Small ImageNet recipe (CONFIG.md "ViT-Small, 4-node (32-GPU) pre-training", main_moco.py
+     * defaults, builder.py MoCo_ViT, vits.py vit_small); docs/methods.md §7.3 gives every value's source.
+     */
+    private static final Preset MOCOV3_IMAGENET_VIT_S16 = Preset.builder("mocov3-imagenet-vit-s16",
+                    "MoCo v3, ViT-S/16 (12 heads, as MoCo v3's vit_small) on ImageNet (image folder) at 224 px, the "
+                            + "released ViT-Small command: AdamW lr 1.5e-4 x 4096/256, wd 0.1, batch 4096, 300 epochs, "
+                            + "40 warm-up epochs then cosine, tau 0.2, momentum 0.99 -> 1 (cosine), frozen random patch "
+                            + "projection, fixed sin-cos positions, vits.py init, crops 0.08-1, fp16 autocast",
+                    "docs/methods.md §7.3: moco-v3 CONFIG.md 'ViT-Small' (-a vit_small --optimizer=adamw --lr=1.5e-4 "
+                            + "--weight-decay=.1 --epochs=300 --warmup-epochs=40 --stop-grad-conv1 --moco-m-cos "
+                            + "--moco-t=.2, batch 4096 by default), main_moco.py defaults (moco-m 0.99, crop-min 0.08, "
+                            + "AdamW betas 0.9/0.999, autocast + GradScaler), vits.py (vit_small, VisionTransformerMoCo "
+                            + "init, 2-D sin-cos positions), builder.py MoCo_ViT heads; plan byol stands in for BYOL's "
+                            + "asymmetric pair")
+            .from(MOCOV3_CIFAR10)
+            .set("method", "mocov3").set("plan", "byol")
+            .set("dataset", "imagefolder").set("image-size", 224)
+            .set("crop-scale-min", 0.08).set("crop-scale-max", 1.0)
+            .set("arch", "vit-small").set("attention-heads", 12).set("patch-size", 16).set("pooling", "cls")
+            .set("frozen-patch-embed", true).set("vit-init", "mocov3").set("pos-embed", "sincos")
+            .set("epochs", 300).set("batch-size", 4096)
+            .set("optimizer", "adamw").set("lr", 1.5e-4).set("lr-scaling", "linear").set("momentum", 0.9)
+            .set("adam-beta2", 0.999).set("weight-decay", 0.1).set("clip-grad", 0.0)
+            .set("lr-schedule", "warmup-cosine-step").set("warmup-epochs", 40)
+            .set("ema-base", 0.99).set("ema-schedule", "cosine").set("ema-timing", "before-forward")
+            .set("moco-t", 0.2)
+            .set("precision", "fp16")
+            .set("knn-every", 0).set("knn-transform", "plain").set("probe", "")
+            .build();
+
     /** Small enough for two CPU cores; recipe of platform.md's Fashion-MNIST reference runs. */
     private static final Preset DEMO = Preset.builder("demo",
                     "RSA on the embedded Fashion-MNIST subset, small ResNet, a few minutes on 2 CPU cores",
@@ -281,7 +312,8 @@ public final class Presets {
             RSA_IMAGENET1K, DSSL_SIMSIAM_CIFAR10, DSSL_SIMSIAM_IMAGENET, DSSL_BYOL_IMAGENET, BYOL_DSSL_IMAGENET,
             BYOL_HEAVY_IMAGENET, BYOL_CIFAR10,
             SIMSIAM_CIFAR10, SIMSIAM_HEAVY_CIFAR10, SIMSIAM_IMAGENET, SIMSIAM_HEAVY_IMAGENET,
-            VICREG_CIFAR10, BARLOW_TWINS_CIFAR10, MOCOV3_CIFAR10, DEMO, RSA_CIFAR10_VIT, BYOL_CIFAR10_VIT);
+            VICREG_CIFAR10, BARLOW_TWINS_CIFAR10, MOCOV3_CIFAR10, DEMO, RSA_CIFAR10_VIT, BYOL_CIFAR10_VIT,
+            MOCOV3_IMAGENET_VIT_S16);
 
     private static Map<String, Preset> index(Preset... presets) {
         Map<String, Preset> m = new LinkedHashMap<>();

@@ -117,8 +117,8 @@ public final class TrainConfig {
             + "must be a multiple of it. ResNets ignore it.")
     public int patchSize = 16;
 
-    @JsonPropertyDescription("Attention heads of the vit backbone (0: width / 64, at least 1); vit-tiny, vit-small and "
-            + "vit-base have 3, 6 and 12.")
+    @JsonPropertyDescription("Attention heads of a ViT backbone (0: the arch's: width / 64, at least 1, for vit; 3, 6 and "
+            + "12 for vit-tiny, vit-small and vit-base; MoCo v3's ViT-S has 12). ResNets refuse other values.")
     public int attentionHeads = 0;
 
     @JsonPropertyDescription("ViT feature that the method's heads, the kNN monitor and the probes see: %s (cls: the "
@@ -128,6 +128,16 @@ public final class TrainConfig {
     @JsonPropertyDescription("ViT: MoCo v3's frozen random patch projection (the patch embedding keeps its random "
             + "initialisation and is never trained). ResNets ignore it.")
     public boolean frozenPatchEmbed = false;
+
+    @JsonPropertyDescription("ViT initialisation: %s (timm: trunc-normal 0.02 linears and position embeddings, PyTorch's "
+            + "default for the patch convolution; mocov3: MoCo v3's vits.py, xavier-uniform linears with qkv as three "
+            + "DxD matrices, xavier-uniform patch projection over its flattened 3*p*p inputs, zero biases). ResNets "
+            + "ignore it.")
+    public String vitInit = "timm";
+
+    @JsonPropertyDescription("ViT position embeddings: %s (learned: trained; sincos: MoCo v3's fixed 2-D sin-cos "
+            + "table, never trained; needs a width divisible by 4). ResNets ignore it.")
+    public String posEmbed = "learned";
 
     @JsonPropertyDescription("Start from torchvision-named weights instead of the random initialisation: a "
             + "safetensors file or a PyTorch .pth/.pt (see 'selfsup import'); the backbone, and the projector/"
@@ -372,7 +382,7 @@ public final class TrainConfig {
     /** The backbone the model keys describe (arch, width, blocks and the ViT settings). */
     public org.selfsup.model.Backbone backbone() {
         return org.selfsup.model.Backbone.of(arch, width, blocks, new org.selfsup.model.Backbone.Vit(patchSize,
-                attentionHeads, pooling, frozenPatchEmbed));
+                attentionHeads, pooling, frozenPatchEmbed, vitInit, posEmbed));
     }
 
     /**

@@ -130,7 +130,7 @@ public final class ImportedEncoder {
             config.width = spec.width();
             config.blocks = new java.util.ArrayList<>(spec.blocks());
             config.patchSize = spec.patchSize();
-            config.attentionHeads = spec.arch().equals("vit") ? spec.heads() : 0;
+            config.attentionHeads = spec.heads();
             config.pooling = spec.pooling();
         }
         if (selected.note() != null) {

@@ -96,21 +96,28 @@ public enum HeadCatalogue implements MethodDefinition.Heads {
     },
 
     /**
-     * MoCo v3's released code: projector D-4096-4096-256 (last BN without affine), predictor 256-4096-256, no
-     * biases, torchvision init, zero-init-residual by default ({@code zero_init_residual=True}).
+     * MoCo v3's released code ({@code moco/builder.py}, {@code _build_mlp}: every Linear without bias, each hidden
+     * layer {@code Linear+BN+ReLU}, the last layer {@code Linear+BN(affine=False)} unless {@code last_bn=False}),
+     * in its two forms. ResNet ({@code MoCo_ResNet}): projector {@code _build_mlp(2, D, 4096, 256)} = D-4096-256,
+     * predictor {@code _build_mlp(2, 256, 4096, 256, False)} = 256-4096-256 without a last BN; torchvision init,
+     * zero-init-residual by default ({@code zero_init_residual=True}). ViT ({@code MoCo_ViT}): projector
+     * {@code _build_mlp(3, D, 4096, 256)} = D-4096-4096-256, predictor {@code _build_mlp(2, 256, 4096, 256)} with
+     * the last BN (affine=False). The heads keep PyTorch's default Linear init in both (they are built after the
+     * backbone's init).
      */
     MOCO_V3("MoCo v3's released code") {
         @Override
         public ModelSpec spec(Backbone b, Boolean zeroInitResidual) {
             int hidden = b.scaled(4096);
             int out = b.scaled(256);
-            HeadSpec projector = new HeadSpec(List.of(
-                    new HeadSpec.Layer(hidden, false, HeadSpec.Norm.AFFINE, true),
-                    new HeadSpec.Layer(hidden, false, HeadSpec.Norm.AFFINE, true),
-                    new HeadSpec.Layer(out, false, HeadSpec.Norm.PLAIN, false)));
-            HeadSpec predictor = new HeadSpec(List.of(
-                    new HeadSpec.Layer(hidden, false, HeadSpec.Norm.AFFINE, true),
-                    new HeadSpec.Layer(out, false, HeadSpec.Norm.NONE, false)));
+            HeadSpec.Layer hiddenLayer = new HeadSpec.Layer(hidden, false, HeadSpec.Norm.AFFINE, true);
+            HeadSpec.Layer lastWithBn = new HeadSpec.Layer(out, false, HeadSpec.Norm.PLAIN, false);
+            HeadSpec projector = b.isVit()
+                    ? new HeadSpec(List.of(hiddenLayer, hiddenLayer, lastWithBn))
+                    : new HeadSpec(List.of(hiddenLayer, lastWithBn));
+            HeadSpec predictor = b.isVit()
+                    ? new HeadSpec(List.of(hiddenLayer, lastWithBn))
+                    : new HeadSpec(List.of(hiddenLayer, new HeadSpec.Layer(out, false, HeadSpec.Norm.NONE, false)));
             return b.spec(zeroInitResidual == null || zeroInitResidual, ModelSpec.INIT_TORCHVISION, projector,
                     predictor);
         }

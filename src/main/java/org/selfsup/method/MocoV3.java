@@ -5,7 +5,7 @@ import java.util.Map;
 import org.selfsup.model.Networks;
 
 /**
- * MoCo v3, ResNet form (Chen, Xie and He, ICCV 2021; the released {@code moco/builder.py}): an online
+ * MoCo v3 (Chen, Xie and He, ICCV 2021; the released {@code moco/builder.py}), ResNet and ViT forms: an online
  * encoder (backbone, projector, predictor) and a momentum encoder (EMA of backbone and projector, the
  * trainer's target network). Each view's prediction is contrasted with the other view's momentum key;
  * the other images' keys of the same batch are the negatives (no queue):
@@ -14,15 +14,18 @@ import org.selfsup.model.Networks;
  * L         = ctr(q1, k2) + ctr(q2, k1)
  * </pre>
  * tau = 1.0: the released {@code main_moco.py} default ({@code --moco-t 1.0}), which the ResNet-50 commands
- * of its CONFIG.md keep; the ViT commands set 0.2. Heads as the code's ResNet {@code _build_projector_and_predictor_mlps}:
- * projector 3 layers {@code Linear(no bias)+BN+ReLU} x2 (hidden 4096), {@code Linear(no bias)+BN(affine=False)}
- * to 256; predictor {@code Linear(no bias)+BN+ReLU} (4096) then {@code Linear(no bias)} to 256. The momentum
+ * of its CONFIG.md keep; the ViT commands set 0.2. The heads follow the backbone ({@link HeadCatalogue#MOCO_V3}):
+ * with a ResNet {@code MoCo_ResNet}'s (projector D-4096-256, predictor 256-4096-256 without a last BN), with a
+ * ViT {@code MoCo_ViT}'s (projector D-4096-4096-256, predictor 256-4096-256 ending in BN(affine=False)); every
+ * Linear without bias, hidden layers {@code Linear+BN+ReLU}. The ViT initialisation of the released
+ * {@code vits.py} (xavier, fixed 2-D sin-cos position embedding, frozen patch projection) is chosen by the model
+ * keys {@code vit-init mocov3}, {@code pos-embed sincos} and {@code frozen-patch-embed}. The momentum
  * (EMA rate) is the trainer's cosine schedule from {@code ema-base} 0.99 to 1, applied before the forward pass.
  */
 public final class MocoV3 implements PairwiseObjective {
     /** MoCo v3: views v1, v2 of the byol plan (the paper's views are BYOL's), a momentum (EMA) target. */
     public static final MethodDefinition DEFINITION = MethodDefinition.named("mocov3")
-            .summary("MoCo v3 (ResNet): symmetrised InfoNCE of predictions against the momentum encoder's keys")
+            .summary("MoCo v3 (ResNet or ViT): symmetrised InfoNCE of predictions against the momentum encoder's keys")
             .views("v1", "v2").withTarget().defaultPlan("byol")
             .heads(HeadCatalogue.MOCO_V3)
             .option(MethodOption.positive("moco-t", 1.0, "MoCo v3 InfoNCE temperature tau, the released "

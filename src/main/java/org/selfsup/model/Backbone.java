@@ -20,12 +20,20 @@ public record Backbone(String arch, int width, List<Integer> blocks, Vit vit) {
      *
      * @param patchSize        patch side in pixels
      * @param heads            attention heads; 0 = the arch's (3/6/12 for vit-tiny/small/base; width / 64, at
-     *                         least 1, for {@code vit})
+     *                         least 1, for {@code vit}); any other number replaces them (MoCo v3's ViT-S has 12)
      * @param pooling          {@code cls} or {@code mean}
      * @param frozenPatchEmbed MoCo v3's frozen random patch projection
+     * @param vitInit          {@code timm} or {@code mocov3} (null: timm), see {@link ModelSpec#vitInit()}
+     * @param posEmbed         {@code learned} or {@code sincos} (null: learned), see {@link ModelSpec#posEmbed()}
      */
-    public record Vit(int patchSize, int heads, String pooling, boolean frozenPatchEmbed) {
-        /** Patch 16, the arch's heads, class-token pooling, trained patch embedding. */
+    public record Vit(int patchSize, int heads, String pooling, boolean frozenPatchEmbed, String vitInit,
+                      String posEmbed) {
+        /** timm's initialisation and learned position embeddings. */
+        public Vit(int patchSize, int heads, String pooling, boolean frozenPatchEmbed) {
+            this(patchSize, heads, pooling, frozenPatchEmbed, null, null);
+        }
+
+        /** Patch 16, the arch's heads, class-token pooling, trained patch embedding, timm's init. */
         public static Vit defaults(int patchSize) {
             return new Vit(patchSize, 0, "cls", false);
         }
@@ -64,9 +72,10 @@ public record Backbone(String arch, int width, List<Integer> blocks, Vit vit) {
 
     private static Backbone vit(String arch, int width, int depth, int defaultHeads, Vit v) {
         Vit given = v == null ? Vit.defaults(16) : v;
-        int heads = arch.equals("vit") && given.heads() > 0 ? given.heads() : defaultHeads;
+        int heads = given.heads() > 0 ? given.heads() : defaultHeads;
         return new Backbone(arch, width, List.of(depth),
-                new Vit(given.patchSize(), heads, given.pooling(), given.frozenPatchEmbed()));
+                new Vit(given.patchSize(), heads, given.pooling(), given.frozenPatchEmbed(), given.vitInit(),
+                        given.posEmbed()));
     }
 
     /** Whether this is ResNet-50 (Bottleneck blocks; the papers give its heads separately). */
@@ -98,7 +107,7 @@ public record Backbone(String arch, int width, List<Integer> blocks, Vit vit) {
     public ModelSpec spec(boolean zeroInitResidual, String init, HeadSpec projector, HeadSpec predictor) {
         if (isVit()) {
             return new ModelSpec(arch, width, blocks, false, init, projector, predictor, vit.patchSize(), vit.heads(),
-                    vit.pooling(), vit.frozenPatchEmbed());
+                    vit.pooling(), vit.frozenPatchEmbed(), vit.vitInit(), vit.posEmbed());
         }
         return new ModelSpec(arch, width, blocks, zeroInitResidual, init, projector, predictor);
     }

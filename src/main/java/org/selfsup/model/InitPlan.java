@@ -28,6 +28,13 @@ final class InitPlan {
         TRUNC_NORMAL_002,
         /** timm's ViT class token: N(0, 1e-6^2). */
         NORMAL_1E6,
+        /**
+         * MoCo v3's ViT weights ({@code vits.py}): U(+-sqrt(6 / (fan_in + fan_out))), xavier-uniform with the fans
+         * the plan records (qkv as three D x D matrices, the patch projection over its flattened 3 p^2 inputs).
+         */
+        XAVIER_UNIFORM,
+        /** MoCo v3's fixed 2-D sin-cos position embedding ({@link PositionEmbeddings#sincos2d}); no randomness. */
+        SINCOS_2D,
         /** Zeros (timm's linear biases, LayerNorm beta). */
         ZEROS,
         /** Ones (LayerNorm gamma). */
@@ -48,17 +55,27 @@ final class InitPlan {
      * ViT's), with the fan-in that bounds a uniform rule.
      */
     Parameter with(Parameter parameter, Rule rule, long fanIn) {
-        parameters.put(parameter, new Entry(rule, fanIn));
+        return with(parameter, rule, fanIn, 0);
+    }
+
+    /** Records the rule of one parameter with both fans (for {@link Rule#XAVIER_UNIFORM}). */
+    Parameter with(Parameter parameter, Rule rule, long fanIn, long fanOut) {
+        parameters.put(parameter, new Entry(rule, fanIn, fanOut));
         return parameter;
     }
 
     /**
      * How to initialise one parameter.
      *
-     * @param rule  its layer's rule
-     * @param fanIn its layer's fan-in (weight elements / output channels), which also bounds the bias
+     * @param rule   its layer's rule
+     * @param fanIn  its layer's fan-in (weight elements / output channels), which also bounds the bias
+     * @param fanOut its fan-out, for {@link Rule#XAVIER_UNIFORM} only (0 otherwise)
      */
-    record Entry(Rule rule, long fanIn) {}
+    record Entry(Rule rule, long fanIn, long fanOut) {
+        Entry(Rule rule, long fanIn) {
+            this(rule, fanIn, 0);
+        }
+    }
 
     /** The rule of every parameter of every recorded layer; call after the blocks are initialised. */
     Map<Parameter, Entry> parameterRules() {

@@ -31,13 +31,22 @@ import org.selfsup.util.UserException;
  *                         {@code mean} (mean of the patch tokens after the final norm); null for ResNets
  * @param frozenPatchEmbed ViTs: MoCo v3's frozen random patch projection (the patch embedding keeps its
  *                         initial values and is not trained)
+ * @param vitInit          ViTs: {@code timm} (timm's init: trunc-normal 0.02 linears, PyTorch's default for the patch
+ *                         convolution) or {@code mocov3} (MoCo v3's {@code vits.py}: xavier-uniform linears, qkv
+ *                         as three separate D x D matrices, xavier-uniform patch projection over its flattened fan,
+ *                         zero biases); null for ResNets and, in JSON, for the default {@code timm}
+ * @param posEmbed         ViTs: {@code learned} (trained, trunc-normal 0.02 init) or {@code sincos} (MoCo v3's fixed
+ *                         2-D sin-cos table, never trained); null for ResNets and, in JSON, for the default
+ *                         {@code learned}
  */
 public record ModelSpec(String arch, int width, List<Integer> blocks, boolean zeroInitResidual, String init,
                         HeadSpec projector, HeadSpec predictor,
                         @JsonInclude(JsonInclude.Include.NON_DEFAULT) int patchSize,
                         @JsonInclude(JsonInclude.Include.NON_DEFAULT) int heads,
                         @JsonInclude(JsonInclude.Include.NON_NULL) String pooling,
-                        @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean frozenPatchEmbed) {
+                        @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean frozenPatchEmbed,
+                        @JsonInclude(JsonInclude.Include.NON_NULL) String vitInit,
+                        @JsonInclude(JsonInclude.Include.NON_NULL) String posEmbed) {
 
     /** The ResNet architecture names. */
     public static final List<String> RESNETS = List.of("resnet18-cifar", "resnet18", "resnet34", "resnet50", "small");
@@ -48,6 +57,10 @@ public record ModelSpec(String arch, int width, List<Integer> blocks, boolean ze
             "vit-tiny", "vit-small", "vit-base", "vit");
     /** The pooled features of a ViT. */
     public static final List<String> POOLINGS = List.of("cls", "mean");
+    /** ViT initialisations: timm's (default) and MoCo v3's {@code vits.py}. */
+    public static final List<String> VIT_INITS = List.of("timm", "mocov3");
+    /** ViT position embeddings: learned (default) or MoCo v3's fixed 2-D sin-cos table. */
+    public static final List<String> POS_EMBEDS = List.of("learned", "sincos");
     /** Initialisation schemes. */
     public static final String INIT_TORCHVISION = "torchvision";
     public static final String INIT_UNIFORM = "uniform";
@@ -75,6 +88,19 @@ public record ModelSpec(String arch, int width, List<Integer> blocks, boolean ze
             if (!POOLINGS.contains(pooling)) {
                 throw new UserException("pooling: unknown '" + pooling + "' (expected cls or mean)");
             }
+            if (vitInit != null && !VIT_INITS.contains(vitInit)) {
+                throw new UserException("vit-init: unknown '" + vitInit + "' (expected timm or mocov3)");
+            }
+            if (posEmbed != null && !POS_EMBEDS.contains(posEmbed)) {
+                throw new UserException("pos-embed: unknown '" + posEmbed + "' (expected learned or sincos)");
+            }
+            // the defaults are stored as null, so that the JSON of a ViT spec stays as it was before these keys
+            vitInit = VIT_INITS.get(0).equals(vitInit) ? null : vitInit;
+            posEmbed = POS_EMBEDS.get(0).equals(posEmbed) ? null : posEmbed;
+            if (posEmbed != null && width % 4 != 0) {
+                throw new UserException("pos-embed sincos: the width " + width + " of " + arch
+                        + " must be a multiple of 4 (a quarter each for sin and cos of the two axes)");
+            }
         } else {
             if (blocks == null || blocks.size() != 4 || blocks.stream().anyMatch(b -> b == null || b < 1)) {
                 throw new UserException("blocks: need four positive counts (one per stage), got " + blocks);
@@ -84,6 +110,8 @@ public record ModelSpec(String arch, int width, List<Integer> blocks, boolean ze
             heads = 0;
             pooling = null;
             frozenPatchEmbed = false;
+            vitInit = null;
+            posEmbed = null;
         }
         blocks = List.copyOf(blocks);
         if (!INIT_TORCHVISION.equals(init) && !INIT_UNIFORM.equals(init)) {
@@ -97,7 +125,31 @@ public record ModelSpec(String arch, int width, List<Integer> blocks, boolean ze
     /** A ResNet spec (no ViT settings). */
     public ModelSpec(String arch, int width, List<Integer> blocks, boolean zeroInitResidual, String init,
                      HeadSpec projector, HeadSpec predictor) {
-        this(arch, width, blocks, zeroInitResidual, init, projector, predictor, 0, 0, null, false);
+        this(arch, width, blocks, zeroInitResidual, init, projector, predictor, 0, 0, null, false, null, null);
+    }
+
+    /** ViTs: the initialisation, {@code timm} or {@code mocov3} (see {@link #vitInit()}). */
+    @JsonIgnore
+    public String vitInitName() {
+        return vitInit == null ? VIT_INITS.get(0) : vitInit;
+    }
+
+    /** ViTs: the position embeddings, {@code learned} or {@code sincos} (see {@link #posEmbed()}). */
+    @JsonIgnore
+    public String posEmbedName() {
+        return posEmbed == null ? POS_EMBEDS.get(0) : posEmbed;
+    }
+
+    /** ViTs: whether the position embeddings are MoCo v3's fixed sin-cos table. */
+    @JsonIgnore
+    public boolean sincosPosEmbed() {
+        return "sincos".equals(posEmbed);
+    }
+
+    /** ViTs: whether the backbone is initialised as MoCo v3's {@code vits.py}. */
+    @JsonIgnore
+    public boolean mocov3Init() {
+        return "mocov3".equals(vitInit);
     }
 
     /** Whether the backbone is a Vision Transformer. */
@@ -133,6 +185,6 @@ public record ModelSpec(String arch, int width, List<Integer> blocks, boolean ze
     /** The spec without its predictor (for a backbone-only or predictor-less model). */
     public ModelSpec withoutPredictor() {
         return new ModelSpec(arch, width, blocks, zeroInitResidual, init, projector, null, patchSize, heads, pooling,
-                frozenPatchEmbed);
+                frozenPatchEmbed, vitInit, posEmbed);
     }
 }

@@ -60,6 +60,49 @@ public final class PositionEmbeddings {
         return out;
     }
 
+    /** The temperature of MoCo v3's sin-cos position embedding. */
+    public static final double SINCOS_TEMPERATURE = 10000.0;
+
+    /**
+     * MoCo v3's fixed 2-D sin-cos position embedding ({@code vits.py},
+     * {@code VisionTransformerMoCo.build_2d_sincos_position_embedding}) for a {@code grid x grid} patch grid and
+     * width {@code dim} (a multiple of 4): {@code 1 + grid^2} rows of {@code dim} values, row-major, the first
+     * (the class token's) zero. With {@code q = dim / 4}, {@code omega_d = 1 / 10000^(d / q)} and patch token
+     * {@code m} (timm's order, row by row), {@code a = m / grid}, {@code b = m % grid} (the released code's
+     * {@code torch.meshgrid(grid_w, grid_h)} with its default 'ij' indexing, so its "w" coordinate is the row):
+     * {@code [sin(a omega), cos(a omega), sin(b omega), cos(b omega)]}. Computed in float32 steps as the released
+     * code does ({@code omega} and the products in float32).
+     *
+     * @throws IllegalArgumentException when {@code dim} is not a positive multiple of 4 or {@code grid < 1}
+     */
+    public static float[] sincos2d(int grid, int dim) {
+        if (dim < 4 || dim % 4 != 0 || grid < 1) {
+            throw new IllegalArgumentException("sin-cos position embedding needs a width divisible by 4 and a grid, got "
+                    + dim + " and " + grid);
+        }
+        int q = dim / 4;
+        float[] omega = new float[q];
+        for (int d = 0; d < q; d++) {
+            float e = (float) d / q;
+            omega[d] = (float) (1.0 / (float) Math.pow(SINCOS_TEMPERATURE, e));
+        }
+        float[] out = new float[(1 + grid * grid) * dim];
+        for (int m = 0; m < grid * grid; m++) {
+            float a = m / grid;
+            float b = m % grid;
+            int row = (1 + m) * dim;
+            for (int d = 0; d < q; d++) {
+                float x = a * omega[d];
+                float y = b * omega[d];
+                out[row + d] = (float) Math.sin(x);
+                out[row + q + d] = (float) Math.cos(x);
+                out[row + 2 * q + d] = (float) Math.sin(y);
+                out[row + 3 * q + d] = (float) Math.cos(y);
+            }
+        }
+        return out;
+    }
+
     /** Per output index: the input indices it reads and their weights. */
     private record Taps(int[][] index, double[][] weight) {}
 

@@ -29,6 +29,12 @@ import org.selfsup.util.UserException;
  * pooled feature: the class token ({@code cls}) or the mean of the patch tokens ({@code mean}). No dropout
  * and no stochastic depth (every rate 0). Input N x 3 x H x W, output N x D.
  *
+ * <p>Two options give MoCo v3's {@code VisionTransformerMoCo} ({@code vits.py} of its released code):
+ * {@link ModelSpec#mocov3Init()} (xavier-uniform linears with qkv treated as three D x D matrices,
+ * {@code U(+-sqrt(6 / (3 p^2 + D)))} for the patch projection, zero biases, class token N(0, 1e-6^2)) and
+ * {@link ModelSpec#sincosPosEmbed()} (the fixed 2-D sin-cos table of {@link PositionEmbeddings#sincos2d}, frozen);
+ * with {@link ModelSpec#frozenPatchEmbed()} ({@code --stop-grad-conv1}) the patch projection is frozen too.
+ *
  * <p>Every parameter sits directly on this block under its timm name ({@code cls_token}, {@code pos_embed},
  * {@code patch_embed.proj.weight}, {@code blocks.3.attn.qkv.bias}, {@code norm.weight}, ...), in the order
  * of timm's {@code state_dict()}, so {@link TorchvisionNames} maps a ViT by stripping the model prefix.
@@ -65,6 +71,8 @@ public final class VisionTransformer extends AbstractBlock {
     private final int grid;
     private final boolean meanPooling;
     private final boolean frozenPatchEmbed;
+    private final boolean frozenPosEmbed;
+    private final boolean xavier;
     private final Parameter clsToken;
     private final Parameter posEmbed;
     private final Parameter patchWeight;
@@ -86,26 +94,37 @@ public final class VisionTransformer extends AbstractBlock {
         this.grid = grid;
         this.meanPooling = "mean".equals(spec.pooling());
         this.frozenPatchEmbed = spec.frozenPatchEmbed();
+        this.frozenPosEmbed = spec.sincosPosEmbed();
+        this.xavier = spec.mocov3Init();
         long d = width;
         long hidden = (long) MLP_RATIO * width;
         clsToken = param(plan, "cls_token", Parameter.Type.OTHER, new Shape(1, 1, d), InitPlan.Rule.NORMAL_1E6, 0);
         posEmbed = param(plan, "pos_embed", Parameter.Type.OTHER, new Shape(1, 1 + (long) grid * grid, d),
-                InitPlan.Rule.TRUNC_NORMAL_002, 0);
+                frozenPosEmbed ? InitPlan.Rule.SINCOS_2D : InitPlan.Rule.TRUNC_NORMAL_002, 0);
         long patchFanIn = 3L * patch * patch;
-        // timm leaves the patch embedding's conv at PyTorch's default init (its init touches Linear layers only)
-        patchWeight = param(plan, "patch_embed.proj.weight", Parameter.Type.WEIGHT, new Shape(d, 3, patch, patch),
-                InitPlan.Rule.UNIFORM_FAN_IN, patchFanIn);
-        patchBias = param(plan, "patch_embed.proj.bias", Parameter.Type.BIAS, new Shape(d),
-                InitPlan.Rule.UNIFORM_FAN_IN, patchFanIn);
+        Shape patchShape = new Shape(d, 3, patch, patch);
+        if (xavier) {
+            // vits.py: val = sqrt(6 / (3 * p * p + embed_dim)), the conv seen as a Linear(3 p^2, D); bias zero
+            patchWeight = addParameter(plan.with(newParameter("patch_embed.proj.weight", Parameter.Type.WEIGHT,
+                    patchShape), InitPlan.Rule.XAVIER_UNIFORM, patchFanIn, d));
+            patchBias = param(plan, "patch_embed.proj.bias", Parameter.Type.BIAS, new Shape(d), InitPlan.Rule.ZEROS, 0);
+        } else {
+            // timm leaves the patch embedding's conv at PyTorch's default init (its init touches Linear layers only)
+            patchWeight = param(plan, "patch_embed.proj.weight", Parameter.Type.WEIGHT, patchShape,
+                    InitPlan.Rule.UNIFORM_FAN_IN, patchFanIn);
+            patchBias = param(plan, "patch_embed.proj.bias", Parameter.Type.BIAS, new Shape(d),
+                    InitPlan.Rule.UNIFORM_FAN_IN, patchFanIn);
+        }
         for (int i = 0; i < spec.depth(); i++) {
             String b = "blocks." + i + ".";
             layers.add(new Layer(
                     gamma(plan, b + "norm1.weight", d), beta(plan, b + "norm1.bias", d),
-                    weight(plan, b + "attn.qkv.weight", 3 * d, d), bias(plan, b + "attn.qkv.bias", 3 * d),
-                    weight(plan, b + "attn.proj.weight", d, d), bias(plan, b + "attn.proj.bias", d),
+                    // vits.py treats Q, K and V as three D x D matrices: val = sqrt(6 / (3D / 3 + D))
+                    weight(plan, b + "attn.qkv.weight", 3 * d, d, d), bias(plan, b + "attn.qkv.bias", 3 * d),
+                    weight(plan, b + "attn.proj.weight", d, d, d), bias(plan, b + "attn.proj.bias", d),
                     gamma(plan, b + "norm2.weight", d), beta(plan, b + "norm2.bias", d),
-                    weight(plan, b + "mlp.fc1.weight", hidden, d), bias(plan, b + "mlp.fc1.bias", hidden),
-                    weight(plan, b + "mlp.fc2.weight", d, hidden), bias(plan, b + "mlp.fc2.bias", d)));
+                    weight(plan, b + "mlp.fc1.weight", hidden, d, hidden), bias(plan, b + "mlp.fc1.bias", hidden),
+                    weight(plan, b + "mlp.fc2.weight", d, hidden, d), bias(plan, b + "mlp.fc2.bias", d)));
         }
         normWeight = gamma(plan, "norm.weight", d);
         normBias = beta(plan, "norm.bias", d);
@@ -158,14 +177,25 @@ public final class VisionTransformer extends AbstractBlock {
 
     private Parameter param(InitPlan plan, String name, Parameter.Type type, Shape shape, InitPlan.Rule rule,
                             long fanIn) {
-        Parameter p = Parameter.builder().setName(name).setType(type).optShape(shape)
-                .optInitializer(Initializer.ZEROS).build();
-        addParameter(p);
+        Parameter p = addParameter(newParameter(name, type, shape));
         plan.with(p, rule, fanIn);
         return p;
     }
 
-    private Parameter weight(InitPlan plan, String name, long out, long in) {
+    private static Parameter newParameter(String name, Parameter.Type type, Shape shape) {
+        return Parameter.builder().setName(name).setType(type).optShape(shape)
+                .optInitializer(Initializer.ZEROS).build();
+    }
+
+    /**
+     * A linear weight {@code out x in}: timm's trunc-normal 0.02, or with MoCo v3's init xavier-uniform over
+     * {@code in + xavierFanOut} (the qkv weight passes D, not 3D).
+     */
+    private Parameter weight(InitPlan plan, String name, long out, long in, long xavierFanOut) {
+        if (xavier) {
+            return addParameter(plan.with(newParameter(name, Parameter.Type.WEIGHT, new Shape(out, in)),
+                    InitPlan.Rule.XAVIER_UNIFORM, in, xavierFanOut));
+        }
         return param(plan, name, Parameter.Type.WEIGHT, new Shape(out, in), InitPlan.Rule.TRUNC_NORMAL_002, in);
     }
 
@@ -181,13 +211,19 @@ public final class VisionTransformer extends AbstractBlock {
         return param(plan, name, Parameter.Type.BETA, new Shape(d), InitPlan.Rule.ZEROS, 0);
     }
 
-    /** Initialises the parameters; with MoCo v3's frozen patch projection, the patch embedding is not trained. */
+    /**
+     * Initialises the parameters; with MoCo v3's frozen patch projection the patch embedding is not trained, with
+     * its sin-cos table the position embeddings are not.
+     */
     @Override
     public void initialize(NDManager manager, DataType dataType, Shape... inputShapes) {
         super.initialize(manager, dataType, inputShapes);
         if (frozenPatchEmbed) {
             patchWeight.freeze(true);
             patchBias.freeze(true);
+        }
+        if (frozenPosEmbed) {
+            posEmbed.freeze(true);
         }
     }
 

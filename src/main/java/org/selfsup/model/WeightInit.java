@@ -54,6 +54,15 @@ final class WeightInit {
                 }
                 return v;
             }
+            case XAVIER_UNIFORM -> {
+                uniform(v, Math.sqrt(6.0 / (entry.fanIn() + entry.fanOut())), rng);
+                return v;
+            }
+            case SINCOS_2D -> {
+                long tokens = shape.get(shape.dimension() - 2) - 1;
+                int grid = (int) Math.round(Math.sqrt(tokens));
+                return PositionEmbeddings.sincos2d(grid, (int) shape.get(shape.dimension() - 1));
+            }
             case ZEROS -> {
                 return v;
             }

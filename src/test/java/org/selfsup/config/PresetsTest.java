@@ -48,7 +48,7 @@ class PresetsTest {
                 "byol-heavy-imagenet", "byol-cifar10",
                 "simsiam-cifar10", "simsiam-heavy-cifar10", "simsiam-imagenet", "simsiam-heavy-imagenet",
                 "vicreg-cifar10", "barlow-twins-cifar10", "mocov3-cifar10", "demo", "rsa-cifar10-vit-t4",
-                "byol-cifar10-vit-t4"),
+                "byol-cifar10-vit-t4", "mocov3-imagenet-vit-s16"),
                 Presets.names());
         for (Preset p : Presets.all()) {
             TrainConfig c = preset(p.name());

@@ -47,7 +47,14 @@ class VitConfigTest {
         assertTrue(problem(vit(Map.of("attention-heads", 3))).contains("do not divide width 64"));
         assertTrue(problem(vit(Map.of("pooling", "max"))).contains("pooling"));
         assertTrue(problem(new TrainConfig().merge(Map.of("arch", "resnet18", "attention-heads", 2)))
-                .contains("applies to the vit arch only"));
+                .contains("applies to ViT archs only"));
+        // the named ViTs take other head counts too (MoCo v3's ViT-S: 12), as long as they divide the width
+        TrainConfig moco = new TrainConfig().merge(Map.of("arch", "vit-small", "attention-heads", 12, "patch-size", 16,
+                "image-size", 224));
+        moco.validate();
+        assertEquals(12, RunParts.modelSpec(moco).heads());
+        assertTrue(problem(new TrainConfig().merge(Map.of("arch", "vit-small", "attention-heads", 5, "patch-size", 16,
+                "image-size", 224))).contains("do not divide width 384"));
         assertTrue(problem(vit(Map.of("adam-beta2", 1.0))).contains("adam-beta2"));
         assertTrue(problem(vit(Map.of("clip-grad", -1.0))).contains("clip-grad"));
         assertTrue(problem(vit(Map.of("patch-size", 0))).contains("patch-size"));

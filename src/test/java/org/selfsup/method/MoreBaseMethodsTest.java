@@ -67,10 +67,23 @@ class MoreBaseMethodsTest {
         assertEquals("byol", m.defaultPlan());
         assertEquals(1.0, d.get("moco-t"));
         ModelSpec mr50 = MethodRegistry.modelSpec("mocov3", "resnet50");
-        assertEquals(List.of(4096, 4096, 256), mr50.projector().layers().stream().map(HeadSpec.Layer::out).toList());
-        assertEquals(HeadSpec.Norm.PLAIN, mr50.projector().layers().get(2).norm(), "last BN without affine");
+        // moco/builder.py MoCo_ResNet: projector _build_mlp(2, 2048, 4096, 256), predictor _build_mlp(2, .., False)
+        assertEquals(List.of(4096, 256), mr50.projector().layers().stream().map(HeadSpec.Layer::out).toList());
+        assertEquals(HeadSpec.Norm.PLAIN, mr50.projector().layers().get(1).norm(), "last BN without affine");
         assertNotNull(mr50.predictor());
         assertEquals(List.of(4096, 256), mr50.predictor().layers().stream().map(HeadSpec.Layer::out).toList());
+        assertEquals(HeadSpec.Norm.NONE, mr50.predictor().layers().get(1).norm(), "last_bn=False");
+        // MoCo_ViT: projector _build_mlp(3, 384, 4096, 256), predictor _build_mlp(2, 256, 4096, 256) with last BN
+        ModelSpec mvit = MethodRegistry.modelSpec("mocov3", org.selfsup.model.Backbone.of("vit-small", 0, List.of()),
+                null);
+        assertEquals(List.of(4096, 4096, 256), mvit.projector().layers().stream().map(HeadSpec.Layer::out).toList());
+        assertEquals(HeadSpec.Norm.PLAIN, mvit.projector().layers().get(2).norm());
+        assertEquals(List.of(4096, 256), mvit.predictor().layers().stream().map(HeadSpec.Layer::out).toList());
+        assertEquals(HeadSpec.Norm.PLAIN, mvit.predictor().layers().get(1).norm(), "ViT predictor keeps last_bn");
+        for (ModelSpec s : List.of(mr50, mvit)) {
+            assertTrue(s.projector().layers().stream().noneMatch(HeadSpec.Layer::bias), "no biases");
+            assertTrue(s.predictor().layers().stream().noneMatch(HeadSpec.Layer::bias), "no biases");
+        }
         // the small arch scales the widths with D/512 (width 8: D = 64)
         assertEquals(1024, MethodRegistry.modelSpec("vicreg", "small", 8, List.of(1, 1, 1, 1), null)
                 .projector().outDim());
