@@ -21,7 +21,7 @@ import org.selfsup.model.Networks;
  * does. {@code dssl-simsiam} is SimSiam with this strategy (lambda 0.1, the CIFAR code), {@code dssl-byol} the
  * BYOL of DSSL's code with lambda fixed at 0 (its ImageNet code has no reverse term).
  */
-public final class Dssl implements SslMethod {
+public final class Dssl extends StrategyMethod {
     /** The strategy: standard x1, x2 and heavy x11, x21 of the base's heavy plan. */
     public static final HeavyStrategy STRATEGY = HeavyStrategy.named("dssl")
             .summary("DSSL: the base loss on the standard views, each heavy view pulled one way to its own")
@@ -40,19 +40,11 @@ public final class Dssl implements SslMethod {
             "DSSL on BYOL: BYOL loss on standard views, heavy views to their own view's target",
             DsslByolBaseline.DEFINITION, Map.of("soft-loss-rate", 0.0));
 
-    private final MethodDefinition definition;
-    private final PairwiseObjective base;
     private final double lambda;
 
     private Dssl(MethodDefinition definition, PairwiseObjective base, double softLossRate) {
-        this.definition = definition;
-        this.base = base;
+        super(definition, base);
         this.lambda = softLossRate;
-    }
-
-    @Override
-    public MethodDefinition definition() {
-        return definition;
     }
 
     @Override

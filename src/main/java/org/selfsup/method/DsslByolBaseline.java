@@ -20,7 +20,7 @@ import org.selfsup.model.Networks;
  * <p>Not RSA's BYOL ({@link Byol}): that one sums two normalised MSEs (4x this loss's gradient), has
  * bias-free 1024/128 heads, RSA's aggressive views and a cosine tau schedule applied before the forward pass.
  */
-public final class DsslByolBaseline implements PairwiseObjective {
+public final class DsslByolBaseline extends NegativeCosineObjective {
     /** DSSL's BYOL baseline: views x1, x2 of the dssl-byol-standard plan, an EMA target, lucidrains' heads. */
     public static final MethodDefinition DEFINITION = MethodDefinition.named("dssl-byol-baseline")
             .summary("BYOL as in DSSL's code (baseline): 0.5/0.5 negative cosine to the EMA target, biased heads")
@@ -45,22 +45,5 @@ public final class DsslByolBaseline implements PairwiseObjective {
         Branch a = new Branch(y1, p1, key(nets, x1, y1));
         Branch b = new Branch(y2, p2, key(nets, x2, y2));
         return LossOutput.of(symmetric(nets, a, b)).collapseStd(y1).build();
-    }
-
-    @Override
-    public NDArray output(Networks nets, NDArray projection) {
-        return nets.predict(projection);
-    }
-
-    /** {@code 0.5 D(p_a, z'_b) + 0.5 D(p_b, z'_a)}. */
-    @Override
-    public NDArray symmetric(Networks nets, Branch a, Branch b) {
-        return Losses.symmetricNegativeCosine(a.output(), a.key(), b.output(), b.key());
-    }
-
-    /** {@code D(p_a, k)}, a scalar. */
-    @Override
-    public NDArray pull(Networks nets, Branch a, NDArray key) {
-        return Losses.negativeCosine(a.output(), key);
     }
 }

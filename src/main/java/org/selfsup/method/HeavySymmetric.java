@@ -16,7 +16,7 @@ import org.selfsup.model.Networks;
  * target). {@code heavy-symmetric} is SimSiam with this strategy (the main table's SimSiam "w/ T̂" rows),
  * {@code heavy-symmetric-byol} the BYOL of DSSL's code (Table 3's "BYOL w/ T̂" rows).
  */
-public final class HeavySymmetric implements SslMethod {
+public final class HeavySymmetric extends StrategyMethod {
     /** The strategy: standard x1, x2 and heavy x11, x21 of the base's heavy plan. */
     public static final HeavyStrategy STRATEGY = HeavyStrategy.named("symmetric")
             .summary("the base loss on the standard pair and on each standard-heavy pair (no direction)")
@@ -33,17 +33,8 @@ public final class HeavySymmetric implements SslMethod {
             "Baseline: DSSL-code BYOL's symmetric loss (EMA target) on the standard pair and on each "
                     + "standard-heavy pair", DsslByolBaseline.DEFINITION, Map.of());
 
-    private final MethodDefinition definition;
-    private final PairwiseObjective base;
-
     private HeavySymmetric(MethodDefinition definition, PairwiseObjective base) {
-        this.definition = definition;
-        this.base = base;
-    }
-
-    @Override
-    public MethodDefinition definition() {
-        return definition;
+        super(definition, base);
     }
 
     @Override

@@ -17,7 +17,7 @@ import org.selfsup.util.MetricKeys;
  * </pre>
  * {@code rsa} is RSA's BYOL ({@link Byol}: P the per-sample normalised MSE, o the prediction) with this strategy.
  */
-public final class Rsa implements SslMethod {
+public final class Rsa extends StrategyMethod {
     /** The strategy: weak views w1, w2 and aggressive a1, a2 of the rsa plan. */
     public static final HeavyStrategy STRATEGY = HeavyStrategy.named("rsa")
             .summary("RSA: aggressive views to the weak views' keys, plus a decaying aggressive-pair term")
@@ -31,19 +31,11 @@ public final class Rsa implements SslMethod {
             "RSA: aggressive views to the weak views' target, plus a decaying aggressive-pair term",
             Byol.DEFINITION, Map.of());
 
-    private final MethodDefinition definition;
-    private final PairwiseObjective base;
     private final double beta0;
 
     private Rsa(MethodDefinition definition, PairwiseObjective base, double beta0) {
-        this.definition = definition;
-        this.base = base;
+        super(definition, base);
         this.beta0 = beta0;
-    }
-
-    @Override
-    public MethodDefinition definition() {
-        return definition;
     }
 
     @Override

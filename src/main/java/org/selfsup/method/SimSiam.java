@@ -8,7 +8,7 @@ import java.util.Map;
 import org.selfsup.model.Networks;
 
 /** SimSiam (no target): {@code L = 0.5 D(p1, z2) + 0.5 D(p2, z1)}, stop-gradient on z. */
-public final class SimSiam implements PairwiseObjective {
+public final class SimSiam extends NegativeCosineObjective {
     /** SimSiam: views v1, v2 of the simsiam plan, no target, DSSL's SimSiam heads. */
     public static final MethodDefinition DEFINITION = MethodDefinition.named("simsiam")
             .summary("SimSiam: symmetric negative cosine, stop-gradient, no target network")
@@ -29,22 +29,5 @@ public final class SimSiam implements PairwiseObjective {
         NDArray p2 = nets.predict(z2);
         NDArray total = average(negativeCosine(p1, z2), negativeCosine(p2, z1));
         return LossOutput.of(total).collapseStd(z1).build();
-    }
-
-    @Override
-    public NDArray output(Networks nets, NDArray projection) {
-        return nets.predict(projection);
-    }
-
-    /** {@code 0.5 D(p_a, z_b) + 0.5 D(p_b, z_a)}, as {@link #loss}. */
-    @Override
-    public NDArray symmetric(Networks nets, Branch a, Branch b) {
-        return Losses.symmetricNegativeCosine(a.output(), a.key(), b.output(), b.key());
-    }
-
-    /** {@code D(p_a, sg k)}, a scalar. */
-    @Override
-    public NDArray pull(Networks nets, Branch a, NDArray key) {
-        return negativeCosine(a.output(), key);
     }
 }
