@@ -29,6 +29,11 @@ public final class BenchStepCommand implements Runnable {
             description = "Method (${COMPLETION-CANDIDATES}). Default: ${DEFAULT-VALUE}.")
     String method;
 
+    @Option(names = "--heavy", defaultValue = "none", completionCandidates = Candidates.Strategies.class,
+            description = "Heavy-augmentation strategy applied to a base --method (${COMPLETION-CANDIDATES}). "
+                    + "Default: ${DEFAULT-VALUE}.")
+    String heavy;
+
     @Option(names = "--arch", defaultValue = "resnet18-cifar", completionCandidates = Candidates.Archs.class,
             description = "Backbone (${COMPLETION-CANDIDATES}). Default: ${DEFAULT-VALUE}.")
     String arch;
@@ -146,6 +151,7 @@ public final class BenchStepCommand implements Runnable {
     private TrainConfig config() {
         TrainConfig c = new TrainConfig();
         c.method = method;
+        c.heavy = heavy;
         c.arch = arch;
         c.width = width;
         c.blocks = blocks;

@@ -4,8 +4,11 @@ import java.util.Iterator;
 import java.util.List;
 import org.selfsup.augment.device.DevicePlan;
 import org.selfsup.augment.plans.ViewPlans;
+import org.selfsup.data.BadImagePolicy;
 import org.selfsup.data.DatasetRegistry;
+import org.selfsup.data.LabelSource;
 import org.selfsup.eval.ProbeProtocol;
+import org.selfsup.method.HeavyStrategies;
 import org.selfsup.method.MethodRegistry;
 import org.selfsup.model.ModelSpec;
 import org.selfsup.optim.Optimizers;
@@ -51,6 +54,27 @@ final class Candidates {
     static final class Methods extends Of {
         Methods() {
             super(MethodRegistry.NAMES);
+        }
+    }
+
+    /** Heavy-augmentation strategies ({@link HeavyStrategies}). */
+    static final class Strategies extends Of {
+        Strategies() {
+            super(HeavyStrategies.NAMES);
+        }
+    }
+
+    /** Bad-image policies ({@link BadImagePolicy}). */
+    static final class BadImagePolicies extends Of {
+        BadImagePolicies() {
+            super(BadImagePolicy.LABELS);
+        }
+    }
+
+    /** Label sources of image folders ({@link LabelSource}). */
+    static final class LabelSources extends Of {
+        LabelSources() {
+            super(LabelSource.LABELS);
         }
     }
 

@@ -35,14 +35,16 @@ public final class DatasetOptions {
                     + "folders 224; folders are decoded at full resolution) (default: ${DEFAULT-VALUE}).")
     public int imageSize;
 
-    @Option(names = "--on-bad-image", paramLabel = "skip|fail", defaultValue = "skip",
-            description = "Unreadable image in a folder or list: skip it with one warning naming it, or fail naming it "
-                    + "(default: ${DEFAULT-VALUE}).")
+    @Option(names = "--on-bad-image", paramLabel = "POLICY", defaultValue = "skip",
+            completionCandidates = Candidates.BadImagePolicies.class,
+            description = "Unreadable image in a folder or list (${COMPLETION-CANDIDATES}): skip it with one warning naming "
+                    + "it, or fail naming it (default: ${DEFAULT-VALUE}).")
     public String onBadImage = "skip";
 
-    @Option(names = "--labels", paramLabel = "folders|none", defaultValue = "folders",
-            description = "Image folders: one sub-folder per class, or none (every image below the folder is unlabelled) "
-                    + "(default: ${DEFAULT-VALUE}).")
+    @Option(names = "--labels", paramLabel = "SOURCE", defaultValue = "folders",
+            completionCandidates = Candidates.LabelSources.class,
+            description = "Labels of image folders (${COMPLETION-CANDIDATES}): one sub-folder per class, or none (every "
+                    + "image below the folder is unlabelled) (default: ${DEFAULT-VALUE}).")
     public String labels = "folders";
 
     @Option(names = "--preresize-max-side", paramLabel = "N", defaultValue = "0",

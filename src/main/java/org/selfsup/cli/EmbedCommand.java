@@ -40,8 +40,10 @@ public final class EmbedCommand implements Callable<Integer> {
             description = "Divide each embedding by its L2 norm (default: ${DEFAULT-VALUE}).")
     boolean l2;
 
-    @Option(names = "--on-bad-image", paramLabel = "skip|fail", defaultValue = "skip",
-            description = "An image that cannot be read: leave it out with a warning, or fail naming it (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--on-bad-image", paramLabel = "POLICY", defaultValue = "skip",
+            completionCandidates = Candidates.BadImagePolicies.class,
+            description = "An image that cannot be read (${COMPLETION-CANDIDATES}): leave it out with a warning, or fail "
+                    + "naming it (default: ${DEFAULT-VALUE}).")
     String onBadImage;
 
     @Override
