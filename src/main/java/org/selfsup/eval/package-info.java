@@ -10,7 +10,7 @@
  *   <li>{@link org.selfsup.eval.LinearProbe} with {@link org.selfsup.eval.ProbeProtocol} values {@code cifar},
  *       {@code msf} and {@code fast}: final-epoch test accuracy over every test image; "best" only on a
  *       validation split carved from the training data.</li>
- *   <li>{@link org.selfsup.eval.ExportedEncoder}: a backbone as a DJL model directory; {@link
+ *   <li>{@link org.selfsup.encoder.ExportedEncoder}: a backbone as a DJL model directory; {@link
  *       org.selfsup.eval.FolderEmbedder}: one CSV row of features per image file.</li>
  * </ul>
  */

@@ -5,14 +5,10 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import org.selfsup.config.TrainConfig;
 import org.selfsup.model.ModelSpec;
-import org.selfsup.model.SslModel;
 import org.selfsup.optim.Optimizer;
 import org.selfsup.util.UserException;
 
@@ -50,7 +46,7 @@ public final class Checkpoint {
     }
 
     /** The model spec of a checkpoint header's JSON. */
-    static ModelSpec specFromJson(String json) {
+    public static ModelSpec specFromJson(String json) {
         try {
             return SPEC_JSON.readValue(json, ModelSpec.class);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
@@ -99,48 +95,6 @@ public final class Checkpoint {
             optimizer.load(in);
         } else if (hasOptimizer) {
             in.transferTo(java.io.OutputStream.nullOutputStream());
-        }
-    }
-
-    /**
-     * Reads the online backbone of a checkpoint for evaluation or export.
-     *
-     * @param file    a checkpoint file, or a run folder (its newest good checkpoint is used, falling back
-     *                past corrupt ones with a warning on stderr)
-     * @param manager where the model's arrays go (its device)
-     * @throws UserException if the file is missing, corrupt or not a selfsup checkpoint
-     */
-    public static TrainedEncoder loadEncoder(Path file, NDManager manager) {
-        return loadEncoder(file, manager, false);
-    }
-
-    /**
-     * {@link #loadEncoder(Path, NDManager)}, with {@code withHeads} also the online projector and predictor
-     * (for exporting them).
-     */
-    public static TrainedEncoder loadEncoder(Path file, NDManager manager, boolean withHeads) {
-        CheckpointFile.PayloadReader<TrainedEncoder> reader = in -> {
-            Header h = readHeader(in);
-            TrainConfig config = configFromJson(h.configJson());
-            ModelSpec spec = specFromJson(h.modelSpecJson());
-            int size = config.viewSize(null);
-            return new TrainedEncoder(config, SslModel.loadOnline(spec, in, manager, size, withHeads));
-        };
-        try {
-            if (Files.isDirectory(file)) {
-                Path dir = Files.isDirectory(file.resolve("checkpoints")) ? file.resolve("checkpoints") : file;
-                CheckpointStore.Loaded<TrainedEncoder> loaded = new CheckpointStore(dir).loadLatest(reader,
-                        System.err::println, false);
-                if (loaded == null) {
-                    throw new UserException("checkpoint: no checkpoint in " + dir);
-                }
-                return loaded.value();
-            }
-            return CheckpointFile.read(file, reader, false);
-        } catch (NoSuchFileException e) {
-            throw new UserException("checkpoint: " + file + " does not exist");
-        } catch (IOException e) {
-            throw new UserException("checkpoint: " + e.getMessage(), e);
         }
     }
 

@@ -1,4 +1,4 @@
-package org.selfsup.eval;
+package org.selfsup.encoder;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -12,10 +12,10 @@ import java.util.List;
 import java.util.Map;
 import org.selfsup.config.ConfigValidator;
 import org.selfsup.data.Normalization;
+import org.selfsup.eval.EvalData;
 import org.selfsup.model.ModelSpec;
 import org.selfsup.model.SslModel;
 import org.selfsup.model.TorchvisionNames;
-import org.selfsup.train.TrainedEncoder;
 import org.selfsup.util.AtomicFiles;
 import org.selfsup.util.IoMessages;
 import org.selfsup.util.UserException;

@@ -1,4 +1,4 @@
-package org.selfsup.eval;
+package org.selfsup.encoder;
 
 import ai.djl.MalformedModelException;
 import ai.djl.Model;
@@ -20,9 +20,10 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.selfsup.data.Image;
 import org.selfsup.data.Normalization;
+import org.selfsup.eval.EvalData;
+import org.selfsup.eval.ImageTensors;
 import org.selfsup.model.ModelSpec;
 import org.selfsup.model.SslModel;
-import org.selfsup.train.TrainedEncoder;
 import org.selfsup.util.AtomicFiles;
 import org.selfsup.util.UserException;
 

@@ -1,4 +1,4 @@
-package org.selfsup.eval;
+package org.selfsup.encoder;
 
 import ai.djl.ndarray.NDManager;
 import java.nio.file.Path;
@@ -6,14 +6,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.selfsup.config.TrainConfig;
+import org.selfsup.eval.EvalData;
 import org.selfsup.method.MethodRegistry;
 import org.selfsup.model.Backbone;
 import org.selfsup.model.ModelSpec;
 import org.selfsup.model.SslModel;
-import org.selfsup.train.TrainedEncoder;
 import org.selfsup.util.UserException;
-import org.selfsup.weights.WeightFiles;
 import org.selfsup.weights.Tensor;
+import org.selfsup.weights.WeightFiles;
 import org.selfsup.weights.WeightImport;
 
 /**
