@@ -5,7 +5,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import org.selfsup.encoder.ImportedEncoder;
 import org.selfsup.encoder.TrainedEncoder;
-import org.selfsup.train.Checkpoint;
+import org.selfsup.train.checkpoint.Checkpoint;
 import org.selfsup.util.UserException;
 import picocli.CommandLine.Option;
 

@@ -9,7 +9,7 @@ import org.selfsup.encoder.ExportedEncoder;
 import org.selfsup.encoder.TorchvisionExport;
 import org.selfsup.encoder.TrainedEncoder;
 import org.selfsup.eval.DatasetNormalization;
-import org.selfsup.train.Checkpoint;
+import org.selfsup.train.checkpoint.Checkpoint;
 import org.selfsup.util.UserException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;

@@ -20,7 +20,7 @@
  *       {@code checkpoint-every} epochs. Each holds config, model spec, counters (k, epoch, batch), seed,
  *       all parameters incl. target, predictor and BN running statistics (float32 at every precision), the
  *       momentum buffers and, with fp16, the loss scale, inside
- *       a container with a CRC-32C ({@link org.selfsup.train.CheckpointFile}); written to a temporary file,
+ *       a container with a CRC-32C ({@link org.selfsup.train.checkpoint.CheckpointFile}); written to a temporary file,
  *       fsynced and renamed, so a kill never leaves a half-written checkpoint.</li>
  *   <li>{@code runs/NAME/checkpoints/online-probe.state} (and {@code .previous}): the online probe's head and
  *       optimiser state at the same moments, keyed by step (written by {@code eval.OnlineMonitor}).</li>
@@ -32,7 +32,7 @@
  * <h2>Gradient accumulation</h2>
  * With {@code accumulate-steps} N a step of the loop is N batches ({@link org.selfsup.train.StepRunner#accumulate}
  * each, then one {@link org.selfsup.train.StepRunner#finish}); the step counter k, the schedules, the EMA, the
- * listeners and checkpoints count optimiser steps, and {@link org.selfsup.train.TrainState#batch} counts
+ * listeners and checkpoints count optimiser steps, and {@link org.selfsup.train.checkpoint.TrainState#batch} counts
  * batches, a multiple of N at every checkpoint.
  *
  * <h2>Resume</h2>
@@ -45,7 +45,7 @@
  * process ({@code .lock}, an OS lock released when the process dies). A NaN or infinite loss stops the run
  * ({@link org.selfsup.train.TrainingDivergedException}, exit code 3); checkpoints are only written after a
  * finite loss. On SIGINT/SIGTERM a checkpoint being written is completed before the JVM exits
- * ({@link org.selfsup.util.AtomicFiles}). {@link org.selfsup.train.RunPoints} names the points the
+ * ({@link org.selfsup.util.AtomicFiles}). {@link org.selfsup.train.checkpoint.RunPoints} names the points the
  * fault-injection tests pause at, through a hook they install in their child JVMs; a real run has none.
  */
 package org.selfsup.train;

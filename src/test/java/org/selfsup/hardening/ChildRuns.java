@@ -16,8 +16,8 @@ import org.selfsup.data.DataOptions;
 import org.selfsup.data.DatasetRegistry;
 import org.selfsup.data.IdxReader;
 import org.selfsup.data.ImageStore;
-import org.selfsup.train.Checkpoint;
-import org.selfsup.train.CheckpointFile;
+import org.selfsup.train.checkpoint.Checkpoint;
+import org.selfsup.train.checkpoint.CheckpointFile;
 import picocli.CommandLine;
 
 /**

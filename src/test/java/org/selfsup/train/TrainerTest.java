@@ -23,6 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.selfsup.config.TrainConfig;
 import org.selfsup.data.Dataset;
 import org.selfsup.runtime.TorchThreads;
+import org.selfsup.train.checkpoint.Checkpoint;
+import org.selfsup.train.checkpoint.MetricsLog;
+import org.selfsup.train.checkpoint.TrainState;
 
 class TrainerTest {
     @BeforeAll

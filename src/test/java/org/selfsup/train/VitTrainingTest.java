@@ -21,6 +21,7 @@ import org.selfsup.config.TrainConfig;
 import org.selfsup.data.Dataset;
 import org.selfsup.encoder.TrainedEncoder;
 import org.selfsup.job.Pretraining;
+import org.selfsup.train.checkpoint.MetricsLog;
 
 /**
  * Training runs with a tiny ViT (depth 2, width 32, 2 heads, 4 px patches, 8x8 views) the way the ViT papers

@@ -1,4 +1,4 @@
-package org.selfsup.train;
+package org.selfsup.train.checkpoint;
 
 /**
  * Named points of a run that a hook installed by the process may observe: {@code step:K} (step K's metrics

@@ -1,4 +1,4 @@
-package org.selfsup.train;
+package org.selfsup.train.checkpoint;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

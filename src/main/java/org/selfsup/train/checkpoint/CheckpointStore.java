@@ -1,4 +1,4 @@
-package org.selfsup.train;
+package org.selfsup.train.checkpoint;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,4 +1,4 @@
-package org.selfsup.train;
+package org.selfsup.train.checkpoint;
 
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -55,7 +55,7 @@ public final class Checkpoint {
     }
 
     /** Writes the payload. */
-    public static void write(DataOutputStream out, Header h, TrainableModel model, Optimizer optimizer)
+    public static void write(DataOutputStream out, Header h, ModelState model, Optimizer optimizer)
             throws IOException {
         writeHeader(out, h);
         model.save(out);
@@ -88,7 +88,7 @@ public final class Checkpoint {
      * Reads the rest after the header into {@code model} and (when the checkpoint has optimiser state and
      * {@code optimizer} is not null) {@code optimizer}.
      */
-    public static void readState(DataInputStream in, TrainableModel model, Optimizer optimizer) throws IOException {
+    public static void readState(DataInputStream in, ModelState model, Optimizer optimizer) throws IOException {
         model.load(in);
         boolean hasOptimizer = in.readBoolean();
         if (hasOptimizer && optimizer != null) {

@@ -1,4 +1,4 @@
-package org.selfsup.train;
+package org.selfsup.train.checkpoint;
 
 /**
  * Where a run stands: the counters a checkpoint saves. Every random choice of the run is derived from
