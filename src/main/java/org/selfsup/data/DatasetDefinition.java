@@ -15,8 +15,9 @@ import java.util.Objects;
  * @param viewSize      the side of the training views when {@code image-size} is 0
  * @param normalization the per-channel mean/std after {@code ToTensor}, or null when the reader computes it
  *                      from the images it read ({@link Splits#normalization()})
- * @param streamed      whether images are read from files as they are needed ({@link StreamedImages}, which a
- *                      pre-resized store can speed up) rather than held in memory
+ * @param streamed      whether images are read from files as they are needed
+ *                      ({@link StreamedImages}, which a pre-resized store can speed
+ *                      up) rather than held in memory
  * @param needsDir      whether {@code data-dir} is required (else the reader gets null without one)
  * @param download      how {@code --download} fetches the files into a folder, or null when it cannot
  * @param reader        reads the splits from the data directory
@@ -59,16 +60,6 @@ public record DatasetDefinition(String name, String files, int viewSize, Normali
         /** Pretraining on the training split. */
         public static Splits of(ImageSet train, ImageSet test) {
             return new Splits(train, train, test, null, 0);
-        }
-
-        /**
-         * Streamed splits, each read through its pre-resized store when {@link DataOptions#preresizeMaxSide}
-         * is set; {@code trainAt} and {@code testAt} name the stores.
-         */
-        public static Splits streamed(StreamedImages train, Path trainAt, StreamedImages test, Path testAt,
-                                      DataOptions o) {
-            return of(PreresizedStore.apply(train, trainAt, o),
-                    test == null ? null : PreresizedStore.apply(test, testAt, o));
         }
 
         /** These splits pretraining on {@code images}. */

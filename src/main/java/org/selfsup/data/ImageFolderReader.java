@@ -54,7 +54,7 @@ public final class ImageFolderReader {
         Path testDir = Files.isDirectory(root.resolve("val")) ? root.resolve("val") : root.resolve("test");
         StreamedImages test = Files.isDirectory(testDir) && !o.unlabelled
                 ? read(n + "/" + testDir.getFileName(), testDir, train.classNames(), o) : null;
-        return DatasetDefinition.Splits.streamed(train, trainDir, test, testDir, o);
+        return PreresizedStore.splits(train, trainDir, test, testDir, o);
     }
 
     /**

@@ -38,7 +38,7 @@ public interface ImageSet {
     /**
      * The order in which an epoch visits the images: a uniformly random permutation from
      * {@code Seeds.stream(seed, Seeds.SHUFFLE, epoch)} (Fisher–Yates); tar shards use WebDataset's
-     * shard-then-buffer order instead ({@link TarShards#epochOrder}).
+     * shard-then-buffer order instead ({@link ShardOrder#epochOrder}).
      */
     default int[] epochOrder(long seed, int epoch) {
         return org.selfsup.util.Seeds.permutation(size(), org.selfsup.util.Seeds.stream(seed, org.selfsup.util.Seeds.SHUFFLE, epoch));

@@ -36,7 +36,7 @@ public final class ListFileReader {
                 Path testList = root.resolve(o.testList);
                 StreamedImages test = Files.exists(testList)
                         ? read(n + "/test", root, testList, train.classNames(), o) : null;
-                return DatasetDefinition.Splits.streamed(train, root.resolve(o.trainList), test, testList, o);
+                return PreresizedStore.splits(train, root.resolve(o.trainList), test, testList, o);
             });
 
     private ListFileReader() {}

@@ -122,6 +122,15 @@ public final class PreresizedStore implements StreamedImages.Loader {
                 + " px (bicubic, aspect kept), read from " + store.dir));
     }
 
+    /**
+     * Streamed splits, each read through its pre-resized store when {@link DataOptions#preresizeMaxSide}
+     * is set ({@link #apply}); {@code trainAt} and {@code testAt} name the stores.
+     */
+    public static DatasetDefinition.Splits splits(StreamedImages train, Path trainAt, StreamedImages test, Path testAt,
+                                                  DataOptions o) {
+        return DatasetDefinition.Splits.of(apply(train, trainAt, o), test == null ? null : apply(test, testAt, o));
+    }
+
     /** Refuses a {@code --preresize-max-side} outside 0 or {@link #MIN_SIDE}..{@link #MAX_SIDE}. */
     public static void checkMaxSide(int maxSide) {
         if (maxSide != 0 && (maxSide < MIN_SIDE || maxSide > MAX_SIDE)) {

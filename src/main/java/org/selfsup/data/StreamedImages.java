@@ -178,7 +178,7 @@ public final class StreamedImages implements ImageSet {
     @Override
     public int[] epochOrder(long seed, int epoch) {
         return shardStarts == null ? ImageSet.super.epochOrder(seed, epoch)
-                : TarShards.epochOrder(shardStarts, sources.length, shuffleBuffer, seed, epoch);
+                : ShardOrder.epochOrder(shardStarts, sources.length, shuffleBuffer, seed, epoch);
     }
 
     @Override

@@ -13,10 +13,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.selfsup.util.AtomicFiles;
-import org.selfsup.util.Seeds;
 import org.selfsup.util.UserException;
 
 /**
@@ -28,7 +26,7 @@ import org.selfsup.util.UserException;
  *
  * <p>Reading indexes each shard once by walking its 512-byte headers (ustar, GNU long names and pax
  * {@code path} records), keeping each image member's offset and length: images are then read and decoded
- * as they are needed ({@link StreamedImages}). The epoch order is WebDataset's ({@link #epochOrder}): the
+ * as they are needed ({@link StreamedImages}). The epoch order is WebDataset's ({@link ShardOrder#epochOrder}): the
  * shards shuffled, then the samples through a shuffle buffer, both from {@code (seed, epoch)}; reads
  * within a shard stay mostly sequential.
  *
@@ -40,8 +38,6 @@ import org.selfsup.util.UserException;
 public final class TarShards {
     /** Default shuffle-buffer size (samples), WebDataset's usual 1,000-5,000. */
     public static final int DEFAULT_BUFFER = 2000;
-    /** Key for the shard-order stream: {@code stream(seed, SHARD_SHUFFLE, epoch)}. */
-    static final long SHARD_SHUFFLE = 0x5348;
     private static final List<String> IMAGE_EXTENSIONS = List.of("jpg", "jpeg", "png", "webp");
 
     /** WebDataset shards: {@code train/*.tar}, optional {@code val/*.tar} or {@code test/*.tar}, streamed. */
@@ -54,7 +50,7 @@ public final class TarShards {
                 Path testDir = Files.isDirectory(root.resolve("val")) ? root.resolve("val") : root.resolve("test");
                 StreamedImages test = Files.isDirectory(testDir)
                         ? read(n + "/" + testDir.getFileName(), testDir, train.classNames(), o) : null;
-                return DatasetDefinition.Splits.streamed(train, root.resolve("train"), test, testDir, o);
+                return PreresizedStore.splits(train, root.resolve("train"), test, testDir, o);
             });
 
     private TarShards() {}
@@ -150,39 +146,6 @@ public final class TarShards {
         index.refused().forEach(r -> notes.add("skipped " + r.displayName() + ": " + r.reason()));
         return new StreamedImages(name, sources.toArray(StreamedImages.Source[]::new), names.toArray(String[]::new), l,
                 classes, o.onBadImage, null, notes).withShardOrder(starts, DEFAULT_BUFFER);
-    }
-
-    /**
-     * WebDataset's epoch order over samples stored shard after shard ({@code starts[s]} = first sample
-     * of shard {@code s}): the shard order is a permutation from {@code stream(seed, SHARD_SHUFFLE, epoch)},
-     * and samples pass through a buffer of {@code buffer} from which a uniformly random one is taken each
-     * time a new one comes in (then the rest, drained at random), from {@code stream(seed, SHUFFLE, epoch)}.
-     */
-    public static int[] epochOrder(int[] starts, int total, int buffer, long seed, int epoch) {
-        int[] shardOrder = Seeds.permutation(starts.length, Seeds.stream(seed, SHARD_SHUFFLE, epoch));
-        SplittableRandom rng = Seeds.stream(seed, Seeds.SHUFFLE, epoch);
-        int[] out = new int[total];
-        int[] buf = new int[Math.max(1, buffer)];
-        int filled = 0;
-        int n = 0;
-        for (int s : shardOrder) {
-            int end = s + 1 < starts.length ? starts[s + 1] : total;
-            for (int i = starts[s]; i < end; i++) {
-                if (filled < buf.length) {
-                    buf[filled++] = i;
-                    continue;
-                }
-                int j = rng.nextInt(filled);
-                out[n++] = buf[j];
-                buf[j] = i;
-            }
-        }
-        while (filled > 0) {
-            int j = rng.nextInt(filled);
-            out[n++] = buf[j];
-            buf[j] = buf[--filled];
-        }
-        return out;
     }
 
     /**

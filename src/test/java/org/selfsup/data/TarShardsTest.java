@@ -74,16 +74,16 @@ class TarShardsTest {
     @Test
     void epochOrderShufflesShardsThenABufferDeterministically() {
         int[] starts = {0, 10, 20, 30, 40};
-        int[] e0 = TarShards.epochOrder(starts, 50, 8, 7, 0);
-        assertArrayEquals(e0, TarShards.epochOrder(starts, 50, 8, 7, 0));
-        assertFalse(Arrays.equals(e0, TarShards.epochOrder(starts, 50, 8, 7, 1)));
+        int[] e0 = ShardOrder.epochOrder(starts, 50, 8, 7, 0);
+        assertArrayEquals(e0, ShardOrder.epochOrder(starts, 50, 8, 7, 0));
+        assertFalse(Arrays.equals(e0, ShardOrder.epochOrder(starts, 50, 8, 7, 1)));
         int[] sorted = e0.clone();
         Arrays.sort(sorted);
         for (int i = 0; i < 50; i++) {
             assertEquals(i, sorted[i], "a permutation");
         }
         // a buffer of 1 keeps each shard's samples in order: only the shard order is shuffled
-        int[] noBuffer = TarShards.epochOrder(starts, 50, 1, 7, 0);
+        int[] noBuffer = ShardOrder.epochOrder(starts, 50, 1, 7, 0);
         for (int k = 0; k < 50; k += 10) {
             int first = noBuffer[k];
             assertEquals(0, first % 10);
