@@ -4,7 +4,7 @@ import java.util.Iterator;
 import java.util.List;
 import org.selfsup.augment.device.DevicePlan;
 import org.selfsup.augment.plans.ViewPlans;
-import org.selfsup.data.DatasetRegistry;
+import org.selfsup.data.readers.DatasetRegistry;
 import org.selfsup.eval.ProbeProtocol;
 import org.selfsup.method.MethodRegistry;
 import org.selfsup.model.ModelSpec;

@@ -52,7 +52,7 @@ public final class EmbedCommand implements Callable<Integer> {
         }
         org.selfsup.data.BadImagePolicy policy = org.selfsup.data.DataOptions.policy(onBadImage);
         // indexed before the model is opened (a bad folder fails fast), and only once (its warnings print once)
-        org.selfsup.data.StreamedImages set = FolderEmbedder.images(images, policy);
+        org.selfsup.data.stream.StreamedImages set = FolderEmbedder.images(images, policy);
         try (NDManager manager = NDManager.newBaseManager();
              TrainedEncoder enc = encoder.open(manager, null, spec.commandLine().getErr())) {
             org.selfsup.runtime.MemoryCheck.checkInference(enc.model().spec(), EvalData.inputSize(enc.config()),

@@ -5,10 +5,10 @@ import java.util.Objects;
 
 /**
  * Everything the rest of selfsup knows about a data set, declared in its reader's file and listed once in
- * {@link DatasetRegistry}: its name, the files it reads, its reader, its default view size, its
- * normalisation, whether it is streamed from files or held in memory, and how to download it. Loading,
- * flag help, the evaluation's normalisation and view size all read this; adding a data set is its reader's
- * file (with its definition) and one line in {@link DatasetRegistry#ALL}.
+ * {@link org.selfsup.data.readers.DatasetRegistry}: its name, the files it reads, its reader, its default
+ * view size, its normalisation, whether it is streamed from files or held in memory, and how to download it.
+ * Loading, flag help, the evaluation's normalisation and view size all read this; adding a data set is its
+ * reader's file (with its definition) and one line in {@link org.selfsup.data.readers.DatasetRegistry#ALL}.
  *
  * @param name          registry name and {@code dataset} value, e.g. {@code cifar10}
  * @param files         what the data directory holds, one line for listings and help
@@ -16,7 +16,7 @@ import java.util.Objects;
  * @param normalization the per-channel mean/std after {@code ToTensor}, or null when the reader computes it
  *                      from the images it read ({@link Splits#normalization()})
  * @param streamed      whether images are read from files as they are needed
- *                      ({@link StreamedImages}, which a pre-resized store can speed
+ *                      ({@link org.selfsup.data.stream.StreamedImages}, which a pre-resized store can speed
  *                      up) rather than held in memory
  * @param needsDir      whether {@code data-dir} is required (else the reader gets null without one)
  * @param download      how {@code --download} fetches the files into a folder, or null when it cannot

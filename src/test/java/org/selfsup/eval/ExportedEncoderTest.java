@@ -19,7 +19,7 @@ import org.selfsup.config.TrainConfig;
 import org.selfsup.data.Image;
 import org.selfsup.data.ImageStore;
 import org.selfsup.data.Normalization;
-import org.selfsup.data.SyntheticImages;
+import org.selfsup.data.readers.SyntheticImages;
 import org.selfsup.encoder.ExportedEncoder;
 import org.selfsup.encoder.TrainedEncoder;
 import org.selfsup.method.MethodRegistry;

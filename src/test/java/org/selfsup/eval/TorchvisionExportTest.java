@@ -22,7 +22,7 @@ import org.selfsup.cli.CliRun;
 import org.selfsup.config.TrainConfig;
 import org.selfsup.data.ImageStore;
 import org.selfsup.data.Normalization;
-import org.selfsup.data.SyntheticImages;
+import org.selfsup.data.readers.SyntheticImages;
 import org.selfsup.encoder.ImportedEncoder;
 import org.selfsup.encoder.TorchvisionExport;
 import org.selfsup.encoder.TrainedEncoder;

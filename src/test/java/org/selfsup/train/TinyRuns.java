@@ -9,7 +9,7 @@ import org.selfsup.config.TrainConfig;
 import org.selfsup.data.Dataset;
 import org.selfsup.data.ImageStore;
 import org.selfsup.data.Normalization;
-import org.selfsup.data.SyntheticImages;
+import org.selfsup.data.readers.SyntheticImages;
 import org.selfsup.train.checkpoint.Checkpoint;
 import org.selfsup.train.checkpoint.CheckpointFile;
 

@@ -131,8 +131,8 @@ class VitTrainingTest {
      */
     @Test
     void vitPresetsTrainAndTheirEncoderGoesThroughEvaluationExportAndImport() throws Exception {
-        org.selfsup.data.ImageStore train = org.selfsup.data.SyntheticImages.generate("synthetic/train", 16, 4, 32, 3, 0);
-        org.selfsup.data.ImageStore test = org.selfsup.data.SyntheticImages.generate("synthetic/test", 16, 4, 32, 3, 1);
+        org.selfsup.data.ImageStore train = org.selfsup.data.readers.SyntheticImages.generate("synthetic/train", 16, 4, 32, 3, 0);
+        org.selfsup.data.ImageStore test = org.selfsup.data.readers.SyntheticImages.generate("synthetic/test", 16, 4, 32, 3, 1);
         Dataset ds = new Dataset("synthetic", train, train, test, org.selfsup.data.Normalization.CIFAR, 32);
         for (String preset : List.of("rsa-cifar10-vit-t4", "byol-cifar10-vit-t4")) {
             TrainConfig c = org.selfsup.config.ConfigResolver.resolve(preset, null,

@@ -1,4 +1,4 @@
-package org.selfsup.data;
+package org.selfsup.data.stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -20,6 +20,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.selfsup.data.BadImagePolicy;
+import org.selfsup.data.DataOptions;
+import org.selfsup.data.Image;
+import org.selfsup.data.TestPictures;
 import org.selfsup.util.UserException;
 
 /**

@@ -1,4 +1,4 @@
-package org.selfsup.data;
+package org.selfsup.data.stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.junit.jupiter.api.Test;
+import org.selfsup.data.Image;
+import org.selfsup.data.readers.PhotoLikePictures;
 
 /**
  * The decoder against PIL 9.4: every file of {@code src/test/resources/decode/} (written with the

@@ -1,4 +1,6 @@
-package org.selfsup.data;
+package org.selfsup.data.stream;
+
+import org.selfsup.data.BadImageException;
 
 /**
  * What the first bytes of an image file say: the format, the pixel size and, for JPEG, the number of

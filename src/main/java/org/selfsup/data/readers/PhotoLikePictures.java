@@ -1,6 +1,7 @@
-package org.selfsup.data;
+package org.selfsup.data.readers;
 
 import java.util.SplittableRandom;
+import org.selfsup.data.Image;
 
 /**
  * Photo-like RGB pictures for benchmarks: smooth random colour fields, a disc with inverted colours

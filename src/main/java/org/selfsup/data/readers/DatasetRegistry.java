@@ -1,8 +1,18 @@
-package org.selfsup.data;
+package org.selfsup.data.readers;
 
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import org.selfsup.data.BinaryFiles;
+import org.selfsup.data.DataOptions;
+import org.selfsup.data.Dataset;
+import org.selfsup.data.DatasetDefinition;
+import org.selfsup.data.Normalization;
+import org.selfsup.data.stream.ImageFolderReader;
+import org.selfsup.data.stream.ListFileReader;
+import org.selfsup.data.stream.PreresizedStore;
+import org.selfsup.data.stream.StreamedImages;
+import org.selfsup.data.stream.TarShards;
 import org.selfsup.util.Names;
 import org.selfsup.util.UserException;
 

@@ -1,4 +1,4 @@
-package org.selfsup.data;
+package org.selfsup.data.stream;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -12,6 +12,10 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.selfsup.data.BadImageException;
+import org.selfsup.data.BadImagePolicy;
+import org.selfsup.data.Image;
+import org.selfsup.data.ImageSet;
 import org.selfsup.util.UserException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -1,8 +1,12 @@
-package org.selfsup.data;
+package org.selfsup.data.readers;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.selfsup.data.DataOptions;
+import org.selfsup.data.DatasetDefinition;
+import org.selfsup.data.ImageStats;
+import org.selfsup.data.ImageStore;
 import org.selfsup.util.Seeds;
 
 /**

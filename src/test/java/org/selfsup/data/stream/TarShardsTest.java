@@ -1,4 +1,4 @@
-package org.selfsup.data;
+package org.selfsup.data.stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -19,6 +19,11 @@ import java.util.Locale;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.selfsup.cli.CliRun;
+import org.selfsup.data.BadImagePolicy;
+import org.selfsup.data.DataOptions;
+import org.selfsup.data.Dataset;
+import org.selfsup.data.TestPictures;
+import org.selfsup.data.readers.DatasetRegistry;
 import org.selfsup.util.UserException;
 
 /** WebDataset-style tar shards: pack, read back the same pictures and labels, WebDataset epoch order. */

@@ -1,4 +1,4 @@
-package org.selfsup.data;
+package org.selfsup.data.stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -19,6 +19,9 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.selfsup.data.BadImagePolicy;
+import org.selfsup.data.DataOptions;
+import org.selfsup.data.TestPictures;
 import org.selfsup.util.UserException;
 
 /**

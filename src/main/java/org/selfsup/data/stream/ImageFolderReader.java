@@ -1,4 +1,4 @@
-package org.selfsup.data;
+package org.selfsup.data.stream;
 
 import java.io.IOException;
 import java.nio.file.FileSystemLoopException;
@@ -16,6 +16,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.selfsup.data.BadImagePolicy;
+import org.selfsup.data.BinaryFiles;
+import org.selfsup.data.DataOptions;
+import org.selfsup.data.DatasetDefinition;
+import org.selfsup.data.Normalization;
 import org.selfsup.util.UserException;
 
 /**
@@ -146,7 +151,7 @@ public final class ImageFolderReader {
     }
 
     /** Whether {@code p}'s extension is an image extension. */
-    static boolean isImage(Path p) {
+    public static boolean isImage(Path p) {
         String n = p.getFileName().toString();
         int dot = n.lastIndexOf('.');
         return dot > 0 && EXTENSIONS.contains(n.substring(dot + 1).toLowerCase(Locale.ROOT));

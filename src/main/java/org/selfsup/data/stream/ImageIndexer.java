@@ -1,4 +1,4 @@
-package org.selfsup.data;
+package org.selfsup.data.stream;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.selfsup.data.BadImageException;
+import org.selfsup.data.BadImagePolicy;
 import org.selfsup.util.Durations;
 import org.selfsup.util.UserException;
 import org.slf4j.Logger;

@@ -1,4 +1,4 @@
-package org.selfsup.data;
+package org.selfsup.data.stream;
 
 import java.awt.image.BufferedImage;
 import java.awt.image.Raster;
@@ -15,6 +15,8 @@ import org.opencv.core.Mat;
 import org.opencv.core.MatOfByte;
 import org.opencv.imgcodecs.Imgcodecs;
 import org.opencv.imgproc.Imgproc;
+import org.selfsup.data.BadImageException;
+import org.selfsup.data.Image;
 import org.selfsup.natives.TurboJpeg;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

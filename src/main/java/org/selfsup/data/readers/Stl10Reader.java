@@ -1,4 +1,4 @@
-package org.selfsup.data;
+package org.selfsup.data.readers;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -7,6 +7,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
+import org.selfsup.data.BinaryFiles;
+import org.selfsup.data.DatasetDefinition;
+import org.selfsup.data.ImageStore;
+import org.selfsup.data.Normalization;
 import org.selfsup.util.UserException;
 
 /**

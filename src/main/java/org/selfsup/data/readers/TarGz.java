@@ -1,4 +1,4 @@
-package org.selfsup.data;
+package org.selfsup.data.readers;
 
 import java.io.BufferedInputStream;
 import java.io.EOFException;

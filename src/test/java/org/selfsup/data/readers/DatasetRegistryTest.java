@@ -1,8 +1,15 @@
-package org.selfsup.data;
+package org.selfsup.data.readers;
 
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.selfsup.data.DataOptions;
+import org.selfsup.data.Dataset;
+import org.selfsup.data.DatasetDefinition;
+import org.selfsup.data.ImageSet;
+import org.selfsup.data.ImageStats;
+import org.selfsup.data.ImageStore;
+import org.selfsup.data.Normalization;
 import org.selfsup.util.AtomicFiles;
 import org.selfsup.util.UserException;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;

@@ -1,4 +1,4 @@
-package org.selfsup.data;
+package org.selfsup.data.stream;
 
 import java.util.SplittableRandom;
 import org.selfsup.util.Seeds;

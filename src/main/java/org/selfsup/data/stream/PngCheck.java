@@ -1,8 +1,9 @@
-package org.selfsup.data;
+package org.selfsup.data.stream;
 
 import java.util.zip.CRC32;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
+import org.selfsup.data.BadImageException;
 
 /**
  * The checks libpng makes before it fails, made in Java first, so that a damaged PNG is refused with

@@ -1,9 +1,13 @@
-package org.selfsup.data;
+package org.selfsup.data.readers;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.List;
+import org.selfsup.data.BinaryFiles;
+import org.selfsup.data.DatasetDefinition;
+import org.selfsup.data.ImageStore;
+import org.selfsup.data.Normalization;
 import org.selfsup.util.UserException;
 
 /**

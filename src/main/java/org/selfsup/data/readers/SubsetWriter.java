@@ -1,9 +1,11 @@
-package org.selfsup.data;
+package org.selfsup.data.readers;
 
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.selfsup.data.BinaryFiles;
+import org.selfsup.data.ImageStore;
 import org.selfsup.util.AtomicFiles;
 
 /**
@@ -12,7 +14,7 @@ import org.selfsup.util.AtomicFiles;
  * of every class, in file order (so the choice is deterministic and needs no seed), as gzipped IDX
  * files with the official file names.
  *
- * <p>Run: {@code java -cp target/classes org.selfsup.data.SubsetWriter [SOURCE_DIR [OUT_DIR
+ * <p>Run: {@code java -cp target/classes org.selfsup.data.readers.SubsetWriter [SOURCE_DIR [OUT_DIR
  * [PER_CLASS_TRAIN [PER_CLASS_TEST]]]]}; defaults {@code /usr/share/datasets/fashion-mnist} (Debian package
  * {@code dataset-fashion-mnist}), {@code data/fashion-mnist-mini}, 1000, 200. The output is reproducible
  * byte for byte.

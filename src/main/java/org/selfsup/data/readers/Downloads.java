@@ -1,4 +1,4 @@
-package org.selfsup.data;
+package org.selfsup.data.readers;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,6 +19,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
+import org.selfsup.data.BinaryFiles;
 import org.selfsup.util.AtomicFiles;
 import org.selfsup.util.UserException;
 

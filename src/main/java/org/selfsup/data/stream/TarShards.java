@@ -1,4 +1,4 @@
-package org.selfsup.data;
+package org.selfsup.data.stream;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -14,6 +14,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.selfsup.data.BadImageException;
+import org.selfsup.data.BinaryFiles;
+import org.selfsup.data.DataOptions;
+import org.selfsup.data.DatasetDefinition;
+import org.selfsup.data.Normalization;
 import org.selfsup.util.AtomicFiles;
 import org.selfsup.util.UserException;
 

@@ -1,4 +1,4 @@
-package org.selfsup.data;
+package org.selfsup.data.readers;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -10,6 +10,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
+import org.selfsup.data.BadImageException;
+import org.selfsup.data.BinaryFiles;
+import org.selfsup.data.DataOptions;
+import org.selfsup.data.DatasetDefinition;
+import org.selfsup.data.Image;
+import org.selfsup.data.ImageStore;
+import org.selfsup.data.Normalization;
+import org.selfsup.data.stream.ImageFolderReader;
+import org.selfsup.data.stream.ImageIndexer;
+import org.selfsup.data.stream.StreamedImages;
 import org.selfsup.util.UserException;
 
 /**

@@ -1,10 +1,15 @@
-package org.selfsup.data;
+package org.selfsup.data.readers;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.selfsup.data.BinaryFiles;
+import org.selfsup.data.DataOptions;
+import org.selfsup.data.DatasetDefinition;
+import org.selfsup.data.ImageStore;
+import org.selfsup.data.Normalization;
 import org.selfsup.util.UserException;
 
 /**

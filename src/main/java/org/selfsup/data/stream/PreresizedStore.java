@@ -1,4 +1,4 @@
-package org.selfsup.data;
+package org.selfsup.data.stream;
 
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -31,6 +31,11 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.CRC32;
+import org.selfsup.data.BadImageException;
+import org.selfsup.data.DataOptions;
+import org.selfsup.data.DatasetDefinition;
+import org.selfsup.data.Image;
+import org.selfsup.data.PictureResizer;
 import org.selfsup.util.AtomicFiles;
 import org.selfsup.util.Durations;
 import org.selfsup.util.UserException;

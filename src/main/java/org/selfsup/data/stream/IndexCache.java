@@ -1,4 +1,4 @@
-package org.selfsup.data;
+package org.selfsup.data.stream;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -18,6 +18,8 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.CRC32C;
+import org.selfsup.data.BadImagePolicy;
+import org.selfsup.data.DataOptions;
 import org.selfsup.util.AtomicFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
