@@ -2,7 +2,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.selfsup.data.Image;
-import org.selfsup.data.ImageDecoder;
+import org.selfsup.data.stream.ImageDecoder;
 
 /**
  * selfsup side of the decoder parity check: decodes every file listed by tools/pil_decode_dump.py and

@@ -8,7 +8,7 @@ import org.selfsup.augment.device.DevicePlan;
 import org.selfsup.augment.device.DeviceViews;
 import org.selfsup.data.ImageStore;
 import org.selfsup.data.Normalization;
-import org.selfsup.data.SyntheticImages;
+import org.selfsup.data.readers.SyntheticImages;
 
 /**
  * Throughput of the device augmentation path in source images per second, on synthetic images and the

@@ -10,8 +10,8 @@ import org.selfsup.distributed.World;
 import org.selfsup.job.RunParts;
 import org.selfsup.train.DataParallelListener;
 import org.selfsup.train.TrainLoop;
-import org.selfsup.train.TrainState;
 import org.selfsup.train.TrainingListener;
+import org.selfsup.train.checkpoint.TrainState;
 
 /**
  * End-to-end training speed with the real input pipeline: the training loop ({@link TrainLoop}) over the

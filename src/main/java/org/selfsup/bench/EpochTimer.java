@@ -2,8 +2,8 @@ package org.selfsup.bench;
 
 import ai.djl.ndarray.NDManager;
 import org.selfsup.train.StepRunner;
-import org.selfsup.train.TrainState;
 import org.selfsup.train.TrainingListener;
+import org.selfsup.train.checkpoint.TrainState;
 
 /**
  * Measures a {@link org.selfsup.train.TrainLoop} for {@code selfsup bench epoch}, as a listener (the pattern

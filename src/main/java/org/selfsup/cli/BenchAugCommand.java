@@ -9,12 +9,12 @@ import org.selfsup.augment.plans.PlanOptions;
 import org.selfsup.augment.plans.ViewPlans;
 import org.selfsup.bench.AugBench;
 import org.selfsup.data.Dataset;
-import org.selfsup.data.DatasetRegistry;
-import org.selfsup.data.ImageStats;
 import org.selfsup.data.ImageSet;
+import org.selfsup.data.ImageStats;
 import org.selfsup.data.ImageStore;
 import org.selfsup.data.Normalization;
-import org.selfsup.data.SyntheticImages;
+import org.selfsup.data.readers.DatasetRegistry;
+import org.selfsup.data.readers.SyntheticImages;
 import org.selfsup.util.UserException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -106,7 +106,7 @@ public final class BenchAugCommand implements Runnable {
             norm = ds.normalization();
             viewSize = size > 0 ? size : ds.viewSize();
             source = dataset + (store.fullResolution() ? " full-resolution files decoded every epoch ("
-                    + org.selfsup.data.ImageDecoder.describe() + ")" : " " + store.rgb(0).height() + "x" + store.rgb(0).width() + "x3 in memory");
+                    + org.selfsup.data.stream.ImageDecoder.describe() + ")" : " " + store.rgb(0).height() + "x" + store.rgb(0).width() + "x3 in memory");
         }
         ViewPlan viewPlan = ViewPlans.create(planName, viewSize, PlanOptions.defaults());
         AugBench.Result r = AugBench.run(store, viewPlan, norm, threads, batch, warmup, seconds, repeats);

@@ -12,7 +12,7 @@ import org.selfsup.config.ConfigResolver;
 import org.selfsup.config.TrainConfig;
 import org.selfsup.data.DataOptions;
 import org.selfsup.data.Dataset;
-import org.selfsup.data.DatasetRegistry;
+import org.selfsup.data.readers.DatasetRegistry;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

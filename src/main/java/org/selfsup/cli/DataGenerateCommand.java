@@ -13,7 +13,7 @@ import javax.imageio.ImageIO;
 import javax.imageio.ImageWriteParam;
 import javax.imageio.ImageWriter;
 import javax.imageio.stream.ImageOutputStream;
-import org.selfsup.data.PhotoLikePictures;
+import org.selfsup.data.readers.PhotoLikePictures;
 import org.selfsup.util.AtomicFiles;
 import org.selfsup.util.Seeds;
 import org.selfsup.util.UserException;

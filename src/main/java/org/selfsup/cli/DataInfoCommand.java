@@ -5,11 +5,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.selfsup.data.Dataset;
-import org.selfsup.data.ImageStats;
-import org.selfsup.data.ImageDecoder;
 import org.selfsup.data.ImageSet;
+import org.selfsup.data.ImageStats;
 import org.selfsup.data.ImageStore;
-import org.selfsup.data.StreamedImages;
+import org.selfsup.data.stream.ImageDecoder;
+import org.selfsup.data.stream.StreamedImages;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 

@@ -5,7 +5,7 @@ import java.util.Locale;
 import org.selfsup.data.BadImagePolicy;
 import org.selfsup.data.DataOptions;
 import org.selfsup.data.Dataset;
-import org.selfsup.data.DatasetRegistry;
+import org.selfsup.data.readers.DatasetRegistry;
 import org.selfsup.util.UserException;
 import picocli.CommandLine.Option;
 

@@ -3,11 +3,11 @@ package org.selfsup.cli;
 import ai.djl.ndarray.NDManager;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import org.selfsup.eval.FolderEmbedder;
+import org.selfsup.encoder.TrainedEncoder;
 import org.selfsup.eval.DatasetNormalization;
-import org.selfsup.eval.EvalData;
 import org.selfsup.eval.Encoders;
-import org.selfsup.train.TrainedEncoder;
+import org.selfsup.eval.EvalData;
+import org.selfsup.eval.FolderEmbedder;
 import org.selfsup.util.UserException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -54,7 +54,7 @@ public final class EmbedCommand implements Callable<Integer> {
         }
         org.selfsup.data.BadImagePolicy policy = org.selfsup.data.DataOptions.policy(onBadImage);
         // indexed before the model is opened (a bad folder fails fast), and only once (its warnings print once)
-        org.selfsup.data.StreamedImages set = FolderEmbedder.images(images, policy);
+        org.selfsup.data.stream.StreamedImages set = FolderEmbedder.images(images, policy);
         try (NDManager manager = NDManager.newBaseManager();
              TrainedEncoder enc = encoder.open(manager, null, spec.commandLine().getErr())) {
             org.selfsup.runtime.MemoryCheck.checkInference(enc.model().spec(), EvalData.inputSize(enc.config()),

@@ -3,9 +3,9 @@ package org.selfsup.cli;
 import ai.djl.ndarray.NDManager;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import org.selfsup.eval.ImportedEncoder;
-import org.selfsup.train.Checkpoint;
-import org.selfsup.train.TrainedEncoder;
+import org.selfsup.encoder.ImportedEncoder;
+import org.selfsup.encoder.TrainedEncoder;
+import org.selfsup.train.checkpoint.Checkpoint;
 import org.selfsup.util.UserException;
 import picocli.CommandLine.Option;
 
@@ -41,7 +41,7 @@ final class EncoderOptions {
             if (arch != null || keyPrefix != null) {
                 throw new UserException((arch != null ? "--arch" : "--key-prefix") + ": only with --weights");
             }
-            return Checkpoint.loadEncoder(checkpoint, manager);
+            return TrainedEncoder.fromCheckpoint(checkpoint, manager);
         }
         return ImportedEncoder.load(weights, arch, keyPrefix, dataset, true, manager, line -> {
             err.println(line);

@@ -5,11 +5,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.selfsup.eval.ExportedEncoder;
+import org.selfsup.encoder.ExportedEncoder;
+import org.selfsup.encoder.TorchvisionExport;
+import org.selfsup.encoder.TrainedEncoder;
 import org.selfsup.eval.DatasetNormalization;
-import org.selfsup.eval.TorchvisionExport;
-import org.selfsup.train.Checkpoint;
-import org.selfsup.train.TrainedEncoder;
+import org.selfsup.train.checkpoint.Checkpoint;
 import org.selfsup.util.UserException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -20,7 +20,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "export", mixinStandardHelpOptions = true,
         description = {"Export a checkpoint's backbone.",
             "--format djl: a DJL model directory: encoder-0000.params (Model.save), model-spec.json and encoder.json "
-                + "(input size, feature size, normalisation). Load it with org.selfsup.eval.ExportedEncoder.load(DIR), "
+                + "(input size, feature size, normalisation). Load it with org.selfsup.encoder.ExportedEncoder.load(DIR), "
                 + "or with DJL's Criteria given ExportedEncoder.newBlock(DIR, manager) and ExportedEncoder.translator(...).",
             "--format safetensors: FILE with torchvision's parameter and buffer names (conv1.weight, "
                 + "bn1.running_mean, layer1.0.conv1.weight, ..., no fc.*), float32 (num_batches_tracked int64), plus "
@@ -64,7 +64,7 @@ public final class ExportCommand implements Callable<Integer> {
                     + "(e.g. " + out.resolve("encoder.safetensors") + ")");
         }
         try (NDManager manager = NDManager.newBaseManager();
-             TrainedEncoder enc = Checkpoint.loadEncoder(checkpoint, manager, includeHeads)) {
+             TrainedEncoder enc = TrainedEncoder.fromCheckpoint(checkpoint, manager, includeHeads)) {
             var norm = DatasetNormalization.of(enc.config());
             if (safetensors) {
                 TorchvisionExport.Sidecar s = TorchvisionExport.export(enc, checkpoint, norm, out, includeHeads);

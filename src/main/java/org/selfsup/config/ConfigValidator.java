@@ -84,10 +84,10 @@ public final class ConfigValidator {
     private static void checkRanges(TrainConfig c) {
         atLeast("image-size", c.imageSize, 0);
         atMost("image-size", c.imageSize, MAX_IMAGE_SIZE);
-        if (c.preresizeMaxSide != 0 && (c.preresizeMaxSide < org.selfsup.data.PreresizedStore.MIN_SIDE
-                || c.preresizeMaxSide > org.selfsup.data.PreresizedStore.MAX_SIDE)) {
-            throw new ConfigValueException("must be 0 (off) or between " + org.selfsup.data.PreresizedStore.MIN_SIDE
-                    + " and " + org.selfsup.data.PreresizedStore.MAX_SIDE + " pixels (got " + c.preresizeMaxSide + ")",
+        if (c.preresizeMaxSide != 0 && (c.preresizeMaxSide < org.selfsup.data.stream.PreresizedStore.MIN_SIDE
+                || c.preresizeMaxSide > org.selfsup.data.stream.PreresizedStore.MAX_SIDE)) {
+            throw new ConfigValueException("must be 0 (off) or between " + org.selfsup.data.stream.PreresizedStore.MIN_SIDE
+                    + " and " + org.selfsup.data.stream.PreresizedStore.MAX_SIDE + " pixels (got " + c.preresizeMaxSide + ")",
                     "preresize-max-side");
         }
         unitInterval("crop-scale-min", c.cropScaleMin, false);

@@ -11,7 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.selfsup.data.Dataset;
-import org.selfsup.data.DatasetRegistry;
+import org.selfsup.data.readers.DatasetRegistry;
 import org.selfsup.method.MethodDefinition;
 import org.selfsup.method.MethodOptions;
 import org.selfsup.method.MethodRegistry;

@@ -11,11 +11,11 @@ import java.util.zip.GZIPInputStream;
 import org.selfsup.util.UserException;
 
 /** Small helpers shared by the binary readers: existence checks and gzip-transparent reading. */
-final class BinaryFiles {
+public final class BinaryFiles {
     private BinaryFiles() {}
 
     /** Throws a {@link UserException} unless {@code dir} is an existing directory. */
-    static Path requireDirectory(Path dir, String what) {
+    public static Path requireDirectory(Path dir, String what) {
         if (dir == null) {
             throw new UserException(what + ": no data directory given (use --data-dir)");
         }
@@ -33,7 +33,7 @@ final class BinaryFiles {
      *
      * @param bytes the pixels to hold
      */
-    static void requireHeap(String what, long bytes) {
+    public static void requireHeap(String what, long bytes) {
         Runtime rt = Runtime.getRuntime();
         long max = rt.maxMemory();
         if (max == Long.MAX_VALUE) {
@@ -48,7 +48,7 @@ final class BinaryFiles {
         }
     }
 
-    static Path requireFile(Path file) {
+    public static Path requireFile(Path file) {
         if (!Files.isRegularFile(file)) {
             throw new UserException(file + ": file not found");
         }
@@ -59,13 +59,13 @@ final class BinaryFiles {
      * The directory {@code dir/sub} if it exists, else {@code dir}: accepts both the folder the official
      * archive extracts to and its parent.
      */
-    static Path maybeSub(Path dir, String sub) {
+    public static Path maybeSub(Path dir, String sub) {
         Path s = dir.resolve(sub);
         return Files.isDirectory(s) ? s : dir;
     }
 
     /** The first of {@code names} that exists in {@code dir}, or the first name (for the error message). */
-    static Path firstExisting(Path dir, String... names) {
+    public static Path firstExisting(Path dir, String... names) {
         for (String n : names) {
             if (Files.isRegularFile(dir.resolve(n))) {
                 return dir.resolve(n);
@@ -75,7 +75,7 @@ final class BinaryFiles {
     }
 
     /** All bytes of {@code file}, decompressed if it starts with the gzip magic (not judged by the name). */
-    static byte[] readMaybeGzipped(Path file) {
+    public static byte[] readMaybeGzipped(Path file) {
         requireFile(file);
         try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
              PushbackInputStream in = new PushbackInputStream(raw, 2)) {
@@ -103,7 +103,7 @@ final class BinaryFiles {
     }
 
     /** {@code data} decompressed if it starts with the gzip magic, else as is; {@code what} names it in errors. */
-    static byte[] maybeGunzip(byte[] data, String what) {
+    public static byte[] maybeGunzip(byte[] data, String what) {
         if (data.length < 2 || (data[0] & 0xFF) != 0x1f || (data[1] & 0xFF) != 0x8b) {
             return data;
         }
@@ -115,12 +115,12 @@ final class BinaryFiles {
     }
 
     /** Big-endian unsigned 32-bit value at {@code off} as an int (IDX headers). */
-    static int intBE(byte[] b, int off) {
+    public static int intBE(byte[] b, int off) {
         return ((b[off] & 0xFF) << 24) | ((b[off + 1] & 0xFF) << 16) | ((b[off + 2] & 0xFF) << 8) | (b[off + 3] & 0xFF);
     }
 
     /** Class names from a text file (one per non-blank line), or {@code fallback} if it does not exist. */
-    static java.util.List<String> classNames(Path file, java.util.List<String> fallback) {
+    public static java.util.List<String> classNames(Path file, java.util.List<String> fallback) {
         if (!Files.isRegularFile(file)) {
             return fallback;
         }

@@ -3,8 +3,8 @@ package org.selfsup.data;
 import java.nio.file.Path;
 
 /**
- * Options for {@link DatasetRegistry#load}. A plain mutable value with public fields; every field has a
- * usable default, so {@code new DataOptions()} loads a data set the standard way.
+ * Options for {@link org.selfsup.data.readers.DatasetRegistry#load}. A plain mutable value with public fields;
+ * every field has a usable default, so {@code new DataOptions()} loads a data set the standard way.
  */
 public final class DataOptions {
     /**
@@ -18,7 +18,8 @@ public final class DataOptions {
     public BadImagePolicy onBadImage = BadImagePolicy.SKIP;
     /**
      * Streamed sets (folders, lists, shards): cap every picture's longer side at this many pixels once, in
-     * a store under {@link #cacheDir} read instead of the originals ({@link PreresizedStore}); 0 = off.
+     * a store under {@link #cacheDir} read instead of the originals
+     * ({@link org.selfsup.data.stream.PreresizedStore}); 0 = off.
      * A departure from the papers' pipeline: crops are then cut from the downsampled picture.
      */
     public int preresizeMaxSide = 0;

@@ -5,18 +5,19 @@ import java.util.Objects;
 
 /**
  * Everything the rest of selfsup knows about a data set, declared in its reader's file and listed once in
- * {@link DatasetRegistry}: its name, the files it reads, its reader, its default view size, its
- * normalisation, whether it is streamed from files or held in memory, and how to download it. Loading,
- * flag help, the evaluation's normalisation and view size all read this; adding a data set is its reader's
- * file (with its definition) and one line in {@link DatasetRegistry#ALL}.
+ * {@link org.selfsup.data.readers.DatasetRegistry}: its name, the files it reads, its reader, its default
+ * view size, its normalisation, whether it is streamed from files or held in memory, and how to download it.
+ * Loading, flag help, the evaluation's normalisation and view size all read this; adding a data set is its
+ * reader's file (with its definition) and one line in {@link org.selfsup.data.readers.DatasetRegistry#ALL}.
  *
  * @param name          registry name and {@code dataset} value, e.g. {@code cifar10}
  * @param files         what the data directory holds, one line for listings and help
  * @param viewSize      the side of the training views when {@code image-size} is 0
  * @param normalization the per-channel mean/std after {@code ToTensor}, or null when the reader computes it
  *                      from the images it read ({@link Splits#normalization()})
- * @param streamed      whether images are read from files as they are needed ({@link StreamedImages}, which a
- *                      pre-resized store can speed up) rather than held in memory
+ * @param streamed      whether images are read from files as they are needed
+ *                      ({@link org.selfsup.data.stream.StreamedImages}, which a pre-resized store can speed
+ *                      up) rather than held in memory
  * @param needsDir      whether {@code data-dir} is required (else the reader gets null without one)
  * @param download      how {@code --download} fetches the files into a folder, or null when it cannot
  * @param reader        reads the splits from the data directory
@@ -59,16 +60,6 @@ public record DatasetDefinition(String name, String files, int viewSize, Normali
         /** Pretraining on the training split. */
         public static Splits of(ImageSet train, ImageSet test) {
             return new Splits(train, train, test, null, 0);
-        }
-
-        /**
-         * Streamed splits, each read through its pre-resized store when {@link DataOptions#preresizeMaxSide}
-         * is set; {@code trainAt} and {@code testAt} name the stores.
-         */
-        public static Splits streamed(StreamedImages train, Path trainAt, StreamedImages test, Path testAt,
-                                      DataOptions o) {
-            return of(PreresizedStore.apply(train, trainAt, o),
-                    test == null ? null : PreresizedStore.apply(test, testAt, o));
         }
 
         /** These splits pretraining on {@code images}. */

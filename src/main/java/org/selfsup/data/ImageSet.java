@@ -5,8 +5,8 @@ import java.util.List;
 /**
  * A split of a data set: images by index, an integer label per image ({@code -1} when unlabelled) and
  * the class names. Either held in memory at one size ({@link ImageStore}: CIFAR, STL-10, MNIST) or
- * decoded from files at full resolution whenever an image is asked for ({@link StreamedImages}: image
- * folders, list files, tar shards).
+ * decoded from files at full resolution whenever an image is asked for
+ * ({@link org.selfsup.data.stream.StreamedImages}: image folders, list files, tar shards).
  */
 public interface ImageSet {
     /** A short description used in messages, e.g. {@code "imagefolder/train"}. */
@@ -38,7 +38,7 @@ public interface ImageSet {
     /**
      * The order in which an epoch visits the images: a uniformly random permutation from
      * {@code Seeds.stream(seed, Seeds.SHUFFLE, epoch)} (Fisher–Yates); tar shards use WebDataset's
-     * shard-then-buffer order instead ({@link TarShards#epochOrder}).
+     * shard-then-buffer order instead ({@link org.selfsup.data.stream.ShardOrder#epochOrder}).
      */
     default int[] epochOrder(long seed, int epoch) {
         return org.selfsup.util.Seeds.permutation(size(), org.selfsup.util.Seeds.stream(seed, org.selfsup.util.Seeds.SHUFFLE, epoch));

@@ -2,8 +2,8 @@ package org.selfsup.eval;
 
 import org.selfsup.config.TrainConfig;
 import org.selfsup.data.DatasetDefinition;
-import org.selfsup.data.DatasetRegistry;
 import org.selfsup.data.Normalization;
+import org.selfsup.data.readers.DatasetRegistry;
 
 /** The per-channel normalisation a run's data set uses, without loading the images when it is fixed. */
 public final class DatasetNormalization {

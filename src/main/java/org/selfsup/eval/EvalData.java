@@ -3,7 +3,7 @@ package org.selfsup.eval;
 import java.nio.file.Path;
 import org.selfsup.config.TrainConfig;
 import org.selfsup.data.Dataset;
-import org.selfsup.data.DatasetRegistry;
+import org.selfsup.data.readers.DatasetRegistry;
 
 /** Loads the labelled splits an evaluation runs on: the checkpoint's data set unless overridden. */
 public final class EvalData {

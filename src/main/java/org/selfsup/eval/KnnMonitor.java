@@ -11,8 +11,8 @@ import org.selfsup.data.Dataset;
 import org.selfsup.data.ImageSet;
 import org.selfsup.model.SslModel;
 import org.selfsup.runtime.Precision;
-import org.selfsup.train.RunPoints;
 import org.selfsup.train.TrainingListener;
+import org.selfsup.train.checkpoint.RunPoints;
 import org.selfsup.util.MetricKeys;
 
 /**

@@ -15,8 +15,8 @@ import java.util.function.Consumer;
 import org.selfsup.data.ImageSet;
 import org.selfsup.model.SslModel;
 import org.selfsup.runtime.Precision;
-import org.selfsup.train.TrainState;
 import org.selfsup.train.TrainingListener;
+import org.selfsup.train.checkpoint.TrainState;
 import org.selfsup.util.AtomicFiles;
 
 /**

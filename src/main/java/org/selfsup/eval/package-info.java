@@ -10,8 +10,12 @@
  *   <li>{@link org.selfsup.eval.LinearProbe} with {@link org.selfsup.eval.ProbeProtocol} values {@code cifar},
  *       {@code msf} and {@code fast}: final-epoch test accuracy over every test image; "best" only on a
  *       validation split carved from the training data.</li>
- *   <li>{@link org.selfsup.eval.ExportedEncoder}: a backbone as a DJL model directory; {@link
- *       org.selfsup.eval.FolderEmbedder}: one CSV row of features per image file.</li>
+ *   <li>{@link org.selfsup.eval.FolderEmbedder}: one CSV row of features per image file.</li>
  * </ul>
+ *
+ * <p>Encoder import and export live in {@code org.selfsup.encoder}, above this package. May import
+ * {@code train} and {@code train.checkpoint} (the monitors are training listeners), {@code model},
+ * {@code augment}, {@code data} with its subpackages, {@code optim}, {@code runtime}, {@code config} and
+ * {@code util}; never {@code encoder}, {@code job}, {@code report} or {@code cli}.
  */
 package org.selfsup.eval;

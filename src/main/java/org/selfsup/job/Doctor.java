@@ -16,8 +16,8 @@ import java.util.Map;
 import java.util.Optional;
 import org.selfsup.natives.AutocastScope;
 import org.selfsup.natives.LibTorch;
-import org.selfsup.natives.ScalarType;
 import org.selfsup.natives.LoadedJni;
+import org.selfsup.natives.ScalarType;
 import org.selfsup.natives.TorchInstall;
 
 /**
@@ -160,7 +160,7 @@ public final class Doctor {
     /** The decoders in use; a distribution without OpenCV's jar still reports instead of crashing. */
     private static String imageDecoding() {
         try {
-            return org.selfsup.data.ImageDecoder.describe();
+            return org.selfsup.data.stream.ImageDecoder.describe();
         } catch (LinkageError e) {
             return "OpenCV's classes are missing (" + e.getMessage() + "): PNG and other non-JPEG files cannot be "
                     + "decoded";

@@ -5,7 +5,8 @@
  * ({@link org.selfsup.method.HeavyStrategy}: symmetric, RSA, DSSL) combines it into a method, and the papers'
  * combinations keep their names. Loss primitives live in {@link org.selfsup.method.Losses}, RSA's beta
  * schedule in {@link org.selfsup.method.RsaBeta}; {@link org.selfsup.method.MethodRegistry} creates methods by
- * name (and by base and strategy). The loop, optimiser and EMA belong to the trainer. May import
- * {@code model} and {@code util}.
+ * name (and by base and strategy). The loop, optimiser and EMA belong to the trainer.
+ *
+ * <p>May import {@code model} and {@code util}.
  */
 package org.selfsup.method;

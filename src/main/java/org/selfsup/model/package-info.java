@@ -14,5 +14,7 @@
  *   <li>{@link org.selfsup.model.SslModel}: online backbone + projector + predictor and the EMA target;
  *       forward passes for the methods, parameter lists for the optimiser and the EMA, save/load.</li>
  * </ul>
+ *
+ * <p>May import only {@code util}: the model layer knows no methods, training or data.
  */
 package org.selfsup.model;

@@ -4,5 +4,7 @@
  * the communication libraries used for data-parallel training. Nothing outside this package imports
  * {@code com.sun.jna}: callers see plain Java types and {@link org.selfsup.util.UserException}s that name
  * the missing symbol and the library version.
+ *
+ * <p>May import only {@code util}.
  */
 package org.selfsup.natives;

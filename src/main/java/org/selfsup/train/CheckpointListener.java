@@ -7,6 +7,9 @@ import java.util.List;
 import java.util.function.Consumer;
 import org.selfsup.config.ConfigKeys;
 import org.selfsup.optim.Optimizer;
+import org.selfsup.train.checkpoint.Checkpoint;
+import org.selfsup.train.checkpoint.CheckpointStore;
+import org.selfsup.train.checkpoint.TrainState;
 import org.selfsup.util.UserException;
 
 /**

@@ -3,6 +3,7 @@ package org.selfsup.train;
 import ai.djl.ndarray.NDManager;
 import java.util.Map;
 import org.selfsup.distributed.Distributed;
+import org.selfsup.train.checkpoint.TrainState;
 
 /**
  * The ranks' side of the loop in data-parallel training: the fault watchdog runs during an epoch's steps

@@ -2,6 +2,7 @@ package org.selfsup.train;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.selfsup.train.checkpoint.MetricsLog;
 
 /**
  * Writes {@code metrics.jsonl}: a {@code step} line for every step whose values were read back (every

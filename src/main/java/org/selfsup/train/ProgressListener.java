@@ -1,6 +1,7 @@
 package org.selfsup.train;
 
 import java.util.Map;
+import org.selfsup.train.checkpoint.TrainState;
 
 /**
  * The console progress of a run: on every step whose values were read back, the bar (or a plain line)

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import org.selfsup.method.LossOutput;
 import org.selfsup.method.StepContext;
+import org.selfsup.train.checkpoint.TrainState;
 import org.selfsup.util.MetricKeys;
 
 /**

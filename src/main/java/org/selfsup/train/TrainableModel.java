@@ -5,17 +5,17 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
-import java.io.IOException;
 import java.util.List;
 import org.selfsup.model.Networks;
 import org.selfsup.model.SslModel;
+import org.selfsup.train.checkpoint.ModelState;
 
 /**
  * What the training loop needs from a model: forward passes, the parameters to optimise, the EMA pairs,
- * and save/load of every parameter (BN running statistics included). {@code model.SslModel} provides all
- * of it; the interface keeps the loop testable with any small network.
+ * and save/load of every parameter (BN running statistics included: the checkpoint's {@link ModelState}).
+ * {@code model.SslModel} provides all of it; the interface keeps the loop testable with any small network.
  */
-public interface TrainableModel {
+public interface TrainableModel extends ModelState {
     /** Forward passes through the online/target networks for one step. */
     Networks networks(ParameterStore ps);
 
@@ -24,12 +24,6 @@ public interface TrainableModel {
 
     /** {@code {target, online}} arrays of trainable parameters; empty when there is no target network. */
     List<NDArray[]> emaPairs();
-
-    /** Writes every parameter (online, target, predictor, BN running statistics). */
-    void save(DataOutputStream out) throws IOException;
-
-    /** Restores what {@link #save} wrote, in place of the current values. */
-    void load(DataInputStream in) throws IOException;
 
     /** The loop's view of an {@link SslModel}. */
     static TrainableModel of(SslModel model) {

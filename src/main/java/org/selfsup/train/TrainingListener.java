@@ -2,6 +2,7 @@ package org.selfsup.train;
 
 import ai.djl.ndarray.NDArray;
 import java.util.Map;
+import org.selfsup.train.checkpoint.TrainState;
 
 /**
  * Everything around the training loop that is not the step itself: metrics, checkpoints, divergence and

@@ -82,7 +82,7 @@ class TrainCommandTest {
         assertTrue(flat.contains("Re-running the same command (same --name) continues the run"), flat);
         // --dataset names every data set (issue 22, item 16: shards was missing)
         String dataset = flat.substring(flat.indexOf("--dataset="), flat.indexOf("--dataset=") + 200);
-        for (String name : org.selfsup.data.DatasetRegistry.NAMES) {
+        for (String name : org.selfsup.data.readers.DatasetRegistry.NAMES) {
             assertTrue(dataset.contains(" " + name + ",") || dataset.contains(" " + name + ")")
                     || dataset.contains(" " + name + ".")
                     || dataset.contains("(" + name + ","), name + " in " + dataset);

@@ -12,6 +12,8 @@ import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.selfsup.data.readers.CifarReader;
+import org.selfsup.data.readers.DatasetRegistry;
 import org.selfsup.util.UserException;
 
 class CifarReaderTest {

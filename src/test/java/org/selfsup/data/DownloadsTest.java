@@ -27,6 +27,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.selfsup.data.readers.DatasetRegistry;
+import org.selfsup.data.readers.Downloads;
+import org.selfsup.data.readers.TarGz;
 import org.selfsup.util.UserException;
 
 /** The downloader against a loopback HTTP server (tests never reach the internet), and the tar reader. */

@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.selfsup.data.readers.IdxReader;
 import org.selfsup.util.AtomicFiles;
 import org.selfsup.util.UserException;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;

@@ -13,6 +13,10 @@ import java.util.List;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.selfsup.data.readers.DatasetRegistry;
+import org.selfsup.data.stream.ImageFolderReader;
+import org.selfsup.data.stream.ListFileReader;
+import org.selfsup.data.stream.StreamedImages;
 import org.selfsup.util.UserException;
 
 /** Image folders and list files: classes, labels, streamed pixels, bad entries. */

@@ -10,6 +10,7 @@ import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.selfsup.data.stream.ImageDecoder;
 
 /**
  * Damaged files against PIL 9.4 (issue 22 item 10): a seeded corpus of mutants of the decoder fixtures

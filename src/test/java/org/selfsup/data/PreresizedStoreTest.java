@@ -17,6 +17,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.selfsup.augment.ops.CapLongerSide;
+import org.selfsup.data.readers.DatasetRegistry;
 import org.selfsup.util.UserException;
 
 /** The pre-resized store: geometry, reuse without the originals, damage and change detection, bad files. */

@@ -11,6 +11,8 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.selfsup.data.readers.DatasetRegistry;
+import org.selfsup.data.readers.Stl10Reader;
 import org.selfsup.util.UserException;
 
 class Stl10ReaderTest {

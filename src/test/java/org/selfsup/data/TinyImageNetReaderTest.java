@@ -14,6 +14,7 @@ import java.util.List;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.selfsup.data.readers.DatasetRegistry;
 import org.selfsup.util.UserException;
 
 /** Tiny-ImageNet's official layout on a tiny generated tree (3 classes, 2 train + 1 val pictures each). */

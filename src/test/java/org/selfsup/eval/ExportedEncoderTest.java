@@ -15,16 +15,16 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.selfsup.method.MethodRegistry;
 import org.selfsup.config.TrainConfig;
 import org.selfsup.data.Image;
 import org.selfsup.data.ImageStore;
 import org.selfsup.data.Normalization;
-import org.selfsup.data.SyntheticImages;
+import org.selfsup.data.readers.SyntheticImages;
+import org.selfsup.encoder.ExportedEncoder;
+import org.selfsup.encoder.TrainedEncoder;
+import org.selfsup.method.MethodRegistry;
 import org.selfsup.model.ModelSpec;
 import org.selfsup.model.SslModel;
-import org.selfsup.train.Checkpoint;
-import org.selfsup.train.TrainedEncoder;
 import org.selfsup.util.UserException;
 
 class ExportedEncoderTest {
@@ -48,7 +48,7 @@ class ExportedEncoderTest {
                 expected = new FeatureExtractor(Encoders.backbone(model, m), 5).extract(m, images,
                         TestTransform.plain(norm), false).rows(0, 5);
             }
-            try (TrainedEncoder enc = Checkpoint.loadEncoder(ckpt, m)) {
+            try (TrainedEncoder enc = TrainedEncoder.fromCheckpoint(ckpt, m)) {
                 assertEquals(16, EvalData.inputSize(enc.config()));
                 assertEquals("synthetic", enc.config().dataset);
                 float[] loaded = new FeatureExtractor(Encoders.backbone(enc.model(), m), 2).extract(m, images,

@@ -6,9 +6,9 @@ import java.nio.file.Path;
 import org.selfsup.config.TrainConfig;
 import org.selfsup.model.ModelSpec;
 import org.selfsup.model.SslModel;
-import org.selfsup.train.Checkpoint;
-import org.selfsup.train.CheckpointFile;
-import org.selfsup.train.TrainState;
+import org.selfsup.train.checkpoint.Checkpoint;
+import org.selfsup.train.checkpoint.CheckpointFile;
+import org.selfsup.train.checkpoint.TrainState;
 
 /** Writes checkpoints in the trainer's format for evaluation tests. */
 final class TestCheckpoints {

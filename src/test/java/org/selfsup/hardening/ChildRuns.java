@@ -13,11 +13,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.selfsup.cli.Main;
 import org.selfsup.data.DataOptions;
-import org.selfsup.data.DatasetRegistry;
-import org.selfsup.data.IdxReader;
 import org.selfsup.data.ImageStore;
-import org.selfsup.train.Checkpoint;
-import org.selfsup.train.CheckpointFile;
+import org.selfsup.data.readers.DatasetRegistry;
+import org.selfsup.data.readers.IdxReader;
+import org.selfsup.train.checkpoint.Checkpoint;
+import org.selfsup.train.checkpoint.CheckpointFile;
 import picocli.CommandLine;
 
 /**

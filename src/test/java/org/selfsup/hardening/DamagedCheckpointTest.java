@@ -11,7 +11,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.selfsup.train.Checkpoint;
+import org.selfsup.train.checkpoint.Checkpoint;
 
 /**
  * A damaged or truncated {@code last.ckpt}, through {@code selfsup train}: the re-run names the file and the

@@ -4,7 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.selfsup.data.BadImageException;
 import org.selfsup.data.Image;
-import org.selfsup.data.ImageDecoder;
+import org.selfsup.data.stream.ImageDecoder;
 
 /**
  * A child JVM's entry point for {@link NativeNoiseTest}: decodes each file named on the command line twice

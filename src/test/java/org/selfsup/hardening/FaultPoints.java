@@ -5,7 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
-import org.selfsup.train.RunPoints;
+import org.selfsup.train.checkpoint.RunPoints;
 
 /**
  * Pause points for the fault-injection tests, a {@link RunPoints.Hook} that {@link PausingMain} installs in the

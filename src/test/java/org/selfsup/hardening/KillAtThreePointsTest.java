@@ -14,9 +14,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.selfsup.train.Checkpoint;
-import org.selfsup.train.CheckpointFile;
-import org.selfsup.train.MetricsLog;
+import org.selfsup.train.checkpoint.Checkpoint;
+import org.selfsup.train.checkpoint.CheckpointFile;
+import org.selfsup.train.checkpoint.MetricsLog;
 
 /**
  * Fault injection through the CLI: {@code selfsup train} in a child JVM is killed with SIGKILL at three
@@ -118,7 +118,7 @@ class KillAtThreePointsTest {
     }
 
     private static void assertThrowsCorrupt(Path file) {
-        org.junit.jupiter.api.Assertions.assertThrows(org.selfsup.train.CorruptCheckpointException.class,
+        org.junit.jupiter.api.Assertions.assertThrows(org.selfsup.train.checkpoint.CorruptCheckpointException.class,
                 () -> CheckpointFile.verify(file), "a half-written checkpoint is never taken for a good one");
     }
 

@@ -9,8 +9,8 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.selfsup.train.Checkpoint;
-import org.selfsup.train.MetricsLog;
+import org.selfsup.train.checkpoint.Checkpoint;
+import org.selfsup.train.checkpoint.MetricsLog;
 
 /**
  * A run killed after its final checkpoint but before its final evaluation was written is not complete:

@@ -19,10 +19,10 @@ import org.selfsup.config.TrainConfig;
 import org.selfsup.data.Dataset;
 import org.selfsup.data.ImageStore;
 import org.selfsup.data.Normalization;
-import org.selfsup.data.SyntheticImages;
+import org.selfsup.data.readers.SyntheticImages;
+import org.selfsup.job.Pretraining;
 import org.selfsup.train.TrainLoop;
 import org.selfsup.train.TrainingListener;
-import org.selfsup.job.Pretraining;
 
 /**
  * Soak: 1,000 tiny BYOL steps (small ResNet width 4, batch 4, 8x8 images; 100 epochs of 10 steps, each

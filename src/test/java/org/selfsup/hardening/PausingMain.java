@@ -1,7 +1,7 @@
 package org.selfsup.hardening;
 
 import org.selfsup.cli.Main;
-import org.selfsup.train.RunPoints;
+import org.selfsup.train.checkpoint.RunPoints;
 
 /** The CLI with the {@link FaultPoints} hook installed when a pause point is asked for: the children's main class. */
 public final class PausingMain {

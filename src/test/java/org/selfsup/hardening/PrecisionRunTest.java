@@ -14,8 +14,8 @@ import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.selfsup.train.Checkpoint;
-import org.selfsup.train.MetricsLog;
+import org.selfsup.train.checkpoint.Checkpoint;
+import org.selfsup.train.checkpoint.MetricsLog;
 
 /**
  * {@code --precision} end to end through the CLI, on the CPU engine (where bf16 and fp16 autocast work):

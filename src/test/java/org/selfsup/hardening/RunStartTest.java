@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.selfsup.train.RunDir;
+import org.selfsup.train.checkpoint.RunDir;
 
 /**
  * What {@code selfsup train} checks before it prints the configuration or loads data: with {@code --resume}

@@ -11,8 +11,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.selfsup.train.Checkpoint;
-import org.selfsup.train.CheckpointFile;
+import org.selfsup.train.checkpoint.Checkpoint;
+import org.selfsup.train.checkpoint.CheckpointFile;
 
 /**
  * A polite stop (SIGTERM, as {@code kill} or a job scheduler sends; Ctrl-C's SIGINT takes the same shutdown

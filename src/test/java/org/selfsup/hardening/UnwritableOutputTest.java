@@ -17,8 +17,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.selfsup.train.CheckpointFile;
-import org.selfsup.train.CheckpointStore;
+import org.selfsup.train.checkpoint.CheckpointFile;
+import org.selfsup.train.checkpoint.CheckpointStore;
 
 /**
  * Outputs that cannot be written. Tests run as root, for whom permissions do not stop a write, so the

@@ -20,8 +20,8 @@ import org.selfsup.config.TrainConfig;
 import org.selfsup.data.Dataset;
 import org.selfsup.data.ImageStore;
 import org.selfsup.data.Normalization;
-import org.selfsup.data.SyntheticImages;
-import org.selfsup.train.MetricsLog;
+import org.selfsup.data.readers.SyntheticImages;
+import org.selfsup.train.checkpoint.MetricsLog;
 
 /**
  * The baseline presets of issue 15 resolve and train a few tiny steps with their own method, plan,

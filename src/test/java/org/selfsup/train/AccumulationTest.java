@@ -39,6 +39,8 @@ import org.selfsup.model.Networks;
 import org.selfsup.optim.Sgd;
 import org.selfsup.runtime.Precision;
 import org.selfsup.runtime.StepPrecision;
+import org.selfsup.train.checkpoint.MetricsLog;
+import org.selfsup.train.checkpoint.TrainState;
 
 /**
  * Gradient accumulation ({@code accumulate-steps}): N = 2 at batch B trains the same weights as N = 1 at

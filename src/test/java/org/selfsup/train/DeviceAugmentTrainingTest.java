@@ -19,6 +19,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.selfsup.config.TrainConfig;
 import org.selfsup.data.Dataset;
+import org.selfsup.train.checkpoint.MetricsLog;
+import org.selfsup.train.checkpoint.TrainState;
 import org.selfsup.util.UserException;
 
 /** {@code augment-on: device} in the trainer: trains, is deterministic, and refuses plans it cannot make. */

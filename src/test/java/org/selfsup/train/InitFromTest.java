@@ -16,6 +16,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.selfsup.config.TrainConfig;
+import org.selfsup.encoder.TrainedEncoder;
 import org.selfsup.job.Pretraining;
 import org.selfsup.job.RunParts;
 import org.selfsup.model.SslModel;
@@ -62,7 +63,7 @@ class InitFromTest {
         new Pretraining(frozenRun("init", withHeads), new PrintWriter(console)).withDataset(TinyRuns.data(16)).run();
         assertTrue(console.toString().contains("init-from: "), console.toString());
         Path ckpt = tmp.resolve("init/checkpoints/last.ckpt");
-        try (NDManager m = NDManager.newBaseManager(); TrainedEncoder enc = Checkpoint.loadEncoder(ckpt, m, true)) {
+        try (NDManager m = NDManager.newBaseManager(); TrainedEncoder enc = TrainedEncoder.fromCheckpoint(ckpt, m, true)) {
             int compared = 0;
             for (Map.Entry<String, Parameter> e : enc.model().namedParameters().entrySet()) {
                 if (e.getValue().requiresGradient()) { // running statistics move in training mode; weights do not at lr 0
@@ -104,7 +105,7 @@ class InitFromTest {
         new Pretraining(lenient, new PrintWriter(console)).withDataset(TinyRuns.data(16)).run();
         assertTrue(console.toString().contains("heads keep their fresh initialisation"), console.toString());
         try (NDManager m = NDManager.newBaseManager();
-             TrainedEncoder enc = Checkpoint.loadEncoder(tmp.resolve("lenient/checkpoints/last.ckpt"), m, true)) {
+             TrainedEncoder enc = TrainedEncoder.fromCheckpoint(tmp.resolve("lenient/checkpoints/last.ckpt"), m, true)) {
             String conv = "backbone/01Conv2d_weight";
             assertArrayEquals(SOURCE.get(conv), enc.model().namedParameters().get(conv).getArray().toFloatArray());
             String head = "projector/01Linear_weight";

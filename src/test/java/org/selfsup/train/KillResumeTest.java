@@ -18,6 +18,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.selfsup.config.TrainConfig;
 import org.selfsup.data.Dataset;
+import org.selfsup.train.checkpoint.MetricsLog;
+import org.selfsup.train.checkpoint.RunDir;
 
 /**
  * Fault injection: a training process killed with SIGKILL ({@code destroyForcibly}) mid-run, and a crash

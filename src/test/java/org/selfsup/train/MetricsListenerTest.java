@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.selfsup.train.checkpoint.MetricsLog;
 
 /**
  * The epoch line of an epoch resumed mid-way times only the batches run after the resume (the earlier

@@ -25,6 +25,7 @@ import org.selfsup.tensorboard.EventFileReader;
 import org.selfsup.tensorboard.TensorBoardLog;
 import org.selfsup.tensorboard.proto.EventProtos.Event;
 import org.selfsup.tensorboard.proto.EventProtos.Summary;
+import org.selfsup.train.checkpoint.MetricsLog;
 
 /**
  * The online probe and RankMe in a real (tiny) run: pretraining is bit-identical with the probe on or off

@@ -18,6 +18,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.selfsup.train.checkpoint.MetricsLog;
+import org.selfsup.train.checkpoint.RunDir;
 import org.selfsup.util.UserException;
 
 class RunDirTest {

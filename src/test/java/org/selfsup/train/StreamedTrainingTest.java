@@ -18,13 +18,14 @@ import org.selfsup.augment.ops.ResizedCrop;
 import org.selfsup.augment.random.CropBox;
 import org.selfsup.augment.random.RandomResizedCrop;
 import org.selfsup.config.TrainConfig;
-import org.selfsup.job.Pretraining;
 import org.selfsup.data.BadImagePolicy;
 import org.selfsup.data.DataOptions;
 import org.selfsup.data.Dataset;
-import org.selfsup.data.DatasetRegistry;
 import org.selfsup.data.Image;
 import org.selfsup.data.TestPictures;
+import org.selfsup.data.readers.DatasetRegistry;
+import org.selfsup.job.Pretraining;
+import org.selfsup.train.checkpoint.TrainState;
 import org.selfsup.util.UserException;
 
 /** Training on a streamed image folder: resume mid-epoch, bad files during training, crops on the original. */

@@ -9,7 +9,9 @@ import org.selfsup.config.TrainConfig;
 import org.selfsup.data.Dataset;
 import org.selfsup.data.ImageStore;
 import org.selfsup.data.Normalization;
-import org.selfsup.data.SyntheticImages;
+import org.selfsup.data.readers.SyntheticImages;
+import org.selfsup.train.checkpoint.Checkpoint;
+import org.selfsup.train.checkpoint.CheckpointFile;
 
 /** Tiny configurations and data for trainer tests: small ResNet width 8, blocks 1,1,1,1, 16x16, batch 8. */
 final class TinyRuns {

@@ -1,5 +1,6 @@
 package org.selfsup.train;
 
+import org.selfsup.encoder.TrainedEncoder;
 import org.selfsup.job.Pretraining;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -22,6 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.selfsup.config.TrainConfig;
 import org.selfsup.data.Dataset;
 import org.selfsup.runtime.TorchThreads;
+import org.selfsup.train.checkpoint.Checkpoint;
+import org.selfsup.train.checkpoint.MetricsLog;
+import org.selfsup.train.checkpoint.TrainState;
 
 class TrainerTest {
     @BeforeAll
@@ -110,7 +114,7 @@ class TrainerTest {
         assertTrue(console().contains("already complete"));
         // the encoder loads from the file or from the run folder, with the run's configuration
         try (NDManager m = NDManager.newBaseManager();
-             TrainedEncoder enc = Checkpoint.loadEncoder(runs.resolve("b/r"), m)) {
+             TrainedEncoder enc = TrainedEncoder.fromCheckpoint(runs.resolve("b/r"), m)) {
             assertEquals("rsa", enc.config().method);
             assertEquals(3, enc.config().checkpointSteps);
             ai.djl.ndarray.NDArray f = enc.model().features(new ai.djl.training.ParameterStore(m, false),
@@ -121,7 +125,7 @@ class TrainerTest {
         java.nio.file.Files.write(bad, new byte[100]);
         try (NDManager m = NDManager.newBaseManager()) {
             org.selfsup.util.UserException notCkpt = org.junit.jupiter.api.Assertions.assertThrows(
-                    org.selfsup.util.UserException.class, () -> Checkpoint.loadEncoder(bad, m));
+                    org.selfsup.util.UserException.class, () -> TrainedEncoder.fromCheckpoint(bad, m));
             assertTrue(notCkpt.getMessage().contains("not a selfsup checkpoint"), notCkpt.getMessage());
         }
 

@@ -19,7 +19,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.selfsup.config.TrainConfig;
 import org.selfsup.data.Dataset;
+import org.selfsup.encoder.TrainedEncoder;
 import org.selfsup.job.Pretraining;
+import org.selfsup.train.checkpoint.MetricsLog;
 
 /**
  * Training runs with a tiny ViT (depth 2, width 32, 2 heads, 4 px patches, 8x8 views) the way the ViT papers
@@ -113,7 +115,7 @@ class VitTrainingTest {
                 TinyRuns.stateBytes(runs.resolve("b/r/checkpoints/last.ckpt")));
         // the trained encoder loads back with its spec (patch size, heads, pooling) and gives D-wide features
         try (NDManager m = NDManager.newBaseManager();
-             TrainedEncoder enc = Checkpoint.loadEncoder(runs.resolve("b/r"), m)) {
+             TrainedEncoder enc = TrainedEncoder.fromCheckpoint(runs.resolve("b/r"), m)) {
             assertEquals("vit", enc.model().spec().arch());
             assertEquals(4, enc.model().spec().patchSize());
             ai.djl.ndarray.NDArray f = enc.model().features(new ai.djl.training.ParameterStore(m, false),
@@ -129,8 +131,8 @@ class VitTrainingTest {
      */
     @Test
     void vitPresetsTrainAndTheirEncoderGoesThroughEvaluationExportAndImport() throws Exception {
-        org.selfsup.data.ImageStore train = org.selfsup.data.SyntheticImages.generate("synthetic/train", 16, 4, 32, 3, 0);
-        org.selfsup.data.ImageStore test = org.selfsup.data.SyntheticImages.generate("synthetic/test", 16, 4, 32, 3, 1);
+        org.selfsup.data.ImageStore train = org.selfsup.data.readers.SyntheticImages.generate("synthetic/train", 16, 4, 32, 3, 0);
+        org.selfsup.data.ImageStore test = org.selfsup.data.readers.SyntheticImages.generate("synthetic/test", 16, 4, 32, 3, 1);
         Dataset ds = new Dataset("synthetic", train, train, test, org.selfsup.data.Normalization.CIFAR, 32);
         for (String preset : List.of("rsa-cifar10-vit-t4", "byol-cifar10-vit-t4")) {
             TrainConfig c = org.selfsup.config.ConfigResolver.resolve(preset, null,
@@ -150,8 +152,8 @@ class VitTrainingTest {
         }
         Path out = runs.resolve("vit.safetensors");
         try (NDManager m = NDManager.newBaseManager();
-             TrainedEncoder enc = Checkpoint.loadEncoder(runs.resolve("rsa-cifar10-vit-t4"), m)) {
-            org.selfsup.eval.TorchvisionExport.Sidecar sidecar = org.selfsup.eval.TorchvisionExport.export(enc,
+             TrainedEncoder enc = TrainedEncoder.fromCheckpoint(runs.resolve("rsa-cifar10-vit-t4"), m)) {
+            org.selfsup.encoder.TorchvisionExport.Sidecar sidecar = org.selfsup.encoder.TorchvisionExport.export(enc,
                     runs.resolve("rsa-cifar10-vit-t4"), org.selfsup.data.Normalization.CIFAR, out, false);
             assertEquals(4, sidecar.patchSize());
             assertEquals("cls", sidecar.pooling());
@@ -160,7 +162,7 @@ class VitTrainingTest {
             assertEquals(192, sidecar.timm().get("embed_dim"));
             ai.djl.ndarray.NDArray x = m.randomNormal(new ai.djl.ndarray.types.Shape(3, 3, 32, 32));
             float[] before = enc.model().features(new ai.djl.training.ParameterStore(m, false), x, false).toFloatArray();
-            try (TrainedEncoder back = org.selfsup.eval.ImportedEncoder.load(out, null, null, null, true, m, l -> { })) {
+            try (TrainedEncoder back = org.selfsup.encoder.ImportedEncoder.load(out, null, null, null, true, m, l -> { })) {
                 assertEquals(enc.model().spec().withoutPredictor(), back.model().spec());
                 float[] after = back.model().features(new ai.djl.training.ParameterStore(m, false), x, false)
                         .toFloatArray();
@@ -168,9 +170,9 @@ class VitTrainingTest {
             }
             // the DJL model directory export rebuilds the ViT from its spec
             Path dir = runs.resolve("vit-djl");
-            org.selfsup.eval.ExportedEncoder.export(enc, runs.resolve("rsa-cifar10-vit-t4"),
+            org.selfsup.encoder.ExportedEncoder.export(enc, runs.resolve("rsa-cifar10-vit-t4"),
                     org.selfsup.data.Normalization.CIFAR, dir);
-            try (ai.djl.Model model = org.selfsup.eval.ExportedEncoder.load(dir)) {
+            try (ai.djl.Model model = org.selfsup.encoder.ExportedEncoder.load(dir)) {
                 float[] djl = model.getBlock().forward(new ai.djl.training.ParameterStore(m, false),
                         new ai.djl.ndarray.NDList(x), false).singletonOrThrow().toFloatArray();
                 assertArrayEquals(before, djl, 0f);

@@ -10,7 +10,7 @@ import org.selfsup.augment.plans.PlanOptions;
 import org.selfsup.augment.plans.ViewPlans;
 import org.selfsup.data.ImageStore;
 import org.selfsup.data.Normalization;
-import org.selfsup.data.SyntheticImages;
+import org.selfsup.data.readers.SyntheticImages;
 
 /**
  * How far the device path's views are from the PIL-exact CPU path's ({@link BatchAssembler}) for the same

@@ -5,5 +5,7 @@
  * the input is never modified and exactly one output image is allocated. The arithmetic follows
  * Pillow's C code (fixed-point resampling, float blends, box-blur Gaussian approximation, NEAREST
  * affine transforms) so that outputs match the reference bit for bit.
+ *
+ * <p>May import {@code augment} (for {@code ImageOp}) and {@code data}.
  */
 package org.selfsup.augment.ops;

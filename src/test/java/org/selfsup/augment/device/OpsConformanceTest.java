@@ -23,7 +23,7 @@ import org.selfsup.augment.ops.Saturation;
 import org.selfsup.data.Image;
 import org.selfsup.data.ImageStore;
 import org.selfsup.data.Normalization;
-import org.selfsup.data.SyntheticImages;
+import org.selfsup.data.readers.SyntheticImages;
 
 /**
  * Each device op with {@code quantize} against the PIL-exact uint8 op of {@code augment.ops} on the same

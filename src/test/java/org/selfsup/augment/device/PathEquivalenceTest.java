@@ -13,12 +13,12 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.selfsup.augment.BatchAssembler;
 import org.selfsup.augment.ViewBatch;
 import org.selfsup.augment.plans.PlanOptions;
+import org.selfsup.augment.plans.ViewPlans;
 import org.selfsup.augment.random.CropBox;
 import org.selfsup.augment.random.RandomResizedCrop;
-import org.selfsup.augment.plans.ViewPlans;
 import org.selfsup.data.ImageStore;
 import org.selfsup.data.Normalization;
-import org.selfsup.data.SyntheticImages;
+import org.selfsup.data.readers.SyntheticImages;
 
 /**
  * The device path against the PIL-exact CPU path ({@link BatchAssembler}) on the same images, seed and
@@ -61,7 +61,7 @@ class PathEquivalenceTest {
     /** Grey 28x28 sources (the embedded Fashion-MNIST subset), repeated to RGB on both paths. */
     @org.junit.jupiter.api.Test
     void greyFashionMnistImagesGiveTheSameViews() {
-        org.selfsup.data.Dataset fm = org.selfsup.data.DatasetRegistry.load("fashion-mnist", null, null);
+        org.selfsup.data.Dataset fm = org.selfsup.data.readers.DatasetRegistry.load("fashion-mnist", null, null);
         int[] first = DeviceAugmenterTest.range(N);
         compare("rsa", ((org.selfsup.data.ImageStore) fm.pretrain()).subset("fm", first), 28, fm.normalization());
     }

@@ -23,7 +23,7 @@ import org.selfsup.augment.ops.ResizedCrop;
 import org.selfsup.augment.ops.Saturation;
 import org.selfsup.augment.random.RandAugment;
 import org.selfsup.data.Image;
-import org.selfsup.data.SyntheticImages;
+import org.selfsup.data.readers.SyntheticImages;
 
 /**
  * Single-image throughput of the hot PIL-exact operations on a 32x32 RGB image (operations per second,

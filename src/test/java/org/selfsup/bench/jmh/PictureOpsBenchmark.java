@@ -21,7 +21,7 @@ import org.selfsup.augment.ops.ResizedCrop;
 import org.selfsup.augment.ops.Saturation;
 import org.selfsup.augment.ops.Sharpness;
 import org.selfsup.data.Image;
-import org.selfsup.data.PhotoLikePictures;
+import org.selfsup.data.readers.PhotoLikePictures;
 
 /**
  * The hot PIL-exact operations at ImageNet geometry, one thread, microseconds per call: a
