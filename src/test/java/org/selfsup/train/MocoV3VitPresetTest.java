@@ -20,6 +20,8 @@ import org.selfsup.config.ConfigResolver;
 import org.selfsup.config.TrainConfig;
 import org.selfsup.data.Dataset;
 import org.selfsup.job.Pretraining;
+import org.selfsup.train.checkpoint.MetricsLog;
+import org.selfsup.encoder.TrainedEncoder;
 import org.selfsup.model.ModelSpec;
 import org.selfsup.model.PositionEmbeddings;
 
@@ -54,7 +56,7 @@ class MocoV3VitPresetTest {
                 .filter(n -> n.get("type").asText().equals("step")).toList();
         assertEquals(2, steps.size());
         assertTrue(steps.stream().allMatch(n -> Double.isFinite(n.get("loss").asDouble())), steps.toString());
-        try (NDManager m = NDManager.newBaseManager(); TrainedEncoder enc = Checkpoint.loadEncoder(runs.resolve("moco"), m)) {
+        try (NDManager m = NDManager.newBaseManager(); TrainedEncoder enc = TrainedEncoder.fromCheckpoint(runs.resolve("moco"), m)) {
             ModelSpec spec = enc.model().spec();
             assertEquals(List.of("mocov3", "sincos", true, 2), List.of(spec.vitInitName(), spec.posEmbedName(),
                     spec.frozenPatchEmbed(), spec.heads()));

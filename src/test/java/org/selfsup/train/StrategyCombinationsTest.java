@@ -20,6 +20,7 @@ import org.selfsup.job.Pretraining;
 import org.selfsup.method.HeavyStrategies;
 import org.selfsup.method.HeavyStrategy;
 import org.selfsup.method.MethodRegistry;
+import org.selfsup.train.checkpoint.MetricsLog;
 
 /**
  * Every base method with every heavy-augmentation strategy trains through the real loop on synthetic data (its
