@@ -1,5 +1,6 @@
 package org.selfsup.cli;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -18,6 +19,7 @@ import org.selfsup.eval.Knn;
 import org.selfsup.eval.ShiftAnalysis;
 import org.selfsup.eval.TestTransform;
 import org.selfsup.report.ShiftReport;
+import org.selfsup.runtime.TorchThreads;
 import org.selfsup.util.UserException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -69,10 +71,21 @@ public final class AnalyzeShiftCommand implements Callable<Integer> {
             description = "Images per forward pass (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
+    @Option(names = "--workers", defaultValue = "0",
+            description = "Threads embedding batches and probes concurrently, each holding one batch; 0 = one per "
+                    + "PyTorch intra-op thread (up to 8) on the CPU, 1 on a GPU (default: ${DEFAULT-VALUE}).")
+    int workers;
+
+    /** Workers when {@code --workers 0}. */
+    static final int MAX_AUTO_WORKERS = 8;
+
     @Override
     public Integer call() throws IOException {
         if (images < 0 || bankImages < 0) {
             throw new UserException("--images and --bank-images: must be at least 0");
+        }
+        if (workers < 0) {
+            throw new UserException("--workers: must be at least 0");
         }
         if (k <= 0 || !(t > 0) || batchSize <= 0) {
             throw new UserException("--k, --t and --batch-size: must be positive");
@@ -98,7 +111,7 @@ public final class AnalyzeShiftCommand implements Callable<Integer> {
                     ShiftAnalysis.sample(ds.train().size(), bankImages, seed + 1));
             ShiftAnalysis.Result r = ShiftAnalysis.run(manager, Encoders.backbone(enc.model(), manager), bank, test,
                     transform, ShiftAnalysis.standardProbes(size, magnitudes), seed, new Knn(k, t, 1024, 16384),
-                    batchSize);
+                    batchSize, workers > 0 ? workers : autoWorkers(manager.getDevice()));
             Map<String, Object> settings = new LinkedHashMap<>();
             settings.put("encoder", data.encoder.checkpoint != null ? String.valueOf(data.encoder.checkpoint)
                     : String.valueOf(data.encoder.weights));
@@ -120,5 +133,13 @@ public final class AnalyzeShiftCommand implements Callable<Integer> {
             o.flush();
         }
         return 0;
+    }
+
+    /**
+     * On the CPU one worker per intra-op thread in effect (at most {@value #MAX_AUTO_WORKERS}), each then
+     * running its forward passes single-threaded; on a GPU one (the device is shared anyway).
+     */
+    static int autoWorkers(Device device) {
+        return device.isGpu() ? 1 : Math.max(1, Math.min(MAX_AUTO_WORKERS, TorchThreads.current()));
     }
 }

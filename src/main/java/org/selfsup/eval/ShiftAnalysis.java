@@ -1,13 +1,21 @@
 package org.selfsup.eval;
 
 import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.jni.JniUtils;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
 import org.selfsup.augment.RandomTransform;
 import org.selfsup.augment.ops.GaussianBlur;
 import org.selfsup.augment.ops.Grayscale;
@@ -18,6 +26,8 @@ import org.selfsup.augment.random.RandAugmentOp;
 import org.selfsup.augment.random.RandomResizedCrop;
 import org.selfsup.data.Image;
 import org.selfsup.data.ImageSet;
+import org.selfsup.data.Normalization;
+import org.selfsup.runtime.TorchThreads;
 import org.selfsup.util.Seeds;
 
 /**
@@ -160,49 +170,228 @@ public final class ShiftAnalysis {
         return s / 2;
     }
 
+    /** {@link #run(NDManager, FeatureEncoder, ImageSet, ImageSet, TestTransform, List, long, Knn, int, int)} on the calling thread. */
+    public static Result run(NDManager manager, FeatureEncoder encoder, ImageSet bank, ImageSet test,
+                             TestTransform transform, List<Probe> probes, long seed, Knn knn, int batchSize) {
+        return run(manager, encoder, bank, test, transform, probes, seed, knn, batchSize, 1);
+    }
+
     /**
      * Runs every probe.
+     *
+     * <p>The bank and the clean test images are embedded once; a probe's batches that leave every image
+     * unchanged (the identity, Solarize at threshold 256, colour ops on grey images, ...) reuse the clean
+     * features instead of a forward pass, and a probe that changes no image at all reuses the clean kNN
+     * top-1. Batches are the same ({@code batchSize} consecutive images) whatever {@code workers}, so the
+     * numbers do not depend on it.
+     *
+     * <p>With {@code workers > 1}, the bank's batches and then the probes (augmentation, forward passes,
+     * kNN) run on that many threads, each with {@code 1/workers} of PyTorch's intra-op threads for the
+     * duration (restored afterwards): on the CPU, several single-threaded forward passes keep the cores
+     * busier than one two-threaded one, whose OpenMP threads wait for each other on every small operation
+     * (badly so on a shared machine). Each worker holds one batch at a time.
      *
      * @param encoder   the frozen encoder
      * @param bank      the labelled train split (memory bank, unaugmented)
      * @param test      the labelled test split, already subsampled
      * @param transform the test transform (geometry before the augmentation; normalisation after)
+     * @param workers   threads running batches and probes concurrently, at least 1
      */
     public static Result run(NDManager manager, FeatureEncoder encoder, ImageSet bank, ImageSet test,
-                             TestTransform transform, List<Probe> probes, long seed, Knn knn, int batchSize) {
+                             TestTransform transform, List<Probe> probes, long seed, Knn knn, int batchSize,
+                             int workers) {
         if (bank.numClasses() == 0 || test.numClasses() == 0) {
             throw new IllegalArgumentException("the shift analysis needs labelled splits: " + bank.name() + ", "
                     + test.name());
         }
+        if (workers < 1) {
+            throw new IllegalArgumentException("workers must be at least 1: " + workers);
+        }
         FeatureExtractor fx = new FeatureExtractor(encoder, batchSize);
-        try (NDManager sub = manager.newSubManager()) {
-            FeatureMatrix bankF = fx.extract(sub, bank, transform, true);
+        Normalization norm = transform.normalization();
+        try (NDManager sub = manager.newSubManager(); Workers pool = new Workers(workers)) {
+            FeatureMatrix bankF = embed(sub, fx, pool, bank.size(), batchSize, i -> transform.apply(bank.rgb(i)), norm);
             Image[] clean = new Image[test.size()];
             for (int i = 0; i < clean.length; i++) {
                 clean[i] = transform.apply(test.rgb(i));
             }
-            FeatureMatrix cleanF = fx.extract(sub, clean.length, i -> clean[i], transform.normalization(), true);
+            FeatureMatrix cleanF = embed(sub, fx, pool, clean.length, batchSize, i -> clean[i], norm);
             double cleanTop1 = knn.evaluate(sub, bankF, bank.labels(), cleanF, test.labels(), bank.numClasses()).top1();
-            List<Row> rows = new ArrayList<>();
+            List<Callable<Row>> tasks = new ArrayList<>();
             for (Probe p : probes) {
-                long key = p.key().hashCode();
-                FeatureMatrix aug = fx.extract(sub, clean.length, i -> {
-                    SplittableRandom rng = Seeds.stream(seed, Seeds.AUGMENT, key, i);
-                    return p.transform().apply(clean[i], rng).toRgb();
-                }, transform.normalization(), true);
-                double[] d = new double[clean.length];
-                for (int i = 0; i < d.length; i++) {
-                    d[i] = oneMinusCosine(aug.row(i), cleanF.row(i));
-                }
-                double mean = Arrays.stream(d).average().orElse(0);
-                double var = Arrays.stream(d).map(x -> (x - mean) * (x - mean)).average().orElse(0);
-                double top1 = knn.evaluate(sub, bankF, bank.labels(), aug, test.labels(), bank.numClasses()).top1();
-                rows.add(new Row(p.family(), p.op(), p.parameter(), p.strength(), mean, Math.sqrt(var), top1,
-                        cleanTop1 - top1));
+                tasks.add(() -> probe(sub, fx, p, clean, cleanF, cleanTop1, bankF, bank, test, norm, seed, knn,
+                        batchSize));
             }
+            List<Row> rows = pool.all(tasks);
             List<Row> ranked = new ArrayList<>(rows);
             ranked.sort(Comparator.comparingDouble(Row::shift).reversed()); // stable: ties keep probe order
             return new Result(test.size(), bank.size(), cleanTop1, List.copyOf(ranked));
+        }
+    }
+
+    /** One probe's row: its augmented test images embedded batch by batch, shift and kNN top-1. */
+    private static Row probe(NDManager manager, FeatureExtractor fx, Probe p, Image[] clean, FeatureMatrix cleanF,
+                             double cleanTop1, FeatureMatrix bankF, ImageSet bank, ImageSet test, Normalization norm,
+                             long seed, Knn knn, int batchSize) {
+        long key = p.key().hashCode();
+        FeatureMatrix aug = new FeatureMatrix(cleanF.dim());
+        boolean changedAny = false;
+        List<Image> batch = new ArrayList<>(batchSize);
+        for (int start = 0; start < clean.length; start += batchSize) {
+            int end = Math.min(clean.length, start + batchSize);
+            batch.clear();
+            boolean changed = false;
+            for (int i = start; i < end; i++) {
+                Image a = p.transform().apply(clean[i], Seeds.stream(seed, Seeds.AUGMENT, key, i)).toRgb();
+                changed |= !a.equals(clean[i]);
+                batch.add(a);
+            }
+            if (changed) {
+                aug.append(forward(manager, fx, batch, norm));
+                changedAny = true;
+            } else {
+                // the same images in the same batch as the clean pass: its features, bit for bit
+                aug.append(cleanF.rows(start, end));
+            }
+        }
+        double[] d = new double[clean.length];
+        for (int i = 0; i < d.length; i++) {
+            d[i] = oneMinusCosine(aug.row(i), cleanF.row(i));
+        }
+        double mean = Arrays.stream(d).average().orElse(0);
+        double var = Arrays.stream(d).map(x -> (x - mean) * (x - mean)).average().orElse(0);
+        double top1 = changedAny
+                ? knn.evaluate(manager, bankF, bank.labels(), aug, test.labels(), bank.numClasses()).top1()
+                : cleanTop1;
+        return new Row(p.family(), p.op(), p.parameter(), p.strength(), mean, Math.sqrt(var), top1, cleanTop1 - top1);
+    }
+
+    /**
+     * Features of {@code count} images in batches of {@code batchSize}, in index order; the first batch
+     * runs on the calling thread (it also sets up the encoder's parameter store before threads share it),
+     * the others on the workers.
+     */
+    private static FeatureMatrix embed(NDManager manager, FeatureExtractor fx, Workers pool, int count,
+                                       int batchSize, IntFunction<Image> image, Normalization norm) {
+        if (count == 0) {
+            throw new IllegalArgumentException("no images to extract features from");
+        }
+        List<Callable<float[]>> tasks = new ArrayList<>();
+        for (int start = 0; start < count; start += batchSize) {
+            int from = start;
+            int to = Math.min(count, start + batchSize);
+            tasks.add(() -> {
+                List<Image> batch = new ArrayList<>(to - from);
+                for (int i = from; i < to; i++) {
+                    batch.add(image.apply(i));
+                }
+                return forward(manager, fx, batch, norm);
+            });
+        }
+        List<float[]> blocks = new ArrayList<>();
+        try {
+            blocks.add(tasks.get(0).call());
+        } catch (Exception e) {
+            throw Workers.unchecked(e);
+        }
+        blocks.addAll(pool.all(tasks.subList(1, tasks.size())));
+        FeatureMatrix out = new FeatureMatrix(blocks.get(0).length / Math.min(count, batchSize));
+        blocks.forEach(out::append);
+        return out;
+    }
+
+    /** L2-normalised features of one batch, on the host; the batch's arrays are closed with its sub-manager. */
+    private static float[] forward(NDManager manager, FeatureExtractor fx, List<Image> batch, Normalization norm) {
+        try (NDManager b = manager.newSubManager()) {
+            return fx.encodeBatch(b, batch, norm, true).toFloatArray();
+        }
+    }
+
+    /**
+     * The threads of {@link #run}: none for one worker (tasks run on the caller, in order); otherwise a
+     * fixed pool of daemon threads, each with autograd off (PyTorch's grad mode is per thread) and PyTorch's
+     * intra-op threads divided among them while the pool is open.
+     */
+    private static final class Workers implements AutoCloseable {
+        private static final AtomicInteger IDS = new AtomicInteger();
+        private final ExecutorService pool;
+        private final int torchThreadsBefore;
+
+        Workers(int n) {
+            if (n == 1) {
+                pool = null;
+                torchThreadsBefore = 0;
+                return;
+            }
+            torchThreadsBefore = TorchThreads.current();
+            // the new threads take the global count on their first parallel operation
+            JniUtils.setNumThreads(Math.max(1, torchThreadsBefore / n));
+            int id = IDS.incrementAndGet();
+            AtomicInteger k = new AtomicInteger();
+            pool = Executors.newFixedThreadPool(n, r -> {
+                Thread t = new Thread(() -> {
+                    JniUtils.setGradMode(false);
+                    r.run();
+                }, "shift-" + id + "-" + k.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+            });
+        }
+
+        /** Runs {@code tasks}, results in task order; the first failure is rethrown. */
+        <T> List<T> all(List<Callable<T>> tasks) {
+            List<T> out = new ArrayList<>(tasks.size());
+            try {
+                if (pool == null) {
+                    for (Callable<T> t : tasks) {
+                        out.add(t.call());
+                    }
+                    return out;
+                }
+                List<Future<T>> futures = new ArrayList<>();
+                for (Callable<T> t : tasks) {
+                    futures.add(pool.submit(t));
+                }
+                try {
+                    for (Future<T> f : futures) {
+                        out.add(f.get());
+                    }
+                } finally {
+                    futures.forEach(f -> f.cancel(true));
+                }
+                return out;
+            } catch (ExecutionException e) {
+                throw unchecked(e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            } catch (Exception e) {
+                throw unchecked(e);
+            }
+        }
+
+        static RuntimeException unchecked(Throwable e) {
+            if (e instanceof RuntimeException r) {
+                return r;
+            }
+            if (e instanceof Error err) {
+                throw err;
+            }
+            return new IllegalStateException(e);
+        }
+
+        @Override
+        public void close() {
+            if (pool == null) {
+                return;
+            }
+            pool.shutdownNow();
+            try {
+                pool.awaitTermination(1, TimeUnit.MINUTES);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            JniUtils.setNumThreads(torchThreadsBefore);
         }
     }
 }

@@ -34,13 +34,13 @@ class AnalyzeShiftCommandTest {
         CliRun a = CliRun.execute(concat(args, "--out", tmp.resolve("a").toString()));
         assertEquals(0, a.code(), a.out() + a.err());
         assertTrue(a.out().contains("largest shifts:"), a.out());
-        CliRun b = CliRun.execute(concat(args, "--out", tmp.resolve("b").toString()));
+        CliRun b = CliRun.execute(concat(args, "--out", tmp.resolve("b").toString(), "--workers", "2"));
         assertEquals(0, b.code(), b.err());
         for (String f : new String[] {"shift.json", "shift.csv", "index.html"}) {
             assertTrue(Files.size(tmp.resolve("a").resolve(f)) > 0, f);
         }
         assertEquals(Files.readString(tmp.resolve("a/shift.csv")), Files.readString(tmp.resolve("b/shift.csv")),
-                "two runs, identical numbers");
+                "two runs (one and two workers), identical numbers");
         JsonNode json = new ObjectMapper().readTree(tmp.resolve("a/shift.json").toFile());
         assertEquals(32, json.get("images").asInt());
         assertEquals(128, json.get("bank").asInt());

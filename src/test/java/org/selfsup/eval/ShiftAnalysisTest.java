@@ -25,6 +25,10 @@ class ShiftAnalysisTest {
     }
 
     private static ShiftAnalysis.Result analyse(List<ShiftAnalysis.Probe> probes, long seed) {
+        return analyse(probes, seed, 1);
+    }
+
+    private static ShiftAnalysis.Result analyse(List<ShiftAnalysis.Probe> probes, long seed, int workers) {
         ImageStore train = SyntheticImages.generate("synthetic/train", 64, 4, 16, 3, 0);
         ImageStore test = SyntheticImages.generate("synthetic/test", 40, 4, 16, 3, 1);
         ModelSpec spec = MethodRegistry.modelSpec("vicreg", "small", 4, List.of(1, 1, 1, 1), null);
@@ -32,7 +36,7 @@ class ShiftAnalysisTest {
              SslModel model = SslModel.create(spec.withoutPredictor(), false, false, m, 16, 5)) {
             return ShiftAnalysis.run(m, Encoders.backbone(model, m), train,
                     test.subset("sample", ShiftAnalysis.sample(test.size(), 24, seed)),
-                    TestTransform.plain(Normalization.CIFAR), probes, seed, new Knn(10, 0.1, 1024, 16384), 16);
+                    TestTransform.plain(Normalization.CIFAR), probes, seed, new Knn(10, 0.1, 1024, 16384), 16, workers);
         }
     }
 
@@ -65,6 +69,22 @@ class ShiftAnalysisTest {
         // the random probes depend on the seed
         ShiftAnalysis.Result c = analyse(probes, 4);
         assertTrue(!a.rows().equals(c.rows()));
+    }
+
+    @Test
+    void workersChangeNothingAndTheThreadCountIsRestored() {
+        List<ShiftAnalysis.Probe> probes = ShiftAnalysis.standardProbes(16, List.of(9, 30));
+        int threads = org.selfsup.runtime.TorchThreads.current();
+        ShiftAnalysis.Result one = analyse(probes, 3, 1);
+        ShiftAnalysis.Result three = analyse(probes, 3, 3);
+        assertEquals(one, three, "batches, bank and probes on three threads: the same numbers");
+        assertEquals(threads, org.selfsup.runtime.TorchThreads.current(), "intra-op threads restored");
+        // probes that change no image reuse the clean features and kNN top-1: exactly the clean numbers
+        for (ShiftAnalysis.Row r : three.rows()) {
+            if (r.shift() == 0.0) {
+                assertEquals(three.cleanTop1(), r.knnTop1(), r.op() + " " + r.parameter());
+            }
+        }
     }
 
     @Test
