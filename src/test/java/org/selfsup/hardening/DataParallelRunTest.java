@@ -93,6 +93,32 @@ class DataParallelRunTest {
                 "resumed 2-rank run differs from the uninterrupted one");
     }
 
+    /**
+     * Gradient accumulation over real ranks: 2 ranks x 4 images, 2 batches per optimiser step (effective batch
+     * 16), 32 images for 2 epochs = 4 optimiser steps, each logged once by rank 0, every loss finite.
+     */
+    @Test
+    void accumulationOverTwoRanksStepsOncePerEffectiveBatch(@TempDir Path dir) throws Exception {
+        Path data = ChildRuns.writeData(dir.resolve("data"));
+        List<String> args = ChildRuns.trainArgs(dir.resolve("runs"), "acc", data, 2);
+        args.addAll(List.of("--accumulate-steps", "2"));
+        Path log = dir.resolve("acc.log");
+        List<String> cmd = mpirunHead();
+        cmd.addAll(List.of("-np", "2"));
+        cmd.addAll(rank(args, List.of()));
+        assertEquals(0, run(cmd, log, 300), Files.readString(log));
+        Path runDir = dir.resolve("runs/acc");
+        assertEquals(4, stepLines(runDir), "one line per optimiser step: " + Files.readString(log));
+        for (String line : Files.readAllLines(runDir.resolve("metrics.jsonl"))) {
+            if (line.contains("\"type\":\"step\"")) {
+                double loss = new com.fasterxml.jackson.databind.ObjectMapper().readTree(line).get("loss").asDouble();
+                assertTrue(Double.isFinite(loss), line);
+            }
+        }
+        String out = Files.readString(log);
+        assertTrue(out.contains("data parallel: 2 ranks over MPI, 4 images per rank and step (global batch 8)"), out);
+    }
+
     @Test
     void aHungRankStopsTheOthersAfterTheTimeout(@TempDir Path dir) throws Exception {
         Path data = ChildRuns.writeData(dir.resolve("data"));
