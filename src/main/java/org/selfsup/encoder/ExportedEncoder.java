@@ -78,7 +78,7 @@ public final class ExportedEncoder {
      */
     public static Info export(TrainedEncoder enc, Path checkpoint, Normalization norm, Path outDir) {
         Info info = new Info(EvalData.inputSize(enc.config()), enc.model().spec().featureDim(), norm.mean(),
-                norm.std(), enc.config().method, enc.config().dataset, checkpoint.toString());
+                norm.std(), enc.config().methodDefinition().name(), enc.config().dataset, checkpoint.toString());
         try {
             Path abs = outDir.toAbsolutePath();
             Files.createDirectories(abs.getParent());

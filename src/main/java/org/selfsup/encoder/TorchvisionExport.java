@@ -173,7 +173,8 @@ public final class TorchvisionExport {
         }
         Sidecar sidecar = new Sidecar(spec.arch(), torchvisionArch(spec),
                 spec.vit() ? null : spec.cifarStem() ? "cifar" : "imagenet", inputSize, spec.featureDim(),
-                norm.mean(), norm.std(), enc.config().method, enc.config().dataset, checkpoint.toString(), heads, spec,
+                norm.mean(), norm.std(), enc.config().methodDefinition().name(), enc.config().dataset,
+                checkpoint.toString(), heads, spec,
                 spec.vit() ? spec.patchSize() : null, spec.vit() ? spec.pooling() : null,
                 spec.vit() ? timmArguments(spec, inputSize) : null);
         Map<String, Tensor> tensors = WeightExport.stateDict(model, includeHeads, 0);
