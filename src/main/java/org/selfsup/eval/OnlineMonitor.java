@@ -59,6 +59,7 @@ public final class OnlineMonitor implements TrainingListener {
     private final int checkpointSteps;
     private final Path mapFile;
     private final long seed;
+    private final java.util.function.Consumer<String> notices;
     private final NDManager manager;
     private final FeatureEncoder encoder;
     private final OnlineProbe probe;
@@ -77,10 +78,12 @@ public final class OnlineMonitor implements TrainingListener {
      * @param checkpointSteps mid-epoch checkpoints every this many steps (0 = off), as the checkpoint listener's
      * @param mapFile         where the embedding map of the final epoch goes ({@link EmbeddingMap}), or null for none
      * @param seed            the run seed (the map's)
+     * @param notices         where warnings go (the run's console)
      */
     public OnlineMonitor(SslModel model, Precision precision, ImageSet test, TestTransform transform, int every,
                          int epochs, BatchLabels labels, Path checkpoints, int checkpointSteps, Path mapFile,
-                         long seed) {
+                         long seed, java.util.function.Consumer<String> notices) {
+        this.notices = notices;
         this.mapFile = test == null ? null : mapFile;
         this.seed = seed;
         this.model = model;
@@ -254,7 +257,7 @@ public final class OnlineMonitor implements TrainingListener {
             for (float v : features.row(r)) {
                 if (!Float.isFinite(v)) {
                     // a diverged encoder: the divergence check reports it; the map is skipped, the run goes on
-                    System.err.println("warning: no embedding map at epoch " + (epoch + 1) + ": the test features "
+                    notices.accept("warning: no embedding map at epoch " + (epoch + 1) + ": the test features "
                             + "hold non-finite values");
                     return;
                 }

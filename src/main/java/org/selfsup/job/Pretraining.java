@@ -349,7 +349,7 @@ public final class Pretraining {
         return new OnlineMonitor(parts.model(), precision, evaluates ? ds.test() : null,
                 evaluates ? KnnMonitor.transform(config, ds) : null, config.knnEvery, config.epochs,
                 labels, config.runDirPath().resolve("checkpoints"), config.checkpointSteps,
-                config.embeddingMap ? config.runDirPath().resolve(EmbeddingMap.FILE) : null, config.seed);
+                config.embeddingMap ? config.runDirPath().resolve(EmbeddingMap.FILE) : null, config.seed, this::say);
     }
 
     /**
