@@ -81,16 +81,17 @@ public final class ConfigResolver {
     /**
      * A preset's plan goes with the preset's method: when the config file or the flags choose another method or
      * heavy-augmentation strategy and neither gives a plan, the method's own default plan applies
-     * ({@link TrainConfig#effectivePlan}), not the preset's (demo's {@code rsa} with {@code --method byol}). A plan given in the file or on the command
-     * line is kept, and a mismatch with the method is still refused by validation.
+     * ({@link TrainConfig#effectivePlan}), not the preset's (demo's {@code rsa} with {@code --method byol}). A
+     * plan given in the file or on the command line is kept, and a mismatch with the method is still refused by
+     * validation.
      */
     private static void dropPresetPlanForAnotherMethod(TrainConfig c, ConfigLayer preset, ConfigLayer file,
                                                        ConfigLayer flags) {
         boolean planGiven = (file != null && file.has("plan")) || (flags != null && flags.has("plan"));
-        boolean methodGiven = (file != null && file.has("method")) || (flags != null && flags.has("method"))
-                || (file != null && file.has("heavy")) || (flags != null && flags.has("heavy"));
+        boolean methodOrStrategyGiven = (file != null && (file.has("method") || file.has("heavy")))
+                || (flags != null && (flags.has("method") || flags.has("heavy")));
         String presetHeavy = preset.has("heavy") ? preset.text("heavy") : "none";
-        if (methodGiven && !planGiven && preset.has("plan") && preset.has("method")
+        if (methodOrStrategyGiven && !planGiven && preset.has("plan") && preset.has("method")
                 && !(preset.text("method").equals(c.method) && presetHeavy.equals(c.heavy))) {
             c.plan = "";
         }

@@ -3,6 +3,8 @@ package org.selfsup.config;
 import java.util.List;
 import java.util.regex.Pattern;
 import org.selfsup.augment.plans.ViewPlans;
+import org.selfsup.data.stream.PreresizedStore;
+import org.selfsup.method.MethodDefinition;
 import org.selfsup.method.MethodOption;
 import org.selfsup.method.MethodRegistry;
 import org.selfsup.util.Names;
@@ -84,10 +86,10 @@ public final class ConfigValidator {
     private static void checkRanges(TrainConfig c) {
         atLeast("image-size", c.imageSize, 0);
         atMost("image-size", c.imageSize, MAX_IMAGE_SIZE);
-        if (c.preresizeMaxSide != 0 && (c.preresizeMaxSide < org.selfsup.data.stream.PreresizedStore.MIN_SIDE
-                || c.preresizeMaxSide > org.selfsup.data.stream.PreresizedStore.MAX_SIDE)) {
-            throw new ConfigValueException("must be 0 (off) or between " + org.selfsup.data.stream.PreresizedStore.MIN_SIDE
-                    + " and " + org.selfsup.data.stream.PreresizedStore.MAX_SIDE + " pixels (got " + c.preresizeMaxSide + ")",
+        if (c.preresizeMaxSide != 0 && (c.preresizeMaxSide < PreresizedStore.MIN_SIDE
+                || c.preresizeMaxSide > PreresizedStore.MAX_SIDE)) {
+            throw new ConfigValueException("must be 0 (off) or between " + PreresizedStore.MIN_SIDE
+                    + " and " + PreresizedStore.MAX_SIDE + " pixels (got " + c.preresizeMaxSide + ")",
                     "preresize-max-side");
         }
         unitInterval("crop-scale-min", c.cropScaleMin, false);
@@ -165,8 +167,8 @@ public final class ConfigValidator {
             throw new ConfigValueException("crop-scale-min " + c.cropScaleMin + " is greater than crop-scale-max "
                     + c.cropScaleMax, "crop-scale-min", "crop-scale-max");
         }
-        String views = ViewPlans.viewMismatch(c.effectivePlan(), c.methodDefinition().name(),
-                c.methodDefinition().views());
+        MethodDefinition method = c.methodDefinition();
+        String views = ViewPlans.viewMismatch(c.effectivePlan(), method.name(), method.views());
         if (views != null) {
             throw new ConfigValueException(views, "plan", "method");
         }
