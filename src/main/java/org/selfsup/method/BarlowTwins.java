@@ -1,7 +1,7 @@
 package org.selfsup.method;
 
 import ai.djl.ndarray.NDArray;
-import java.util.Map;
+import java.util.List;
 import org.selfsup.model.Networks;
 
 /**
@@ -17,7 +17,7 @@ import org.selfsup.model.Networks;
  * 0.0051). Projector: 3 layers of 8192, {@code Linear(no bias)+BN+ReLU} twice then {@code Linear(no bias)}.
  * The paper trains with LARS (set {@code optimizer lars} in the preset); the loss does not depend on it.
  */
-public final class BarlowTwins implements PairwiseObjective {
+public final class BarlowTwins extends WeightedTermsObjective {
     /** Barlow Twins: views v1, v2 of the byol plan (the paper uses BYOL's augmentations), no target. */
     public static final MethodDefinition DEFINITION = MethodDefinition.named("barlow-twins")
             .summary("Barlow Twins: cross-correlation of the two views' standardised projections towards identity")
@@ -26,6 +26,8 @@ public final class BarlowTwins implements PairwiseObjective {
             .option(MethodOption.positive("barlow-lambda", 5e-3, "Barlow Twins off-diagonal weight lambda "
                     + "(5e-3 in the paper)."))
             .loss(o -> new BarlowTwins(o.get("barlow-lambda")));
+
+    private static final List<String> TERMS = List.of("loss_on_diag", "loss_off_diag");
 
     /** BatchNorm1d's epsilon, used by the per-dimension standardisation. */
     public static final float BN_EPS = 1e-5f;
@@ -45,24 +47,13 @@ public final class BarlowTwins implements PairwiseObjective {
     }
 
     @Override
-    public LossOutput loss(Networks nets, Map<String, NDArray> views, StepContext step) {
-        NDArray z1 = nets.project(Views.get(views, "v1", name()));
-        NDArray z2 = nets.project(Views.get(views, "v2", name()));
-        NDArray[] t = terms(nets, z1, z2);
-        return LossOutput.of(weighted(nets, t)).term("loss_on_diag", t[0].stopGradient()).term("loss_off_diag", t[1].stopGradient())
-                .collapseStd(z1).build();
+    NDArray[] unweightedTerms(Networks nets, NDArray za, NDArray zb) {
+        return terms(nets, za, zb);
     }
 
-    /** No predictor: the projection is compared. */
     @Override
-    public NDArray output(Networks nets, NDArray projection) {
-        return projection;
-    }
-
-    /** The Barlow Twins loss of the two views' projections, gradients into both. */
-    @Override
-    public NDArray symmetric(Networks nets, Branch a, Branch b) {
-        return weighted(nets, terms(nets, a.projection(), b.projection()));
+    List<String> termNames() {
+        return TERMS;
     }
 
     /**
@@ -75,7 +66,8 @@ public final class BarlowTwins implements PairwiseObjective {
     }
 
     /** {@code t[0] + lambda t[1]}. */
-    private NDArray weighted(Networks nets, NDArray[] t) {
+    @Override
+    NDArray weighted(Networks nets, NDArray[] t) {
         return t[0].add(t[1].mul(nets.constant((float) lambda, t[1])));
     }
 

@@ -2,7 +2,7 @@ package org.selfsup.method;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Activation;
-import java.util.Map;
+import java.util.List;
 import org.selfsup.model.Networks;
 
 /**
@@ -20,7 +20,7 @@ import org.selfsup.model.Networks;
  * (docs/methods.md, VICReg). Expander: 3 layers of 8192, {@code Linear+BN+ReLU, Linear+BN+ReLU,
  * Linear(no bias)}, as the released {@code Projector}.
  */
-public final class VicReg implements PairwiseObjective {
+public final class VicReg extends WeightedTermsObjective {
     /** VICReg: views v1, v2 of the byol plan (the paper's views are BYOL's), no target. */
     public static final MethodDefinition DEFINITION = MethodDefinition.named("vicreg")
             .summary("VICReg: invariance + variance + covariance regularisation of the two views' embeddings")
@@ -32,6 +32,8 @@ public final class VicReg implements PairwiseObjective {
                     + "(25 in the paper)."))
             .option(MethodOption.positive("vicreg-covariance", 1, "VICReg covariance weight nu (1 in the paper)."))
             .loss(o -> new VicReg(o.get("vicreg-invariance"), o.get("vicreg-variance"), o.get("vicreg-covariance")));
+
+    private static final List<String> TERMS = List.of("loss_inv", "loss_var", "loss_cov");
 
     /** Epsilon under the square root of the variance term (the paper's 1e-4). */
     public static final float STD_EPS = 1e-4f;
@@ -55,24 +57,13 @@ public final class VicReg implements PairwiseObjective {
     }
 
     @Override
-    public LossOutput loss(Networks nets, Map<String, NDArray> views, StepContext step) {
-        NDArray z1 = nets.project(Views.get(views, "v1", name()));
-        NDArray z2 = nets.project(Views.get(views, "v2", name()));
-        NDArray[] t = terms(nets, z1, z2);
-        return LossOutput.of(weighted(nets, t)).term("loss_inv", t[0].stopGradient())
-                .term("loss_var", t[1].stopGradient()).term("loss_cov", t[2].stopGradient()).collapseStd(z1).build();
+    NDArray[] unweightedTerms(Networks nets, NDArray za, NDArray zb) {
+        return terms(nets, za, zb);
     }
 
-    /** No predictor: the expander output is compared. */
     @Override
-    public NDArray output(Networks nets, NDArray projection) {
-        return projection;
-    }
-
-    /** The VICReg loss of the two views' embeddings, gradients into both. */
-    @Override
-    public NDArray symmetric(Networks nets, Branch a, Branch b) {
-        return weighted(nets, terms(nets, a.projection(), b.projection()));
+    List<String> termNames() {
+        return TERMS;
     }
 
     /**
@@ -89,7 +80,8 @@ public final class VicReg implements PairwiseObjective {
     }
 
     /** {@code lambda t[0] + mu t[1] + nu t[2]}. */
-    private NDArray weighted(Networks nets, NDArray[] t) {
+    @Override
+    NDArray weighted(Networks nets, NDArray[] t) {
         return t[0].mul(nets.constant((float) invariance, t[0]))
                 .add(t[1].mul(nets.constant((float) variance, t[1])))
                 .add(t[2].mul(nets.constant((float) covariance, t[2])));
