@@ -1,7 +1,6 @@
 package org.selfsup.eval;
 
 import ai.djl.ndarray.NDManager;
-import ai.djl.pytorch.jni.JniUtils;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -325,12 +324,12 @@ public final class ShiftAnalysis {
             }
             torchThreadsBefore = TorchThreads.current();
             // the new threads take the global count on their first parallel operation
-            JniUtils.setNumThreads(Math.max(1, torchThreadsBefore / n));
+            TorchThreads.apply(Math.max(1, torchThreadsBefore / n), "workers");
             int id = IDS.incrementAndGet();
             AtomicInteger k = new AtomicInteger();
             pool = Executors.newFixedThreadPool(n, r -> {
                 Thread t = new Thread(() -> {
-                    JniUtils.setGradMode(false);
+                    TorchThreads.inferenceOnly();
                     r.run();
                 }, "shift-" + id + "-" + k.incrementAndGet());
                 t.setDaemon(true);
@@ -391,7 +390,7 @@ public final class ShiftAnalysis {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            JniUtils.setNumThreads(torchThreadsBefore);
+            TorchThreads.apply(torchThreadsBefore, "workers");
         }
     }
 }

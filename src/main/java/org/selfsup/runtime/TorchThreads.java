@@ -49,6 +49,15 @@ public final class TorchThreads {
         }
     }
 
+    /**
+     * Turns PyTorch's gradient recording off on the calling thread, for a worker thread that only runs
+     * inference (a new thread starts with it on).
+     */
+    public static void inferenceOnly() {
+        Engine.getInstance();
+        JniUtils.setGradMode(false);
+    }
+
     /** The intra-op thread count now in effect. */
     public static int current() {
         Engine.getInstance();
