@@ -3,7 +3,6 @@ package org.selfsup.method;
 import static org.selfsup.method.Losses.normalizedMse;
 
 import ai.djl.ndarray.NDArray;
-import java.util.Map;
 import org.selfsup.model.Networks;
 
 /**
@@ -21,19 +20,6 @@ public final class Byol implements PairwiseObjective {
     @Override
     public MethodDefinition definition() {
         return DEFINITION;
-    }
-
-    @Override
-    public LossOutput loss(Networks nets, Map<String, NDArray> views, StepContext step) {
-        NDArray v1 = Views.get(views, "v1", name());
-        NDArray v2 = Views.get(views, "v2", name());
-        NDArray y1 = nets.project(v1);
-        NDArray q1 = nets.predict(y1);
-        NDArray q2 = nets.predict(nets.project(v2));
-        NDArray t1 = nets.targetProject(v1);
-        NDArray t2 = nets.targetProject(v2);
-        NDArray total = normalizedMse(q1, t2).add(normalizedMse(q2, t1)).mean();
-        return LossOutput.of(total).collapseStd(y1).build();
     }
 
     @Override

@@ -1,9 +1,5 @@
 package org.selfsup.method;
 
-import ai.djl.ndarray.NDArray;
-import java.util.Map;
-import org.selfsup.model.Networks;
-
 /**
  * The BYOL baseline of DSSL's code ({@code byol_harder-aug_imagenet}, methods.md §3.5): {@code dssl-byol}
  * without the directional terms, the "BYOL (repro.)" rows of DSSL's tables (§3.7). With z' the EMA target's
@@ -31,19 +27,5 @@ public final class DsslByolBaseline extends NegativeCosineObjective {
     @Override
     public MethodDefinition definition() {
         return DEFINITION;
-    }
-
-    @Override
-    public LossOutput loss(Networks nets, Map<String, NDArray> views, StepContext step) {
-        NDArray x1 = Views.get(views, "x1", name());
-        NDArray x2 = Views.get(views, "x2", name());
-        // each view its own pass (per-view BatchNorm statistics), online before target: DSSL's code's order
-        NDArray y1 = nets.project(x1);
-        NDArray y2 = nets.project(x2);
-        NDArray p1 = output(nets, y1);
-        NDArray p2 = output(nets, y2);
-        Branch a = new Branch(y1, p1, key(nets, x1, y1));
-        Branch b = new Branch(y2, p2, key(nets, x2, y2));
-        return LossOutput.of(symmetric(nets, a, b)).collapseStd(y1).build();
     }
 }

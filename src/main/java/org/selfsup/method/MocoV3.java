@@ -1,7 +1,6 @@
 package org.selfsup.method;
 
 import ai.djl.ndarray.NDArray;
-import java.util.Map;
 import org.selfsup.model.Networks;
 
 /**
@@ -44,19 +43,6 @@ public final class MocoV3 implements PairwiseObjective {
     @Override
     public MethodDefinition definition() {
         return DEFINITION;
-    }
-
-    @Override
-    public LossOutput loss(Networks nets, Map<String, NDArray> views, StepContext step) {
-        NDArray v1 = Views.get(views, "v1", name());
-        NDArray v2 = Views.get(views, "v2", name());
-        NDArray y1 = nets.project(v1);
-        NDArray q1 = nets.predict(y1);
-        NDArray q2 = nets.predict(nets.project(v2));
-        NDArray k1 = nets.targetProject(v1);
-        NDArray k2 = nets.targetProject(v2);
-        NDArray total = contrastive(nets, q1, k2, temperature).add(contrastive(nets, q2, k1, temperature));
-        return LossOutput.of(total).collapseStd(y1).build();
     }
 
     @Override

@@ -1,6 +1,7 @@
 package org.selfsup.method;
 
 import ai.djl.ndarray.NDArray;
+import java.util.Map;
 import org.selfsup.model.Networks;
 
 /**
@@ -35,6 +36,25 @@ public interface PairwiseObjective extends SslMethod {
             return nets.targetProject(x);
         }
         return projection != null ? projection : nets.project(x).stopGradient();
+    }
+
+    /**
+     * The method on its own two views (the strategy {@code none}): {@link #symmetric} between them, with the
+     * collapse indicator on the first view's projections. Each view is its own forward pass (per-view
+     * BatchNorm statistics): both projections, then both outputs, then the keys (online before target, the
+     * order of DSSL's code).
+     */
+    @Override
+    default LossOutput loss(Networks nets, Map<String, NDArray> views, StepContext step) {
+        NDArray x1 = Views.get(views, views().get(0), name());
+        NDArray x2 = Views.get(views, views().get(1), name());
+        NDArray y1 = nets.project(x1);
+        NDArray y2 = nets.project(x2);
+        NDArray o1 = output(nets, y1);
+        NDArray o2 = output(nets, y2);
+        Branch a = new Branch(y1, o1, key(nets, x1, y1));
+        Branch b = new Branch(y2, o2, key(nets, x2, y2));
+        return LossOutput.of(symmetric(nets, a, b)).collapseStd(y1).build();
     }
 
     /** The method's own two-view loss between views {@code a} and {@code b} (a scalar), gradients into both. */

@@ -3,7 +3,6 @@ package org.selfsup.method;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
-import java.util.Map;
 import org.selfsup.model.Networks;
 
 /**
@@ -43,13 +42,6 @@ public final class SimClr implements PairwiseObjective {
     @Override
     public MethodDefinition definition() {
         return DEFINITION;
-    }
-
-    @Override
-    public LossOutput loss(Networks nets, Map<String, NDArray> views, StepContext step) {
-        NDArray y1 = nets.project(Views.get(views, "v1", name()));
-        NDArray y2 = nets.project(Views.get(views, "v2", name()));
-        return LossOutput.of(ntXent(nets, y1, y2)).collapseStd(y1).build();
     }
 
     /** No predictor: the projection is compared. */
