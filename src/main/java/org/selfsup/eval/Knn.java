@@ -141,7 +141,7 @@ public final class Knn {
                 sims.attach(step);
                 NDList tk = sims.topK(Math.min(kk, b1 - b0), 1, true, false);
                 NDArray v = tk.get(0);
-                NDArray i = tk.get(1).addi(b0);
+                NDArray i = tk.get(1).addi(step.create((long) b0)); // int64: a float scalar could not hold it
                 if (vals != null) {
                     NDArray allV = vals.concat(v, 1);
                     NDArray allI = idx.concat(i, 1);

@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import org.selfsup.model.Scalars;
 
 /**
  * The online linear probe's classifier (solo-learn's practice): a linear layer trained during pretraining on
@@ -31,6 +32,8 @@ public final class OnlineProbe implements AutoCloseable {
     private final NDArray bias;
     private final NDArray weightMomentum;
     private final NDArray biasMomentum;
+    private final NDArray lr;
+    private final NDArray momentum;
     private NDArray correct;
     private NDArray lossSum;
     private long seen;
@@ -50,6 +53,9 @@ public final class OnlineProbe implements AutoCloseable {
         this.bias = manager.zeros(new Shape(classes));
         this.weightMomentum = manager.zeros(new Shape(dim, classes));
         this.biasMomentum = manager.zeros(new Shape(classes));
+        // on the device once: a Java number operand would be a host-to-device copy per step (see Scalars)
+        this.lr = Scalars.of(manager, LR);
+        this.momentum = Scalars.of(manager, MOMENTUM);
         resetRunning();
     }
 
@@ -97,16 +103,16 @@ public final class OnlineProbe implements AutoCloseable {
         NDArray g = logP.exp().sub(y).mul(w); // d(mean cross-entropy)/d(logits)
         NDArray gw = x.transpose().matMul(g);
         NDArray gb = g.sum(new int[] {0});
-        weightMomentum.muli(MOMENTUM).addi(gw);
-        biasMomentum.muli(MOMENTUM).addi(gb);
-        try (NDArray dw = weightMomentum.mul(LR); NDArray db = biasMomentum.mul(LR)) {
+        weightMomentum.muli(momentum).addi(gw);
+        biasMomentum.muli(momentum).addi(gb);
+        try (NDArray dw = weightMomentum.mul(lr); NDArray db = biasMomentum.mul(lr)) {
             weight.subi(dw);
             bias.subi(db);
         }
         // running statistics, summed on the device
         NDArray hit = logits.argMax(1).toType(DataType.INT32, false).eq(step.create(target))
                 .toType(DataType.FLOAT32, false).sum();
-        NDArray loss = logP.mul(y).sum().neg().div((float) valid);
+        NDArray loss = logP.mul(y).sum().neg().div(Scalars.of(step, valid));
         try (NDArray c = correct; NDArray l = lossSum) {
             correct = c.add(hit);
             lossSum = l.add(loss);

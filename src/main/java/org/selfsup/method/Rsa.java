@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import java.util.Map;
 import org.selfsup.method.PairwiseObjective.Branch;
 import org.selfsup.model.Networks;
+import org.selfsup.model.Scalars;
 import org.selfsup.util.MetricKeys;
 
 /**
@@ -56,9 +57,9 @@ public final class Rsa extends StrategyMethod {
         NDArray lossAa = base.pull(nets, b1, b2.output().stopGradient())
                 .add(base.pull(nets, b2, b1.output().stopGradient()));
         double beta = RsaBeta.value(beta0, step.step(), step.totalSteps());
-        // beta L_aa + (1 - beta) L_aw = L_aw + beta (L_aa - L_aw): beta changes every step, so this one
-        // scalar is the only host value sent per step (float32: a double scalar would make a 0-d loss float64)
-        NDArray total = lossAw.add(lossAa.sub(lossAw).mul((float) beta)).mean();
+        // beta L_aa + (1 - beta) L_aw = L_aw + beta (L_aa - L_aw): beta changes every step; it is filled on the
+        // device (Scalars: autograd keeps it), float32 (a double scalar would make a 0-d loss float64)
+        NDArray total = lossAw.add(lossAa.sub(lossAw).mul(Scalars.of(lossAw.getManager(), (float) beta))).mean();
         return LossOutput.of(total).term("loss_aw", lossAw.mean()).term("loss_aa", lossAa.mean())
                 .shift("a1", Losses.meanCosine(y1, z1)).shift("a2", Losses.meanCosine(y2, z2))
                 .schedule(MetricKeys.BETA, beta)

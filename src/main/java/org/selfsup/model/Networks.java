@@ -33,9 +33,9 @@ public interface Networks {
      * owned by the implementation, so use it as the SECOND operand ({@code x.mul(c)}, never
      * {@code c.mul(x)}) so that results attach to the step's manager, and never close it.
      *
-     * <p>The default creates a fresh scalar in {@code like}'s manager.
+     * <p>The default makes a fresh scalar in {@code like}'s manager ({@link Scalars#of}).
      */
     default NDArray constant(float value, NDArray like) {
-        return like.getManager().create(value);
+        return Scalars.of(like.getManager(), value);
     }
 }

@@ -350,7 +350,7 @@ public final class SslModel implements AutoCloseable {
                 return Networks.super.constant(value, like);
             }
             // Created once in the model's manager: on a GPU a fresh scalar would be a blocking copy per step.
-            return constants.computeIfAbsent(value, v -> manager.create(v.floatValue()));
+            return constants.computeIfAbsent(value, v -> Scalars.of(manager, v));
         }
     }
 }

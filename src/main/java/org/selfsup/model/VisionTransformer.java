@@ -44,9 +44,10 @@ import org.selfsup.util.UserException;
  * does: bicubic, align_corners=False, antialiased (the only bicubic DJL's JNI offers, and timm's default;
  * DINO's {@code interpolate_pos_encoding} does not antialias); the resize is differentiable.
  *
- * <p>Tensors are cut with {@code split}, never with DJL's integer indexing ({@code get(0)}): on the
- * permuted 3 x N x H x L x hd qkv tensor the latter gave sporadic NaN gradients on the class token's row
- * (seen in about two runs of three of MethodsOnVitTest's RSA step; none in 30 runs with {@code split}).
+ * <p>Tensors are cut with {@code split} (one op for q, k and v). It replaced DJL's integer indexing
+ * ({@code get(0)}) when sporadic NaN gradients appeared in MethodsOnVitTest's RSA step; those were later traced
+ * to Java-number operands freed before the backward pass (RSA's beta, the attention scale: see
+ * {@link Scalars}), not to the indexing.
  *
  * <p>Attention is computed from plain DJL operations (two batched matrix products and a softmax), not
  * libtorch's fused {@code scaled_dot_product_attention}: DJL does not wrap it, and the only C-ABI forms
@@ -250,7 +251,8 @@ public final class VisionTransformer extends AbstractBlock {
         tokens = tokens.add(positions(ps, device, training, gh, gw, m));
         long len = tokens.getShape().get(1);
         int headDim = width / heads;
-        float scale = (float) (1.0 / Math.sqrt(headDim));
+        // made by libtorch, not a Java float operand: autograd keeps it for the backward pass (see Scalars)
+        NDArray scale = Scalars.of(m, (float) (1.0 / Math.sqrt(headDim)));
         Shape norm = new Shape(width);
         for (Layer l : layers) {
             NDArray y = LayerNorm.layerNorm(tokens, norm, value(ps, l.norm1W(), device, training),

@@ -48,8 +48,8 @@ public interface Optimizer extends AutoCloseable {
             if (w instanceof ai.djl.pytorch.engine.PtNDArray pt) {
                 ai.djl.pytorch.jni.JniUtils.zeroGrad(pt);
             } else {
-                try (ai.djl.ndarray.NDArray g = w.getGradient()) {
-                    g.muli(0);
+                try (ai.djl.ndarray.NDArray g = w.getGradient(); ai.djl.ndarray.NDArray zero = g.zerosLike()) {
+                    g.muli(zero);
                 }
             }
         }

@@ -10,6 +10,7 @@ import org.selfsup.distributed.GradientReducer;
 import org.selfsup.method.LossOutput;
 import org.selfsup.method.SslMethod;
 import org.selfsup.method.StepContext;
+import org.selfsup.model.Scalars;
 import org.selfsup.optim.Optimizer;
 import org.selfsup.runtime.Autocast;
 import org.selfsup.runtime.LossScaler;
@@ -132,7 +133,7 @@ public final class StepRunner {
             try (Autocast.Region r = autocast.stepRegion()) {
                 out = method.loss(autocast.wrap(model.networks(ps)), views, ctx);
             }
-            NDArray loss = of == 1 ? out.total() : out.total().div((float) of);
+            NDArray loss = of == 1 ? out.total() : out.total().div(Scalars.of(sm, of));
             gc.backward(precision.lossForBackward(loss));
         }
         long t2 = System.nanoTime();

@@ -9,6 +9,7 @@ import ai.djl.ndarray.NDArray;
 import java.util.Map;
 import org.selfsup.model.Networks;
 import org.selfsup.util.MetricKeys;
+import org.selfsup.model.Scalars;
 
 /**
  * The losses of {@code rsa}, {@code dssl-simsiam}, {@code dssl-byol}, {@code heavy-symmetric} and
@@ -53,7 +54,7 @@ final class LegacyAliases {
         NDArray lossAw = normalizedMse(q1, z2).add(normalizedMse(q2, z1));
         NDArray lossAa = normalizedMse(q1, q2.stopGradient()).add(normalizedMse(q2, q1.stopGradient()));
         double beta = RsaBeta.value(beta0, step.step(), step.totalSteps());
-        NDArray total = lossAw.add(lossAa.sub(lossAw).mul(beta)).mean();
+        NDArray total = lossAw.add(lossAa.sub(lossAw).mul(Scalars.of(lossAw.getManager(), (float) beta))).mean();
         return LossOutput.of(total).term("loss_aw", lossAw.mean()).term("loss_aa", lossAa.mean())
                 .shift("a1", Losses.meanCosine(y1, z1)).shift("a2", Losses.meanCosine(y2, z2))
                 .schedule(MetricKeys.BETA, beta).collapseStd(y1).build();

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.selfsup.util.UserException;
+import org.selfsup.model.Scalars;
 
 /** Each method's loss against a plain-Java computation through the linear {@link FakeNetworks}. */
 class MethodsTest {
@@ -41,6 +42,11 @@ class MethodsTest {
     }
 
     static final double[][] A = {{1, 2, 0}, {0, 1, -1}};
+
+    /** x / 2 with a device scalar (a Java-number operand would dangle in the backward pass: Scalars). */
+    private static NDArray half(NDArray x) {
+        return x.mul(Scalars.of(x.getManager(), 0.5f));
+    }
     static final double[][] B = {{2, 0, 1}, {1, 1, 1}};
     static final double[][] C = {{0.5, -1, 2}, {1, 0, 0}};
     static final double[][] D = {{-1, 1, 1}, {2, 1, 0.5}};
@@ -130,7 +136,7 @@ class MethodsTest {
             FakeNetworks n = new FakeNetworks(m);
             NDArray p1 = n.predict(n.project(v.get("v1")));
             NDArray target = n.project(v.get("v2")).stopGradient();
-            return Losses.negativeCosine(p1, target).mul(0.5f);
+            return half(Losses.negativeCosine(p1, target));
         }, "v1", "v1", "v2");
         assertArrayEquals(predictorSideOnly, full, 1e-6f);
     }
@@ -289,7 +295,7 @@ class MethodsTest {
         float[] predictionOnly = gradOf(w -> {
             FakeNetworks n = new FakeNetworks(m);
             NDArray q1 = n.predict(n.project(w.get("x1")));
-            return Losses.negativeCosine(q1, n.targetProject(w.get("x2"))).mul(0.5f);
+            return half(Losses.negativeCosine(q1, n.targetProject(w.get("x2"))));
         }, "x1", "x1", "x2");
         assertArrayEquals(predictionOnly, full, 1e-6f);
         assertFalse(zero(full));
@@ -331,8 +337,8 @@ class MethodsTest {
         float[] toBoth = gradOf(w -> {
             FakeNetworks n = new FakeNetworks(m);
             NDArray q1 = n.predict(n.project(w.get("x1")));
-            return Losses.negativeCosine(q1, n.targetProject(w.get("x2"))).mul(0.5f)
-                    .add(Losses.negativeCosine(q1, n.targetProject(w.get("x11"))).mul(0.5f));
+            return half(Losses.negativeCosine(q1, n.targetProject(w.get("x2"))))
+                    .add(half(Losses.negativeCosine(q1, n.targetProject(w.get("x11")))));
         }, "x1", "x1", "x2", "x11", "x21");
         assertArrayEquals(toBoth, grad(v.get("x1")), 1e-6f);
     }

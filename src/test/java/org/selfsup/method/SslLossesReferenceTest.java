@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.selfsup.model.Scalars;
 
 /**
  * VICReg, Barlow Twins and MoCo v3 losses against tools/ssl_losses_reference.py (float64 NumPy from the
@@ -72,7 +73,7 @@ class SslLossesReferenceTest {
     }
 
     private static NDArray vicregTotal(FakeNetworks nets, NDArray[] t) {
-        return t[0].mul(25f).add(t[1].mul(25f)).add(t[2]);
+        return t[0].mul(Scalars.of(t[0].getManager(), 25f)).add(t[1].mul(Scalars.of(t[1].getManager(), 25f))).add(t[2]);
     }
 
     @Test
@@ -136,7 +137,7 @@ class SslLossesReferenceTest {
             }, "vicreg");
             checkGradient(b, wrt, b.get(wrt), (x, y) -> {
                 NDArray[] t = BarlowTwins.terms(new FakeNetworks(x.getManager()), x, y);
-                return t[0].add(t[1].mul(5e-3f));
+                return t[0].add(t[1].mul(Scalars.of(t[1].getManager(), 5e-3f)));
             }, "barlow");
         }
     }

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.selfsup.model.Scalars;
 
 /**
  * AdamW (and gradient-norm clipping) against PyTorch 1.13's {@code torch.optim.AdamW} and
@@ -90,7 +91,7 @@ class AdamWTest {
             for (int i = 0; i < ps.size(); i++) {
                 NDArray w = ps.get(i).getArray();
                 NDArray k = t.create(floats(c.get("c").get(i)), w.getShape());
-                NDArray term = w.mul(k).sum().add(w.mul(w).sum().mul((float) (a / 2)));
+                NDArray term = w.mul(k).sum().add(w.mul(w).sum().mul(Scalars.of(t, (float) (a / 2))));
                 loss = loss == null ? term : loss.add(term);
             }
             gc.backward(loss);

@@ -19,6 +19,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.selfsup.model.Scalars;
 
 /**
  * Each optimiser against the same update computed in plain Java doubles. The loss
@@ -62,7 +63,7 @@ class OptimizerTest {
             for (int i = 0; i < ps.size(); i++) {
                 NDArray w = ps.get(i).getArray();
                 NDArray c = t.create(toFloat(cs[i]), w.getShape());
-                NDArray term = w.mul(c).sum().add(w.mul(w).sum().mul((float) (A / 2)));
+                NDArray term = w.mul(c).sum().add(w.mul(w).sum().mul(Scalars.of(t, (float) (A / 2))));
                 loss = loss == null ? term : loss.add(term);
             }
             gc.backward(loss);

@@ -87,6 +87,10 @@ class AccumulationTest {
                     .optRequiresGrad(grad).build();
         }
 
+        private static NDArray relu(NDArray x) {
+            return ai.djl.nn.Activation.relu(x);
+        }
+
         private static NDArray flat(NDArray x) {
             return x.reshape(x.getShape().get(0), -1);
         }
@@ -96,7 +100,7 @@ class AccumulationTest {
             return new Networks() {
                 @Override
                 public NDArray features(NDArray x) {
-                    return flat(x).matMul(online.get(0).getArray()).maximum(0f);
+                    return relu(flat(x).matMul(online.get(0).getArray()));
                 }
 
                 @Override
@@ -111,7 +115,7 @@ class AccumulationTest {
 
                 @Override
                 public NDArray targetProject(NDArray x) {
-                    return flat(x).matMul(target.get(0).getArray()).maximum(0f).matMul(target.get(1).getArray())
+                    return relu(flat(x).matMul(target.get(0).getArray())).matMul(target.get(1).getArray())
                             .stopGradient();
                 }
             };
