@@ -234,29 +234,55 @@ if has_stage nccl; then
   note "nccl, two ranks on one GPU: $(grep -m1 -iE 'error|img/s|nccl' "$LOGS/nccl-2ranks-1gpu.log" | cut -c1-200)"
 fi
 
-# ---------------------------------------------------------------- the ViT-S/16 export in timm
-# One step of the MoCo v3 ViT-S/16 preset on 8 seeded 224 px PNGs, export with timm's names, selfsup's features of
-# the same PNGs (embed: a 224 px image is neither resized nor cropped), then tools/timm_load_check.py loads the export
-# into timm.create_model('vit_small_patch16_224', num_classes=0) strictly and compares features (one JSON row).
+# ---------------------------------------------------------------- ViT weights to and from timm
+# Three rows, each comparing timm's features with selfsup's on the same seeded PNGs (tools/timm_load_check.py):
+#  1. one step of the MoCo v3 ViT-S/16 preset on 8 seeded 224 px PNGs, exported with timm's names, loaded strictly
+#     into timm.create_model('vit_small_patch16_224', num_classes=0, num_heads=12);
+#  2. one step of rsa-cifar10-vit-t4 with mean pooling on 32 px PNGs, exported, loaded into timm's
+#     VisionTransformer(**sidecar["timm"]) (patch 4, img_size 32, global_pool 'avg');
+#  3. the other way: a ViT-S/16 made and initialised by timm, saved by torch.save, imported by `selfsup import`.
+# `embed` neither resizes nor crops an image of the model's own size.
+timm_row() { # name: appends the check's JSON line to the results
+  local t; t="$(last_json "$LOGS/$1.log")"
+  if [ -n "$t" ]; then
+    echo "$t" >>"$RES"
+    note "$1: $(echo "$t" | cut -c1-300)"
+  else
+    row "timm load of selfsup's ViT export" "" "" "relative max |diff|" "{\"error\":\"no result (logs/$1.log)\"}"
+  fi
+}
 if has_stage timm; then
-  TIMM="$here/tools/timm_load_check.py"; tdata="$W/timm-data"; truns="$W/runs"
+  TIMM="$here/tools/timm_load_check.py"; tdata="$W/timm-data"; tdata32="$W/timm-data32"; truns="$W/runs"
   tprec=fp16; tb=8; [ $DRY = 1 ] && { tprec=fp32; tb=4; }
+  tcommon=(--dataset imagefolder --labels none --batch-size $tb --epochs 1 --warmup-epochs 0 --precision $tprec
+    --device $GPU --knn-every 0 --probe "" --online-probe false --embedding-map false --tensorboard false
+    --runs-dir "$truns")
   stage timm-images 60 "$PY" "$TIMM" images --out "$tdata" --images 8 --size 224
-  stage timm-train 300 $SELFSUP train --preset mocov3-imagenet-vit-s16 --dataset imagefolder --data-dir "$tdata" \
-    --labels none --image-size 224 --batch-size $tb --epochs 1 --warmup-epochs 0 --precision $tprec --device $GPU \
-    --knn-every 0 --probe "" --online-probe false --embedding-map false --tensorboard false \
-    --name timm-vit --runs-dir "$truns"
+  stage timm-train 300 $SELFSUP train --preset mocov3-imagenet-vit-s16 --data-dir "$tdata" --image-size 224 \
+    "${tcommon[@]}" --name timm-vit
   stage timm-export 120 $SELFSUP export --checkpoint "$truns/timm-vit" --format safetensors --out "$W/timm-vit.safetensors"
   stage timm-embed 120 $SELFSUP embed --checkpoint "$truns/timm-vit" --images "$tdata/train" --out "$W/timm-vit.csv"
   stage timm-check 300 "$PY" "$TIMM" check --weights "$W/timm-vit.safetensors" --embeddings "$W/timm-vit.csv" \
-    --images 8 --size 224
-  t="$(last_json "$LOGS/timm-check.log")"
-  if [ -n "$t" ]; then
-    echo "$t" >>"$RES"
-    note "timm: $(echo "$t" | cut -c1-300)"
-  else
-    row "timm load of selfsup's ViT export" "" "" "relative max |diff|" "{\"error\":\"no result (logs/timm-*.log)\"}"
-  fi
+    --images 8 --size 224 --model vit_small_patch16_224
+  timm_row timm-check
+
+  stage timm-images32 60 "$PY" "$TIMM" images --out "$tdata32" --images 8 --size 32
+  stage timm-train-t4 300 $SELFSUP train --preset rsa-cifar10-vit-t4 --pooling mean --data-dir "$tdata32" \
+    --image-size 32 "${tcommon[@]}" --name timm-vit-t4
+  stage timm-export-t4 120 $SELFSUP export --checkpoint "$truns/timm-vit-t4" --format safetensors \
+    --out "$W/timm-vit-t4.safetensors"
+  stage timm-embed-t4 120 $SELFSUP embed --checkpoint "$truns/timm-vit-t4" --images "$tdata32/train" \
+    --out "$W/timm-vit-t4.csv"
+  stage timm-check-t4 300 "$PY" "$TIMM" check --weights "$W/timm-vit-t4.safetensors" \
+    --embeddings "$W/timm-vit-t4.csv" --images 8 --size 32
+  timm_row timm-check-t4
+
+  stage timm-make 120 "$PY" "$TIMM" make --model vit_small_patch16_224 --out "$W/timm-made.pth"
+  stage timm-import 120 $SELFSUP import --from "$W/timm-made.pth" --arch vit-small --out "$W/timm-made.safetensors"
+  stage timm-import-embed 120 $SELFSUP embed --weights "$W/timm-made.safetensors" --images "$tdata/train" \
+    --out "$W/timm-made.csv"
+  stage timm-import-check 300 "$PY" "$TIMM" check --weights "$W/timm-made.pth" --embeddings "$W/timm-made.csv" --images 8 --size 224 --model vit_small_patch16_224
+  timm_row timm-import-check
 fi
 
 note "total: $((SECONDS - T_START)) s; results: $RES"
