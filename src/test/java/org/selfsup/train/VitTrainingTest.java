@@ -79,6 +79,31 @@ class VitTrainingTest {
         }
     }
 
+    /** Every base method under every heavy-augmentation strategy trains a ViT: 2 steps, losses finite. */
+    @Test
+    void everyStrategyOverEveryBaseTrainsAVit() {
+        Dataset ds = TinyRuns.data(8); // 1 step per epoch
+        for (String base : org.selfsup.method.MethodRegistry.BASE_NAMES) {
+            for (org.selfsup.method.HeavyStrategy s : org.selfsup.method.HeavyStrategies.ALL) {
+                String name = base + "+" + s.name();
+                TrainConfig c = vit(runs, name, base, 2);
+                c.heavy = s.name();
+                c.checkpointEvery = 0;
+                c.onlineProbe = false; // everyMethodTrainsAVit covers the probe; this covers the step
+                c.knnEvery = 0;
+                assertTrue(new Pretraining(c, console).withDataset(ds).run().complete(), name);
+                List<Double> losses = new ArrayList<>();
+                for (JsonNode n : MetricsLog.read(runs.resolve(name).resolve("metrics.jsonl"))) {
+                    if (n.get("type").asText().equals("step")) {
+                        losses.add(n.get("loss").asDouble());
+                    }
+                }
+                assertEquals(2, losses.size(), name);
+                assertTrue(losses.stream().allMatch(Double::isFinite), name + " " + losses);
+            }
+        }
+    }
+
     /**
      * RSA on a ViT with the online probe and gradient accumulation while another thread calls
      * {@code System.gc()} without pause: every loss finite. Before {@link org.selfsup.model.Scalars}, DJL's
