@@ -27,7 +27,11 @@ class ScalarOperandTest {
     /** DJL array operations whose Java-number form builds a temporary tensor over a Java buffer. */
     private static final Set<String> OPERATIONS = Set.of("add", "sub", "mul", "div", "pow", "maximum", "minimum",
             "mod", "addi", "subi", "muli", "divi", "powi", "modi", "eq", "neq", "gt", "gte", "lt", "lte");
-    private static final String NUMBER_OPERAND = "(Ljava/lang/Number;)";
+    /**
+     * A Java-number parameter in a method descriptor: NDArray's {@code mul(Number)}, NDArrays'
+     * {@code mul(NDArray, Number)}.
+     */
+    private static final String NUMBER_OPERAND = "Ljava/lang/Number;";
 
     @Test
     void noArrayOperationTakesAJavaNumber() throws IOException, URISyntaxException {
@@ -39,8 +43,9 @@ class ScalarOperandTest {
                 scanned++;
                 for (String ref : methodRefs(f)) {
                     String[] owner = ref.split(" ");
+                    String params = owner[2].substring(0, owner[2].indexOf(')') + 1);
                     if (owner[0].startsWith("ai/djl/") && OPERATIONS.contains(owner[1])
-                            && owner[2].startsWith(NUMBER_OPERAND)) {
+                            && params.contains(NUMBER_OPERAND)) {
                         found.add(classes.relativize(f) + " calls " + ref);
                     }
                 }
