@@ -207,7 +207,7 @@ if has_stage epoch; then
   jpgs="$W/jpegs"
   nj=$([ $QUICK = 1 ] && echo 1000 || echo 4000); [ $DRY = 1 ] && nj=40
   stage generate-jpegs 180 $SELFSUP data generate --out "$jpgs" --images "$nj" --classes 20
-  maxj=$([ $QUICK = 1 ] && echo 6 || echo 30); jb=128; js=224; [ $DRY = 1 ] && { maxj=2; jb=4; js=64; }
+  maxj=$([ $QUICK = 1 ] && echo 6 || echo 30); jb=128; js=224; [ $DRY = 1 ] && { maxj=3; jb=4; js=64; }
   common=(--method rsa --plan rsa --arch resnet50 --batch-size $jb --device $GPU --precision bf16 --channels-last
     --threads "$CORES" --knn-every 0 --probe "" --max-steps "$maxj" --runs-dir "$W/runs" --name epoch224)
   stage epoch-jpeg 300 $SELFSUP bench epoch --dataset imagefolder --data-dir "$jpgs" --image-size $js "${common[@]}"
