@@ -18,8 +18,8 @@ import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.selfsup.util.UserException;
 import org.selfsup.model.Scalars;
+import org.selfsup.util.UserException;
 
 /** Each method's loss against a plain-Java computation through the linear {@link FakeNetworks}. */
 class MethodsTest {
@@ -42,14 +42,14 @@ class MethodsTest {
     }
 
     static final double[][] A = {{1, 2, 0}, {0, 1, -1}};
+    static final double[][] B = {{2, 0, 1}, {1, 1, 1}};
+    static final double[][] C = {{0.5, -1, 2}, {1, 0, 0}};
+    static final double[][] D = {{-1, 1, 1}, {2, 1, 0.5}};
 
     /** x / 2 with a device scalar (a Java-number operand would dangle in the backward pass: Scalars). */
     private static NDArray half(NDArray x) {
         return x.mul(Scalars.of(x.getManager(), 0.5f));
     }
-    static final double[][] B = {{2, 0, 1}, {1, 1, 1}};
-    static final double[][] C = {{0.5, -1, 2}, {1, 0, 0}};
-    static final double[][] D = {{-1, 1, 1}, {2, 1, 0.5}};
     static final StepContext STEP = new StepContext(30, 100, 0);
 
     NDManager m;

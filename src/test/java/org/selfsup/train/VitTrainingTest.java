@@ -60,6 +60,17 @@ class VitTrainingTest {
         return c;
     }
 
+    /** The loss of every step line of a run's metrics. */
+    static List<Double> stepLosses(Path run) {
+        List<Double> losses = new ArrayList<>();
+        for (JsonNode n : MetricsLog.read(run.resolve("metrics.jsonl"))) {
+            if (n.get("type").asText().equals("step")) {
+                losses.add(n.get("loss").asDouble());
+            }
+        }
+        return losses;
+    }
+
     @Test
     void everyMethodTrainsAVit() {
         Dataset ds = TinyRuns.data(8); // 1 step per epoch
@@ -68,12 +79,7 @@ class VitTrainingTest {
             c.checkpointEvery = 0;
             TrainLoop.Result r = new Pretraining(c, console).withDataset(ds).run();
             assertTrue(r.complete(), method);
-            List<Double> losses = new ArrayList<>();
-            for (JsonNode n : MetricsLog.read(runs.resolve("vit-" + method).resolve("metrics.jsonl"))) {
-                if (n.get("type").asText().equals("step")) {
-                    losses.add(n.get("loss").asDouble());
-                }
-            }
+            List<Double> losses = stepLosses(runs.resolve("vit-" + method));
             assertEquals(3, losses.size(), method);
             assertTrue(losses.stream().allMatch(Double::isFinite), method + " " + losses);
         }
@@ -92,12 +98,7 @@ class VitTrainingTest {
                 c.onlineProbe = false; // everyMethodTrainsAVit covers the probe; this covers the step
                 c.knnEvery = 0;
                 assertTrue(new Pretraining(c, console).withDataset(ds).run().complete(), name);
-                List<Double> losses = new ArrayList<>();
-                for (JsonNode n : MetricsLog.read(runs.resolve(name).resolve("metrics.jsonl"))) {
-                    if (n.get("type").asText().equals("step")) {
-                        losses.add(n.get("loss").asDouble());
-                    }
-                }
+                List<Double> losses = stepLosses(runs.resolve(name));
                 assertEquals(2, losses.size(), name);
                 assertTrue(losses.stream().allMatch(Double::isFinite), name + " " + losses);
             }
@@ -157,12 +158,7 @@ class VitTrainingTest {
         c.precision = "bf16";
         c.pooling = "mean";
         assertTrue(new Pretraining(c, console).withDataset(ds).run().complete());
-        List<Double> losses = new ArrayList<>();
-        for (JsonNode n : MetricsLog.read(runs.resolve("bf16").resolve("metrics.jsonl"))) {
-            if (n.get("type").asText().equals("step")) {
-                losses.add(n.get("loss").asDouble());
-            }
-        }
+        List<Double> losses = stepLosses(runs.resolve("bf16"));
         assertEquals(4, losses.size());
         assertTrue(losses.stream().allMatch(Double::isFinite), losses.toString());
     }
