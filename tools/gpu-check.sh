@@ -278,9 +278,11 @@ if has_stage timm; then
   timm_row timm-check-t4
 
   stage timm-make 120 "$PY" "$TIMM" make --model vit_small_patch16_224 --out "$W/timm-made.pth"
-  stage timm-import 120 $SELFSUP import --from "$W/timm-made.pth" --arch vit-small --out "$W/timm-made.safetensors"
-  stage timm-import-embed 120 $SELFSUP embed --weights "$W/timm-made.safetensors" --images "$tdata/train" \
-    --out "$W/timm-made.csv"
+  if [ -f "$W/timm-made.pth" ]; then # without timm, make says "skipped" and so does the check below
+    stage timm-import 120 $SELFSUP import --from "$W/timm-made.pth" --arch vit-small --out "$W/timm-made.safetensors"
+    stage timm-import-embed 120 $SELFSUP embed --weights "$W/timm-made.safetensors" --images "$tdata/train" \
+      --out "$W/timm-made.csv"
+  fi
   stage timm-import-check 300 "$PY" "$TIMM" check --weights "$W/timm-made.pth" --embeddings "$W/timm-made.csv" --images 8 --size 224 --model vit_small_patch16_224
   timm_row timm-import-check
 fi

@@ -81,8 +81,8 @@ def fail(reason):
     return 1
 
 
-def skip(reason, **extra):
-    o = {"what": WHAT, "skipped": reason}
+def skip(reason, what=WHAT, **extra):
+    o = {"what": what, "skipped": reason}
     o.update(extra)
     print(json.dumps(o))
     return 0
@@ -102,15 +102,16 @@ def read_embeddings(path):
 
 
 def check(args):
+    what = WHAT if args.weights.endswith(".safetensors") else "selfsup import of a timm-made ViT"
     try:
         import numpy as np
         import torch
     except Exception as e:  # noqa: BLE001 - any import failure is a reason to skip
-        return skip("no torch/numpy in %s: %s" % (sys.executable, e))
+        return skip("no torch/numpy in %s: %s" % (sys.executable, e), what=what)
     try:
         import timm
     except Exception as e:  # noqa: BLE001
-        return skip("timm not importable in %s: %s" % (sys.executable, e), torch=torch.__version__)
+        return skip("timm not importable in %s: %s" % (sys.executable, e), what=what, torch=torch.__version__)
     try:
         from safetensors.torch import load_file
     except Exception:  # noqa: BLE001 - fall back to the repository's own reader
@@ -142,7 +143,7 @@ def check(args):
     result = model.load_state_dict(state, strict=False)
     missing = [k for k in result.missing_keys if not k.startswith("head.")]
     unexpected = list(result.unexpected_keys)
-    settings = {"what": WHAT if args.weights.endswith(".safetensors") else "selfsup import of a timm-made ViT",
+    settings = {"what": what,
                 "timm": timm.__version__, "torch": torch.__version__,
                 "model": args.model or "VisionTransformer", "weights": os.path.basename(args.weights),
                 "timm_kwargs": kwargs, "tensors": len(state)}
@@ -185,7 +186,7 @@ def make(args):
         import torch
         import timm
     except Exception as e:  # noqa: BLE001 - any import failure is a reason to skip
-        return skip("no torch/timm in %s: %s" % (sys.executable, e))
+        return skip("no torch/timm in %s: %s" % (sys.executable, e), what="timm-made ViT")
     torch.manual_seed(args.seed)
     kwargs = {"num_heads": args.num_heads} if args.num_heads else {}
     model = timm.create_model(args.model, pretrained=False, num_classes=0, **kwargs)
